@@ -1,0 +1,146 @@
+//! The command line (SPEC §4): one file per subcommand.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+use crate::scan::{self, Scanner, Severity};
+
+pub mod eval;
+pub mod patterns;
+pub mod scan_cmd;
+
+/// leakguard: warns LINE work groups before official secrets and personal data are forwarded.
+#[derive(Debug, Parser)]
+#[command(name = "leakguard", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan one message and report what it reveals.
+    Scan {
+        /// Config file (default: config/leakguard.toml if it exists).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Print exactly one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Judge the message as posted in this group (its `allow` list applies).
+        #[arg(long)]
+        group: Option<String>,
+        /// The message, or `-` to read standard input.
+        text: String,
+    },
+    /// Measure precision and recall on labelled JSONL files.
+    Eval {
+        /// Config file (default: config/leakguard.toml if it exists).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// Lowest severity that counts as a prediction.
+        #[arg(long, default_value = "medium")]
+        min_severity: Severity,
+        /// JSONL files: {"id", "text", "labels": [...]}.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Pattern pack tools.
+    Patterns {
+        /// What to do with the packs.
+        #[command(subcommand)]
+        action: PatternsAction,
+    },
+}
+
+/// `patterns` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PatternsAction {
+    /// Load every pack and run every rule's inline examples.
+    Check {
+        /// A pack directory instead of the built-in packs.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+/// An error with the exit code it maps to.
+#[derive(Debug)]
+pub struct CliError {
+    /// Exit status.
+    pub code: u8,
+    /// One line for stderr.
+    pub message: String,
+}
+
+impl CliError {
+    /// Bad usage or unreadable input: exit 2.
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
+    }
+    /// A check that failed: exit 1.
+    pub fn failed(message: impl Into<String>) -> Self {
+        CliError {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    match cli.command {
+        Command::Scan {
+            config,
+            json,
+            group,
+            text,
+        } => {
+            let config = load_config(config)?;
+            let scanner = build_scanner(&config)?;
+            scan_cmd::run(&scanner, &config, &text, json, group.as_deref())
+        }
+        Command::Eval {
+            config,
+            json,
+            min_severity,
+            files,
+        } => {
+            let config = load_config(config)?;
+            let scanner = build_scanner(&config)?;
+            eval::run(&scanner, &files, min_severity, json)
+        }
+        Command::Patterns {
+            action: PatternsAction::Check { dir },
+        } => patterns::check(dir.as_deref()),
+    }
+}
+
+fn load_config(path: Option<PathBuf>) -> Result<Config, CliError> {
+    Config::load(path.as_deref()).map_err(|e| CliError::usage(e.to_string()))
+}
+
+/// Packs from the config's `[patterns] dir`, else the built-in ones.
+pub fn load_packs(config: &Config) -> Result<Vec<scan::Pack>, CliError> {
+    let packs = match config.patterns_dir() {
+        Some(dir) => scan::load_dir(dir),
+        None => scan::builtin_packs(),
+    };
+    packs.map_err(|e| CliError::usage(e.to_string()))
+}
+
+fn build_scanner(config: &Config) -> Result<Scanner, CliError> {
+    let packs = load_packs(config)?;
+    Scanner::new(&packs).map_err(|e| CliError::failed(e.to_string()))
+}

@@ -1,0 +1,332 @@
+//! Typed settings (SPEC §6): a TOML file, then environment overrides.
+//!
+//! Every command works without a file: `--config` defaults to
+//! `config/leakguard.toml` when it exists, else the built-in defaults. An
+//! unknown key or a bad value is an error naming the file, the key and the
+//! reason. Secrets never live in the file; they are read from the
+//! environment by the commands that need them.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::scan::Severity;
+
+/// The default config file, used when it exists and no `--config` is given.
+pub const DEFAULT_PATH: &str = "config/leakguard.toml";
+
+/// All settings.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// HTTP server.
+    pub server: Server,
+    /// LINE platform endpoints.
+    pub line: Line,
+    /// Storage.
+    pub store: Store,
+    /// Pattern packs.
+    pub patterns: Patterns,
+    /// What to do with findings.
+    pub policy: Policy,
+    /// Weekly summary.
+    pub report: Report,
+    /// Per-group settings.
+    pub groups: Vec<GroupConfig>,
+    /// The file the settings came from, if any.
+    #[serde(skip)]
+    pub source: Option<PathBuf>,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Server {
+    /// Listen address (env `LEAKGUARD_LISTEN`).
+    pub listen: String,
+    /// Public base URL used in report links.
+    pub public_url: String,
+}
+
+impl Default for Server {
+    fn default() -> Self {
+        Server {
+            listen: "127.0.0.1:8080".into(),
+            public_url: "http://127.0.0.1:8080".into(),
+        }
+    }
+}
+
+/// `[line]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Line {
+    /// Messaging API base (env `LEAKGUARD_LINE_API_BASE`).
+    pub api_base: String,
+    /// Data API base (env `LEAKGUARD_LINE_DATA_API_BASE`).
+    pub data_api_base: String,
+}
+
+impl Default for Line {
+    fn default() -> Self {
+        Line {
+            api_base: "https://api.line.me".into(),
+            data_api_base: "https://api-data.line.me".into(),
+        }
+    }
+}
+
+/// `[store]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Store {
+    /// Database URL (env `LEAKGUARD_DATABASE_URL`): `sqlite://…` or `postgres://…`.
+    pub url: String,
+    /// Days incidents are kept.
+    pub retention_days: u32,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            url: "sqlite://data/leakguard.db".into(),
+            retention_days: 180,
+        }
+    }
+}
+
+/// `[patterns]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Patterns {
+    /// A directory of packs that replaces the built-in ones.
+    pub dir: Option<PathBuf>,
+}
+
+/// `[policy]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    /// Lowest severity that warns the group.
+    pub warn_at: Severity,
+    /// Lowest severity that alerts the officers.
+    pub alert_at: Severity,
+    /// Per group and rule; incidents are still recorded.
+    pub cooldown_seconds: u64,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            warn_at: Severity::Medium,
+            alert_at: Severity::High,
+            cooldown_seconds: 60,
+        }
+    }
+}
+
+/// `[report]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Report {
+    /// Officers' LINE user ids (env `LEAKGUARD_OFFICERS`, comma-separated).
+    pub officers: Vec<String>,
+    /// When the weekly summary goes out, e.g. `Mon 09:00`.
+    pub weekly_at: String,
+    /// Time zone of `weekly_at` and of report weeks.
+    pub timezone: String,
+}
+
+impl Default for Report {
+    fn default() -> Self {
+        Report {
+            officers: Vec::new(),
+            weekly_at: "Mon 09:00".into(),
+            timezone: "Asia/Taipei".into(),
+        }
+    }
+}
+
+/// `[[groups]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupConfig {
+    /// LINE group or room id.
+    pub id: String,
+    /// Display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Categories this group legitimately handles.
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+/// A config that could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Bad TOML, an unknown key or a bad value.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// The file (or `environment`).
+        path: String,
+        /// The key and the reason.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Loads `path`, or `config/leakguard.toml` if it exists, or defaults;
+    /// then applies environment overrides.
+    pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
+        let default = Path::new(DEFAULT_PATH);
+        let chosen = match path {
+            Some(p) => Some(p.to_path_buf()),
+            None if default.is_file() => Some(default.to_path_buf()),
+            None => None,
+        };
+        let mut config = match &chosen {
+            Some(p) => {
+                let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                    path: p.clone(),
+                    source,
+                })?;
+                Config::parse(&p.display().to_string(), &text)?
+            }
+            None => Config::default(),
+        };
+        config.source = chosen;
+        config.apply_env(|k| std::env::var(k).ok())?;
+        Ok(config)
+    }
+
+    /// Parses settings from TOML text; `name` is used in errors.
+    pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
+            path: name.to_string(),
+            message: e.to_string().trim_end().replace('\n', " "),
+        })?;
+        config.validate(name)?;
+        Ok(config)
+    }
+
+    fn validate(&self, name: &str) -> Result<(), ConfigError> {
+        let bad = |key: &str, reason: String| ConfigError::Invalid {
+            path: name.to_string(),
+            message: format!("key {key}: {reason}"),
+        };
+        if self.policy.alert_at < self.policy.warn_at {
+            return Err(bad(
+                "policy.alert_at",
+                "must not be lower than policy.warn_at".into(),
+            ));
+        }
+        if self.store.retention_days == 0 {
+            return Err(bad("store.retention_days", "must be at least 1".into()));
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            if g.id.trim().is_empty() {
+                return Err(bad(&format!("groups[{i}].id"), "must not be empty".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies the environment overrides SPEC §6 names.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        if let Some(v) = var("LEAKGUARD_LISTEN") {
+            self.server.listen = v;
+        }
+        if let Some(v) = var("LEAKGUARD_LINE_API_BASE") {
+            self.line.api_base = v;
+        }
+        if let Some(v) = var("LEAKGUARD_LINE_DATA_API_BASE") {
+            self.line.data_api_base = v;
+        }
+        if let Some(v) = var("LEAKGUARD_DATABASE_URL") {
+            self.store.url = v;
+        }
+        if let Some(v) = var("LEAKGUARD_OFFICERS") {
+            self.report.officers = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
+        }
+        Ok(())
+    }
+
+    /// The settings of a group, if configured.
+    pub fn group(&self, id: &str) -> Option<&GroupConfig> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// The pattern directory that replaces the built-in packs, if set
+    /// (a relative path is taken from the working directory).
+    pub fn patterns_dir(&self) -> Option<&Path> {
+        self.patterns.dir.as_deref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spec_example_parses() {
+        let text = r#"
+[server]
+listen = "127.0.0.1:8080"
+public_url = "https://guard.example.gov.tw"
+[line]
+api_base = "https://api.line.me"
+data_api_base = "https://api-data.line.me"
+[store]
+url = "sqlite://data/leakguard.db"
+retention_days = 180
+[patterns]
+[policy]
+warn_at = "medium"
+alert_at = "high"
+cooldown_seconds = 60
+[report]
+officers = []
+weekly_at = "Mon 09:00"
+timezone = "Asia/Taipei"
+[[groups]]
+id = "C0123456789abcdef0123456789abcdef"
+name = "稽查小組"
+allow = ["inspection"]
+"#;
+        let c = Config::parse("leakguard.toml", text).unwrap();
+        assert_eq!(c.group("C0123456789abcdef0123456789abcdef").unwrap().allow, ["inspection"]);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_file_and_key() {
+        let e = Config::parse("a.toml", "[policy]\nwarn_at = \"loud\"\n").unwrap_err().to_string();
+        assert!(e.starts_with("a.toml:") && e.contains("warn_at"), "{e}");
+        let e = Config::parse("a.toml", "[server]\nlisten_on = \"x\"\n").unwrap_err().to_string();
+        assert!(e.contains("listen_on"), "{e}");
+        let e = Config::parse("a.toml", "[policy]\nwarn_at = \"high\"\nalert_at = \"low\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("policy.alert_at"), "{e}");
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let mut c = Config::default();
+        c.apply_env(|k| (k == "LEAKGUARD_OFFICERS").then(|| "U1, U2".to_string()))
+            .unwrap();
+        assert_eq!(c.report.officers, ["U1", "U2"]);
+    }
+}

@@ -1,0 +1,25 @@
+//! leakguard — a chat guard for LINE work groups of Taiwanese agencies.
+//!
+//! The pipeline, in flow order:
+//!
+//! ```text
+//! message text ──▶ normalize (NormalizedText, offset map)
+//!                    │
+//!                    ▼
+//!                  scan (one Aho-Corasick pass → candidate rules → entities → window scoring)
+//!                    │
+//!                    ▼
+//!                  findings (rule, category, severity, score, evidence, laws, advice)
+//!                    │
+//!                    ▼
+//!                  redact (what may be shown or stored)
+//! ```
+//!
+//! The command line (`scan`, `eval`, `patterns check`) drives the same
+//! [`scan::Scanner`] the webhook service will.
+
+pub mod config;
+pub mod normalize;
+pub mod scan;
+pub mod redact;
+pub mod cli;

@@ -1,0 +1,479 @@
+//! The scanner: one Aho-Corasick pass → candidate rules → entities → window
+//! scoring → findings with evidence and an explanation.
+//!
+//! Built once from the packs ([`Scanner::new`]) and shared; scanning is pure
+//! and synchronous. The cost of a harmless message is the normalization and
+//! one automaton pass: entities are extracted only for the rules a keyword
+//! (or, for identifier rules, a cheap digit count) made candidates, and only
+//! the kinds those rules ask for.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use serde::Serialize;
+
+use super::entity::{self, EntityKind, KindSet};
+use super::pack::{Group, Pack, Scope, Severity, Thresholds};
+use crate::normalize::{self, NormalizedText};
+
+/// Evidence kinds in findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceKind {
+    /// A keyword from a pack.
+    Keyword,
+    /// A structured entity.
+    Entity,
+}
+
+/// One piece of evidence, in character offsets of the original text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Keyword or entity.
+    pub kind: EvidenceKind,
+    /// The group label (keyword groups) or entity kind name.
+    pub label: String,
+    /// Original character offset, inclusive.
+    pub start: usize,
+    /// Original character offset, exclusive.
+    pub end: usize,
+    /// The original characters `[start, end)`.
+    pub text: String,
+}
+
+/// One line of a finding's explanation: which group moved the score, by how
+/// much, and on what text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Contribution {
+    /// Group label.
+    pub label: String,
+    /// Points added (positive) or taken away (negative evidence).
+    pub points: i32,
+    /// The original text that triggered it.
+    pub text: String,
+}
+
+/// A rule that fired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Rule id.
+    pub rule: String,
+    /// Category id.
+    pub category: String,
+    /// Severity from the rule's thresholds.
+    pub severity: Severity,
+    /// Score 0–100.
+    pub score: u8,
+    /// zh-TW title.
+    pub title: String,
+    /// Evidence spans.
+    pub evidence: Vec<Evidence>,
+    /// Citations.
+    pub laws: Vec<String>,
+    /// Advice.
+    pub advice: Vec<String>,
+    /// How the score was reached, including every suppression.
+    #[serde(skip)]
+    pub explanation: Vec<Contribution>,
+}
+
+/// What a scan returns.
+#[derive(Debug, Clone, Default)]
+pub struct ScanResult {
+    /// Findings, highest severity and score first.
+    pub findings: Vec<Finding>,
+}
+
+impl ScanResult {
+    /// The message verdict: the highest severity found, or `None`.
+    pub fn verdict(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+#[derive(Debug)]
+struct CompiledGroup {
+    label: String,
+    weight: i32,
+    negative: bool,
+    anchor: bool,
+    scope: Scope,
+    max: usize,
+    kinds: KindSet,
+    is_keyword: bool,
+}
+
+#[derive(Debug)]
+struct CompiledRule {
+    id: String,
+    title: String,
+    category: String,
+    window: usize,
+    thresholds: Thresholds,
+    groups: Vec<CompiledGroup>,
+    laws: Vec<String>,
+    advice: Vec<String>,
+    /// Entity kinds any group needs.
+    needs: KindSet,
+    /// Whether an entity group anchors the rule (then the rule is a candidate
+    /// whenever the message has enough digits).
+    entity_anchored: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    rule: u32,
+    group: u32,
+}
+
+/// A hit in normalized character offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Hit {
+    group: u32,
+    start: usize,
+    end: usize,
+}
+
+/// The compiled scanner.
+#[derive(Debug)]
+pub struct Scanner {
+    rules: Vec<CompiledRule>,
+    automaton: AhoCorasick,
+    targets: Vec<Vec<Target>>,
+    /// The keywords, normalized, in automaton pattern order (for benches).
+    keywords: Vec<String>,
+    categories: Vec<String>,
+    category_names: Vec<(String, String)>,
+}
+
+/// The scanner could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// The automaton could not be built.
+    #[error("cannot build the keyword automaton: {0}")]
+    Automaton(#[from] aho_corasick::BuildError),
+}
+
+impl Scanner {
+    /// Compiles the packs.
+    pub fn new(packs: &[Pack]) -> Result<Scanner, BuildError> {
+        normalize::warm_up();
+        entity::warm_up();
+        let mut rules = Vec::new();
+        let mut keywords: Vec<String> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = Default::default();
+        let mut targets: Vec<Vec<Target>> = Vec::new();
+        let mut categories = Vec::new();
+        let mut category_names = Vec::new();
+        for pack in packs {
+            if !categories.contains(&pack.category) {
+                categories.push(pack.category.clone());
+                category_names.push((pack.category.clone(), pack.name.clone()));
+            }
+            for rule in &pack.rules {
+                let rule_idx = rules.len() as u32;
+                let mut groups = Vec::new();
+                let positive = rule.keywords.iter().chain(&rule.entities).map(|g| (g, false));
+                let negative = rule.negative.iter().chain(&pack.negative).map(|g| (g, true));
+                for (g, neg) in positive.chain(negative) {
+                    let group_idx = groups.len() as u32;
+                    for term in &g.terms {
+                        let t = normalize::normalize_term(term);
+                        if t.is_empty() {
+                            continue;
+                        }
+                        let id = *index.entry(t.clone()).or_insert_with(|| {
+                            keywords.push(t);
+                            targets.push(Vec::new());
+                            keywords.len() - 1
+                        });
+                        targets[id].push(Target {
+                            rule: rule_idx,
+                            group: group_idx,
+                        });
+                    }
+                    groups.push(compile_group(g, neg));
+                }
+                let needs = groups.iter().fold(KindSet::default(), |s, g| s.union(g.kinds));
+                let entity_anchored = groups.iter().any(|g| g.anchor && !g.is_keyword);
+                rules.push(CompiledRule {
+                    id: rule.id.clone(),
+                    title: rule.title.clone(),
+                    category: pack.category.clone(),
+                    window: rule.window,
+                    thresholds: rule.thresholds,
+                    groups,
+                    laws: rule.laws.clone(),
+                    advice: rule.advice.clone(),
+                    needs,
+                    entity_anchored,
+                });
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::DFA))
+            .match_kind(MatchKind::Standard)
+            .build(&keywords)?;
+        Ok(Scanner {
+            rules,
+            automaton,
+            targets,
+            keywords,
+            categories,
+            category_names,
+        })
+    }
+
+    /// Category ids, in pack order.
+    pub fn categories(&self) -> &[String] {
+        &self.categories
+    }
+
+    /// The zh-TW name of a category.
+    pub fn category_name(&self, category: &str) -> Option<&str> {
+        self.category_names
+            .iter()
+            .find(|(c, _)| c == category)
+            .map(|(_, n)| n.as_str())
+    }
+
+    /// Every keyword of every pack, normalized (the automaton's patterns).
+    pub fn keywords(&self) -> &[String] {
+        &self.keywords
+    }
+
+    /// Number of rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Scans one message.
+    pub fn scan(&self, text: &str) -> ScanResult {
+        let norm = NormalizedText::new(text);
+        self.scan_normalized(text, &norm)
+    }
+
+    /// Scans a message already normalized (`norm` must come from `text`).
+    pub fn scan_normalized(&self, text: &str, norm: &NormalizedText) -> ScanResult {
+        let s = norm.as_str();
+        // Keyword hits, per rule.
+        let mut per_rule: Vec<(u32, Hit)> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(s) {
+            let (start, end) = (norm.char_index(m.start()), norm.char_index(m.end()));
+            for t in &self.targets[m.pattern().as_usize()] {
+                per_rule.push((t.rule, Hit { group: t.group, start, end }));
+            }
+        }
+        let digits_ok = norm.digit_count() >= 4;
+        let mut candidates: Vec<u32> = Vec::new();
+        for (rule, hit) in &per_rule {
+            if self.rules[*rule as usize].groups[hit.group as usize].anchor && !candidates.contains(rule) {
+                candidates.push(*rule);
+            }
+        }
+        if digits_ok {
+            for (i, r) in self.rules.iter().enumerate() {
+                if r.entity_anchored && !candidates.contains(&(i as u32)) {
+                    candidates.push(i as u32);
+                }
+            }
+        }
+        if candidates.is_empty() {
+            return ScanResult::default();
+        }
+        let needs = candidates
+            .iter()
+            .fold(KindSet::default(), |k, &r| k.union(self.rules[r as usize].needs));
+        let entities = entity::extract(norm, needs);
+
+        let mut findings = Vec::new();
+        let mut hits: Vec<Hit> = Vec::new();
+        for &ri in &candidates {
+            let rule = &self.rules[ri as usize];
+            hits.clear();
+            hits.extend(per_rule.iter().filter(|(r, _)| *r == ri).map(|(_, h)| *h));
+            for (gi, g) in rule.groups.iter().enumerate() {
+                if g.kinds.is_empty() {
+                    continue;
+                }
+                for e in entities.iter().filter(|e| g.kinds.contains(e.kind)) {
+                    hits.push(Hit {
+                        group: gi as u32,
+                        start: e.start,
+                        end: e.end,
+                    });
+                }
+            }
+            hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
+            drop_contained_keyword_hits(rule, &mut hits);
+            if let Some(f) = self.best_finding(rule, &hits, &entities, text, norm) {
+                findings.push(f);
+            }
+        }
+        findings.sort_by(|a, b| {
+            (b.severity, b.score)
+                .cmp(&(a.severity, a.score))
+                .then_with(|| a.rule.cmp(&b.rule))
+        });
+        ScanResult { findings }
+    }
+
+    fn best_finding(
+        &self,
+        rule: &CompiledRule,
+        hits: &[Hit],
+        entities: &[entity::Entity],
+        text: &str,
+        norm: &NormalizedText,
+    ) -> Option<Finding> {
+        let mut best: Option<(i32, Vec<(usize, Vec<Hit>)>)> = None;
+        for anchor in hits.iter().filter(|h| rule.groups[h.group as usize].anchor) {
+            let (score, used) = score_at(rule, anchor, hits);
+            if best.as_ref().is_none_or(|(b, _)| score > *b) {
+                best = Some((score, used));
+            }
+        }
+        let (score, used) = best?;
+        let score = score.clamp(0, 100);
+        let severity = rule.thresholds.severity(score)?;
+        let mut evidence = Vec::new();
+        let mut explanation = Vec::new();
+        for (gi, group_hits) in &used {
+            let g = &rule.groups[*gi];
+            for h in group_hits {
+                let (s, e) = norm.original_span(h.start, h.end);
+                let quoted = slice_chars(text, s, e);
+                explanation.push(Contribution {
+                    label: g.label.clone(),
+                    points: if g.negative { -g.weight } else { g.weight },
+                    text: quoted.clone(),
+                });
+                if !g.negative {
+                    let label = if g.is_keyword {
+                        g.label.clone()
+                    } else {
+                        entity_label(entities, h).unwrap_or(&g.label).to_string()
+                    };
+                    evidence.push(Evidence {
+                        kind: if g.is_keyword {
+                            EvidenceKind::Keyword
+                        } else {
+                            EvidenceKind::Entity
+                        },
+                        label,
+                        start: s,
+                        end: e,
+                        text: quoted,
+                    });
+                }
+            }
+        }
+        evidence.sort_by_key(|e| (e.start, e.end));
+        Some(Finding {
+            rule: rule.id.clone(),
+            category: rule.category.clone(),
+            severity,
+            score: score as u8,
+            title: rule.title.clone(),
+            evidence,
+            laws: rule.laws.clone(),
+            advice: rule.advice.clone(),
+            explanation,
+        })
+    }
+}
+
+fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
+    CompiledGroup {
+        label: g.label.clone(),
+        weight: g.weight,
+        negative,
+        anchor: g.anchor && !negative,
+        scope: g.scope,
+        max: g.max,
+        kinds: g.kinds.iter().copied().collect(),
+        is_keyword: !g.terms.is_empty(),
+    }
+}
+
+/// A keyword inside a longer keyword of another group of the same rule does
+/// not count on its own (被檢舉人 is not 檢舉人; 稽查結果 is not 稽查).
+fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hit>) {
+    let keyword = |h: &Hit| rule.groups[h.group as usize].is_keyword;
+    let snapshot: Vec<Hit> = hits.iter().copied().filter(keyword).collect();
+    hits.retain(|h| {
+        !keyword(h)
+            || !snapshot.iter().any(|o| {
+                o.group != h.group
+                    && o.start <= h.start
+                    && h.end <= o.end
+                    && (o.end - o.start) > (h.end - h.start)
+            })
+    });
+}
+
+fn gap(a: &Hit, b: &Hit) -> usize {
+    if b.start >= a.end {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
+    }
+}
+
+/// Score of one anchor: each group adds its weight once per distinct hit in
+/// scope, up to its `max`; negative groups subtract.
+fn score_at(rule: &CompiledRule, anchor: &Hit, hits: &[Hit]) -> (i32, Vec<(usize, Vec<Hit>)>) {
+    let mut score = 0;
+    let mut used: Vec<(usize, Vec<Hit>)> = Vec::new();
+    for (gi, g) in rule.groups.iter().enumerate() {
+        let mut chosen: Vec<Hit> = Vec::new();
+        if gi as u32 == anchor.group {
+            chosen.push(*anchor);
+        }
+        for h in hits.iter().filter(|h| h.group as usize == gi) {
+            if chosen.len() >= g.max {
+                break;
+            }
+            let in_scope = g.scope == Scope::Message || gap(anchor, h) <= rule.window;
+            let overlaps = chosen.iter().any(|c| c.start < h.end && h.start < c.end);
+            if in_scope && !overlaps {
+                chosen.push(*h);
+            }
+        }
+        if chosen.is_empty() {
+            continue;
+        }
+        let points = g.weight * chosen.len() as i32;
+        score += if g.negative { -points } else { points };
+        used.push((gi, chosen));
+    }
+    (score, used)
+}
+
+fn entity_label<'a>(entities: &'a [entity::Entity], h: &Hit) -> Option<&'a str> {
+    entities
+        .iter()
+        .find(|e| e.start == h.start && e.end == h.end)
+        .map(|e| e.kind.name())
+}
+
+/// Characters `[start, end)` of `text`.
+pub fn slice_chars(text: &str, start: usize, end: usize) -> String {
+    text.chars().skip(start).take(end.saturating_sub(start)).collect()
+}
+
+/// Kinds that [`crate::redact`] masks.
+pub(crate) fn redaction_kinds() -> KindSet {
+    [
+        EntityKind::NationalId,
+        EntityKind::ResidentId,
+        EntityKind::Mobile,
+        EntityKind::Landline,
+        EntityKind::Passport,
+        EntityKind::NhiCard,
+        EntityKind::Plate,
+        EntityKind::Address,
+        EntityKind::PersonName,
+        EntityKind::MedicalRecord,
+    ]
+    .into_iter()
+    .collect()
+}

@@ -1,0 +1,16 @@
+//! The detection engine, pure and synchronous: no IO, no async, so the
+//! webhook, the command line and the benches share it.
+//!
+//! ```
+//! use leakguard::scan::{builtin_packs, Scanner};
+//! let scanner = Scanner::new(&builtin_packs().unwrap()).unwrap();
+//! let result = scanner.scan("明天上午10點稽查大同區三家餐廳：老王牛肉麵、阿美小吃");
+//! assert_eq!(result.findings[0].category, "inspection");
+//! ```
+
+pub mod engine;
+pub mod entity;
+pub mod pack;
+
+pub use engine::{Contribution, Evidence, EvidenceKind, Finding, ScanResult, Scanner};
+pub use pack::{builtin_packs, load_dir, Pack, PackError, Severity};

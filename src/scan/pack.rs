@@ -1,0 +1,422 @@
+//! Pattern packs: the rule data in `patterns/*.toml` (SPEC §3).
+//!
+//! One file per category. A pack holds the law texts it cites and its rules;
+//! a rule holds keyword groups, entity groups, negative evidence, a window,
+//! severity thresholds, laws, advice and its own example messages. The
+//! built-in packs are compiled into the binary; a directory replaces them.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::entity::EntityKind;
+
+/// Severity of a finding, ordered `low < medium < high`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Recorded only.
+    Low,
+    /// The group is warned.
+    Medium,
+    /// The group is warned and the officers are alerted.
+    High,
+}
+
+impl Severity {
+    /// The lowercase name used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+
+    /// The zh-TW word shown to users.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Severity::Low => "低",
+            Severity::Medium => "中",
+            Severity::High => "高",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            other => Err(format!("unknown severity {other:?}: expected low, medium or high")),
+        }
+    }
+}
+
+/// One pack file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    /// Category id (`patient`, `inspection`, …); every rule belongs to it.
+    pub category: String,
+    /// zh-TW name of the category, shown in warnings.
+    pub name: String,
+    /// Citation → verbatim text, for every law the rules cite.
+    #[serde(default)]
+    pub laws: BTreeMap<String, String>,
+    /// Negative evidence applied to every rule of the pack.
+    #[serde(default)]
+    pub negative: Vec<Group>,
+    /// The rules.
+    pub rules: Vec<Rule>,
+    /// Where the pack came from (file name), for error messages.
+    #[serde(skip)]
+    pub source: String,
+}
+
+/// One rule.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Unique id, `<category>.<name>`.
+    pub id: String,
+    /// zh-TW title of the finding.
+    pub title: String,
+    /// How far (in normalized characters) supporting evidence may stand from
+    /// the anchor.
+    #[serde(default = "default_window")]
+    pub window: usize,
+    /// Score thresholds for each severity.
+    pub thresholds: Thresholds,
+    /// Keyword groups (one Aho-Corasick pass over all packs finds them).
+    #[serde(default)]
+    pub keywords: Vec<Group>,
+    /// Entity groups.
+    #[serde(default)]
+    pub entities: Vec<Group>,
+    /// Negative evidence: lowers the score, and the explanation says so.
+    #[serde(default)]
+    pub negative: Vec<Group>,
+    /// Citations (keys of the pack's `laws`).
+    pub laws: Vec<String>,
+    /// What the sender should do, in zh-TW.
+    pub advice: Vec<String>,
+    /// Example messages the rule must judge right.
+    pub examples: Examples,
+}
+
+fn default_window() -> usize {
+    60
+}
+
+/// Score thresholds; a score below `low` is no finding.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Lowest score of a `low` finding.
+    pub low: i32,
+    /// Lowest score of a `medium` finding.
+    pub medium: i32,
+    /// Lowest score of a `high` finding.
+    pub high: i32,
+}
+
+impl Thresholds {
+    /// The severity of a score, if it reaches `low`.
+    pub fn severity(&self, score: i32) -> Option<Severity> {
+        if score >= self.high {
+            Some(Severity::High)
+        } else if score >= self.medium {
+            Some(Severity::Medium)
+        } else if score >= self.low {
+            Some(Severity::Low)
+        } else {
+            None
+        }
+    }
+}
+
+/// Where a group's hits count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Within the rule's window around the anchor.
+    #[default]
+    Window,
+    /// Anywhere in the message.
+    Message,
+}
+
+/// A group of keywords or entity kinds that counts as one piece of evidence.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// Name shown in evidence and explanations.
+    pub label: String,
+    /// Keywords (normalized like the text before matching).
+    #[serde(default)]
+    pub terms: Vec<String>,
+    /// Entity kinds.
+    #[serde(default)]
+    pub kinds: Vec<EntityKind>,
+    /// Points the group adds (or, for negative evidence, takes away).
+    pub weight: i32,
+    /// Whether a hit of this group anchors the rule (a rule needs an anchor).
+    #[serde(default)]
+    pub anchor: bool,
+    /// Where hits count.
+    #[serde(default)]
+    pub scope: Scope,
+    /// How many distinct hits count (each adds `weight`); default 1.
+    #[serde(default = "one")]
+    pub max: usize,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// Example messages.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// Messages that must be warned about (severity ≥ medium) by this rule.
+    pub positive: Vec<String>,
+    /// Messages this rule must not warn about.
+    pub negative: Vec<String>,
+}
+
+/// A pack that could not be loaded, with where and why.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// The file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The IO error.
+        source: std::io::Error,
+    },
+    /// The TOML does not parse or does not fit the schema.
+    #[error("{file}: {message}")]
+    Parse {
+        /// The file.
+        file: String,
+        /// What the TOML parser said (with line and column).
+        message: String,
+    },
+    /// A rule breaks a constraint.
+    #[error("{file}: rule {rule}: {message}")]
+    Invalid {
+        /// The file.
+        file: String,
+        /// The rule id.
+        rule: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The directory has no packs.
+    #[error("{0}: no *.toml pattern packs found")]
+    Empty(PathBuf),
+}
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("patterns/patient.toml", include_str!("../../patterns/patient.toml")),
+    ("patterns/inspection.toml", include_str!("../../patterns/inspection.toml")),
+    ("patterns/informant.toml", include_str!("../../patterns/informant.toml")),
+    ("patterns/personal_data.toml", include_str!("../../patterns/personal_data.toml")),
+];
+
+/// The packs compiled into the binary.
+pub fn builtin_packs() -> Result<Vec<Pack>, PackError> {
+    let packs = BUILTIN
+        .iter()
+        .map(|(name, text)| parse_pack(name, text))
+        .collect::<Result<Vec<_>, _>>()?;
+    validate(&packs)?;
+    Ok(packs)
+}
+
+/// Loads every `*.toml` in `dir` (sorted by name), replacing the built-ins.
+pub fn load_dir(dir: &Path) -> Result<Vec<Pack>, PackError> {
+    let read_err = |source| PackError::Read {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(read_err)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(PackError::Empty(dir.to_path_buf()));
+    }
+    let mut packs = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).map_err(|source| PackError::Read {
+            path: path.clone(),
+            source,
+        })?;
+        packs.push(parse_pack(&path.display().to_string(), &text)?);
+    }
+    validate(&packs)?;
+    Ok(packs)
+}
+
+/// Parses one pack's TOML.
+pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackError> {
+    let mut pack: Pack = toml::from_str(text).map_err(|e| PackError::Parse {
+        file: file.to_string(),
+        message: e.to_string().trim_end().replace('\n', " "),
+    })?;
+    pack.source = file.to_string();
+    Ok(pack)
+}
+
+/// Checks the constraints TOML cannot express.
+pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
+    let mut ids = HashSet::new();
+    for pack in packs {
+        let invalid = |rule: &str, message: String| PackError::Invalid {
+            file: pack.source.clone(),
+            rule: rule.to_string(),
+            message,
+        };
+        if pack.category.is_empty()
+            || !pack
+                .category
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit())
+        {
+            return Err(invalid("-", format!("category {:?} must be lower-case ascii", pack.category)));
+        }
+        if pack.rules.is_empty() {
+            return Err(invalid("-", "the pack has no rules".into()));
+        }
+        for g in &pack.negative {
+            check_group(g).map_err(|m| invalid("-", m))?;
+        }
+        for rule in &pack.rules {
+            let err = |m: String| invalid(&rule.id, m);
+            if !rule.id.starts_with(&format!("{}.", pack.category)) {
+                return Err(err(format!("id must start with \"{}.\"", pack.category)));
+            }
+            if !ids.insert(rule.id.clone()) {
+                return Err(err("duplicate rule id".into()));
+            }
+            let t = rule.thresholds;
+            if !(0 < t.low && t.low <= t.medium && t.medium <= t.high && t.high <= 100) {
+                return Err(err(format!(
+                    "thresholds must satisfy 0 < low <= medium <= high <= 100, got {}/{}/{}",
+                    t.low, t.medium, t.high
+                )));
+            }
+            if rule.window == 0 {
+                return Err(err("window must be at least 1".into()));
+            }
+            if !rule.keywords.iter().chain(&rule.entities).any(|g| g.anchor) {
+                return Err(err("no keyword or entity group is an anchor".into()));
+            }
+            for g in &rule.keywords {
+                if g.terms.is_empty() || !g.kinds.is_empty() {
+                    return Err(err(format!("keyword group {:?} needs terms and no kinds", g.label)));
+                }
+                check_group(g).map_err(&err)?;
+            }
+            for g in &rule.entities {
+                if g.kinds.is_empty() || !g.terms.is_empty() {
+                    return Err(err(format!("entity group {:?} needs kinds and no terms", g.label)));
+                }
+                check_group(g).map_err(&err)?;
+            }
+            for g in &rule.negative {
+                check_group(g).map_err(&err)?;
+                if g.anchor {
+                    return Err(err(format!("negative group {:?} cannot be an anchor", g.label)));
+                }
+            }
+            if rule.laws.is_empty() || rule.advice.is_empty() {
+                return Err(err("laws and advice must not be empty".into()));
+            }
+            for law in &rule.laws {
+                if !pack.laws.contains_key(law) {
+                    return Err(err(format!("cites {law:?}, which has no text in the pack's [laws]")));
+                }
+            }
+            if rule.examples.positive.len() < 5 || rule.examples.negative.len() < 5 {
+                return Err(err("needs at least five positive and five negative examples".into()));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_group(g: &Group) -> Result<(), String> {
+    if g.terms.is_empty() && g.kinds.is_empty() {
+        return Err(format!("group {:?} has neither terms nor kinds", g.label));
+    }
+    if !(1..=100).contains(&g.weight) {
+        return Err(format!("group {:?}: weight {} must be 1..=100", g.label, g.weight));
+    }
+    if g.max == 0 {
+        return Err(format!("group {:?}: max must be at least 1", g.label));
+    }
+    if g.terms.iter().any(|t| t.trim().is_empty()) {
+        return Err(format!("group {:?} has an empty term", g.label));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_packs_load_and_validate() {
+        let packs = builtin_packs().expect("built-in packs are valid");
+        let cats: Vec<&str> = packs.iter().map(|p| p.category.as_str()).collect();
+        assert_eq!(cats, ["patient", "inspection", "informant", "personal_data"]);
+    }
+
+    #[test]
+    fn a_bad_pack_names_file_and_rule() {
+        let text = r#"
+category = "demo"
+name = "示範"
+[[rules]]
+id = "demo.x"
+title = "t"
+thresholds = { low = 50, medium = 40, high = 80 }
+laws = []
+advice = []
+examples = { positive = [], negative = [] }
+[[rules.keywords]]
+label = "k"
+terms = ["稽查"]
+weight = 10
+anchor = true
+"#;
+        let pack = parse_pack("demo.toml", text).unwrap();
+        let err = validate(&[pack]).unwrap_err().to_string();
+        assert!(err.starts_with("demo.toml: rule demo.x: thresholds"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_a_parse_error_with_the_file() {
+        let err = parse_pack("x.toml", "category = \"a\"\nname = \"b\"\nrules = []\ncolour = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("x.toml:") && err.contains("colour"), "{err}");
+    }
+}
