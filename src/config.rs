@@ -161,6 +161,20 @@ pub struct GroupConfig {
     pub allow: Vec<String>,
 }
 
+/// A TOML error on one line: where, then why ("line 3, column 1: unknown field `x`").
+pub fn one_line_toml_error(e: &toml::de::Error) -> String {
+    let text = e.to_string();
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid TOML");
+    let reason = text.lines().map(str::trim).filter(|l| !l.is_empty()).last().unwrap_or("");
+    let first = first.trim_start_matches("TOML parse error at ");
+    if reason.is_empty() || reason == first {
+        first.to_string()
+    } else {
+        format!("{first}: {reason}")
+    }
+}
+
 /// A config that could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -211,7 +225,7 @@ impl Config {
     pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
             path: name.to_string(),
-            message: e.to_string().trim_end().replace('\n', " "),
+            message: one_line_toml_error(&e),
         })?;
         config.validate(name)?;
         Ok(config)

@@ -33,7 +33,7 @@ pub fn redact_normalized(text: &str, norm: &NormalizedText) -> String {
             }
             EntityKind::Plate => mask_significant(span, 1, 1, '*'),
             EntityKind::Address => mask_house_numbers(span),
-            EntityKind::PersonName => mask_name(span),
+            EntityKind::PersonName | EntityKind::NameToken => mask_name(span),
             _ => {}
         }
     }

@@ -99,6 +99,8 @@ struct CompiledGroup {
     max: usize,
     kinds: KindSet,
     is_keyword: bool,
+    /// Group indexes of which one must be in scope for this anchor to count.
+    requires: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -173,6 +175,12 @@ impl Scanner {
                 let mut groups = Vec::new();
                 let positive = rule.keywords.iter().chain(&rule.entities).map(|g| (g, false));
                 let negative = rule.negative.iter().chain(&pack.negative).map(|g| (g, true));
+                let labels: Vec<&str> = rule
+                    .keywords
+                    .iter()
+                    .chain(&rule.entities)
+                    .map(|g| g.label.as_str())
+                    .collect();
                 for (g, neg) in positive.chain(negative) {
                     let group_idx = groups.len() as u32;
                     for term in &g.terms {
@@ -190,7 +198,13 @@ impl Scanner {
                             group: group_idx,
                         });
                     }
-                    groups.push(compile_group(g, neg));
+                    let mut cg = compile_group(g, neg);
+                    cg.requires = g
+                        .requires
+                        .iter()
+                        .filter_map(|r| labels.iter().position(|l| l == r))
+                        .collect();
+                    groups.push(cg);
                 }
                 let needs = groups.iter().fold(KindSet::default(), |s, g| s.union(g.kinds));
                 let entity_anchored = groups.iter().any(|g| g.anchor && !g.is_keyword);
@@ -262,7 +276,9 @@ impl Scanner {
                 per_rule.push((t.rule, Hit { group: t.group, start, end }));
             }
         }
-        let digits_ok = norm.digit_count() >= 4;
+        // Identifier rules need a digit somewhere (every identifier, house number
+        // and plate has one).
+        let digits_ok = norm.digit_count() >= 1;
         let mut candidates: Vec<u32> = Vec::new();
         for (rule, hit) in &per_rule {
             if self.rules[*rule as usize].groups[hit.group as usize].anchor && !candidates.contains(rule) {
@@ -327,6 +343,10 @@ impl Scanner {
         let mut best: Option<(i32, Vec<(usize, Vec<Hit>)>)> = None;
         for anchor in hits.iter().filter(|h| rule.groups[h.group as usize].anchor) {
             let (score, used) = score_at(rule, anchor, hits);
+            let requires = &rule.groups[anchor.group as usize].requires;
+            if !requires.is_empty() && !used.iter().any(|(gi, _)| requires.contains(gi)) {
+                continue;
+            }
             if best.as_ref().is_none_or(|(b, _)| score > *b) {
                 best = Some((score, used));
             }
@@ -391,21 +411,26 @@ fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
         max: g.max,
         kinds: g.kinds.iter().copied().collect(),
         is_keyword: !g.terms.is_empty(),
+        requires: Vec::new(),
     }
 }
 
 /// A keyword inside a longer keyword of another group of the same rule does
-/// not count on its own (被檢舉人 is not 檢舉人; 稽查結果 is not 稽查).
+/// not count on its own: 被檢舉人 is not 檢舉人, 稽查人員 is not 稽查, 未公布
+/// is not 公布. The one exception: a supporting group never hides an anchor.
 fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hit>) {
-    let keyword = |h: &Hit| rule.groups[h.group as usize].is_keyword;
-    let snapshot: Vec<Hit> = hits.iter().copied().filter(keyword).collect();
+    let group = |h: &Hit| &rule.groups[h.group as usize];
+    let keywords: Vec<Hit> = hits.iter().copied().filter(|h| group(h).is_keyword).collect();
     hits.retain(|h| {
-        !keyword(h)
-            || !snapshot.iter().any(|o| {
+        let g = group(h);
+        !g.is_keyword
+            || !keywords.iter().any(|o| {
+                let og = group(o);
                 o.group != h.group
                     && o.start <= h.start
                     && h.end <= o.end
                     && (o.end - o.start) > (h.end - h.start)
+                    && !(g.anchor && !og.anchor && !og.negative)
             })
     });
 }
@@ -472,6 +497,7 @@ pub(crate) fn redaction_kinds() -> KindSet {
         EntityKind::Plate,
         EntityKind::Address,
         EntityKind::PersonName,
+        EntityKind::NameToken,
         EntityKind::MedicalRecord,
     ]
     .into_iter()

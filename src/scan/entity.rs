@@ -56,6 +56,10 @@ pub enum EntityKind {
     /// Person name: masked (王○明, 陳○○, 林姓), titled (陳小姐, 吳科員),
     /// familiar (小陳, 老王) or labelled (姓名：林美玲).
     PersonName,
+    /// A three-character token standing alone that starts with a common
+    /// surname (陳文宏、林靜怡): a likely full name in lists and next to
+    /// identifiers, too weak to count anywhere else.
+    NameToken,
     /// Business, venue or institution name (…餐廳, ○○公司, …國小).
     Business,
     /// Floor (5樓, 8F, B1).
@@ -74,7 +78,7 @@ pub enum EntityKind {
 
 impl EntityKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EntityKind; 24] = [
+    pub const ALL: [EntityKind; 25] = [
         EntityKind::NationalId,
         EntityKind::ResidentId,
         EntityKind::Mobile,
@@ -92,6 +96,7 @@ impl EntityKind {
         EntityKind::Time,
         EntityKind::Age,
         EntityKind::PersonName,
+        EntityKind::NameToken,
         EntityKind::Business,
         EntityKind::Floor,
         EntityKind::Building,
@@ -121,6 +126,7 @@ impl EntityKind {
             EntityKind::Time => "time",
             EntityKind::Age => "age",
             EntityKind::PersonName => "person_name",
+            EntityKind::NameToken => "name_token",
             EntityKind::Business => "business",
             EntityKind::Floor => "floor",
             EntityKind::Building => "building",
@@ -290,6 +296,13 @@ pub fn parse_number(s: &str) -> Option<u32> {
     Some(total + current.unwrap_or(0))
 }
 
+/// Last characters of three-character words that are not given names.
+const NOT_NAME_ENDINGS: &str = "人書案區市縣路街局處科室課組會店所館院廠司部署隊班校園場行號樓巷段里鄉鎮村站線法條表單證卡費款單車機";
+
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
+}
+
 /// Words ending in 區/里/鄉/鎮 that name no place.
 const COMMON_AREA_WORDS: &[&str] = &[
     "地區", "社區", "園區", "校區", "市區", "災區", "疫區", "學區", "山區", "郊區", "轄區", "警區",
@@ -326,6 +339,7 @@ struct Recognizers {
     name_titled: Regex,
     name_familiar: Regex,
     name_labelled: Regex,
+    name_bounded: Regex,
     business: Regex,
     floor: Regex,
     building: Regex,
@@ -370,18 +384,19 @@ fn build() -> Recognizers {
         time_cn: r(&format!("(?:{period})?{N}{{1,3}}[點時](?:半|{N}{{1,2}}分|一刻)?")),
         time_period: r(period),
         age: r(&format!(
-            r"{N}{{1,3}}(?:歲|岁)|[0-9]{{1,2}}多歲|[男女][ ,]?[0-9]{{1,2}}|[FM] ?,[0-9]{{2}}|[FM] [0-9]0S|[0-9]0S|{N}{{1,2}}個月大?"
+            r"{N}{{1,3}}(?:歲|岁)|[0-9]{{1,2}}多歲|[男女][ ,]?[0-9]{{1,2}}|[FM] ?,[0-9]{{2}}|[FM] [0-9]0S|[0-9]0S|{N}{{1,2}}個月大"
         )),
-        name_masked: r(&format!("{sn}(?:[○〇OX\\*][○〇OX\\*]?|某某?)[\\p{{Han}}]?|{sn}姓")),
+        name_masked: r(&format!("{sn}(?:[○〇OX\\*][○〇OX\\*]?|某某?)[\\p{{Han}}]?|{sn}姓|姓{sn}")),
         name_titled: r(&format!(
             "{sn}(?:先生|小姐|太太|女士|老闆娘|老闆|老師|同學|科員|課長|經理|主任|阿姨|阿伯|阿公|阿嬤|董|護理師|醫師|技士|技正|主委|議員|里長|師傅)"
         )),
         name_familiar: r(&format!("[小老阿]{sn}")),
         name_labelled: r(&format!(
-            "(?:姓名|戶名|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)[:： ]?({sn}[\\p{{Han}}]{{1,2}})"
+            "(?:姓名|戶名|寄給|匯給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)[:： ]?({sn}[\\p{{Han}}]{{1,2}})"
         )),
+        name_bounded: r(&format!("(?:^|[^\\p{{Han}}])({sn}[\\p{{Han}}]{{2}})")),
         business: r(
-            r"(?:○○|OO|XX|[\p{Han}A-Z0-9]{2,6})(?:餐廳|小吃|牛肉麵|滷味|雞排店|KTV|賓館|旅館|旅社|汽車旅館|民宿|背包客棧|工廠|加工廠|廠|公司|診所|醫美診所|幼兒園|幼稚園|托嬰中心|補習班|安親班|市場|夜市|攤|商行|食品行|冷凍食品行|超市|藥局|藥妝|醫院|飯店|酒店|酒吧|LOUNGE|BAR|HOTEL|網咖|撞球間|按摩店|三溫暖|遊藝場|娛樂城|養豬場|繁殖場|回收場|農場|工地|營造|建設|企業|國小|國中|高中|大學|護理之家|長照中心|長照機構|百貨|美食街|宮|廟|店|行|館)",
+            r"(?:○○|OO|XX|[\p{Han}A-Z○--[的了是不也都去在要有就和與到會被把讓這那你我他她們很還再又才未已將從向對給為於及或等並但而所以之其此每各該本某一上下中個家說看吃喝買賣用做開關進出來回跟找問請叫讓]]{2,6})(?:餐廳|小吃|牛肉麵|滷味|雞排店|KTV|賓館|旅館|旅社|汽車旅館|民宿|背包客棧|工廠|加工廠|廠|公司|診所|醫美診所|幼兒園|幼稚園|托嬰中心|補習班|安親班|市場|夜市|攤|商行|食品行|冷凍食品行|超市|藥局|藥妝|醫院|飯店|酒店|酒吧|LOUNGE|BAR|HOTEL|網咖|撞球間|按摩店|汽修|機車行|燒烤|醬油廠|豆干|冷飲店|手搖飲|加油站|瓦斯行|汽車旅館|三溫暖|遊藝場|娛樂城|養豬場|繁殖場|回收場|農場|工地|營造|建設|企業|國小|國中|高中|大學|護理之家|長照中心|長照機構|百貨|美食街|宮|廟|店|茶藝館|旅店)",
         ),
         floor: r(&format!("{N}{{1,3}}(?:樓|F)(?:之[0-9]+)?|B[1-9]|地下{N}樓")),
         building: r("[A-Z0-9甲乙丙丁]{1,2}棟|[A-Z0-9]館"),
@@ -613,6 +628,20 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
         for c in r.name_labelled.captures_iter(s) {
             if let Some(m) = c.get(1) {
                 push(EntityKind::PersonName, m.start(), m.end(), None);
+            }
+        }
+    }
+    if kinds.contains(EntityKind::NameToken) {
+        // A three-character token standing alone (陳文宏、林靜怡 / 王美雲0910…)
+        // that starts with a surname and is not a word ending in a unit.
+        for c in r.name_bounded.captures_iter(s) {
+            let Some(m) = c.get(1) else { continue };
+            let after = &s[m.end()..];
+            let bounded = after.chars().next().is_none_or(|ch| !is_han(ch))
+                || ["先生", "小姐", "太太", "女士"].iter().any(|t| after.starts_with(t));
+            let last = m.as_str().chars().next_back().unwrap_or(' ');
+            if bounded && !NOT_NAME_ENDINGS.contains(last) {
+                push(EntityKind::NameToken, m.start(), m.end(), None);
             }
         }
     }

@@ -180,6 +180,11 @@ pub struct Group {
     /// How many distinct hits count (each adds `weight`); default 1.
     #[serde(default = "one")]
     pub max: usize,
+    /// For an anchor group: labels of groups of which at least one must have
+    /// a hit in scope, or this anchor does not count (要去 anchors an
+    /// inspection only next to an agency or a complaint).
+    #[serde(default)]
+    pub requires: Vec<String>,
 }
 
 fn one() -> usize {
@@ -278,7 +283,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Pack>, PackError> {
 pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackError> {
     let mut pack: Pack = toml::from_str(text).map_err(|e| PackError::Parse {
         file: file.to_string(),
-        message: e.to_string().trim_end().replace('\n', " "),
+        message: crate::config::one_line_toml_error(&e),
     })?;
     pack.source = file.to_string();
     Ok(pack)
@@ -339,6 +344,19 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
                     return Err(err(format!("entity group {:?} needs kinds and no terms", g.label)));
                 }
                 check_group(g).map_err(&err)?;
+            }
+            let labels: Vec<&str> = rule
+                .keywords
+                .iter()
+                .chain(&rule.entities)
+                .map(|g| g.label.as_str())
+                .collect();
+            for g in rule.keywords.iter().chain(&rule.entities) {
+                for r in &g.requires {
+                    if !labels.contains(&r.as_str()) {
+                        return Err(err(format!("group {:?} requires unknown group {r:?}", g.label)));
+                    }
+                }
             }
             for g in &rule.negative {
                 check_group(g).map_err(&err)?;
