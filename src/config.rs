@@ -161,17 +161,32 @@ pub struct GroupConfig {
     pub allow: Vec<String>,
 }
 
-/// A TOML error on one line: where, then why ("line 3, column 1: unknown field `x`").
-pub fn one_line_toml_error(e: &toml::de::Error) -> String {
-    let text = e.to_string();
-    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines.next().unwrap_or("invalid TOML");
-    let reason = text.lines().map(str::trim).filter(|l| !l.is_empty()).last().unwrap_or("");
-    let first = first.trim_start_matches("TOML parse error at ");
-    if reason.is_empty() || reason == first {
-        first.to_string()
-    } else {
-        format!("{first}: {reason}")
+/// A TOML error on one line, naming the line and the key:
+/// `line 2, key policy.warn_at: unknown variant `loud`, expected one of …`.
+pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
+    let message = e.message().trim().replace('\n', " ");
+    let Some(span) = e.span() else {
+        return message;
+    };
+    let start = span.start.min(text.len());
+    let before = &text[..start];
+    let line_no = before.matches('\n').count() + 1;
+    let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
+    let key = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().trim_matches('"'))
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    let table = before
+        .lines()
+        .rev()
+        .skip(1)
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim());
+    match (table, key) {
+        (Some(t), Some(k)) => format!("line {line_no}, key {t}.{k}: {message}"),
+        (None, Some(k)) => format!("line {line_no}, key {k}: {message}"),
+        _ => format!("line {line_no}: {message}"),
     }
 }
 
@@ -225,7 +240,7 @@ impl Config {
     pub fn parse(name: &str, text: &str) -> Result<Config, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| ConfigError::Invalid {
             path: name.to_string(),
-            message: one_line_toml_error(&e),
+            message: describe_toml_error(text, &e),
         })?;
         config.validate(name)?;
         Ok(config)

@@ -14,8 +14,9 @@
 //! 2. NFKC for everything outside the ASCII and CJK fast paths
 //!    (full-width → half-width, ideographic space → space);
 //! 3. fold dash and wave-dash variants to `-` and `~`; ASCII letters upper-cased;
-//! 4. Simplified → Traditional (OpenCC, phrase level) when the message
-//!    contains characters that only Simplified script uses;
+//! 4. Simplified → Traditional (OpenCC s2tw, phrase level) when the message
+//!    is written in Simplified script: it has more characters that only
+//!    Simplified uses than characters that only Traditional uses;
 //! 5. fold 臺→台, 週→周, 身份→身分, ◯→○;
 //! 6. runs of seven or more Chinese digits (〇九二七…) become ASCII digits;
 //! 7. spacing removed where it carries no meaning: between CJK characters,
@@ -47,13 +48,13 @@ impl NormalizedText {
     /// Normalizes `original`.
     pub fn new(original: &str) -> Self {
         let mut units = Vec::with_capacity(original.len());
-        let mut simplified = false;
+        let mut script = Script::default();
         let mut count = 0u32;
         for (i, c) in original.chars().enumerate() {
             count = i as u32 + 1;
-            push_folded(c, i as u32, &mut units, &mut simplified);
+            push_folded(c, i as u32, &mut units, &mut script);
         }
-        if simplified {
+        if script.is_simplified() {
             to_traditional(&mut units);
         }
         fold_variants(&mut units);
@@ -119,6 +120,30 @@ impl NormalizedText {
     }
 }
 
+/// Characters seen that only one script uses.
+#[derive(Debug, Default, Clone, Copy)]
+struct Script {
+    simplified: u32,
+    traditional: u32,
+}
+
+impl Script {
+    fn count(&mut self, c: char) {
+        match tables().script_of(c) {
+            Some(Mark::Simplified) => self.simplified += 1,
+            Some(Mark::Traditional) => self.traditional += 1,
+            None => {}
+        }
+    }
+
+    /// A message is Simplified when Simplified-only characters outnumber
+    /// Traditional-only ones: a Traditional message with one variant such as
+    /// 雇 or 麽 stays as written.
+    fn is_simplified(self) -> bool {
+        self.simplified > self.traditional
+    }
+}
+
 /// One normalized character and the original character it came from.
 #[derive(Debug, Clone, Copy)]
 struct Unit {
@@ -126,7 +151,7 @@ struct Unit {
     origin: u32,
 }
 
-fn push_folded(c: char, origin: u32, out: &mut Vec<Unit>, simplified: &mut bool) {
+fn push_folded(c: char, origin: u32, out: &mut Vec<Unit>, script: &mut Script) {
     if c.is_ascii() {
         out.push(Unit {
             c: c.to_ascii_uppercase(),
@@ -135,9 +160,7 @@ fn push_folded(c: char, origin: u32, out: &mut Vec<Unit>, simplified: &mut bool)
         return;
     }
     if is_han_bmp(c) {
-        if !*simplified && tables().is_simplified_only(c) {
-            *simplified = true;
-        }
+        script.count(c);
         out.push(Unit { c, origin });
         return;
     }
@@ -153,8 +176,8 @@ fn push_folded(c: char, origin: u32, out: &mut Vec<Unit>, simplified: &mut bool)
             continue;
         }
         let d = fold_punct(d).unwrap_or(d).to_ascii_uppercase();
-        if is_han_bmp(d) && !*simplified && tables().is_simplified_only(d) {
-            *simplified = true;
+        if is_han_bmp(d) {
+            script.count(d);
         }
         out.push(Unit { c: d, origin });
     }
@@ -373,11 +396,20 @@ fn assemble(units: Vec<Unit>, original_chars: u32) -> NormalizedText {
     }
 }
 
+/// Which script a character marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Simplified,
+    Traditional,
+}
+
 /// Process-wide conversion tables, built once.
 struct Tables {
     s2t: OpenCC,
-    /// Bit per BMP Han character (U+3400..=U+9FFF): used only in Simplified script.
+    /// Two bits per BMP Han character (U+3400..=U+9FFF): Simplified-only
+    /// (OpenCC s2tw changes it) and Traditional-only (OpenCC t2s changes it).
     simplified_only: Vec<u64>,
+    traditional_only: Vec<u64>,
 }
 
 /// Characters that OpenCC's STCharacters.txt converts by default but also
@@ -391,34 +423,45 @@ const HAN_END: u32 = 0x9FFF;
 
 impl Tables {
     fn build() -> Self {
-        let s2t = OpenCC::from_config(BuiltinConfig::S2t)
-            .expect("the built-in OpenCC s2t configuration loads");
-        let mut simplified_only = vec![0u64; ((HAN_END - HAN_BASE) as usize / 64) + 1];
+        let s2t = OpenCC::from_config(BuiltinConfig::S2tw)
+            .expect("the built-in OpenCC s2tw configuration loads");
+        let t2s = OpenCC::from_config(BuiltinConfig::T2s)
+            .expect("the built-in OpenCC t2s configuration loads");
+        let words = ((HAN_END - HAN_BASE) as usize / 64) + 1;
+        let mut simplified_only = vec![0u64; words];
+        let mut traditional_only = vec![0u64; words];
         let mut buf = [0u8; 4];
         for cp in HAN_BASE..=HAN_END {
             let Some(c) = char::from_u32(cp) else { continue };
-            if AMBIGUOUS.contains(c) {
-                continue;
-            }
+            let bit = (cp - HAN_BASE) as usize;
             let s = c.encode_utf8(&mut buf);
-            if s2t.convert(s) != *s {
-                let bit = (cp - HAN_BASE) as usize;
+            if t2s.convert(s) != *s {
+                traditional_only[bit / 64] |= 1 << (bit % 64);
+            } else if !AMBIGUOUS.contains(c) && s2t.convert(s) != *s {
                 simplified_only[bit / 64] |= 1 << (bit % 64);
             }
         }
         Tables {
             s2t,
             simplified_only,
+            traditional_only,
         }
     }
 
-    fn is_simplified_only(&self, c: char) -> bool {
+    fn script_of(&self, c: char) -> Option<Mark> {
         let cp = c as u32;
         if !(HAN_BASE..=HAN_END).contains(&cp) {
-            return false;
+            return None;
         }
         let bit = (cp - HAN_BASE) as usize;
-        self.simplified_only[bit / 64] & (1 << (bit % 64)) != 0
+        let (word, mask) = (bit / 64, 1u64 << (bit % 64));
+        if self.simplified_only[word] & mask != 0 {
+            Some(Mark::Simplified)
+        } else if self.traditional_only[word] & mask != 0 {
+            Some(Mark::Traditional)
+        } else {
+            None
+        }
     }
 }
 

@@ -981,7 +981,8 @@ mod tests {
         assert!(!texts("45歲男", EntityKind::Age).is_empty());
         assert!(!texts("（F,34）", EntityKind::Age).is_empty());
         assert!(!texts("稽查○○寵物繁殖場", EntityKind::Business).is_empty());
-        assert_eq!(texts("隔離病房512床", EntityKind::Bed).len(), 2);
+        assert_eq!(texts("隔離病房512床", EntityKind::Bed), vec!["512床"]);
+        assert_eq!(texts("7B病房 12床", EntityKind::Bed), vec!["7B病房", "12床"]);
         assert_eq!(texts("病歷號 A0012345 住院", EntityKind::MedicalRecord).len(), 1);
         assert_eq!(texts("三年二班的林同學", EntityKind::SchoolClass), vec!["三年二班"]);
         assert!(!texts("case 1127 = 萬華", EntityKind::CaseNumber).is_empty());

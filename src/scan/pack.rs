@@ -283,7 +283,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Pack>, PackError> {
 pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackError> {
     let mut pack: Pack = toml::from_str(text).map_err(|e| PackError::Parse {
         file: file.to_string(),
-        message: crate::config::one_line_toml_error(&e),
+        message: crate::config::describe_toml_error(text, &e),
     })?;
     pack.source = file.to_string();
     Ok(pack)
