@@ -34,32 +34,132 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 #[derive(Debug, Clone)]
 pub struct NormalizedText {
     text: String,
-    /// Byte offset in `text` of each normalized character.
-    starts: Vec<u32>,
-    /// Original character index of each normalized character.
-    origin: Vec<u32>,
+    /// Byte offset in `text` of each normalized character, built on first
+    /// use (a harmless message with no keyword hit never needs it).
+    starts: std::cell::OnceCell<Vec<u32>>,
+    /// Number of normalized characters.
+    chars: u32,
+    /// Original character index of each normalized character; `None` when
+    /// normalization changed nothing but ASCII case (the common case), so
+    /// normalized character `i` is original character `i`.
+    origin: Option<Vec<u32>>,
     /// Number of characters in the original text.
     original_chars: u32,
     /// ASCII digits in the normalized text: a cheap prefilter for identifiers.
     digits: u32,
+    /// The longest run of consecutive ASCII digits.
+    digit_run: u32,
 }
 
 impl NormalizedText {
     /// Normalizes `original`.
     pub fn new(original: &str) -> Self {
-        let mut units = Vec::with_capacity(original.len());
+        let t = tables();
+        if let Some(fast) = Self::unchanged(t, original) {
+            return fast;
+        }
+        UNITS.with(|cell| {
+            let mut units = cell.take();
+            units.clear();
+            let mut script = Script::default();
+            let mut digit_run = 0usize;
+            let mut long_digit_run = false;
+            let mut count = 0u32;
+            for (i, c) in original.chars().enumerate() {
+                count = i as u32 + 1;
+                let before = units.len();
+                push_folded(t, c, i as u32, &mut units, &mut script);
+                if units.len() > before {
+                    let cls = t.class_of(units[units.len() - 1].c);
+                    digit_run = if cls == HAN_DIGIT { digit_run + 1 } else { 0 };
+                    long_digit_run |= digit_run >= 7;
+                }
+            }
+            if script.is_simplified() {
+                to_traditional(t, &mut units);
+                fold_variants(&mut units);
+            }
+            if long_digit_run {
+                chinese_digit_runs(&mut units);
+            }
+            let out = assemble(&units, count);
+            cell.set(units);
+            out
+        })
+    }
+
+    /// The fast path: a message that no step but ASCII upper-casing would
+    /// change keeps its characters one for one.
+    fn unchanged(t: &Tables, original: &str) -> Option<Self> {
         let mut script = Script::default();
-        let mut count = 0u32;
-        for (i, c) in original.chars().enumerate() {
-            count = i as u32 + 1;
-            push_folded(c, i as u32, &mut units, &mut script);
+        let mut prev = '\0';
+        let mut han_digits = 0;
+        let mut digits = 0u32;
+        let mut run = 0u32;
+        let mut digit_run = 0u32;
+        let mut n = 0u32;
+        let mut chars = original.chars().peekable();
+        while let Some(c) = chars.next() {
+            let cls = t.class_of(c);
+            if cls == DIGIT {
+                digits += 1;
+                run += 1;
+                digit_run = digit_run.max(run);
+            } else {
+                run = 0;
+            }
+            let ok = match cls {
+                SAME | CJK | UPPER | DIGIT => true,
+                SIMPLIFIED => {
+                    script.simplified += 1;
+                    true
+                }
+                TRADITIONAL => {
+                    script.traditional += 1;
+                    true
+                }
+                HAN_DIGIT => {
+                    han_digits += 1;
+                    han_digits < 7
+                }
+                SPACE if c == ' ' => {
+                    let next = chars.peek().copied().unwrap_or('\0');
+                    !(is_space(prev) || is_space(next) || is_cjk(prev) || is_cjk(next))
+                        && !(prev.is_ascii_alphanumeric() && next.is_ascii_alphanumeric())
+                        && !(prev == '-' || next == '-')
+                }
+                FILLER => {
+                    let next = chars.peek().copied().unwrap_or('\0');
+                    !(is_cjk(prev) && is_cjk(next))
+                }
+                _ => false,
+            };
+            if !ok {
+                return None;
+            }
+            if cls != HAN_DIGIT {
+                han_digits = 0;
+            }
+            n += 1;
+            prev = c;
         }
         if script.is_simplified() {
-            to_traditional(&mut units);
+            return None;
         }
-        fold_variants(&mut units);
-        chinese_digit_runs(&mut units);
-        assemble(units, count)
+        Some(NormalizedText {
+            text: original.to_ascii_uppercase(),
+            starts: std::cell::OnceCell::new(),
+            chars: n,
+            origin: None,
+            original_chars: n,
+            digits,
+            digit_run,
+        })
+    }
+
+    /// Whether normalization kept every character (only ASCII case changed).
+    pub fn is_identity(&self) -> bool {
+        self.origin.is_none()
     }
 
     /// The normalized text.
@@ -69,7 +169,17 @@ impl NormalizedText {
 
     /// Number of normalized characters.
     pub fn char_len(&self) -> usize {
-        self.origin.len()
+        self.chars as usize
+    }
+
+    /// The longest run of consecutive ASCII digits (identifiers need one).
+    pub fn digit_run(&self) -> usize {
+        self.digit_run as usize
+    }
+
+    fn starts(&self) -> &[u32] {
+        self.starts
+            .get_or_init(|| self.text.char_indices().map(|(b, _)| b as u32).collect())
     }
 
     /// Number of characters of the original text.
@@ -85,12 +195,12 @@ impl NormalizedText {
     /// Normalized character index of a byte offset (which must be a char boundary
     /// or the end of the text).
     pub fn char_index(&self, byte: usize) -> usize {
-        self.starts.partition_point(|&s| (s as usize) < byte)
+        self.starts().partition_point(|&s| (s as usize) < byte)
     }
 
     /// Byte offset of a normalized character index (or the text length).
     pub fn byte_index(&self, char_idx: usize) -> usize {
-        self.starts
+        self.starts()
             .get(char_idx)
             .map(|&b| b as usize)
             .unwrap_or(self.text.len())
@@ -99,18 +209,22 @@ impl NormalizedText {
     /// Maps a normalized character range `[start, end)` to the original text's
     /// character range. Always in bounds of the original text.
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
-        if self.origin.is_empty() || start >= end {
-            let at = self
-                .origin
-                .get(start)
-                .map(|&o| o as usize)
-                .unwrap_or(self.original_chars as usize);
+        let len = self.chars as usize;
+        let origin = |i: usize| match &self.origin {
+            Some(o) => o[i] as usize,
+            None => i,
+        };
+        if len == 0 || start >= end || start >= len {
+            let at = if start < len {
+                origin(start)
+            } else {
+                self.original_chars as usize
+            };
             return (at, at);
         }
-        let end = end.min(self.origin.len());
-        let start = start.min(end - 1);
-        let s = self.origin[start] as usize;
-        let e = self.origin[end - 1] as usize + 1;
+        let end = end.min(len);
+        let s = origin(start);
+        let e = origin(end - 1) + 1;
         (s, e.max(s))
     }
 
@@ -128,14 +242,6 @@ struct Script {
 }
 
 impl Script {
-    fn count(&mut self, c: char) {
-        match tables().script_of(c) {
-            Some(Mark::Simplified) => self.simplified += 1,
-            Some(Mark::Traditional) => self.traditional += 1,
-            None => {}
-        }
-    }
-
     /// A message is Simplified when Simplified-only characters outnumber
     /// Traditional-only ones: a Traditional message with one variant such as
     /// 雇 or 麽 stays as written.
@@ -151,35 +257,63 @@ struct Unit {
     origin: u32,
 }
 
-fn push_folded(c: char, origin: u32, out: &mut Vec<Unit>, script: &mut Script) {
-    if c.is_ascii() {
-        out.push(Unit {
-            c: c.to_ascii_uppercase(),
-            origin,
-        });
-        return;
-    }
-    if is_han_bmp(c) {
-        script.count(c);
-        out.push(Unit { c, origin });
-        return;
-    }
-    if is_dropped(c) {
-        return;
-    }
-    if let Some(f) = fold_punct(c) {
-        out.push(Unit { c: f, origin });
-        return;
-    }
-    for d in std::iter::once(c).nfkc() {
-        if is_dropped(d) {
-            continue;
+thread_local! {
+    /// The folded characters of the message being normalized, reused.
+    static UNITS: std::cell::Cell<Vec<Unit>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+fn push_folded(t: &Tables, c: char, origin: u32, out: &mut Vec<Unit>, script: &mut Script) {
+    let unit = |c| Unit { c, origin };
+    match t.class_of(c) {
+        SAME | CJK | DIGIT | SPACE | FILLER | HAN_DIGIT => out.push(unit(if c == '\t' { ' ' } else { c })),
+        UPPER => out.push(unit(c.to_ascii_uppercase())),
+        SIMPLIFIED => {
+            script.simplified += 1;
+            out.push(unit(c));
         }
-        let d = fold_punct(d).unwrap_or(d).to_ascii_uppercase();
-        if is_han_bmp(d) {
-            script.count(d);
+        TRADITIONAL => {
+            script.traditional += 1;
+            out.push(unit(c));
         }
-        out.push(Unit { c: d, origin });
+        VARIANT => {
+            let prev = out.last().map_or('\0', |u| u.c);
+            let folded = match c {
+                '臺' => '台',
+                '週' => '周',
+                '份' if prev == '身' => '分',
+                other => other,
+            };
+            if c != '份' {
+                script.traditional += 1;
+            }
+            out.push(unit(folded));
+        }
+        DROP => {}
+        FULL_WIDTH => {
+            let a = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+            out.push(unit(a.to_ascii_uppercase()));
+        }
+        IDEOGRAPHIC_SPACE => out.push(unit(' ')),
+        PUNCT_FOLD => out.push(unit(fold_punct(c).unwrap_or(c))),
+        _ => {
+            for d in std::iter::once(c).nfkc() {
+                if is_dropped(d) {
+                    continue;
+                }
+                let d = fold_punct(d).unwrap_or(d).to_ascii_uppercase();
+                match t.class_of(d) {
+                    SIMPLIFIED => script.simplified += 1,
+                    TRADITIONAL => script.traditional += 1,
+                    _ => {}
+                }
+                let d = match d {
+                    '臺' => '台',
+                    '週' => '周',
+                    other => other,
+                };
+                out.push(unit(d));
+            }
+        }
     }
 }
 
@@ -218,8 +352,7 @@ pub(crate) fn is_cjk(c: char) -> bool {
 }
 
 /// Simplified → Traditional, phrase level, keeping the offset map.
-fn to_traditional(units: &mut [Unit]) {
-    let tables = tables();
+fn to_traditional(tables: &Tables, units: &mut [Unit]) {
     let text: String = units.iter().map(|u| u.c).collect();
     let converted = tables.s2t.convert(&text);
     if converted.chars().count() == units.len() {
@@ -345,11 +478,23 @@ fn drop_gap(units: &[Unit], gap_start: usize, gap_end: usize) -> bool {
     false
 }
 
-fn assemble(units: Vec<Unit>, original_chars: u32) -> NormalizedText {
+fn assemble(units: &[Unit], original_chars: u32) -> NormalizedText {
     let mut text = String::with_capacity(units.len() * 3);
-    let mut starts = Vec::with_capacity(units.len());
     let mut origin = Vec::with_capacity(units.len());
     let mut digits = 0;
+    let mut run = 0;
+    let mut digit_run = 0;
+    let mut emit = |c: char, from: u32, text: &mut String| {
+        if c.is_ascii_digit() {
+            digits += 1;
+            run += 1;
+            digit_run = digit_run.max(run);
+        } else {
+            run = 0;
+        }
+        origin.push(from);
+        text.push(c);
+    };
     let mut i = 0;
     while i < units.len() {
         let c = units[i].c;
@@ -358,58 +503,71 @@ fn assemble(units: Vec<Unit>, original_chars: u32) -> NormalizedText {
             while j < units.len() && (is_space(units[j].c) || is_filler(units[j].c)) {
                 j += 1;
             }
-            let only_space = units[i..j].iter().all(|u| is_space(u.c));
-            if drop_gap(&units, i, j) {
-                i = j;
-                continue;
-            }
-            if only_space {
-                // Collapse runs of spaces to one.
-                starts.push(text.len() as u32);
-                origin.push(units[i].origin);
-                text.push(' ');
-                i = j;
-                continue;
-            }
-            for u in &units[i..j] {
-                starts.push(text.len() as u32);
-                origin.push(u.origin);
-                text.push(u.c);
+            if !drop_gap(units, i, j) {
+                if units[i..j].iter().all(|u| is_space(u.c)) {
+                    // Collapse runs of spaces to one.
+                    emit(' ', units[i].origin, &mut text);
+                } else {
+                    for u in &units[i..j] {
+                        emit(u.c, u.origin, &mut text);
+                    }
+                }
             }
             i = j;
             continue;
         }
-        if c.is_ascii_digit() {
-            digits += 1;
-        }
-        starts.push(text.len() as u32);
-        origin.push(units[i].origin);
-        text.push(c);
+        emit(c, units[i].origin, &mut text);
         i += 1;
     }
+    let chars = origin.len() as u32;
     NormalizedText {
         text,
-        starts,
-        origin,
+        starts: std::cell::OnceCell::new(),
+        chars,
+        origin: Some(origin),
         original_chars,
         digits,
+        digit_run,
     }
 }
 
-/// Which script a character marks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mark {
-    Simplified,
-    Traditional,
-}
+// Character classes: what normalization does with a BMP character.
+/// Unchanged, not CJK (ASCII punctuation and upper-case letters, symbols, emoji).
+const SAME: u8 = 0;
+/// Unchanged CJK character that marks no script (punctuation, kana, shared Han).
+const CJK: u8 = 1;
+/// Han character used only in Simplified script (OpenCC s2tw changes it).
+const SIMPLIFIED: u8 = 2;
+/// Han character used only in Traditional script (OpenCC t2s changes it).
+const TRADITIONAL: u8 = 3;
+/// 〇零一二三四五六七八九: digits when seven or more stand in a row.
+const HAN_DIGIT: u8 = 4;
+/// 臺, 週, 份: folded to 台, 周, 分 (after 身).
+const VARIANT: u8 = 5;
+/// ASCII space or tab.
+const SPACE: u8 = 6;
+/// Filler punctuation used to split words (`. * _ · ・ ‧ •`).
+const FILLER: u8 = 7;
+/// ASCII lower-case letter.
+const UPPER: u8 = 8;
+/// ASCII digit.
+const DIGIT: u8 = 9;
+/// Format character or combining mark: dropped.
+const DROP: u8 = 10;
+/// Full-width ASCII (U+FF01..=U+FF5E): NFKC is the ASCII character.
+const FULL_WIDTH: u8 = 11;
+/// U+3000.
+const IDEOGRAPHIC_SPACE: u8 = 12;
+/// Dash, wave dash and circle variants NFKC leaves alone.
+const PUNCT_FOLD: u8 = 13;
+/// Anything else: the general NFKC path.
+const COMPLEX: u8 = 14;
 
-/// Process-wide conversion tables, built once.
+/// Process-wide tables, built once: OpenCC's s2tw converter and one class
+/// byte per BMP character.
 struct Tables {
     s2t: OpenCC,
-    /// Two bits per BMP Han character (U+3400..=U+9FFF): Simplified-only
-    /// (OpenCC s2tw changes it) and Traditional-only (OpenCC t2s changes it).
-    simplified_only: Vec<u64>,
-    traditional_only: Vec<u64>,
+    class: Box<[u8]>,
 }
 
 /// Characters that OpenCC's STCharacters.txt converts by default but also
@@ -418,49 +576,70 @@ struct Tables {
 /// Simplified. Extracted from OpenCC's STCharacters.txt (Apache-2.0).
 const AMBIGUOUS: &str = "万丑丰于云亘仆价伙余佣党准几凶划占厂厘台叶吁吃后咨咸唇夸尸岩岳帘干广征愿托挂据斗朴杠杰极柜涂涌淀游熏皂确种筑胜腊腌膻苹范荐虫蚝蜡蝎跖辟适郁采里";
 
-const HAN_BASE: u32 = 0x3400;
-const HAN_END: u32 = 0x9FFF;
-
 impl Tables {
     fn build() -> Self {
         let s2t = OpenCC::from_config(BuiltinConfig::S2tw)
             .expect("the built-in OpenCC s2tw configuration loads");
         let t2s = OpenCC::from_config(BuiltinConfig::T2s)
             .expect("the built-in OpenCC t2s configuration loads");
-        let words = ((HAN_END - HAN_BASE) as usize / 64) + 1;
-        let mut simplified_only = vec![0u64; words];
-        let mut traditional_only = vec![0u64; words];
+        let mut class = vec![COMPLEX; 0x10000].into_boxed_slice();
         let mut buf = [0u8; 4];
-        for cp in HAN_BASE..=HAN_END {
+        for cp in 0u32..0x10000 {
             let Some(c) = char::from_u32(cp) else { continue };
-            let bit = (cp - HAN_BASE) as usize;
-            let s = c.encode_utf8(&mut buf);
-            if t2s.convert(s) != *s {
-                traditional_only[bit / 64] |= 1 << (bit % 64);
-            } else if !AMBIGUOUS.contains(c) && s2t.convert(s) != *s {
-                simplified_only[bit / 64] |= 1 << (bit % 64);
-            }
+            class[cp as usize] = if c.is_ascii() {
+                match c {
+                    ' ' | '\t' => SPACE,
+                    '.' | '*' | '_' => FILLER,
+                    'a'..='z' => UPPER,
+                    '0'..='9' => DIGIT,
+                    _ => SAME,
+                }
+            } else if chinese_digit(c).is_some() {
+                HAN_DIGIT
+            } else if matches!(c, '臺' | '週' | '份') {
+                VARIANT
+            } else if is_han_bmp(c) {
+                let s = c.encode_utf8(&mut buf);
+                if t2s.convert(s) != *s {
+                    TRADITIONAL
+                } else if !AMBIGUOUS.contains(c) && s2t.convert(s) != *s {
+                    SIMPLIFIED
+                } else {
+                    CJK
+                }
+            } else if c == '\u{3000}' {
+                IDEOGRAPHIC_SPACE
+            } else if ('\u{FF01}'..='\u{FF5E}').contains(&c) {
+                FULL_WIDTH
+            } else if is_filler(c) {
+                FILLER
+            } else if fold_punct(c).is_some() {
+                PUNCT_FOLD
+            } else if is_dropped(c) {
+                DROP
+            } else if std::iter::once(c).nfkc().eq(std::iter::once(c)) {
+                if is_cjk(c) {
+                    CJK
+                } else {
+                    SAME
+                }
+            } else {
+                COMPLEX
+            };
         }
-        Tables {
-            s2t,
-            simplified_only,
-            traditional_only,
-        }
+        Tables { s2t, class }
     }
 
-    fn script_of(&self, c: char) -> Option<Mark> {
+    /// The class of a character; outside the BMP only emoji skip NFKC.
+    #[inline]
+    fn class_of(&self, c: char) -> u8 {
         let cp = c as u32;
-        if !(HAN_BASE..=HAN_END).contains(&cp) {
-            return None;
-        }
-        let bit = (cp - HAN_BASE) as usize;
-        let (word, mask) = (bit / 64, 1u64 << (bit % 64));
-        if self.simplified_only[word] & mask != 0 {
-            Some(Mark::Simplified)
-        } else if self.traditional_only[word] & mask != 0 {
-            Some(Mark::Traditional)
+        if cp < 0x10000 {
+            self.class[cp as usize]
+        } else if (0x1F300..=0x1FAFF).contains(&cp) {
+            SAME
         } else {
-            None
+            COMPLEX
         }
     }
 }

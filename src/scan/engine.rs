@@ -115,9 +115,9 @@ struct CompiledRule {
     advice: Vec<String>,
     /// Entity kinds any group needs.
     needs: KindSet,
-    /// Whether an entity group anchors the rule (then the rule is a candidate
-    /// whenever the message has enough digits).
-    entity_anchored: bool,
+    /// Entity kinds that anchor the rule: it is a candidate when the message
+    /// has one of them.
+    anchor_kinds: KindSet,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -138,10 +138,15 @@ struct Hit {
 #[derive(Debug)]
 pub struct Scanner {
     rules: Vec<CompiledRule>,
+    /// Union of the rules' anchor entity kinds (looked for first).
+    entity_anchor_kinds: KindSet,
     automaton: AhoCorasick,
     targets: Vec<Vec<Target>>,
     /// The keywords, normalized, in automaton pattern order (for benches).
     keywords: Vec<String>,
+    /// Per keyword: whether it starts / ends with an ASCII letter or digit,
+    /// and so must not touch another one there (ID is not in FRIDAY).
+    ascii_edges: Vec<(bool, bool)>,
     categories: Vec<String>,
     category_names: Vec<(String, String)>,
 }
@@ -207,7 +212,10 @@ impl Scanner {
                     groups.push(cg);
                 }
                 let needs = groups.iter().fold(KindSet::default(), |s, g| s.union(g.kinds));
-                let entity_anchored = groups.iter().any(|g| g.anchor && !g.is_keyword);
+                let anchor_kinds = groups
+                    .iter()
+                    .filter(|g| g.anchor && !g.is_keyword)
+                    .fold(KindSet::default(), |s, g| s.union(g.kinds));
                 rules.push(CompiledRule {
                     id: rule.id.clone(),
                     title: rule.title.clone(),
@@ -218,19 +226,32 @@ impl Scanner {
                     laws: rule.laws.clone(),
                     advice: rule.advice.clone(),
                     needs,
-                    entity_anchored,
+                    anchor_kinds,
                 });
             }
         }
+        let ascii_edges = keywords
+            .iter()
+            .map(|k| {
+                let first = k.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
+                let last = k.bytes().next_back().is_some_and(|b| b.is_ascii_alphanumeric());
+                (first, last)
+            })
+            .collect();
+        let entity_anchor_kinds = rules
+            .iter()
+            .fold(KindSet::default(), |s, r| s.union(r.anchor_kinds));
         let automaton = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&keywords)?;
         Ok(Scanner {
             rules,
+            entity_anchor_kinds,
             automaton,
             targets,
             keywords,
+            ascii_edges,
             categories,
             category_names,
         })
@@ -270,7 +291,14 @@ impl Scanner {
         let s = norm.as_str();
         // Keyword hits, per rule.
         let mut per_rule: Vec<(u32, Hit)> = Vec::new();
+        let bytes = s.as_bytes();
         for m in self.automaton.find_overlapping_iter(s) {
+            let (first, last) = self.ascii_edges[m.pattern().as_usize()];
+            if (first && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric())
+                || (last && bytes.get(m.end()).is_some_and(u8::is_ascii_alphanumeric))
+            {
+                continue;
+            }
             let (start, end) = (norm.char_index(m.start()), norm.char_index(m.end()));
             for t in &self.targets[m.pattern().as_usize()] {
                 per_rule.push((t.rule, Hit { group: t.group, start, end }));
@@ -285,9 +313,16 @@ impl Scanner {
                 candidates.push(*rule);
             }
         }
-        if digits_ok {
+        // Entity-anchored rules: look for their anchor kinds first, and make
+        // the rule a candidate only when one is there.
+        let mut entities = Vec::new();
+        let mut extracted = KindSet::default();
+        if digits_ok && !self.entity_anchor_kinds.is_empty() {
+            entities = entity::extract(norm, self.entity_anchor_kinds);
+            extracted = self.entity_anchor_kinds;
             for (i, r) in self.rules.iter().enumerate() {
-                if r.entity_anchored && !candidates.contains(&(i as u32)) {
+                let anchored = entities.iter().any(|e| r.anchor_kinds.contains(e.kind));
+                if anchored && !candidates.contains(&(i as u32)) {
                     candidates.push(i as u32);
                 }
             }
@@ -297,8 +332,9 @@ impl Scanner {
         }
         let needs = candidates
             .iter()
-            .fold(KindSet::default(), |k, &r| k.union(self.rules[r as usize].needs));
-        let entities = entity::extract(norm, needs);
+            .fold(KindSet::default(), |k, &r| k.union(self.rules[r as usize].needs))
+            .difference(extracted);
+        entities.extend(entity::extract(norm, needs));
 
         let mut findings = Vec::new();
         let mut hits: Vec<Hit> = Vec::new();

@@ -175,6 +175,10 @@ impl KindSet {
     pub fn union(self, other: KindSet) -> KindSet {
         KindSet(self.0 | other.0)
     }
+    /// The kinds of `self` not in `other`.
+    pub fn difference(self, other: KindSet) -> KindSet {
+        KindSet(self.0 & !other.0)
+    }
     /// Whether the set is empty.
     pub fn is_empty(self) -> bool {
         self.0 == 0
@@ -434,8 +438,9 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
         });
     };
     let digits = text.digit_count();
+    let run = text.digit_run();
 
-    if digits >= 8
+    if run >= 8
         && (kinds.contains(EntityKind::NationalId) || kinds.contains(EntityKind::ResidentId))
     {
         for m in r.id.find_iter(s) {
@@ -453,7 +458,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             }
         }
     }
-    if digits >= 9 && kinds.contains(EntityKind::Mobile) {
+    if digits >= 9 && run >= 3 && kinds.contains(EntityKind::Mobile) {
         for m in r.mobile.find_iter(s) {
             if !digit_bounded(s, m.start(), m.end()) {
                 continue;
@@ -465,7 +470,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             }
         }
     }
-    if digits >= 8 && kinds.contains(EntityKind::Landline) {
+    if digits >= 8 && run >= 3 && kinds.contains(EntityKind::Landline) {
         for m in r.landline.find_iter(s) {
             if !digit_bounded(s, m.start(), m.end()) {
                 continue;
@@ -481,14 +486,14 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             }
         }
     }
-    if digits >= 9 && kinds.contains(EntityKind::Passport) {
+    if run >= 9 && kinds.contains(EntityKind::Passport) {
         for m in r.nine_digits.find_iter(s) {
             if digit_bounded(s, m.start(), m.end()) && preceded_by(s, m.start(), 16, &["護照", "PASSPORT"]) {
                 push(EntityKind::Passport, m.start(), m.end(), Some(m.as_str().to_string()));
             }
         }
     }
-    if digits >= 12 && kinds.contains(EntityKind::NhiCard) {
+    if digits >= 12 && run >= 4 && kinds.contains(EntityKind::NhiCard) {
         for m in r.twelve_digits.find_iter(s) {
             if digit_bounded(s, m.start(), m.end()) && preceded_by(s, m.start(), 16, &["健保"]) {
                 let v: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
@@ -496,7 +501,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             }
         }
     }
-    if digits >= 4 && kinds.contains(EntityKind::Plate) {
+    if run >= 4 && kinds.contains(EntityKind::Plate) {
         for m in r.plate.find_iter(s) {
             if !alnum_bounded(s, m.start(), m.end()) {
                 continue;
