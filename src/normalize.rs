@@ -34,15 +34,15 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 #[derive(Debug, Clone)]
 pub struct NormalizedText {
     text: String,
+    /// The offset map, piecewise: `(normalized index, original index)` where a
+    /// run of one-for-one characters starts; inside a piece the two advance
+    /// together. A message normalization left alone is one piece.
+    pieces: Vec<(u32, u32)>,
+    /// Number of normalized characters.
+    chars: u32,
     /// Byte offset in `text` of each normalized character, built on first
     /// use (a harmless message with no keyword hit never needs it).
     starts: std::cell::OnceCell<Vec<u32>>,
-    /// Number of normalized characters.
-    chars: u32,
-    /// Original character index of each normalized character; `None` when
-    /// normalization changed nothing but ASCII case (the common case), so
-    /// normalized character `i` is original character `i`.
-    origin: Option<Vec<u32>>,
     /// Number of characters in the original text.
     original_chars: u32,
     /// ASCII digits in the normalized text: a cheap prefilter for identifiers.
@@ -55,111 +55,62 @@ impl NormalizedText {
     /// Normalizes `original`.
     pub fn new(original: &str) -> Self {
         let t = tables();
-        if let Some(fast) = Self::unchanged(t, original) {
-            return fast;
-        }
-        UNITS.with(|cell| {
-            let mut units = cell.take();
-            units.clear();
-            let mut script = Script::default();
-            let mut digit_run = 0usize;
-            let mut long_digit_run = false;
-            let mut count = 0u32;
-            for (i, c) in original.chars().enumerate() {
-                count = i as u32 + 1;
-                let before = units.len();
-                push_folded(t, c, i as u32, &mut units, &mut script);
-                if units.len() > before {
-                    let cls = t.class_of(units[units.len() - 1].c);
-                    digit_run = if cls == HAN_DIGIT { digit_run + 1 } else { 0 };
-                    long_digit_run |= digit_run >= 7;
-                }
-            }
-            if script.is_simplified() {
-                to_traditional(t, &mut units);
-                fold_variants(&mut units);
-            }
-            if long_digit_run {
-                chinese_digit_runs(&mut units);
-            }
-            let out = assemble(&units, count);
-            cell.set(units);
-            out
-        })
-    }
-
-    /// The fast path: a message that no step but ASCII upper-casing would
-    /// change keeps its characters one for one.
-    fn unchanged(t: &Tables, original: &str) -> Option<Self> {
+        let mut w = Writer::with_capacity(original.len());
         let mut script = Script::default();
-        let mut prev = '\0';
-        let mut han_digits = 0;
-        let mut digits = 0u32;
-        let mut run = 0u32;
-        let mut digit_run = 0u32;
-        let mut n = 0u32;
-        let mut chars = original.chars().peekable();
-        while let Some(c) = chars.next() {
+        let mut han_digit_run = 0u32;
+        let mut long_han_digit_run = false;
+        let mut it = original.chars();
+        let mut i = 0u32;
+        while let Some(c) = it.next() {
             let cls = t.class_of(c);
-            if cls == DIGIT {
-                digits += 1;
-                run += 1;
-                digit_run = digit_run.max(run);
-            } else {
-                run = 0;
+            match cls {
+                DROP => {}
+                SPACE | FILLER | IDEOGRAPHIC_SPACE => {
+                    let first = fold_simple(cls, c, w.last());
+                    gap(t, &mut w, &mut it, &mut i, first);
+                    continue;
+                }
+                FULL_WIDTH if is_filler(fold_simple(cls, c, '\0')) => {
+                    let first = fold_simple(cls, c, '\0');
+                    gap(t, &mut w, &mut it, &mut i, first);
+                    continue;
+                }
+                COMPLEX => {
+                    for d in std::iter::once(c).nfkc() {
+                        if is_dropped(d) {
+                            continue;
+                        }
+                        let d = fold_punct(d).unwrap_or(d).to_ascii_uppercase();
+                        script.count(t.class_of(d));
+                        w.push(fold_variant(d, w.last()), i);
+                    }
+                }
+                _ => {
+                    script.count(cls);
+                    if cls == HAN_DIGIT {
+                        han_digit_run += 1;
+                        long_han_digit_run |= han_digit_run >= 7;
+                    } else {
+                        han_digit_run = 0;
+                    }
+                    w.push(fold_simple(cls, c, w.last()), i);
+                }
             }
-            let ok = match cls {
-                SAME | CJK | UPPER | DIGIT => true,
-                SIMPLIFIED => {
-                    script.simplified += 1;
-                    true
-                }
-                TRADITIONAL => {
-                    script.traditional += 1;
-                    true
-                }
-                HAN_DIGIT => {
-                    han_digits += 1;
-                    han_digits < 7
-                }
-                SPACE if c == ' ' => {
-                    let next = chars.peek().copied().unwrap_or('\0');
-                    !(is_space(prev) || is_space(next) || is_cjk(prev) || is_cjk(next))
-                        && !(prev.is_ascii_alphanumeric() && next.is_ascii_alphanumeric())
-                        && !(prev == '-' || next == '-')
-                }
-                FILLER => {
-                    let next = chars.peek().copied().unwrap_or('\0');
-                    !(is_cjk(prev) && is_cjk(next))
-                }
-                _ => false,
-            };
-            if !ok {
-                return None;
-            }
-            if cls != HAN_DIGIT {
-                han_digits = 0;
-            }
-            n += 1;
-            prev = c;
+            i += 1;
         }
         if script.is_simplified() {
-            return None;
+            w.to_traditional(t);
         }
-        Some(NormalizedText {
-            text: original.to_ascii_uppercase(),
-            starts: std::cell::OnceCell::new(),
-            chars: n,
-            origin: None,
-            original_chars: n,
-            digits,
-            digit_run,
-        })
+        if long_han_digit_run {
+            w.chinese_digit_runs();
+        }
+        w.finish(i)
     }
 
-    /// Whether normalization kept every character (only ASCII case changed).
+    /// Whether normalization kept every character in place (at most ASCII
+    /// case and one-for-one folds changed).
     pub fn is_identity(&self) -> bool {
-        self.origin.is_none()
+        self.pieces.len() <= 1 && self.chars == self.original_chars
     }
 
     /// The normalized text.
@@ -172,16 +123,6 @@ impl NormalizedText {
         self.chars as usize
     }
 
-    /// The longest run of consecutive ASCII digits (identifiers need one).
-    pub fn digit_run(&self) -> usize {
-        self.digit_run as usize
-    }
-
-    fn starts(&self) -> &[u32] {
-        self.starts
-            .get_or_init(|| self.text.char_indices().map(|(b, _)| b as u32).collect())
-    }
-
     /// Number of characters of the original text.
     pub fn original_char_len(&self) -> usize {
         self.original_chars as usize
@@ -190,6 +131,16 @@ impl NormalizedText {
     /// How many ASCII digits the normalized text holds.
     pub fn digit_count(&self) -> usize {
         self.digits as usize
+    }
+
+    /// The longest run of consecutive ASCII digits (identifiers need one).
+    pub fn digit_run(&self) -> usize {
+        self.digit_run as usize
+    }
+
+    fn starts(&self) -> &[u32] {
+        self.starts
+            .get_or_init(|| self.text.char_indices().map(|(b, _)| b as u32).collect())
     }
 
     /// Normalized character index of a byte offset (which must be a char boundary
@@ -206,31 +157,153 @@ impl NormalizedText {
             .unwrap_or(self.text.len())
     }
 
+    /// Original character index of normalized character `i` (`i < char_len`).
+    fn origin(&self, i: usize) -> usize {
+        let k = self.pieces.partition_point(|&(n, _)| n as usize <= i);
+        let (n, o) = self.pieces[k.saturating_sub(1)];
+        o as usize + (i - n as usize)
+    }
+
     /// Maps a normalized character range `[start, end)` to the original text's
     /// character range. Always in bounds of the original text.
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
         let len = self.chars as usize;
-        let origin = |i: usize| match &self.origin {
-            Some(o) => o[i] as usize,
-            None => i,
-        };
         if len == 0 || start >= end || start >= len {
             let at = if start < len {
-                origin(start)
+                self.origin(start)
             } else {
                 self.original_chars as usize
             };
             return (at, at);
         }
         let end = end.min(len);
-        let s = origin(start);
-        let e = origin(end - 1) + 1;
-        (s, e.max(s))
+        let s = self.origin(start);
+        let e = self.origin(end - 1) + 1;
+        (s.min(self.original_chars as usize), e.max(s).min(self.original_chars as usize))
     }
 
     /// Maps a normalized byte range to the original character range.
     pub fn original_span_of_bytes(&self, start: usize, end: usize) -> (usize, usize) {
         self.original_span(self.char_index(start), self.char_index(end))
+    }
+}
+
+/// Builds the normalized text and its piecewise offset map.
+struct Writer {
+    text: String,
+    pieces: Vec<(u32, u32)>,
+    n: u32,
+    last_origin: Option<u32>,
+    /// The last three characters written, newest first.
+    recent: [char; 3],
+    /// Whether the last character written came right after a spacing run
+    /// (kept or removed), and whether the next one will.
+    gap_before_last: bool,
+    pending_gap: bool,
+}
+
+impl Writer {
+    fn with_capacity(bytes: usize) -> Self {
+        Writer {
+            text: String::with_capacity(bytes),
+            pieces: Vec::new(),
+            n: 0,
+            last_origin: None,
+            recent: ['\0'; 3],
+            gap_before_last: false,
+            pending_gap: false,
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, c: char, origin: u32) {
+        if self.last_origin.is_none_or(|l| l + 1 != origin) {
+            self.pieces.push((self.n, origin));
+        }
+        self.last_origin = Some(origin);
+        self.text.push(c);
+        self.n += 1;
+        self.recent = [c, self.recent[0], self.recent[1]];
+        self.gap_before_last = std::mem::take(&mut self.pending_gap);
+    }
+
+    fn last(&self) -> char {
+        self.recent[0]
+    }
+
+    /// Simplified → Traditional, phrase level; the map stays as it is
+    /// because the conversion keeps the character count (else it goes one
+    /// character at a time).
+    fn to_traditional(&mut self, t: &Tables) {
+        let converted = t.s2t.convert(&self.text);
+        let mut out = String::with_capacity(converted.len());
+        if converted.chars().count() == self.n as usize {
+            out = converted;
+        } else {
+            let mut buf = [0u8; 4];
+            for c in self.text.chars() {
+                let one = t.s2t.convert(c.encode_utf8(&mut buf));
+                let mut it = one.chars();
+                match (it.next(), it.next()) {
+                    (Some(d), None) => out.push(d),
+                    _ => out.push(c),
+                }
+            }
+        }
+        let mut prev = '\0';
+        self.text = out
+            .chars()
+            .map(|c| {
+                prev = fold_variant(c, prev);
+                prev
+            })
+            .collect();
+    }
+
+    /// Runs of seven or more Chinese digits are numbers written out (phones, IDs).
+    fn chinese_digit_runs(&mut self) {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut out = String::with_capacity(self.text.len());
+        let mut i = 0;
+        while i < chars.len() {
+            let start = i;
+            while i < chars.len() && chinese_digit(chars[i]).is_some() {
+                i += 1;
+            }
+            let long = i - start >= 7;
+            for &c in &chars[start..i] {
+                out.push(if long { chinese_digit(c).unwrap_or(c) } else { c });
+            }
+            if i < chars.len() {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+        self.text = out;
+    }
+
+    fn finish(self, original_chars: u32) -> NormalizedText {
+        let mut digits = 0;
+        let mut run = 0;
+        let mut digit_run = 0;
+        for b in self.text.bytes() {
+            if b.is_ascii_digit() {
+                digits += 1;
+                run += 1;
+                digit_run = digit_run.max(run);
+            } else {
+                run = 0;
+            }
+        }
+        NormalizedText {
+            text: self.text,
+            pieces: self.pieces,
+            chars: self.n,
+            starts: std::cell::OnceCell::new(),
+            original_chars,
+            digits,
+            digit_run,
+        }
     }
 }
 
@@ -242,6 +315,15 @@ struct Script {
 }
 
 impl Script {
+    #[inline]
+    fn count(&mut self, cls: u8) {
+        match cls {
+            SIMPLIFIED => self.simplified += 1,
+            TRADITIONAL | VARIANT => self.traditional += 1,
+            _ => {}
+        }
+    }
+
     /// A message is Simplified when Simplified-only characters outnumber
     /// Traditional-only ones: a Traditional message with one variant such as
     /// 雇 or 麽 stays as written.
@@ -250,71 +332,153 @@ impl Script {
     }
 }
 
-/// One normalized character and the original character it came from.
-#[derive(Debug, Clone, Copy)]
-struct Unit {
-    c: char,
-    origin: u32,
+/// The one-for-one fold of a character of a simple class.
+#[inline]
+fn fold_simple(cls: u8, c: char, prev: char) -> char {
+    match cls {
+        UPPER => c.to_ascii_uppercase(),
+        FULL_WIDTH => char::from_u32(c as u32 - 0xFEE0)
+            .unwrap_or(c)
+            .to_ascii_uppercase(),
+        IDEOGRAPHIC_SPACE => ' ',
+        SPACE => ' ',
+        PUNCT_FOLD => fold_punct(c).unwrap_or(c),
+        VARIANT => fold_variant(c, prev),
+        _ => c,
+    }
 }
 
-thread_local! {
-    /// The folded characters of the message being normalized, reused.
-    static UNITS: std::cell::Cell<Vec<Unit>> = const { std::cell::Cell::new(Vec::new()) };
+/// 臺→台, 週→周, 身份→身分: one spelling for matching, either in the text.
+#[inline]
+fn fold_variant(c: char, prev: char) -> char {
+    match c {
+        '臺' => '台',
+        '週' => '周',
+        '份' if prev == '身' => '分',
+        c => c,
+    }
 }
 
-fn push_folded(t: &Tables, c: char, origin: u32, out: &mut Vec<Unit>, script: &mut Script) {
-    let unit = |c| Unit { c, origin };
-    match t.class_of(c) {
-        SAME | CJK | DIGIT | SPACE | FILLER | HAN_DIGIT => out.push(unit(if c == '\t' { ' ' } else { c })),
-        UPPER => out.push(unit(c.to_ascii_uppercase())),
-        SIMPLIFIED => {
-            script.simplified += 1;
-            out.push(unit(c));
+/// A run of spacing and filler characters (zero-width characters inside it
+/// are skipped): removed when it carries no meaning, else kept (spaces
+/// collapsed to one). `first` is the folded first character, already read.
+fn gap(t: &Tables, w: &mut Writer, it: &mut std::str::Chars<'_>, i: &mut u32, first: char) {
+    let start = *i;
+    let mut run: [(char, u32); 8] = [('\0', 0); 8];
+    let mut len = 0usize;
+    let mut all_space = true;
+    let mut note = |c: char, at: u32, len: &mut usize| {
+        all_space &= is_space(c);
+        if *len < run.len() {
+            run[*len] = (c, at);
+            *len += 1;
         }
-        TRADITIONAL => {
-            script.traditional += 1;
-            out.push(unit(c));
+    };
+    note(first, start, &mut len);
+    *i += 1;
+    // Consume the rest of the run.
+    loop {
+        let mut peek = it.clone();
+        let Some(c) = peek.next() else { break };
+        let cls = t.class_of(c);
+        let folded = fold_simple(cls, c, '\0');
+        let in_gap = cls == DROP
+            || matches!(cls, SPACE | FILLER | IDEOGRAPHIC_SPACE)
+            || (cls == FULL_WIDTH && is_filler(folded));
+        if !in_gap {
+            break;
         }
-        VARIANT => {
-            let prev = out.last().map_or('\0', |u| u.c);
-            let folded = match c {
-                '臺' => '台',
-                '週' => '周',
-                '份' if prev == '身' => '分',
-                other => other,
-            };
-            if c != '份' {
-                script.traditional += 1;
-            }
-            out.push(unit(folded));
+        if cls != DROP {
+            note(folded, *i, &mut len);
         }
-        DROP => {}
-        FULL_WIDTH => {
-            let a = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
-            out.push(unit(a.to_ascii_uppercase()));
-        }
-        IDEOGRAPHIC_SPACE => out.push(unit(' ')),
-        PUNCT_FOLD => out.push(unit(fold_punct(c).unwrap_or(c))),
-        _ => {
-            for d in std::iter::once(c).nfkc() {
-                if is_dropped(d) {
-                    continue;
-                }
-                let d = fold_punct(d).unwrap_or(d).to_ascii_uppercase();
-                match t.class_of(d) {
-                    SIMPLIFIED => script.simplified += 1,
-                    TRADITIONAL => script.traditional += 1,
-                    _ => {}
-                }
-                let d = match d {
-                    '臺' => '台',
-                    '週' => '周',
-                    other => other,
-                };
-                out.push(unit(d));
+        *it = peek;
+        *i += 1;
+    }
+    let after = lookahead(t, it.clone());
+    let p_single = w.gap_before_last || !w.recent[1].is_ascii_alphanumeric();
+    if !drop_gap(w.recent, p_single, all_space, after) {
+        if all_space {
+            w.push(' ', run[0].1);
+        } else {
+            for &(c, at) in &run[..len] {
+                w.push(c, at);
             }
         }
     }
+    w.pending_gap = true;
+}
+
+/// The next folded characters after a gap: `[next, after next, first
+/// non-space after next]`, zero-width characters skipped.
+fn lookahead(t: &Tables, mut it: std::str::Chars<'_>) -> [char; 3] {
+    let mut out = ['\0'; 3];
+    let mut k = 0;
+    for c in it.by_ref() {
+        let cls = t.class_of(c);
+        if cls == DROP {
+            continue;
+        }
+        out[k] = fold_simple(cls, c, '\0');
+        k += 1;
+        if k == 2 {
+            break;
+        }
+    }
+    if out[0] == '-' {
+        // For "0915 - 628": the first non-space after the dash.
+        let mut third = out[1];
+        if is_space(third) {
+            third = it
+                .map(|c| fold_simple(t.class_of(c), c, '\0'))
+                .find(|c| !is_space(*c))
+                .unwrap_or('\0');
+        }
+        out[2] = third;
+    }
+    out
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+fn is_filler(c: char) -> bool {
+    matches!(c, '.' | '·' | '・' | '*' | '_' | '‧' | '•')
+}
+
+/// Whether a spacing or filler run is noise, from the characters around it:
+/// `recent` (written before it, newest first; `p_single` when the newest
+/// stands alone between gaps) and `next` (read after it).
+fn drop_gap(recent: [char; 3], p_single: bool, all_space: bool, next: [char; 3]) -> bool {
+    let [p, pp, ppp] = recent;
+    let n = next[0];
+    if p == '\0' || n == '\0' {
+        return false;
+    }
+    if is_cjk(p) && is_cjk(n) {
+        return true;
+    }
+    if !all_space {
+        return false;
+    }
+    if (is_cjk(p) && (n.is_ascii_alphanumeric() || is_cjk(n)))
+        || (is_cjk(n) && p.is_ascii_alphanumeric())
+    {
+        return true;
+    }
+    if p.is_ascii_alphanumeric() && n.is_ascii_alphanumeric() {
+        // "E 1 6 0 3 …": single characters spaced out one by one.
+        return p_single && !next[1].is_ascii_alphanumeric();
+    }
+    // "0915 - 628": spaces around a dash between digits.
+    if n == '-' && p.is_ascii_digit() {
+        return next[2].is_ascii_digit();
+    }
+    if p == '-' && n.is_ascii_digit() {
+        let before = if is_space(pp) { ppp } else { pp };
+        return before.is_ascii_digit();
+    }
+    false
 }
 
 /// Format characters and combining marks carry no visible meaning for us.
@@ -351,43 +515,6 @@ pub(crate) fn is_cjk(c: char) -> bool {
         || c == '○'
 }
 
-/// Simplified → Traditional, phrase level, keeping the offset map.
-fn to_traditional(tables: &Tables, units: &mut [Unit]) {
-    let text: String = units.iter().map(|u| u.c).collect();
-    let converted = tables.s2t.convert(&text);
-    if converted.chars().count() == units.len() {
-        for (u, c) in units.iter_mut().zip(converted.chars()) {
-            u.c = c;
-        }
-        return;
-    }
-    // A phrase changed length (rare): fall back to one character at a time.
-    let mut buf = [0u8; 4];
-    for u in units.iter_mut() {
-        if is_han_bmp(u.c) {
-            let one = tables.s2t.convert(u.c.encode_utf8(&mut buf));
-            let mut it = one.chars();
-            if let (Some(c), None) = (it.next(), it.next()) {
-                u.c = c;
-            }
-        }
-    }
-}
-
-/// 臺→台, 週→周, 身份→身分: one spelling for matching, either in the text.
-fn fold_variants(units: &mut [Unit]) {
-    let mut prev = '\0';
-    for u in units.iter_mut() {
-        u.c = match u.c {
-            '臺' => '台',
-            '週' => '周',
-            '份' if prev == '身' => '分',
-            c => c,
-        };
-        prev = u.c;
-    }
-}
-
 fn chinese_digit(c: char) -> Option<char> {
     Some(match c {
         '〇' | '零' => '0',
@@ -402,133 +529,6 @@ fn chinese_digit(c: char) -> Option<char> {
         '九' => '9',
         _ => return None,
     })
-}
-
-/// Runs of seven or more Chinese digits are numbers written out (phones, IDs).
-fn chinese_digit_runs(units: &mut [Unit]) {
-    let mut i = 0;
-    while i < units.len() {
-        if chinese_digit(units[i].c).is_none() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < units.len() && chinese_digit(units[i].c).is_some() {
-            i += 1;
-        }
-        if i - start >= 7 {
-            for u in &mut units[start..i] {
-                u.c = chinese_digit(u.c).unwrap_or(u.c);
-            }
-        }
-    }
-}
-
-fn is_space(c: char) -> bool {
-    c == ' ' || c == '\t'
-}
-
-fn is_filler(c: char) -> bool {
-    matches!(c, '.' | '·' | '・' | '*' | '_' | '‧' | '•')
-}
-
-/// Whether a spacing or filler run between `prev` and `next` is noise.
-fn drop_gap(units: &[Unit], gap_start: usize, gap_end: usize) -> bool {
-    if gap_start == 0 || gap_end >= units.len() {
-        return false;
-    }
-    let p = units[gap_start - 1].c;
-    let n = units[gap_end].c;
-    let all_space = units[gap_start..gap_end].iter().all(|u| is_space(u.c));
-    if is_cjk(p) && is_cjk(n) {
-        return true;
-    }
-    if !all_space {
-        return false;
-    }
-    if (is_cjk(p) && (n.is_ascii_alphanumeric() || is_cjk(n)))
-        || (is_cjk(n) && p.is_ascii_alphanumeric())
-    {
-        return true;
-    }
-    let single = |idx: usize, dir: isize| {
-        let j = idx as isize + dir;
-        j < 0 || j as usize >= units.len() || !units[j as usize].c.is_ascii_alphanumeric()
-    };
-    if p.is_ascii_alphanumeric() && n.is_ascii_alphanumeric() {
-        // "E 1 6 0 3 …": single characters spaced out one by one.
-        return single(gap_start - 1, -1) && single(gap_end, 1);
-    }
-    // "0915 - 628": spaces around a dash between digits.
-    let digit_at = |j: isize| j >= 0 && (j as usize) < units.len() && units[j as usize].c.is_ascii_digit();
-    if n == '-' && p.is_ascii_digit() {
-        let mut k = gap_end + 1;
-        while k < units.len() && is_space(units[k].c) {
-            k += 1;
-        }
-        return digit_at(k as isize);
-    }
-    if p == '-' && n.is_ascii_digit() {
-        let mut k = gap_start as isize - 2;
-        while k >= 0 && is_space(units[k as usize].c) {
-            k -= 1;
-        }
-        return digit_at(k);
-    }
-    false
-}
-
-fn assemble(units: &[Unit], original_chars: u32) -> NormalizedText {
-    let mut text = String::with_capacity(units.len() * 3);
-    let mut origin = Vec::with_capacity(units.len());
-    let mut digits = 0;
-    let mut run = 0;
-    let mut digit_run = 0;
-    let mut emit = |c: char, from: u32, text: &mut String| {
-        if c.is_ascii_digit() {
-            digits += 1;
-            run += 1;
-            digit_run = digit_run.max(run);
-        } else {
-            run = 0;
-        }
-        origin.push(from);
-        text.push(c);
-    };
-    let mut i = 0;
-    while i < units.len() {
-        let c = units[i].c;
-        if is_space(c) || is_filler(c) {
-            let mut j = i;
-            while j < units.len() && (is_space(units[j].c) || is_filler(units[j].c)) {
-                j += 1;
-            }
-            if !drop_gap(units, i, j) {
-                if units[i..j].iter().all(|u| is_space(u.c)) {
-                    // Collapse runs of spaces to one.
-                    emit(' ', units[i].origin, &mut text);
-                } else {
-                    for u in &units[i..j] {
-                        emit(u.c, u.origin, &mut text);
-                    }
-                }
-            }
-            i = j;
-            continue;
-        }
-        emit(c, units[i].origin, &mut text);
-        i += 1;
-    }
-    let chars = origin.len() as u32;
-    NormalizedText {
-        text,
-        starts: std::cell::OnceCell::new(),
-        chars,
-        origin: Some(origin),
-        original_chars,
-        digits,
-        digit_run,
-    }
 }
 
 // Character classes: what normalization does with a BMP character.

@@ -299,7 +299,9 @@ impl Scanner {
             {
                 continue;
             }
-            let (start, end) = (norm.char_index(m.start()), norm.char_index(m.end()));
+            // Byte offsets for now: most messages make no rule a candidate and
+            // never need character offsets.
+            let (start, end) = (m.start(), m.end());
             for t in &self.targets[m.pattern().as_usize()] {
                 per_rule.push((t.rule, Hit { group: t.group, start, end }));
             }
@@ -309,7 +311,21 @@ impl Scanner {
         let digits_ok = norm.digit_count() >= 1;
         let mut candidates: Vec<u32> = Vec::new();
         for (rule, hit) in &per_rule {
-            if self.rules[*rule as usize].groups[hit.group as usize].anchor && !candidates.contains(rule) {
+            if candidates.contains(rule) {
+                continue;
+            }
+            let r = &self.rules[*rule as usize];
+            let g = &r.groups[hit.group as usize];
+            // An anchor that requires keyword groups none of which matched
+            // can never count: no need to look for entities.
+            let possible = g.requires.is_empty()
+                || g.requires.iter().any(|&q| {
+                    !r.groups[q].is_keyword
+                        || per_rule
+                            .iter()
+                            .any(|(r2, h2)| r2 == rule && h2.group as usize == q)
+                });
+            if g.anchor && possible {
                 candidates.push(*rule);
             }
         }
@@ -341,7 +357,11 @@ impl Scanner {
         for &ri in &candidates {
             let rule = &self.rules[ri as usize];
             hits.clear();
-            hits.extend(per_rule.iter().filter(|(r, _)| *r == ri).map(|(_, h)| *h));
+            hits.extend(per_rule.iter().filter(|(r, _)| *r == ri).map(|(_, h)| Hit {
+                group: h.group,
+                start: norm.char_index(h.start),
+                end: norm.char_index(h.end),
+            }));
             for (gi, g) in rule.groups.iter().enumerate() {
                 if g.kinds.is_empty() {
                     continue;

@@ -439,6 +439,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     };
     let digits = text.digit_count();
     let run = text.digit_run();
+    let has = Marks::of(s);
 
     if run >= 8
         && (kinds.contains(EntityKind::NationalId) || kinds.contains(EntityKind::ResidentId))
@@ -519,7 +520,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             push(EntityKind::Plate, m.start(), m.end(), Some(v.replace('-', "")));
         }
     }
-    if kinds.contains(EntityKind::Address) && s.contains('號') {
+    if kinds.contains(EntityKind::Address) && has.hao {
         for m in r.address.find_iter(s) {
             let t = m.as_str();
             let strong = ["路", "街", "巷", "弄", "鄰", "段", "區", "鄉", "鎮", "縣", "村"]
@@ -530,7 +531,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             }
         }
     }
-    if kinds.contains(EntityKind::Street) && (s.contains('路') || s.contains('街') || s.contains("大道")) {
+    if kinds.contains(EntityKind::Street) && has.road {
         for m in r.street.find_iter(s) {
             push(EntityKind::Street, m.start(), m.end(), None);
         }
@@ -543,7 +544,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
         }
     }
     if kinds.contains(EntityKind::Date) {
-        if s.contains('月') {
+        if has.month {
             for m in r.date_ymd.find_iter(s) {
                 if let Some(v) = date_value(m.as_str()) {
                     push(EntityKind::Date, m.start(), m.end(), Some(v));
@@ -577,7 +578,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
         for m in r.weekday.find_iter(s) {
             push(EntityKind::Weekday, m.start(), m.end(), None);
         }
-        if s.contains('(') {
+        if has.paren {
             for m in r.weekday_paren.find_iter(s) {
                 push(EntityKind::Weekday, m.start(), m.end(), None);
             }
@@ -603,7 +604,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
                 }
             }
         }
-        if s.contains('點') || s.contains('時') {
+        if has.clock {
             for m in r.time_cn.find_iter(s) {
                 if let Some(v) = time_value(m.as_str()) {
                     spans.push((m.start(), m.end()));
@@ -662,34 +663,72 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             }
         }
     }
-    if kinds.contains(EntityKind::Building) && (s.contains('棟') || s.contains('館')) {
+    if kinds.contains(EntityKind::Building) && has.building {
         for m in r.building.find_iter(s) {
             push(EntityKind::Building, m.start(), m.end(), None);
         }
     }
-    if kinds.contains(EntityKind::Bed) && (s.contains('床') || s.contains('房')) {
+    if kinds.contains(EntityKind::Bed) && has.bed {
         for m in r.bed.find_iter(s) {
             push(EntityKind::Bed, m.start(), m.end(), None);
         }
     }
-    if kinds.contains(EntityKind::MedicalRecord) && s.contains("病歷") {
+    if kinds.contains(EntityKind::MedicalRecord) && has.record {
         for c in r.medical_record.captures_iter(s) {
             if let (Some(all), Some(v)) = (c.get(0), c.get(1)) {
                 push(EntityKind::MedicalRecord, all.start(), all.end(), Some(v.as_str().to_string()));
             }
         }
     }
-    if kinds.contains(EntityKind::SchoolClass) && (s.contains('班') || s.contains("年級")) {
+    if kinds.contains(EntityKind::SchoolClass) && has.class {
         for m in r.school_class.find_iter(s) {
             push(EntityKind::SchoolClass, m.start(), m.end(), None);
         }
     }
-    if kinds.contains(EntityKind::CaseNumber) && (digits >= 2 || s.contains("個案")) {
+    if kinds.contains(EntityKind::CaseNumber) && (digits >= 2 || has.case) {
         for m in r.case_number.find_iter(s) {
             push(EntityKind::CaseNumber, m.start(), m.end(), None);
         }
     }
     out
+}
+
+/// Which trigger characters a text holds, found in one pass: each
+/// recognizer runs only when its unit characters are there.
+#[derive(Debug, Default, Clone, Copy)]
+struct Marks {
+    hao: bool,
+    road: bool,
+    month: bool,
+    paren: bool,
+    clock: bool,
+    building: bool,
+    bed: bool,
+    record: bool,
+    class: bool,
+    case: bool,
+}
+
+impl Marks {
+    fn of(s: &str) -> Marks {
+        let mut m = Marks::default();
+        for c in s.chars() {
+            match c {
+                '號' => m.hao = true,
+                '路' | '街' | '道' => m.road = true,
+                '月' => m.month = true,
+                '(' => m.paren = true,
+                '點' | '時' => m.clock = true,
+                '棟' | '館' => m.building = true,
+                '床' | '房' => m.bed = true,
+                '歷' => m.record = true,
+                '班' | '級' => m.class = true,
+                '案' => m.case = true,
+                _ => {}
+            }
+        }
+        m
+    }
 }
 
 fn prev_char(s: &str, at: usize) -> Option<char> {
