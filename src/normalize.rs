@@ -36,7 +36,8 @@ pub struct NormalizedText {
     text: String,
     /// The offset map, piecewise: `(normalized index, original index)` where a
     /// run of one-for-one characters starts; inside a piece the two advance
-    /// together. A message normalization left alone is one piece.
+    /// together. Before the first piece normalized index = original index, so
+    /// a message normalization left in place has no piece at all.
     pieces: Vec<(u32, u32)>,
     /// Number of normalized characters.
     chars: u32,
@@ -61,8 +62,30 @@ impl NormalizedText {
         let mut long_han_digit_run = false;
         let mut it = original.chars();
         let mut i = 0u32;
-        while let Some(c) = it.next() {
+        // A run of characters normalization keeps as they are is copied in one go.
+        let (mut run_start, mut run_origin, mut run_len) = (0usize, 0u32, 0u32);
+        loop {
+            let b = original.len() - it.as_str().len();
+            let Some(c) = it.next() else { break };
             let cls = t.class_of(c);
+            if matches!(cls, SAME | CJK | TRADITIONAL | SIMPLIFIED | HAN_DIGIT | DIGIT | UPPER) {
+                script.count(cls);
+                if cls == HAN_DIGIT {
+                    han_digit_run += 1;
+                    long_han_digit_run |= han_digit_run >= 7;
+                } else {
+                    han_digit_run = 0;
+                }
+                if run_len == 0 {
+                    (run_start, run_origin) = (b, i);
+                }
+                run_len += 1;
+                i += 1;
+                continue;
+            }
+            han_digit_run = 0;
+            w.copy(&original[run_start..b], run_origin, run_len);
+            run_len = 0;
             match cls {
                 DROP => {}
                 SPACE | FILLER | IDEOGRAPHIC_SPACE => {
@@ -87,17 +110,12 @@ impl NormalizedText {
                 }
                 _ => {
                     script.count(cls);
-                    if cls == HAN_DIGIT {
-                        han_digit_run += 1;
-                        long_han_digit_run |= han_digit_run >= 7;
-                    } else {
-                        han_digit_run = 0;
-                    }
                     w.push(fold_simple(cls, c, w.last()), i);
                 }
             }
             i += 1;
         }
+        w.copy(&original[run_start..], run_origin, run_len);
         if script.is_simplified() {
             w.to_traditional(t);
         }
@@ -110,7 +128,7 @@ impl NormalizedText {
     /// Whether normalization kept every character in place (at most ASCII
     /// case and one-for-one folds changed).
     pub fn is_identity(&self) -> bool {
-        self.pieces.len() <= 1 && self.chars == self.original_chars
+        self.pieces.is_empty() && self.chars == self.original_chars
     }
 
     /// The normalized text.
@@ -160,7 +178,10 @@ impl NormalizedText {
     /// Original character index of normalized character `i` (`i < char_len`).
     fn origin(&self, i: usize) -> usize {
         let k = self.pieces.partition_point(|&(n, _)| n as usize <= i);
-        let (n, o) = self.pieces[k.saturating_sub(1)];
+        if k == 0 {
+            return i;
+        }
+        let (n, o) = self.pieces[k - 1];
         o as usize + (i - n as usize)
     }
 
@@ -193,9 +214,10 @@ struct Writer {
     text: String,
     pieces: Vec<(u32, u32)>,
     n: u32,
-    last_origin: Option<u32>,
-    /// The last three characters written, newest first.
-    recent: [char; 3],
+    /// The original index that continues the current piece.
+    expected: u32,
+    /// The last character written.
+    last: char,
     /// Whether the last character written came right after a spacing run
     /// (kept or removed), and whether the next one will.
     gap_before_last: bool,
@@ -208,8 +230,8 @@ impl Writer {
             text: String::with_capacity(bytes),
             pieces: Vec::new(),
             n: 0,
-            last_origin: None,
-            recent: ['\0'; 3],
+            expected: 0,
+            last: '\0',
             gap_before_last: false,
             pending_gap: false,
         }
@@ -217,18 +239,45 @@ impl Writer {
 
     #[inline(always)]
     fn push(&mut self, c: char, origin: u32) {
-        if self.last_origin.is_none_or(|l| l + 1 != origin) {
+        if origin != self.expected {
             self.pieces.push((self.n, origin));
         }
-        self.last_origin = Some(origin);
+        self.expected = origin + 1;
+        self.last = c;
         self.text.push(c);
         self.n += 1;
-        self.recent = [c, self.recent[0], self.recent[1]];
         self.gap_before_last = std::mem::take(&mut self.pending_gap);
     }
 
+    /// Copies `count` characters that normalization keeps, starting at
+    /// original character `origin`.
+    #[inline(always)]
+    fn copy(&mut self, slice: &str, origin: u32, count: u32) {
+        if count == 0 {
+            return;
+        }
+        if origin != self.expected {
+            self.pieces.push((self.n, origin));
+        }
+        self.expected = origin + count;
+        self.last = slice.chars().next_back().unwrap_or(self.last);
+        self.text.push_str(slice);
+        self.n += count;
+        let pending = std::mem::take(&mut self.pending_gap);
+        self.gap_before_last = count == 1 && pending;
+    }
+
     fn last(&self) -> char {
-        self.recent[0]
+        self.last
+    }
+
+    /// The last three characters written, newest first.
+    fn recent(&self) -> [char; 3] {
+        let mut r = ['\0'; 3];
+        for (slot, c) in r.iter_mut().zip(self.text.chars().rev()) {
+            *slot = c;
+        }
+        r
     }
 
     /// Simplified → Traditional, phrase level; the map stays as it is
@@ -282,7 +331,9 @@ impl Writer {
         self.text = out;
     }
 
-    fn finish(self, original_chars: u32) -> NormalizedText {
+    fn finish(mut self, original_chars: u32) -> NormalizedText {
+        // Lower-case ASCII letters were copied as they are.
+        self.text.make_ascii_uppercase();
         let mut digits = 0;
         let mut run = 0;
         let mut digit_run = 0;
@@ -364,6 +415,27 @@ fn fold_variant(c: char, prev: char) -> char {
 /// collapsed to one). `first` is the folded first character, already read.
 fn gap(t: &Tables, w: &mut Writer, it: &mut std::str::Chars<'_>, i: &mut u32, first: char) {
     let start = *i;
+    // The common case, one space next to a CJK character, decided at once.
+    if is_space(first) {
+        let p = w.last();
+        let next = it.clone().next();
+        if let Some(n) = next {
+            let ncls = t.class_of(n);
+            let n = fold_simple(ncls, n, '\0');
+            let single = !(matches!(ncls, SPACE | FILLER | IDEOGRAPHIC_SPACE | DROP)
+                || (ncls == FULL_WIDTH && is_filler(n)));
+            if single && p != '\0' && (is_cjk(p) || is_cjk(n)) {
+                *i += 1;
+                let keep = !(is_cjk(p) && (is_cjk(n) || n.is_ascii_alphanumeric())
+                    || is_cjk(n) && p.is_ascii_alphanumeric());
+                if keep {
+                    w.push(' ', start);
+                }
+                w.pending_gap = true;
+                return;
+            }
+        }
+    }
     let mut run: [(char, u32); 8] = [('\0', 0); 8];
     let mut len = 0usize;
     let mut all_space = true;
@@ -395,8 +467,9 @@ fn gap(t: &Tables, w: &mut Writer, it: &mut std::str::Chars<'_>, i: &mut u32, fi
         *i += 1;
     }
     let after = lookahead(t, it.clone());
-    let p_single = w.gap_before_last || !w.recent[1].is_ascii_alphanumeric();
-    if !drop_gap(w.recent, p_single, all_space, after) {
+    let recent = w.recent();
+    let p_single = w.gap_before_last || !recent[1].is_ascii_alphanumeric();
+    if !drop_gap(recent, p_single, all_space, after) {
         if all_space {
             w.push(' ', run[0].1);
         } else {

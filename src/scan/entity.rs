@@ -439,7 +439,21 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     };
     let digits = text.digit_count();
     let run = text.digit_run();
-    let has = Marks::of(s);
+    // Trigger characters, found in one pass, but only if a kind needs them.
+    let needs_marks = [
+        EntityKind::Street,
+        EntityKind::Date,
+        EntityKind::Weekday,
+        EntityKind::Time,
+        EntityKind::Building,
+        EntityKind::Bed,
+        EntityKind::MedicalRecord,
+        EntityKind::SchoolClass,
+        EntityKind::CaseNumber,
+    ]
+    .iter()
+    .any(|&k| kinds.contains(k));
+    let has = if needs_marks { Marks::of(s) } else { Marks::default() };
 
     if run >= 8
         && (kinds.contains(EntityKind::NationalId) || kinds.contains(EntityKind::ResidentId))
@@ -520,7 +534,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             push(EntityKind::Plate, m.start(), m.end(), Some(v.replace('-', "")));
         }
     }
-    if kinds.contains(EntityKind::Address) && has.hao {
+    if kinds.contains(EntityKind::Address) && s.contains('號') {
         for m in r.address.find_iter(s) {
             let t = m.as_str();
             let strong = ["路", "街", "巷", "弄", "鄰", "段", "區", "鄉", "鎮", "縣", "村"]
