@@ -68,14 +68,12 @@ impl NormalizedText {
             let b = original.len() - it.as_str().len();
             let Some(c) = it.next() else { break };
             let cls = t.class_of(c);
-            if matches!(cls, SAME | CJK | TRADITIONAL | SIMPLIFIED | HAN_DIGIT | DIGIT | UPPER) {
-                script.count(cls);
-                if cls == HAN_DIGIT {
-                    han_digit_run += 1;
-                    long_han_digit_run |= han_digit_run >= 7;
-                } else {
-                    han_digit_run = 0;
-                }
+            if KEPT & (1 << cls) != 0 {
+                script.simplified += (cls == SIMPLIFIED) as u32;
+                script.traditional += (cls == TRADITIONAL) as u32;
+                let digit = (cls == HAN_DIGIT) as u32;
+                han_digit_run = (han_digit_run + 1) * digit;
+                long_han_digit_run |= han_digit_run >= 7;
                 if run_len == 0 {
                     (run_start, run_origin) = (b, i);
                 }
@@ -635,6 +633,15 @@ const IDEOGRAPHIC_SPACE: u8 = 12;
 const PUNCT_FOLD: u8 = 13;
 /// Anything else: the general NFKC path.
 const COMPLEX: u8 = 14;
+/// The classes normalization keeps as they are (lower-case letters are
+/// upper-cased at the end, in place), as a bit set.
+const KEPT: u32 = 1 << SAME
+    | 1 << CJK
+    | 1 << SIMPLIFIED
+    | 1 << TRADITIONAL
+    | 1 << HAN_DIGIT
+    | 1 << DIGIT
+    | 1 << UPPER;
 
 /// Process-wide tables, built once: OpenCC's s2tw converter and one class
 /// byte per BMP character.

@@ -14,6 +14,11 @@ use super::entity::{self, EntityKind, KindSet};
 use super::pack::{Group, Pack, Scope, Severity, Thresholds};
 use crate::normalize::{self, NormalizedText};
 
+thread_local! {
+    /// Keyword hits of the message being scanned, reused across messages.
+    static HITS: std::cell::Cell<Vec<(u32, Hit)>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 /// Evidence kinds in findings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -288,9 +293,16 @@ impl Scanner {
 
     /// Scans a message already normalized (`norm` must come from `text`).
     pub fn scan_normalized(&self, text: &str, norm: &NormalizedText) -> ScanResult {
+        // Keyword hits, per rule (a buffer reused across messages).
+        let mut per_rule = HITS.with(|h| h.take());
+        per_rule.clear();
+        let result = self.scan_hits(text, norm, &mut per_rule);
+        HITS.with(|h| h.set(per_rule));
+        result
+    }
+
+    fn scan_hits(&self, text: &str, norm: &NormalizedText, per_rule: &mut Vec<(u32, Hit)>) -> ScanResult {
         let s = norm.as_str();
-        // Keyword hits, per rule.
-        let mut per_rule: Vec<(u32, Hit)> = Vec::new();
         let bytes = s.as_bytes();
         for m in self.automaton.find_overlapping_iter(s) {
             let (first, last) = self.ascii_edges[m.pattern().as_usize()];
@@ -310,7 +322,7 @@ impl Scanner {
         // and plate has one).
         let digits_ok = norm.digit_count() >= 1;
         let mut candidates: Vec<u32> = Vec::new();
-        for (rule, hit) in &per_rule {
+        for (rule, hit) in per_rule.iter() {
             if candidates.contains(rule) {
                 continue;
             }
