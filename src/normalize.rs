@@ -643,11 +643,18 @@ const KEPT: u32 = 1 << SAME
     | 1 << DIGIT
     | 1 << UPPER;
 
+const HAN_LO: u32 = 0x4E00;
+const HAN_HI: u32 = 0x9FFF;
+
 /// Process-wide tables, built once: OpenCC's s2tw converter and one class
 /// byte per BMP character.
 struct Tables {
     s2t: OpenCC,
     class: Box<[u8]>,
+    /// The classes of U+4E00..=U+9FFF again, two bits each (CJK, SIMPLIFIED,
+    /// TRADITIONAL, or 3 = look in `class`): 5 KiB that stay in the L1 cache
+    /// where the full table would not.
+    han: Box<[u8]>,
 }
 
 /// Characters that OpenCC's STCharacters.txt converts by default but also
@@ -707,13 +714,34 @@ impl Tables {
                 COMPLEX
             };
         }
-        Tables { s2t, class }
+        let mut han = vec![0u8; (HAN_HI - HAN_LO + 1) as usize / 4].into_boxed_slice();
+        for cp in HAN_LO..=HAN_HI {
+            let code = match class[cp as usize] {
+                CJK => 0,
+                SIMPLIFIED => 1,
+                TRADITIONAL => 2,
+                _ => 3,
+            };
+            let k = (cp - HAN_LO) as usize;
+            han[k / 4] |= code << ((k % 4) * 2);
+        }
+        Tables { s2t, class, han }
     }
 
     /// The class of a character; outside the BMP only emoji skip NFKC.
     #[inline]
     fn class_of(&self, c: char) -> u8 {
         let cp = c as u32;
+        if (HAN_LO..=HAN_HI).contains(&cp) {
+            let k = (cp - HAN_LO) as usize;
+            let code = (self.han[k / 4] >> ((k % 4) * 2)) & 3;
+            return match code {
+                0 => CJK,
+                1 => SIMPLIFIED,
+                2 => TRADITIONAL,
+                _ => self.class[cp as usize],
+            };
+        }
         if cp < 0x10000 {
             self.class[cp as usize]
         } else if (0x1F300..=0x1FAFF).contains(&cp) {
