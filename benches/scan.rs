@@ -4,6 +4,7 @@
 //!
 //! Two benchmarks over the same messages, in the same run:
 //! - `full_scan`: normalize + one Aho-Corasick pass + entities + scoring;
+//! - `normalize_only`: the normalization step alone, for the breakdown;
 //! - `bare_aho_corasick`: one Aho-Corasick DFA pass over the same keywords
 //!   on the raw text, counting overlapping matches — the floor.
 //!
@@ -11,49 +12,63 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use leakguard::normalize::NormalizedText;
 use leakguard::scan::{builtin_packs, Scanner};
 
 const HARMLESS: &[&str] = &[
-    "收到 謝謝👌",
-    "好的～我來處理",
-    "明天早上9點科務會議，地點3樓小會議室，議程：年度預算執行率",
-    "今天雨好大 大家回家小心",
-    "中午要不要去吃巷口那家牛肉麵？",
-    "公文系統登不進去，自然人憑證一直讀不到，資訊室說下午會修好",
-    "麻煩各位確認年度計畫書第三章有沒有要修改的，週五前回覆",
-    "我在路上塞車 晚10分鐘到",
-    "下午3點有人要喝50嵐嗎？我來揪 🧋",
-    "Please check the budget sheet v2.3 before Friday, thanks!",
-    "議會質詢資料明天中午前要送，各科請配合",
-    "影印機又卡紙了 有人會修嗎😩",
-    "研考的季報截止日是12/20，各科再麻煩一下",
-    "尾牙抽獎獎品清單出來了🎉 頭獎是氣炸鍋",
-    "請問差勤系統補登要找誰簽？",
-    "VPN斷線了，在家沒辦法連內網",
-    "下週三全局消防演練，上午10點警報響請到1樓廣場集合",
-    "新竹那邊的研習下週二，要搭高鐵的請先訂票",
-    "會議記錄我寄到大家信箱了，有錯再跟我說",
-    "颱風假明天有放嗎？等人事總處公告",
-    "謝謝課長 辛苦了🙏",
-    "ok 我改好了 再麻煩看一下",
+    "了解，謝謝告知👍",
+    "沒問題～交給我",
+    "週四下午2點處務會議，地點7樓大會議室，請準備上月執行進度",
+    "外面在下冰雹 騎車的同仁小心喔",
+    "晚上要不要一起去吃火鍋？車站旁邊那家",
+    "差勤系統又卡住了，人事室說已經在處理，先用紙本請假單",
+    "請各位檢查一下明年度預算書附表，有問題下週一前告訴我",
+    "捷運出了點狀況 我大概晚15分鐘",
+    "有人要訂咖啡嗎？我幫大家叫外送 ☕",
+    "The slides for Monday are on the shared drive, version 4.1",
+    "議員要的書面資料後天下午前送出，麻煩各科幫忙",
+    "掃描器好像壞了 誰會設定😵",
+    "績效報告期限是月底，大家再辛苦一下",
+    "春酒摸彩獎品公布了🎁 頭獎是掃地機器人",
+    "請問加班費要附簽到表嗎？",
+    "家裡網路斷了，遠端桌面連不上",
+    "明天上午十點全棟停水，請大家先裝好水",
+    "台南的教育訓練在下個月，要搭火車的請先登記",
+    "簡報檔我放在群組記事本，請大家看一下",
+    "今天會不會放颱風假？等縣府公告",
+    "感謝主任 大家辛苦了🙏",
+    "改好了 請再幫我看一次",
 ];
 
 const RISKY: &[&str] = &[
-    "明天上午10點稽查大同區三家餐廳：老王牛肉麵、阿美小吃、鼎好滷味",
-    "確診個案：林○君，２１歲，就讀台北市立○○高中三年７班，住北投區",
-    "檢舉人是樓上的陳小姐，她說每天半夜都聽到狗叫",
-    "低收入戶申請人林美玲，身分證F298698794，手機0963-218-745，住新北市新莊區中正路512號3樓",
+    "下週四上午九點環保局要去○○化工廠採樣，別讓廠長知道",
+    "跟大家說一下，三樓財務科的李小姐今天PCR陽性，她上週五有來開會",
+    "那個檢舉你們噪音的，就是住在你們樓上的王太太啦",
+    "補助款請匯給：戶名張雅婷，身分證B127361586，手機0932-118-406，住台中市北區公園路8號",
     "老闆 明天早上衛生局會去你那邊喔😉",
 ];
 
-const FILLERS: &[&str] = &["", " 😂", "，謝謝", " OK?", "🙏🙏", "～", " 12/5", "，麻煩了", " 收到"];
+const FILLERS: &[&str] = &[
+    "",
+    " 😂",
+    "，謝謝",
+    " OK?",
+    "🙏🙏",
+    "～",
+    " 12/5",
+    "，麻煩了",
+    " 收到",
+];
 
 /// A deterministic linear congruential generator (Knuth's MMIX constants).
 struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) as usize
     }
 }
@@ -111,11 +126,22 @@ fn bench(c: &mut Criterion) {
             found
         })
     });
+    group.bench_function(BenchmarkId::new("normalize_only", messages.len()), |b| {
+        b.iter(|| {
+            let mut chars = 0;
+            for m in &messages {
+                chars += NormalizedText::new(std::hint::black_box(m)).char_len();
+            }
+            chars
+        })
+    });
     group.bench_function(BenchmarkId::new("bare_aho_corasick", messages.len()), |b| {
         b.iter(|| {
             let mut found = 0;
             for m in &messages {
-                found += bare.find_overlapping_iter(std::hint::black_box(m.as_str())).count();
+                found += bare
+                    .find_overlapping_iter(std::hint::black_box(m.as_str()))
+                    .count();
             }
             found
         })

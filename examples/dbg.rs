@@ -5,5 +5,7 @@ fn main() {
     let n = NormalizedText::new(&t);
     println!("norm={}", n.as_str());
     let ks: KindSet = EntityKind::ALL.into_iter().collect();
-    for e in extract(&n, ks) { println!("{:?} {}..{} {:?}", e.kind, e.start, e.end, e.value); }
+    for e in extract(&n, ks) {
+        println!("{:?} {}..{} {:?}", e.kind, e.start, e.end, e.value);
+    }
 }

@@ -336,18 +336,28 @@ name = "稽查小組"
 allow = ["inspection"]
 "#;
         let c = Config::parse("leakguard.toml", text).unwrap();
-        assert_eq!(c.group("C0123456789abcdef0123456789abcdef").unwrap().allow, ["inspection"]);
+        assert_eq!(
+            c.group("C0123456789abcdef0123456789abcdef").unwrap().allow,
+            ["inspection"]
+        );
     }
 
     #[test]
     fn unknown_keys_and_bad_values_name_the_file_and_key() {
-        let e = Config::parse("a.toml", "[policy]\nwarn_at = \"loud\"\n").unwrap_err().to_string();
-        assert!(e.starts_with("a.toml:") && e.contains("warn_at"), "{e}");
-        let e = Config::parse("a.toml", "[server]\nlisten_on = \"x\"\n").unwrap_err().to_string();
-        assert!(e.contains("listen_on"), "{e}");
-        let e = Config::parse("a.toml", "[policy]\nwarn_at = \"high\"\nalert_at = \"low\"\n")
+        let e = Config::parse("a.toml", "[policy]\nwarn_at = \"loud\"\n")
             .unwrap_err()
             .to_string();
+        assert!(e.starts_with("a.toml:") && e.contains("warn_at"), "{e}");
+        let e = Config::parse("a.toml", "[server]\nlisten_on = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("listen_on"), "{e}");
+        let e = Config::parse(
+            "a.toml",
+            "[policy]\nwarn_at = \"high\"\nalert_at = \"low\"\n",
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("policy.alert_at"), "{e}");
     }
 

@@ -18,8 +18,8 @@
 //! The command line (`scan`, `eval`, `patterns check`) drives the same
 //! [`scan::Scanner`] the webhook service will.
 
+pub mod cli;
 pub mod config;
 pub mod normalize;
-pub mod scan;
 pub mod redact;
-pub mod cli;
+pub mod scan;

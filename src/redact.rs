@@ -4,8 +4,8 @@
 //! only the significant characters are masked.
 
 use crate::normalize::NormalizedText;
-use crate::scan::entity::{self, EntityKind};
 use crate::scan::engine::redaction_kinds;
+use crate::scan::entity::{self, EntityKind};
 
 /// Returns `text` with every identifier, person name and house number masked.
 pub fn redact(text: &str) -> String {
@@ -46,12 +46,17 @@ fn is_significant(c: char) -> bool {
 }
 
 fn is_unit(c: char) -> bool {
-    matches!(c, '號' | '号' | '樓' | '楼' | '巷' | '弄' | '段' | '之' | '鄰' | '邻')
+    matches!(
+        c,
+        '號' | '号' | '樓' | '楼' | '巷' | '弄' | '段' | '之' | '鄰' | '邻'
+    )
 }
 
 /// Keeps the first `head` and last `tail` significant characters.
 fn mask_significant(span: &mut [char], head: usize, tail: usize, mask: char) {
-    let idx: Vec<usize> = (0..span.len()).filter(|&i| is_significant(span[i])).collect();
+    let idx: Vec<usize> = (0..span.len())
+        .filter(|&i| is_significant(span[i]))
+        .collect();
     let n = idx.len();
     for (k, &i) in idx.iter().enumerate() {
         if k >= head && k + tail < n {
@@ -98,7 +103,9 @@ fn mask_name(span: &mut [char]) {
     if titles.iter().any(|t| s.ends_with(t)) || s.ends_with('姓') || s.contains('○') {
         return;
     }
-    let han: Vec<usize> = (0..span.len()).filter(|&i| span[i].is_alphabetic()).collect();
+    let han: Vec<usize> = (0..span.len())
+        .filter(|&i| span[i].is_alphabetic())
+        .collect();
     match han.len() {
         0 | 1 => {}
         2 => span[han[1]] = '○',
@@ -120,12 +127,12 @@ mod tests {
 
     #[test]
     fn identifiers_are_masked_keeping_the_format() {
-        assert_eq!(r("身分證R148648876"), "身分證R14*****76");
-        assert_eq!(r("手機0975-613-280"), "手機0975-***-280");
+        assert_eq!(r("身分證B127361586"), "身分證B12*****86");
+        assert_eq!(r("手機0932-118-406"), "手機0932-***-406");
         assert_eq!(r("姓名：林美玲"), "姓名：林○玲");
         assert_eq!(r("王○明"), "王○明");
         assert_eq!(
-            r("住新北市新莊區中正路512號3樓"),
+            r("住新北市新莊區中正路215號6樓"),
             "住新北市新莊區中正路○號○樓"
         );
     }

@@ -110,7 +110,9 @@ pub fn read_items(path: &Path) -> Result<Vec<Item>, CliError> {
             continue;
         }
         let v: Value = serde_json::from_str(&line).map_err(|e| at(format!("invalid JSON: {e}")))?;
-        let obj = v.as_object().ok_or_else(|| at("expected a JSON object".into()))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| at("expected a JSON object".into()))?;
         let text = obj
             .get("text")
             .and_then(Value::as_str)
@@ -143,7 +145,12 @@ pub fn read_items(path: &Path) -> Result<Vec<Item>, CliError> {
 }
 
 /// Evaluates `items`.
-pub fn evaluate(scanner: &Scanner, items: &[Item], min: Severity, progress: &ProgressBar) -> Report {
+pub fn evaluate(
+    scanner: &Scanner,
+    items: &[Item],
+    min: Severity,
+    progress: &ProgressBar,
+) -> Report {
     let mut categories: BTreeMap<String, Score> = scanner
         .categories()
         .iter()
@@ -191,8 +198,8 @@ pub fn evaluate(scanner: &Scanner, items: &[Item], min: Severity, progress: &Pro
         micro.fn_ += s.fn_;
     }
     micro.finish();
-    unlabelled.rate = (unlabelled.items > 0)
-        .then(|| round(unlabelled.flagged as f64 / unlabelled.items as f64));
+    unlabelled.rate =
+        (unlabelled.items > 0).then(|| round(unlabelled.flagged as f64 / unlabelled.items as f64));
     Report {
         items: items.len(),
         min_severity: min,
@@ -204,7 +211,12 @@ pub fn evaluate(scanner: &Scanner, items: &[Item], min: Severity, progress: &Pro
 }
 
 /// Runs `eval`.
-pub fn run(scanner: &Scanner, files: &[PathBuf], min: Severity, json: bool) -> Result<ExitCode, CliError> {
+pub fn run(
+    scanner: &Scanner,
+    files: &[PathBuf],
+    min: Severity,
+    json: bool,
+) -> Result<ExitCode, CliError> {
     let mut items = Vec::new();
     for f in files {
         items.extend(read_items(f)?);
@@ -217,13 +229,15 @@ pub fn run(scanner: &Scanner, files: &[PathBuf], min: Severity, json: bool) -> R
     );
     let report = evaluate(scanner, &items, min, &progress);
     progress.finish_and_clear();
-    if json {
-        let text = serde_json::to_string(&report)
+    let text = if json {
+        let mut t = serde_json::to_string(&report)
             .map_err(|e| CliError::failed(format!("cannot encode the report: {e}")))?;
-        println!("{text}");
+        t.push('\n');
+        t
     } else {
-        print!("{}", human(&report));
-    }
+        human(&report)
+    };
+    super::write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -127,6 +127,19 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
     }
 }
 
+/// Writes to standard output; a closed pipe (`leakguard eval … | head`)
+/// ends the command quietly instead of panicking.
+pub fn write_stdout(text: &str) -> Result<(), CliError> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::failed(format!(
+            "cannot write to standard output: {e}"
+        ))),
+    }
+}
+
 fn load_config(path: Option<PathBuf>) -> Result<Config, CliError> {
     Config::load(path.as_deref()).map_err(|e| CliError::usage(e.to_string()))
 }

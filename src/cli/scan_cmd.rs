@@ -1,6 +1,6 @@
 //! `leakguard scan`: one message in, a readable zh-TW report or one JSON object out.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 
 use serde_json::json;
@@ -33,16 +33,13 @@ pub fn run(
         .and_then(|g| config.group(g))
         .map(|g| g.allow.clone())
         .unwrap_or_default();
-    let mut out = std::io::stdout().lock();
-    let written = if as_json {
-        let value = to_json(&result, &redacted);
-        writeln!(out, "{value}")
+    let report = if as_json {
+        format!("{}\n", to_json(&result, &redacted))
     } else {
         let color = std::io::stdout().is_terminal();
-        let report = human_report(scanner, text, &result, &redacted, group, &allowed, color);
-        out.write_all(report.as_bytes())
+        human_report(scanner, text, &result, &redacted, group, &allowed, color)
     };
-    written.map_err(|e| CliError::failed(format!("cannot write the report: {e}")))?;
+    super::write_stdout(&report)?;
     Ok(ExitCode::SUCCESS)
 }
 

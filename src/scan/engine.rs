@@ -183,8 +183,16 @@ impl Scanner {
             for rule in &pack.rules {
                 let rule_idx = rules.len() as u32;
                 let mut groups = Vec::new();
-                let positive = rule.keywords.iter().chain(&rule.entities).map(|g| (g, false));
-                let negative = rule.negative.iter().chain(&pack.negative).map(|g| (g, true));
+                let positive = rule
+                    .keywords
+                    .iter()
+                    .chain(&rule.entities)
+                    .map(|g| (g, false));
+                let negative = rule
+                    .negative
+                    .iter()
+                    .chain(&pack.negative)
+                    .map(|g| (g, true));
                 let labels: Vec<&str> = rule
                     .keywords
                     .iter()
@@ -216,7 +224,9 @@ impl Scanner {
                         .collect();
                     groups.push(cg);
                 }
-                let needs = groups.iter().fold(KindSet::default(), |s, g| s.union(g.kinds));
+                let needs = groups
+                    .iter()
+                    .fold(KindSet::default(), |s, g| s.union(g.kinds));
                 let anchor_kinds = groups
                     .iter()
                     .filter(|g| g.anchor && !g.is_keyword)
@@ -239,7 +249,10 @@ impl Scanner {
             .iter()
             .map(|k| {
                 let first = k.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
-                let last = k.bytes().next_back().is_some_and(|b| b.is_ascii_alphanumeric());
+                let last = k
+                    .bytes()
+                    .next_back()
+                    .is_some_and(|b| b.is_ascii_alphanumeric());
                 (first, last)
             })
             .collect();
@@ -301,7 +314,12 @@ impl Scanner {
         result
     }
 
-    fn scan_hits(&self, text: &str, norm: &NormalizedText, per_rule: &mut Vec<(u32, Hit)>) -> ScanResult {
+    fn scan_hits(
+        &self,
+        text: &str,
+        norm: &NormalizedText,
+        per_rule: &mut Vec<(u32, Hit)>,
+    ) -> ScanResult {
         let s = norm.as_str();
         let bytes = s.as_bytes();
         for m in self.automaton.find_overlapping_iter(s) {
@@ -315,7 +333,14 @@ impl Scanner {
             // never need character offsets.
             let (start, end) = (m.start(), m.end());
             for t in &self.targets[m.pattern().as_usize()] {
-                per_rule.push((t.rule, Hit { group: t.group, start, end }));
+                per_rule.push((
+                    t.rule,
+                    Hit {
+                        group: t.group,
+                        start,
+                        end,
+                    },
+                ));
             }
         }
         // Identifier rules need a digit somewhere (every identifier, house number
@@ -360,7 +385,9 @@ impl Scanner {
         }
         let needs = candidates
             .iter()
-            .fold(KindSet::default(), |k, &r| k.union(self.rules[r as usize].needs))
+            .fold(KindSet::default(), |k, &r| {
+                k.union(self.rules[r as usize].needs)
+            })
             .difference(extracted);
         entities.extend(entity::extract(norm, needs));
 
@@ -408,7 +435,7 @@ impl Scanner {
         text: &str,
         norm: &NormalizedText,
     ) -> Option<Finding> {
-        let mut best: Option<(i32, Vec<(usize, Vec<Hit>)>)> = None;
+        let mut best: Option<(i32, UsedHits)> = None;
         for anchor in hits.iter().filter(|h| rule.groups[h.group as usize].anchor) {
             let (score, used) = score_at(rule, anchor, hits);
             let requires = &rule.groups[anchor.group as usize].requires;
@@ -484,11 +511,17 @@ fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
 }
 
 /// A keyword inside a longer keyword of another group of the same rule does
-/// not count on its own: 被檢舉人 is not 檢舉人, 稽查人員 is not 稽查, 未公布
-/// is not 公布. The one exception: a supporting group never hides an anchor.
+/// not count on its own when the longer one is an anchor or negative
+/// evidence (被檢舉人 is not 檢舉人, 稽查人員 is not 稽查), and negative
+/// evidence inside any longer keyword does not count (未公布 is not 公布).
+/// Supporting groups do not hide each other.
 fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hit>) {
     let group = |h: &Hit| &rule.groups[h.group as usize];
-    let keywords: Vec<Hit> = hits.iter().copied().filter(|h| group(h).is_keyword).collect();
+    let keywords: Vec<Hit> = hits
+        .iter()
+        .copied()
+        .filter(|h| group(h).is_keyword)
+        .collect();
     hits.retain(|h| {
         let g = group(h);
         !g.is_keyword
@@ -498,7 +531,7 @@ fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hit>) {
                     && o.start <= h.start
                     && h.end <= o.end
                     && (o.end - o.start) > (h.end - h.start)
-                    && !(g.anchor && !og.anchor && !og.negative)
+                    && (og.anchor || og.negative || g.negative)
             })
     });
 }
@@ -511,9 +544,12 @@ fn gap(a: &Hit, b: &Hit) -> usize {
     }
 }
 
+/// The hits that counted, per group index.
+type UsedHits = Vec<(usize, Vec<Hit>)>;
+
 /// Score of one anchor: each group adds its weight once per distinct hit in
 /// scope, up to its `max`; negative groups subtract.
-fn score_at(rule: &CompiledRule, anchor: &Hit, hits: &[Hit]) -> (i32, Vec<(usize, Vec<Hit>)>) {
+fn score_at(rule: &CompiledRule, anchor: &Hit, hits: &[Hit]) -> (i32, UsedHits) {
     let mut score = 0;
     let mut used: Vec<(usize, Vec<Hit>)> = Vec::new();
     for (gi, g) in rule.groups.iter().enumerate() {
@@ -550,7 +586,10 @@ fn entity_label<'a>(entities: &'a [entity::Entity], h: &Hit) -> Option<&'a str> 
 
 /// Characters `[start, end)` of `text`.
 pub fn slice_chars(text: &str, start: usize, end: usize) -> String {
-    text.chars().skip(start).take(end.saturating_sub(start)).collect()
+    text.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
 }
 
 /// Kinds that [`crate::redact`] masks.

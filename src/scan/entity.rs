@@ -230,7 +230,10 @@ pub fn validate_id(s: &str) -> Option<EntityKind> {
     let (second, kind) = match b[1] {
         b'1' | b'2' => ((b[1] - b'0') as u32, EntityKind::NationalId),
         b'8' | b'9' => ((b[1] - b'0') as u32, EntityKind::ResidentId),
-        b'A'..=b'D' => (LETTER_VALUES[(b[1] - b'A') as usize] % 10, EntityKind::ResidentId),
+        b'A'..=b'D' => (
+            LETTER_VALUES[(b[1] - b'A') as usize] % 10,
+            EntityKind::ResidentId,
+        ),
         _ => return None,
     };
     let mut digits = [0u32; 11];
@@ -309,10 +312,54 @@ fn is_han(c: char) -> bool {
 
 /// Words ending in 區/里/鄉/鎮 that name no place.
 const COMMON_AREA_WORDS: &[&str] = &[
-    "地區", "社區", "園區", "校區", "市區", "災區", "疫區", "學區", "山區", "郊區", "轄區", "警區",
-    "分區", "本區", "該區", "全區", "各區", "禁區", "專區", "戰區", "營區", "院區", "廠區", "展區",
-    "公里", "千里", "萬里", "鄰里", "這里", "那里", "哪里", "故鄉", "家鄉", "城鎮", "坐鎮", "重鎮",
-    "誤區", "盲區", "時區", "小區", "東區", "西區", "南區", "北區", "中區", "灣區", "半區", "停車區",
+    "地區",
+    "社區",
+    "園區",
+    "校區",
+    "市區",
+    "災區",
+    "疫區",
+    "學區",
+    "山區",
+    "郊區",
+    "轄區",
+    "警區",
+    "分區",
+    "本區",
+    "該區",
+    "全區",
+    "各區",
+    "禁區",
+    "專區",
+    "戰區",
+    "營區",
+    "院區",
+    "廠區",
+    "展區",
+    "公里",
+    "千里",
+    "萬里",
+    "鄰里",
+    "這里",
+    "那里",
+    "哪里",
+    "故鄉",
+    "家鄉",
+    "城鎮",
+    "坐鎮",
+    "重鎮",
+    "誤區",
+    "盲區",
+    "時區",
+    "小區",
+    "東區",
+    "西區",
+    "南區",
+    "北區",
+    "中區",
+    "灣區",
+    "半區",
+    "停車區",
 ];
 
 const N: &str = "[0-9〇零一二兩三四五六七八九十廿卅百]";
@@ -359,7 +406,8 @@ pub const SURNAMES: &str = "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾�
 fn build() -> Recognizers {
     let r = |p: &str| Regex::new(p).unwrap_or_else(|e| panic!("entity pattern {p:?}: {e}"));
     let sn = format!("[{SURNAMES}]");
-    let period = "(?:上午|早上|早晨|清晨|中午|下午|傍晚|晚上|夜間|凌晨|半夜|今晚|明晚|今早|明早|AM|PM)";
+    let period =
+        "(?:上午|早上|早晨|清晨|中午|下午|傍晚|晚上|夜間|凌晨|半夜|今晚|明晚|今早|明早|AM|PM)";
     Recognizers {
         id: r("[A-Z][0-9A-D][0-9]{8}"),
         mobile: r(r"(?:\+?886[ -]?0?|0)9[0-9](?:[ .\-]{0,2}[0-9]){7}"),
@@ -453,7 +501,11 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     ]
     .iter()
     .any(|&k| kinds.contains(k));
-    let has = if needs_marks { Marks::of(s) } else { Marks::default() };
+    let has = if needs_marks {
+        Marks::of(s)
+    } else {
+        Marks::default()
+    };
 
     if run >= 8
         && (kinds.contains(EntityKind::NationalId) || kinds.contains(EntityKind::ResidentId))
@@ -479,7 +531,11 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
                 continue;
             }
             let d: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
-            let national = d.strip_prefix("886").map(|x| x.trim_start_matches('0')).map(|x| format!("0{x}")).unwrap_or(d);
+            let national = d
+                .strip_prefix("886")
+                .map(|x| x.trim_start_matches('0'))
+                .map(|x| format!("0{x}"))
+                .unwrap_or(d);
             if national.len() == 10 {
                 push(EntityKind::Mobile, m.start(), m.end(), Some(national));
             }
@@ -503,8 +559,15 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     }
     if run >= 9 && kinds.contains(EntityKind::Passport) {
         for m in r.nine_digits.find_iter(s) {
-            if digit_bounded(s, m.start(), m.end()) && preceded_by(s, m.start(), 16, &["護照", "PASSPORT"]) {
-                push(EntityKind::Passport, m.start(), m.end(), Some(m.as_str().to_string()));
+            if digit_bounded(s, m.start(), m.end())
+                && preceded_by(s, m.start(), 16, &["護照", "PASSPORT"])
+            {
+                push(
+                    EntityKind::Passport,
+                    m.start(),
+                    m.end(),
+                    Some(m.as_str().to_string()),
+                );
             }
         }
     }
@@ -531,15 +594,22 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             if validate_id(v).is_some() {
                 continue;
             }
-            push(EntityKind::Plate, m.start(), m.end(), Some(v.replace('-', "")));
+            push(
+                EntityKind::Plate,
+                m.start(),
+                m.end(),
+                Some(v.replace('-', "")),
+            );
         }
     }
     if kinds.contains(EntityKind::Address) && s.contains('號') {
         for m in r.address.find_iter(s) {
             let t = m.as_str();
-            let strong = ["路", "街", "巷", "弄", "鄰", "段", "區", "鄉", "鎮", "縣", "村"]
-                .iter()
-                .any(|u| t.contains(u));
+            let strong = [
+                "路", "街", "巷", "弄", "鄰", "段", "區", "鄉", "鎮", "縣", "村",
+            ]
+            .iter()
+            .any(|u| t.contains(u));
             if strong {
                 push(EntityKind::Address, m.start(), m.end(), None);
             }
@@ -572,7 +642,12 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             let mut taken_until = 0;
             for m in r.date_numeric.find_iter(s) {
                 if digit_bounded(s, m.start(), m.end()) {
-                    push(EntityKind::Date, m.start(), m.end(), Some(m.as_str().to_string()));
+                    push(
+                        EntityKind::Date,
+                        m.start(),
+                        m.end(),
+                        Some(m.as_str().to_string()),
+                    );
                     taken_until = m.end();
                 }
             }
@@ -584,7 +659,12 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
                 if next == Some('/') {
                     continue;
                 }
-                push(EntityKind::Date, m.start(), m.end(), Some(m.as_str().to_string()));
+                push(
+                    EntityKind::Date,
+                    m.start(),
+                    m.end(),
+                    Some(m.as_str().to_string()),
+                );
             }
         }
     }
@@ -614,7 +694,12 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             for m in r.time_clock.find_iter(s) {
                 if digit_bounded(s, m.start(), m.end()) {
                     spans.push((m.start(), m.end()));
-                    push(EntityKind::Time, m.start(), m.end(), Some(m.as_str().to_string()));
+                    push(
+                        EntityKind::Time,
+                        m.start(),
+                        m.end(),
+                        Some(m.as_str().to_string()),
+                    );
                 }
             }
         }
@@ -658,7 +743,9 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             let Some(m) = c.get(1) else { continue };
             let after = &s[m.end()..];
             let bounded = after.chars().next().is_none_or(|ch| !is_han(ch))
-                || ["先生", "小姐", "太太", "女士"].iter().any(|t| after.starts_with(t));
+                || ["先生", "小姐", "太太", "女士"]
+                    .iter()
+                    .any(|t| after.starts_with(t));
             let last = m.as_str().chars().next_back().unwrap_or(' ');
             if bounded && !NOT_NAME_ENDINGS.contains(last) {
                 push(EntityKind::NameToken, m.start(), m.end(), None);
@@ -690,7 +777,12 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     if kinds.contains(EntityKind::MedicalRecord) && has.record {
         for c in r.medical_record.captures_iter(s) {
             if let (Some(all), Some(v)) = (c.get(0), c.get(1)) {
-                push(EntityKind::MedicalRecord, all.start(), all.end(), Some(v.as_str().to_string()));
+                push(
+                    EntityKind::MedicalRecord,
+                    all.start(),
+                    all.end(),
+                    Some(v.as_str().to_string()),
+                );
             }
         }
     }
@@ -878,16 +970,44 @@ mod tests {
 
     #[test]
     fn national_and_resident_ids_follow_the_reference_examples() {
-        for v in ["W100000001", "I123456781", "O223456784", "Z212345670", "F130000005", "D200000006"] {
+        for v in [
+            "W100000001",
+            "I123456781",
+            "O223456784",
+            "Z212345670",
+            "F130000005",
+            "D200000006",
+        ] {
             assert_eq!(validate_id(v), Some(EntityKind::NationalId), "{v}");
         }
-        for v in ["A800000014", "F800000000", "A900000007", "H876543212", "B912345674"] {
+        for v in [
+            "A800000014",
+            "F800000000",
+            "A900000007",
+            "H876543212",
+            "B912345674",
+        ] {
             assert_eq!(validate_id(v), Some(EntityKind::ResidentId), "{v}");
         }
-        for v in ["AA00000009", "FA12345670", "AB00000001", "TC12345675", "HD76543212"] {
+        for v in [
+            "AA00000009",
+            "FA12345670",
+            "AB00000001",
+            "TC12345675",
+            "HD76543212",
+        ] {
             assert_eq!(validate_id(v), Some(EntityKind::ResidentId), "{v}");
         }
-        for v in ["A123456788", "B223456783", "A323456789", "A12345678", "A800000015", "A700000001", "AA00000008", "AE00000001"] {
+        for v in [
+            "A123456788",
+            "B223456783",
+            "A323456789",
+            "A12345678",
+            "A800000015",
+            "A700000001",
+            "AA00000008",
+            "AE00000001",
+        ] {
             assert_eq!(validate_id(v), None, "{v}");
         }
     }
@@ -895,13 +1015,16 @@ mod tests {
     #[test]
     fn ids_are_found_through_evasions() {
         let table: &[(&str, &str)] = &[
-            ("身分證R148648876，住", "R148648876"),
-            ("身分證字號 k194055768（小寫）", "k194055768"),
-            ("Ｈ２７３０９１１４８", "Ｈ２７３０９１１４８"),
-            ("E 1 6 0 3 8 5 9 3 0 蔡建國", "E 1 6 0 3 8 5 9 3 0"),
-            ("李佩珊 E\u{200B}2455\u{200B}68159 這個", "E\u{200B}2455\u{200B}68159"),
-            ("舊居留證AC25877180，要換新式", "AC25877180"),
-            ("居留證 F860320809", "F860320809"),
+            ("身分證B127361586，住", "B127361586"),
+            ("身分證字號 k220819374（小寫）", "k220819374"),
+            ("Ｈ２８８４４１０２５", "Ｈ２８８４４１０２５"),
+            ("M 1 9 9 2 3 5 5 7 0 林志豪", "M 1 9 9 2 3 5 5 7 0"),
+            (
+                "陳佳蓉 S155\u{200B}204\u{200B}689 這個",
+                "S155\u{200B}204\u{200B}689",
+            ),
+            ("舊居留證GB24088316，要換新式", "GB24088316"),
+            ("居留證 E860277160", "E860277160"),
         ];
         for (text, want) in table {
             let got: Vec<String> = [EntityKind::NationalId, EntityKind::ResidentId]
@@ -918,23 +1041,29 @@ mod tests {
     #[test]
     fn phones_in_every_style() {
         for (text, want) in [
-            ("手機0975-613-280，", "0912345678"),
+            ("手機0932-118-406，", "0932118406"),
             ("+886 912 345 678", "0912345678"),
             ("886912345678", "0912345678"),
-            ("０９３８１６４２０５", "0938164205"),
-            ("〇九二七三八一五五六", "0927381556"),
-            ("0 9 1 5 - 6 2 8 - 7 3 4", "0915628734"),
-            ("0912 387 465", "0912387465"),
+            ("+886-912-345678", "0912345678"),
+            ("０９１２３４５６７８", "0912345678"),
+            ("〇九五二七七一三〇八", "0952771308"),
+            ("0 9 1 8 - 3 3 0 - 2 7 5", "0918330275"),
+            ("0912.345.678", "0912345678"),
+            ("0912–345–678", "0912345678"),
         ] {
             let got = found(text, EntityKind::Mobile);
             assert_eq!(got.len(), 1, "{text}: {got:?}");
-            if want != "0912345678" || !text.starts_with("手機") {
-                assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
-            }
+            assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
         }
         assert!(found("0912-34-567", EntityKind::Mobile).is_empty());
         assert!(found("0912-345-6789", EntityKind::Mobile).is_empty());
-        for text in ["(02)2758-3316", "04-2236-1597", "049-2318660", "(03)462-8153", "07-7213586"] {
+        for text in [
+            "(02)2345-6789",
+            "04-2234-5678",
+            "049-2345678",
+            "(03)345-6789",
+            "07-3456789",
+        ] {
             assert_eq!(found(text, EntityKind::Landline).len(), 1, "{text}");
         }
         assert!(found("0800-000-123", EntityKind::Landline).is_empty());
@@ -942,12 +1071,27 @@ mod tests {
 
     #[test]
     fn passport_nhi_and_plates_need_their_shape() {
-        assert_eq!(texts("護照號碼 317260548 陳志遠", EntityKind::Passport), vec!["317260548"]);
-        assert_eq!(texts("護照號碼 3 1 5 6 0 2 7 8 4 那位", EntityKind::Passport), vec!["3 1 5 6 0 2 7 8 4"]);
-        assert!(texts("訂單 317260548", EntityKind::Passport).is_empty());
-        assert_eq!(texts("健保卡號 0000 4521 7788，", EntityKind::NhiCard), vec!["0000 4521 7788"]);
-        assert_eq!(texts("停車證名單：RBT-8293 陳文宏", EntityKind::Plate), vec!["RBT-8293"]);
-        assert_eq!(texts("車號AB-1234的公務車", EntityKind::Plate), vec!["AB-1234"]);
+        assert_eq!(
+            texts("護照號碼 318204576 周美玲", EntityKind::Passport),
+            vec!["318204576"]
+        );
+        assert_eq!(
+            texts("護照號碼 3 1 8 2 0 4 5 7 6 那位", EntityKind::Passport),
+            vec!["3 1 8 2 0 4 5 7 6"]
+        );
+        assert!(texts("訂單 318204576", EntityKind::Passport).is_empty());
+        assert_eq!(
+            texts("健保卡號 0000 3318 2046，", EntityKind::NhiCard),
+            vec!["0000 3318 2046"]
+        );
+        assert_eq!(
+            texts("停車名單：RDK-6158 李建國", EntityKind::Plate),
+            vec!["RDK-6158"]
+        );
+        assert_eq!(
+            texts("車號AB-1234的公務車", EntityKind::Plate),
+            vec!["AB-1234"]
+        );
         assert!(texts("ABC-1234", EntityKind::Plate).is_empty());
         assert!(texts("ABI-1235", EntityKind::Plate).is_empty());
     }
@@ -960,7 +1104,7 @@ mod tests {
             "臺中市西屯區台灣大道三段99號10樓",
             "光明路5巷12號三樓",
             "民生東路三段100-2號",
-            "中華路一段 3 9 0 號",
+            "中山路二段 2 1 5 號",
         ] {
             assert_eq!(texts(text, EntityKind::Address).len(), 1, "{text}");
         }
@@ -982,10 +1126,22 @@ mod tests {
         ];
         for (text, want) in dates {
             let got = found(text, EntityKind::Date);
-            assert!(got.iter().any(|(_, v)| v.as_deref() == Some(want)), "{text}: {got:?}");
+            assert!(
+                got.iter().any(|(_, v)| v.as_deref() == Some(want)),
+                "{text}: {got:?}"
+            );
         }
         assert!(found("十三月四十日", EntityKind::Date).is_empty());
-        for text in ["周三", "週三", "星期三", "禮拜三", "礼拜三", "下禮拜三", "下周一", "12/16（二）"] {
+        for text in [
+            "周三",
+            "週三",
+            "星期三",
+            "禮拜三",
+            "礼拜三",
+            "下禮拜三",
+            "下周一",
+            "12/16（二）",
+        ] {
             assert_eq!(texts(text, EntityKind::Weekday).len(), 1, "{text}");
         }
         for text in ["今天", "明早", "後天", "今晚", "下周一", "大後天"] {
@@ -1007,9 +1163,14 @@ mod tests {
             ("九點半", "09:30"),
         ] {
             let got = found(text, EntityKind::Time);
-            assert!(got.iter().any(|(_, v)| v.as_deref() == Some(want)), "{text}: {got:?}");
+            assert!(
+                got.iter().any(|(_, v)| v.as_deref() == Some(want)),
+                "{text}: {got:?}"
+            );
         }
-        assert!(found("14:00", EntityKind::Time).iter().any(|(_, v)| v.as_deref() == Some("14:00")));
+        assert!(found("14:00", EntityKind::Time)
+            .iter()
+            .any(|(_, v)| v.as_deref() == Some("14:00")));
         assert!(found("快一點", EntityKind::Time).is_empty());
     }
 
@@ -1032,18 +1193,29 @@ mod tests {
 
     #[test]
     fn people_places_and_medical_details() {
-        assert_eq!(texts("確診者王○明住", EntityKind::PersonName), vec!["王○明"]);
+        assert_eq!(
+            texts("確診者王○明住", EntityKind::PersonName),
+            vec!["王○明"]
+        );
         assert!(texts("林姓男子", EntityKind::PersonName).contains(&"林姓".to_string()));
-        assert!(texts("檢舉人是樓上的陳小姐", EntityKind::PersonName).contains(&"陳小姐".to_string()));
-        assert!(texts("姓名：林美玲", EntityKind::PersonName).contains(&"林美玲".to_string()));
+        assert!(
+            texts("檢舉人是對面的黃小姐", EntityKind::PersonName).contains(&"黃小姐".to_string())
+        );
+        assert!(texts("姓名：高明哲", EntityKind::PersonName).contains(&"高明哲".to_string()));
         assert!(!texts("45歲男", EntityKind::Age).is_empty());
         assert!(!texts("（F,34）", EntityKind::Age).is_empty());
-        assert!(!texts("稽查○○寵物繁殖場", EntityKind::Business).is_empty());
-        assert_eq!(texts("隔離病房512床", EntityKind::Bed), vec!["512床"]);
-        assert_eq!(texts("7B病房 12床", EntityKind::Bed), vec!["7B病房", "12床"]);
-        assert_eq!(texts("病歷號 A0012345 住院", EntityKind::MedicalRecord).len(), 1);
-        assert_eq!(texts("三年二班的林同學", EntityKind::SchoolClass), vec!["三年二班"]);
-        assert!(!texts("case 1127 = 萬華", EntityKind::CaseNumber).is_empty());
-        assert_eq!(texts("住在B棟12樓", EntityKind::Floor), vec!["12樓"]);
+        assert!(!texts("稽查○○食品行", EntityKind::Business).is_empty());
+        assert_eq!(texts("隔離病房308床", EntityKind::Bed), vec!["308床"]);
+        assert_eq!(texts("8A病房 3床", EntityKind::Bed), vec!["8A病房", "3床"]);
+        assert_eq!(
+            texts("病歷號 B0098765 住院", EntityKind::MedicalRecord).len(),
+            1
+        );
+        assert_eq!(
+            texts("四年五班的王同學", EntityKind::SchoolClass),
+            vec!["四年五班"]
+        );
+        assert!(!texts("case 2031 = 中山", EntityKind::CaseNumber).is_empty());
+        assert_eq!(texts("住在C棟9樓", EntityKind::Floor), vec!["9樓"]);
     }
 }

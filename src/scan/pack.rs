@@ -58,7 +58,9 @@ impl std::str::FromStr for Severity {
             "low" => Ok(Severity::Low),
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
-            other => Err(format!("unknown severity {other:?}: expected low, medium or high")),
+            other => Err(format!(
+                "unknown severity {other:?}: expected low, medium or high"
+            )),
         }
     }
 }
@@ -236,10 +238,22 @@ pub enum PackError {
 }
 
 const BUILTIN: &[(&str, &str)] = &[
-    ("patterns/patient.toml", include_str!("../../patterns/patient.toml")),
-    ("patterns/inspection.toml", include_str!("../../patterns/inspection.toml")),
-    ("patterns/informant.toml", include_str!("../../patterns/informant.toml")),
-    ("patterns/personal_data.toml", include_str!("../../patterns/personal_data.toml")),
+    (
+        "patterns/patient.toml",
+        include_str!("../../patterns/patient.toml"),
+    ),
+    (
+        "patterns/inspection.toml",
+        include_str!("../../patterns/inspection.toml"),
+    ),
+    (
+        "patterns/informant.toml",
+        include_str!("../../patterns/informant.toml"),
+    ),
+    (
+        "patterns/personal_data.toml",
+        include_str!("../../patterns/personal_data.toml"),
+    ),
 ];
 
 /// The packs compiled into the binary.
@@ -304,7 +318,10 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b == b'_' || b.is_ascii_digit())
         {
-            return Err(invalid("-", format!("category {:?} must be lower-case ascii", pack.category)));
+            return Err(invalid(
+                "-",
+                format!("category {:?} must be lower-case ascii", pack.category),
+            ));
         }
         if pack.rules.is_empty() {
             return Err(invalid("-", "the pack has no rules".into()));
@@ -335,13 +352,19 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
             }
             for g in &rule.keywords {
                 if g.terms.is_empty() || !g.kinds.is_empty() {
-                    return Err(err(format!("keyword group {:?} needs terms and no kinds", g.label)));
+                    return Err(err(format!(
+                        "keyword group {:?} needs terms and no kinds",
+                        g.label
+                    )));
                 }
                 check_group(g).map_err(&err)?;
             }
             for g in &rule.entities {
                 if g.kinds.is_empty() || !g.terms.is_empty() {
-                    return Err(err(format!("entity group {:?} needs kinds and no terms", g.label)));
+                    return Err(err(format!(
+                        "entity group {:?} needs kinds and no terms",
+                        g.label
+                    )));
                 }
                 check_group(g).map_err(&err)?;
             }
@@ -354,14 +377,20 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
             for g in rule.keywords.iter().chain(&rule.entities) {
                 for r in &g.requires {
                     if !labels.contains(&r.as_str()) {
-                        return Err(err(format!("group {:?} requires unknown group {r:?}", g.label)));
+                        return Err(err(format!(
+                            "group {:?} requires unknown group {r:?}",
+                            g.label
+                        )));
                     }
                 }
             }
             for g in &rule.negative {
                 check_group(g).map_err(&err)?;
                 if g.anchor {
-                    return Err(err(format!("negative group {:?} cannot be an anchor", g.label)));
+                    return Err(err(format!(
+                        "negative group {:?} cannot be an anchor",
+                        g.label
+                    )));
                 }
             }
             if rule.laws.is_empty() || rule.advice.is_empty() {
@@ -369,11 +398,15 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
             }
             for law in &rule.laws {
                 if !pack.laws.contains_key(law) {
-                    return Err(err(format!("cites {law:?}, which has no text in the pack's [laws]")));
+                    return Err(err(format!(
+                        "cites {law:?}, which has no text in the pack's [laws]"
+                    )));
                 }
             }
             if rule.examples.positive.len() < 5 || rule.examples.negative.len() < 5 {
-                return Err(err("needs at least five positive and five negative examples".into()));
+                return Err(err(
+                    "needs at least five positive and five negative examples".into(),
+                ));
             }
         }
     }
@@ -385,7 +418,10 @@ fn check_group(g: &Group) -> Result<(), String> {
         return Err(format!("group {:?} has neither terms nor kinds", g.label));
     }
     if !(1..=100).contains(&g.weight) {
-        return Err(format!("group {:?}: weight {} must be 1..=100", g.label, g.weight));
+        return Err(format!(
+            "group {:?}: weight {} must be 1..=100",
+            g.label, g.weight
+        ));
     }
     if g.max == 0 {
         return Err(format!("group {:?}: max must be at least 1", g.label));
@@ -404,7 +440,10 @@ mod tests {
     fn builtin_packs_load_and_validate() {
         let packs = builtin_packs().expect("built-in packs are valid");
         let cats: Vec<&str> = packs.iter().map(|p| p.category.as_str()).collect();
-        assert_eq!(cats, ["patient", "inspection", "informant", "personal_data"]);
+        assert_eq!(
+            cats,
+            ["patient", "inspection", "informant", "personal_data"]
+        );
     }
 
     #[test]
@@ -427,14 +466,23 @@ anchor = true
 "#;
         let pack = parse_pack("demo.toml", text).unwrap();
         let err = validate(&[pack]).unwrap_err().to_string();
-        assert!(err.starts_with("demo.toml: rule demo.x: thresholds"), "{err}");
+        assert!(
+            err.starts_with("demo.toml: rule demo.x: thresholds"),
+            "{err}"
+        );
     }
 
     #[test]
     fn an_unknown_key_is_a_parse_error_with_the_file() {
-        let err = parse_pack("x.toml", "category = \"a\"\nname = \"b\"\nrules = []\ncolour = 1\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("x.toml:") && err.contains("colour"), "{err}");
+        let err = parse_pack(
+            "x.toml",
+            "category = \"a\"\nname = \"b\"\nrules = []\ncolour = 1\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("x.toml:") && err.contains("colour"),
+            "{err}"
+        );
     }
 }

@@ -1,0 +1,41 @@
+"""Fails when an accuracy figure is below the thresholds of issue 2.
+
+Reads the `leakguard eval --json` reports written by .ci/run and prints one
+line per check; exits 1 if any check fails.
+"""
+import json
+import sys
+from pathlib import Path
+
+CATEGORIES = ["patient", "inspection", "informant", "personal_data"]
+
+
+def load(d: Path, name: str) -> dict:
+    return json.loads((d / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def main() -> int:
+    d = Path(sys.argv[1])
+    checks = []
+    dev = load(d, "dev")
+    for cat in CATEGORIES:
+        c = dev["categories"][cat]
+        checks.append((f"dev {cat} precision", c["precision"], ">=", 0.95))
+        checks.append((f"dev {cat} recall", c["recall"], ">=", 0.95))
+    chat = load(d, "real-chat-dev")
+    checks.append(("real-chat unlabelled flag rate", chat["unlabelled"]["rate"], "<=", 0.005))
+    fwd = load(d, "real-forwards-dev")
+    checks.append(("real-forwards unlabelled flag rate", fwd["unlabelled"]["rate"], "<=", 0.01))
+    checks.append(("real-forwards patient recall", fwd["categories"]["patient"]["recall"], ">=", 0.80))
+
+    failed = 0
+    for name, value, op, limit in checks:
+        ok = value is not None and (value >= limit if op == ">=" else value <= limit)
+        failed += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} {name}: {value} ({op} {limit})")
+    print(f"accuracy checks: {len(checks) - failed} ok, {failed} below threshold")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,382 @@
+//! The command line, through the real binary.
+
+use std::io::Write;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn leakguard() -> Command {
+    let mut c = Command::cargo_bin("leakguard").expect("binary");
+    // Never pick up a developer's config/leakguard.toml.
+    c.current_dir(std::env::temp_dir());
+    c
+}
+
+fn scan_json(text: &str) -> Value {
+    let out = leakguard()
+        .args(["scan", "--json", text])
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+#[test]
+fn scan_json_has_exactly_the_spec_schema() {
+    let text = "明天上午10點稽查大同區三家餐廳：老王牛肉麵、阿美小吃";
+    let v = scan_json(text);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["findings", "redacted", "verdict"]);
+    assert_eq!(v["verdict"], "high");
+    let f = &v["findings"][0];
+    let mut fkeys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+    fkeys.sort();
+    assert_eq!(
+        fkeys,
+        ["advice", "category", "evidence", "laws", "rule", "score", "severity", "title"]
+    );
+    assert_eq!(f["rule"], "inspection.schedule");
+    assert_eq!(f["laws"][0], "中華民國刑法第132條第2項");
+    let chars: Vec<char> = text.chars().collect();
+    for e in f["evidence"].as_array().unwrap() {
+        let (s, t) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
+        let quoted: String = chars[s..t].iter().collect();
+        assert_eq!(e["text"], quoted.as_str());
+        assert!(matches!(e["kind"].as_str(), Some("keyword" | "entity")));
+    }
+    let action = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["label"] == "inspection_action")
+        .unwrap();
+    assert_eq!(
+        (action["start"].as_u64(), action["end"].as_u64()),
+        (Some(7), Some(9))
+    );
+}
+
+#[test]
+fn evidence_offsets_are_characters_of_the_original_with_emoji_and_full_width() {
+    let text = "😷🙏 申請人身分證：Ｌ１２９５８４０３０，電話０９３２－１１８－４０６";
+    let v = scan_json(text);
+    let chars: Vec<char> = text.chars().collect();
+    let ev = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["evidence"].as_array().unwrap().clone());
+    let mut seen_id = false;
+    for e in ev {
+        let (s, t) = (
+            e["start"].as_u64().unwrap() as usize,
+            e["end"].as_u64().unwrap() as usize,
+        );
+        assert!(t <= chars.len());
+        let quoted: String = chars[s..t].iter().collect();
+        assert_eq!(e["text"], quoted.as_str());
+        if e["label"] == "national_id" {
+            assert_eq!(quoted, "Ｌ１２９５８４０３０");
+            assert_eq!(s, 10);
+            seen_id = true;
+        }
+    }
+    assert!(seen_id, "{v}");
+    let redacted = v["redacted"].as_str().unwrap();
+    assert!(redacted.contains("Ｌ１２*****３０"), "{redacted}");
+    assert!(redacted.contains("０９３２－***－４０６"), "{redacted}");
+}
+
+#[test]
+fn empty_text_has_verdict_none() {
+    let v = scan_json("");
+    assert_eq!(v["verdict"], "none");
+    assert_eq!(v["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn scan_reads_standard_input_with_a_dash() {
+    leakguard()
+        .args(["scan", "--json", "-"])
+        .write_stdin("疑似麻疹個案 何小姐 住三重區正義北路18號5樓")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"patient\""));
+}
+
+#[test]
+fn invalid_utf8_on_stdin_exits_2_with_a_clear_message() {
+    leakguard()
+        .args(["scan", "-"])
+        .write_stdin(vec![0xE6, 0x98, 0x8E, 0xFF, 0xFE])
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("not valid UTF-8").and(predicate::str::contains("offset 3")),
+        );
+}
+
+#[test]
+fn a_one_megabyte_message_finishes() {
+    let unit = "今天天氣很好，明天稽查○○餐廳，電話0932-118-406，😀 ";
+    let mut text = String::new();
+    while text.len() < 1 << 20 {
+        text.push_str(unit);
+    }
+    leakguard()
+        .args(["scan", "--json", "-"])
+        .write_stdin(text)
+        .assert()
+        .success();
+}
+
+#[test]
+fn the_human_report_is_in_traditional_chinese_with_the_evidence_marked() {
+    leakguard()
+        .args(["scan", "那個檢舉你們噪音的，就是住在你們樓上的王太太啦"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("判定：")
+                .and(predicate::str::contains("【"))
+                .and(predicate::str::contains("行政程序法第170條第2項"))
+                .and(predicate::str::contains("遮罩後內容：")),
+        );
+    leakguard()
+        .args(["scan", "收到，謝謝"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("未發現需要提醒的內容"));
+}
+
+fn write(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::File::create(&p)
+        .unwrap()
+        .write_all(body.as_bytes())
+        .unwrap();
+    p
+}
+
+#[test]
+fn eval_reports_precision_recall_and_errors_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "set.jsonl",
+        concat!(
+            "{\"id\": \"a\", \"text\": \"下週四上午九點環保局要去○○化工廠採樣，別讓廠長知道\", \"labels\": [\"inspection\"]}\n",
+            "{\"id\": \"b\", \"text\": \"收到，謝謝\", \"labels\": []}\n",
+            "{\"id\": \"c\", \"text\": \"收到，謝謝\", \"label\": \"patient\"}\n",
+            "{\"id\": \"d\", \"text\": \"好的\", \"label\": \"none\"}\n",
+        ),
+    );
+    let out = leakguard()
+        .args(["eval", "--json"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["items"], 4);
+    assert_eq!(v["min_severity"], "medium");
+    assert_eq!(v["categories"]["inspection"]["tp"], 1);
+    assert_eq!(v["categories"]["inspection"]["precision"], 1.0);
+    assert_eq!(v["categories"]["patient"]["fn"], 1);
+    assert_eq!(v["categories"]["patient"]["recall"], 0.0);
+    assert_eq!(v["micro"]["tp"], 1);
+    assert_eq!(v["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(v["errors"][0]["id"], "c");
+    assert_eq!(v["errors"][0]["expected"][0], "patient");
+    assert_eq!(v["unlabelled"]["items"], 2);
+}
+
+#[test]
+fn eval_names_the_file_and_line_of_a_malformed_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "bad.jsonl",
+        "{\"id\": \"a\", \"text\": \"x\", \"labels\": []}\n{\"id\": \"b\", \"labels\": []}\n",
+    );
+    leakguard()
+        .arg("eval")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.jsonl:2:").and(predicate::str::contains("\"text\"")));
+    let f = write(
+        dir.path(),
+        "worse.jsonl",
+        "{\"id\": \"a\", \"text\": \"x\", \"labels\": []}\nnot json\n",
+    );
+    leakguard()
+        .arg("eval")
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("worse.jsonl:2: invalid JSON"));
+}
+
+#[test]
+fn patterns_check_passes_on_the_built_in_packs() {
+    leakguard()
+        .args(["patterns", "check"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok: 4 packs"));
+}
+
+/// A pack with a category no code knows about: adding one needs no code change.
+const PROCUREMENT: &str = r#"
+category = "procurement"
+name = "採購資訊"
+
+[laws]
+"政府採購法第34條第2項" = "機關辦理招標，不得於開標前洩漏底價，領標、投標廠商之名稱與家數及其他足以造成限制競爭或不公平競爭之相關資料。"
+
+[[rules]]
+id = "procurement.reserve_price"
+title = "底價外流"
+window = 30
+thresholds = { low = 30, medium = 50, high = 75 }
+laws = ["政府採購法第34條第2項"]
+advice = ["開標前底價應予保密，請勿轉傳。"]
+
+  [[rules.keywords]]
+  label = "reserve_price"
+  terms = ["底價"]
+  weight = 35
+  anchor = true
+
+  [[rules.keywords]]
+  label = "amount"
+  terms = ["萬", "元"]
+  weight = 20
+
+  [rules.examples]
+  positive = ["這案底價是380萬", "底價抓420萬元", "底價訂在95萬", "聽說底價是1200萬", "底價大約300萬元"]
+  negative = ["底價的規定請看採購法", "今天天氣很好", "開會改到三點", "請假一天", "午餐吃什麼"]
+"#;
+
+#[test]
+fn a_pack_directory_replaces_the_built_in_packs() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "procurement.toml", PROCUREMENT);
+    leakguard()
+        .args(["patterns", "check", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "ok: 1 packs, 1 rules, 10 examples",
+        ));
+    let conf_dir = tempfile::tempdir().unwrap();
+    let config = write(
+        conf_dir.path(),
+        "leakguard.toml",
+        &format!("[patterns]\ndir = {:?}\n", dir.path().display().to_string()),
+    );
+    let out = leakguard()
+        .args(["scan", "--json", "--config"])
+        .arg(&config)
+        .arg("這次的底價是560萬，先別說")
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["category"], "procurement");
+}
+
+#[test]
+fn patterns_check_names_file_rule_and_the_misjudged_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = PROCUREMENT.replace("\"午餐吃什麼\"", "\"底價是500萬\"");
+    write(dir.path(), "procurement.toml", &broken);
+    leakguard()
+        .args(["patterns", "check", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains(
+                "procurement.toml: rule procurement.reserve_price: negative example misjudged",
+            )
+            .and(predicate::str::contains("底價是500萬")),
+        );
+}
+
+#[test]
+fn a_broken_pack_is_rejected_with_file_line_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "procurement.toml",
+        &PROCUREMENT.replace("weight = 35", "weight = 35\n  colour = 1"),
+    );
+    leakguard()
+        .args(["patterns", "check", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("procurement.toml: line")
+                .and(predicate::str::contains("colour")),
+        );
+    write(
+        dir.path(),
+        "procurement.toml",
+        &PROCUREMENT.replace("low = 30, medium = 50", "low = 60, medium = 50"),
+    );
+    leakguard()
+        .args(["patterns", "check", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "rule procurement.reserve_price: thresholds",
+        ));
+}
+
+#[test]
+fn an_unknown_config_key_stops_with_file_and_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(
+        dir.path(),
+        "leakguard.toml",
+        "[policy]\nwarn_at = \"medium\"\nwarn_level = 3\n",
+    );
+    leakguard()
+        .args(["scan", "--config"])
+        .arg(&config)
+        .arg("hello")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "leakguard.toml: line 3, key policy.warn_level",
+        ));
+}
+
+#[test]
+fn an_allowed_group_is_told_it_may_discuss_the_category() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(
+        dir.path(),
+        "leakguard.toml",
+        "[[groups]]\nid = \"Cteam\"\nname = \"稽查小組\"\nallow = [\"inspection\"]\n",
+    );
+    leakguard()
+        .args(["scan", "--group", "Cteam", "--config"])
+        .arg(&config)
+        .arg("下週四上午九點環保局要去○○化工廠採樣")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("已設定可處理此類別"));
+}

@@ -1,0 +1,144 @@
+//! Detection tables: message → the categories warned about (severity ≥ medium).
+//! Every message here was written for these tests.
+
+use std::collections::BTreeSet;
+
+use leakguard::scan::Severity;
+
+use super::scanner;
+
+fn warned(text: &str) -> BTreeSet<String> {
+    scanner()
+        .scan(text)
+        .findings
+        .into_iter()
+        .filter(|f| f.severity >= Severity::Medium)
+        .map(|f| f.category)
+        .collect()
+}
+
+/// `detects! { "text" => [categories], … }`: each row is checked and a
+/// failure names the row.
+macro_rules! detects {
+    ($($text:expr => [$($cat:expr),*]),* $(,)?) => {{
+        let mut failures = Vec::new();
+        $(
+            let want: BTreeSet<String> = [$($cat.to_string()),*].into_iter().collect();
+            let got = warned($text);
+            if got != want {
+                failures.push(format!("{:?}: expected {:?}, got {:?}", $text, want, got));
+            }
+        )*
+        assert!(failures.is_empty(), "misjudged:\n{}", failures.join("\n"));
+    }};
+}
+
+#[test]
+fn patient_details_are_found_and_public_health_news_is_not() {
+    detects! {
+        "跟大家說一下，三樓財務科的李小姐今天PCR陽性，她上週五有來參加課務會議" => ["patient"],
+        "確診的那位是B2美食街便當店的阿姨，昨天中午很多人去買" => ["patient"],
+        "疫調結果：個案為68歲男性，住在新興區六合路附近，12/5晚上在夜市擺攤" => ["patient"],
+        "居家隔離名單：1.黃○倫 2.黃○萱（同住），請今天送隔離通知書" => ["patient"],
+        "麻疹疑似個案 何小姐 0921-445-330 住三重區正義北路18號5樓" => ["patient", "personal_data"],
+        "本週新增3例登革熱本土病例，衛生局已完成孳清" => [],
+        "大家記得勤洗手，最近流感很嚴重" => [],
+        "我媽昨天快篩陽性，我今天先在家上班" => [],
+        "你們那邊今天有人確診嗎？我們這邊都還好" => [],
+        "龜山某路口死亡車禍 行車紀錄器畫面" => [],
+    }
+}
+
+#[test]
+fn future_inspections_are_found_and_past_results_are_not() {
+    detects! {
+        "下週四上午九點環保局要去○○化工廠採樣，別讓廠長知道" => ["inspection"],
+        "今晚十點 會同警方臨檢 中正路○○酒吧 ，集合地點分局門口" => ["inspection"],
+        "跟你講喔，下禮拜一勞檢會去你們工廠，安全帽記得發一發" => ["inspection"],
+        "稽查結果已經上網公告了，不合格的有兩家" => [],
+        "明天的稽查業務說明會改到下午三點" => [],
+        "上週臨檢查獲三名逃逸移工，已移送" => [],
+        "會勘紀錄請於明天下班前上傳" => [],
+        "我明天要去台北出差，下午兩點的高鐵" => [],
+    }
+}
+
+#[test]
+fn informant_identities_are_found_and_procedures_are_not() {
+    detects! {
+        "那個檢舉你們噪音的，就是住在你們樓上的王太太啦" => ["informant"],
+        "陳情人姓陳，是附近補習班的老闆，說要找議員" => ["informant"],
+        "我跟業者說是隔壁鄰居打1999檢舉的" => ["informant"],
+        "那個一直陳情的林先生又打來了，電話0952-111-222，你回他一下" => ["informant", "personal_data"],
+        "檢舉案件請依規定保密，不得洩漏檢舉人身分" => [],
+        "本月受理檢舉案件共45件，已處理完畢" => [],
+        "民眾可以透過1999專線檢舉違規停車" => [],
+    }
+}
+
+#[test]
+fn personal_identifiers_tied_to_a_person_are_found() {
+    detects! {
+        "請幫我寄資料給王志明，地址是台南市北區公園路321號" => ["personal_data"],
+        "那位阿伯的電話是0933-456-789，兒子叫陳建宏" => ["personal_data"],
+        "新同事的手機是0910-222-333，大家加一下LINE" => ["personal_data"],
+        "申請人 C290117440 林雅慧" => ["personal_data"],
+        "本局總機(02)2720-8889，分機請洽各科" => [],
+        "車牌ABC-5678是誰的車？擋到出口了" => [],
+        "請填寫身分證字號欄位，格式為一個英文字母加九個數字" => [],
+        "我的新手機是0966-120-338，請大家更新通訊錄" => [],
+        "有人知道明天幾點開會嗎" => [],
+    }
+}
+
+#[test]
+fn evasions_do_not_hide_a_leak() {
+    detects! {
+        // full-width digits and letters
+        "申請人身分證：Ｌ１２９５８４０３０，姓名周子豪" => ["personal_data"],
+        // zero-width characters inside the keyword and the number
+        "明\u{200B}天\u{200B}稽\u{200B}查 ○○飲料店忠孝店，十點" => ["inspection"],
+        "蔡宜君 N26\u{200D}4701\u{200B}199 這是她的身分證" => ["personal_data"],
+        // characters spaced out
+        "檢 舉 人 是 隔 壁 洗 車 場 的 老 闆" => ["informant"],
+        "電 話 0 9 3 5 - 2 2 1 - 7 8 4 ， 黃 先 生" => ["personal_data"],
+        // Simplified script
+        "确诊的是财务处的老王，住在中山区林森路，先别往外传" => ["patient"],
+        "后天上午十点 突击稽查 ○○火锅店 后厨，别跟店长讲" => ["inspection"],
+        // 臺/台 and 身份/身分
+        "戶籍臺南市，身份證號P133982065，張美華" => ["personal_data"],
+        // Chinese numerals in times and phone numbers
+        "十二月十五日上午九點半 突擊檢查○○網咖，先不要講" => ["inspection"],
+        "吳小姐手機〇九三六二二一五八〇，她晚上才方便" => ["personal_data"],
+        // lower-case ID letters
+        "身分證 t216508794 姓名 邱俊傑" => ["personal_data"],
+    }
+}
+
+#[test]
+fn every_finding_explains_its_score_and_names_suppressions() {
+    let plain = &scanner().scan("明天稽查○○餐廳，不要讓老闆知道").findings[0];
+    assert_eq!(plain.category, "inspection");
+    assert!(plain.explanation.iter().all(|c| c.points > 0));
+    let total: i32 = plain.explanation.iter().map(|c| c.points).sum();
+    assert_eq!(total.clamp(0, 100), plain.score as i32);
+
+    // Published results: the same words, lowered below a warning, and the
+    // explanation says by what.
+    let r = scanner().scan("衛生局公布抽驗結果：明天稽查的○○餐廳已改善");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.category == "inspection")
+        .expect("a low finding");
+    assert_eq!(f.severity, Severity::Low);
+    let lowered = f
+        .explanation
+        .iter()
+        .find(|c| c.points < 0)
+        .expect("a suppression");
+    assert_eq!(
+        (lowered.label.as_str(), lowered.text.as_str()),
+        ("published_or_past", "公布")
+    );
+}
