@@ -380,11 +380,12 @@ struct Recognizers {
     date_slash: Regex,
     weekday: Regex,
     weekday_paren: Regex,
-    relative: Regex,
-    past: Regex,
+    /// Relative days, past days and parts of day: plain words, one
+    /// automaton pass for all three kinds.
+    lexicon: aho_corasick::AhoCorasick,
+    lexicon_kinds: Vec<Vec<EntityKind>>,
     time_clock: Regex,
     time_cn: Regex,
-    time_period: Regex,
     age: Regex,
     name_masked: Regex,
     name_titled: Regex,
@@ -406,6 +407,7 @@ pub const SURNAMES: &str = "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾�
 fn build() -> Recognizers {
     let r = |p: &str| Regex::new(p).unwrap_or_else(|e| panic!("entity pattern {p:?}: {e}"));
     let sn = format!("[{SURNAMES}]");
+    let (lexicon, lexicon_kinds) = lexicon();
     let period =
         "(?:上午|早上|早晨|清晨|中午|下午|傍晚|晚上|夜間|凌晨|半夜|今晚|明晚|今早|明早|AM|PM)";
     Recognizers {
@@ -430,11 +432,10 @@ fn build() -> Recognizers {
         date_slash: r("(?:1[0-2]|0?[1-9])/(?:[12][0-9]|3[01]|0?[1-9])"),
         weekday: r("(?:下下|下個?|上個?|這個?|本|今)?(?:星期|禮拜|礼拜|周)[一二三四五六日天末]"),
         weekday_paren: r(r"\([一二三四五六日]\)"),
-        relative: r("大後天|後天|明天|明日|明早|明晚|明晨|今天|今日|今早|今晚|今夜|今明兩天|下周|下禮拜|下星期|下個月|下月|月底|月中|這周|本周|等一下|待會|稍後|晚點"),
-        past: r("昨天|昨日|昨晚|前天|前晚|上周|上禮拜|上星期|上個月|上月|去年|日前|稍早|前幾天"),
+        lexicon,
+        lexicon_kinds,
         time_clock: r("(?:[01]?[0-9]|2[0-4]):[0-5][0-9]|[0-9]{1,2} ?(?:AM|PM)"),
         time_cn: r(&format!("(?:{period})?{N}{{1,3}}[點時](?:半|{N}{{1,2}}分|一刻)?")),
-        time_period: r(period),
         age: r(&format!(
             r"{N}{{1,3}}(?:歲|岁)|[0-9]{{1,2}}多歲|[男女][ ,]?[0-9]{{1,2}}|[FM] ?,[0-9]{{2}}|[FM] [0-9]0S|[0-9]0S|{N}{{1,2}}個月大"
         )),
@@ -457,6 +458,81 @@ fn build() -> Recognizers {
         school_class: r(&format!("{N}{{1,2}}年{N}{{1,2}}班|{N}{{1,2}}年[甲乙丙丁戊忠孝仁愛]班|[一二三四五六]年級")),
         case_number: r(r"案 ?[0-9]{2,6}|CASE ?[0-9]{2,6}|個案編號 ?[A-Z]?-?[0-9]{2,6}|第[0-9]{1,5}[個例位]|個案[A-Z](?:[^A-Z]|$)"),
     }
+}
+
+/// Words for relative days (today and later), past days and parts of day.
+const RELATIVE_DAYS: &[&str] = &[
+    "大後天",
+    "後天",
+    "明天",
+    "明日",
+    "明早",
+    "明晚",
+    "明晨",
+    "今天",
+    "今日",
+    "今早",
+    "今晚",
+    "今夜",
+    "今明兩天",
+    "下周",
+    "下禮拜",
+    "下星期",
+    "下個月",
+    "下月",
+    "月底",
+    "月中",
+    "這周",
+    "本周",
+    "等一下",
+    "待會",
+    "稍後",
+    "晚點",
+];
+const PAST_DAYS: &[&str] = &[
+    "昨天",
+    "昨日",
+    "昨晚",
+    "前天",
+    "前晚",
+    "上周",
+    "上禮拜",
+    "上星期",
+    "上個月",
+    "上月",
+    "去年",
+    "日前",
+    "稍早",
+    "前幾天",
+];
+const PERIODS: &[&str] = &[
+    "上午", "早上", "早晨", "清晨", "中午", "下午", "傍晚", "晚上", "夜間", "凌晨", "半夜", "今晚",
+    "明晚", "今早", "明早", "AM", "PM",
+];
+
+fn lexicon() -> (aho_corasick::AhoCorasick, Vec<Vec<EntityKind>>) {
+    let mut words: Vec<&str> = Vec::new();
+    let mut kinds: Vec<Vec<EntityKind>> = Vec::new();
+    for (list, kind) in [
+        (RELATIVE_DAYS, EntityKind::RelativeDay),
+        (PAST_DAYS, EntityKind::PastDay),
+        (PERIODS, EntityKind::Time),
+    ] {
+        for w in list {
+            match words.iter().position(|x| x == w) {
+                Some(i) => kinds[i].push(kind),
+                None => {
+                    words.push(w);
+                    kinds.push(vec![kind]);
+                }
+            }
+        }
+    }
+    let ac = aho_corasick::AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+        .build(&words)
+        .expect("the date-word automaton builds");
+    (ac, kinds)
 }
 
 fn recognizers() -> &'static Recognizers {
@@ -489,6 +565,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     let run = text.digit_run();
     // Trigger characters, found in one pass, but only if a kind needs them.
     let needs_marks = [
+        EntityKind::PersonName,
         EntityKind::Street,
         EntityKind::Date,
         EntityKind::Weekday,
@@ -638,7 +715,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
                 push(EntityKind::Date, m.start(), m.end(), None);
             }
         }
-        if digits >= 2 {
+        if digits >= 2 && has.date_sep {
             let mut taken_until = 0;
             for m in r.date_numeric.find_iter(s) {
                 if digit_bounded(s, m.start(), m.end()) {
@@ -668,29 +745,40 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             }
         }
     }
-    if kinds.contains(EntityKind::Weekday) {
+    if kinds.contains(EntityKind::Weekday) && has.weekday {
         for m in r.weekday.find_iter(s) {
             push(EntityKind::Weekday, m.start(), m.end(), None);
         }
-        if has.paren {
+    }
+    if kinds.contains(EntityKind::Weekday) && has.paren {
+        {
             for m in r.weekday_paren.find_iter(s) {
                 push(EntityKind::Weekday, m.start(), m.end(), None);
             }
         }
     }
-    if kinds.contains(EntityKind::RelativeDay) {
-        for m in r.relative.find_iter(s) {
-            push(EntityKind::RelativeDay, m.start(), m.end(), None);
-        }
-    }
-    if kinds.contains(EntityKind::PastDay) {
-        for m in r.past.find_iter(s) {
-            push(EntityKind::PastDay, m.start(), m.end(), None);
+    let lexical = [
+        EntityKind::RelativeDay,
+        EntityKind::PastDay,
+        EntityKind::Time,
+    ]
+    .iter()
+    .any(|&k| kinds.contains(k));
+    let mut periods: Vec<(usize, usize)> = Vec::new();
+    if lexical {
+        for m in r.lexicon.find_iter(s) {
+            for &k in &r.lexicon_kinds[m.pattern().as_usize()] {
+                if k == EntityKind::Time {
+                    periods.push((m.start(), m.end()));
+                } else if kinds.contains(k) {
+                    push(k, m.start(), m.end(), None);
+                }
+            }
         }
     }
     if kinds.contains(EntityKind::Time) {
         let mut spans: Vec<(usize, usize)> = Vec::new();
-        if digits >= 2 {
+        if digits >= 2 && (has.colon || has.meridiem) {
             for m in r.time_clock.find_iter(s) {
                 if digit_bounded(s, m.start(), m.end()) {
                     spans.push((m.start(), m.end()));
@@ -711,9 +799,9 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
                 }
             }
         }
-        for m in r.time_period.find_iter(s) {
-            if !spans.iter().any(|&(a, b)| a <= m.start() && m.end() <= b) {
-                push(EntityKind::Time, m.start(), m.end(), None);
+        for (a, b) in periods {
+            if !spans.iter().any(|&(x, y)| x <= a && b <= y) {
+                push(EntityKind::Time, a, b, None);
             }
         }
     }
@@ -725,7 +813,15 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
         }
     }
     if kinds.contains(EntityKind::PersonName) {
-        for re in [&r.name_masked, &r.name_titled, &r.name_familiar] {
+        let gated = [
+            (&r.name_masked, has.mask),
+            (&r.name_titled, has.title),
+            (&r.name_familiar, has.familiar),
+        ];
+        for (re, present) in gated {
+            if !present {
+                continue;
+            }
             for m in re.find_iter(s) {
                 push(EntityKind::PersonName, m.start(), m.end(), None);
             }
@@ -813,6 +909,13 @@ struct Marks {
     record: bool,
     class: bool,
     case: bool,
+    colon: bool,
+    meridiem: bool,
+    date_sep: bool,
+    weekday: bool,
+    mask: bool,
+    title: bool,
+    familiar: bool,
 }
 
 impl Marks {
@@ -830,6 +933,14 @@ impl Marks {
                 '歷' => m.record = true,
                 '班' | '級' => m.class = true,
                 '案' => m.case = true,
+                ':' => m.colon = true,
+                'M' => m.meridiem = true,
+                '/' | '.' | '-' => m.date_sep = true,
+                '星' | '拜' | '周' => m.weekday = true,
+                '○' | '〇' | 'O' | 'X' | '*' | '某' | '姓' => m.mask = true,
+                '生' | '姐' | '太' | '士' | '闆' | '師' | '學' | '員' | '長' | '理' | '任'
+                | '姨' | '伯' | '公' | '嬤' | '董' | '委' | '議' | '傅' => m.title = true,
+                '小' | '老' | '阿' => m.familiar = true,
                 _ => {}
             }
         }
