@@ -362,6 +362,14 @@ allow = ["inspection"]
     }
 
     #[test]
+    fn the_shipped_example_config_parses() {
+        let text = include_str!("../config/leakguard.example.toml");
+        let c = Config::parse("config/leakguard.example.toml", text).unwrap();
+        assert_eq!(c.store.retention_days, 180);
+        assert_eq!(c.groups.len(), 1);
+    }
+
+    #[test]
     fn environment_overrides_the_file() {
         let mut c = Config::default();
         c.apply_env(|k| (k == "LEAKGUARD_OFFICERS").then(|| "U1, U2".to_string()))
