@@ -1328,5 +1328,45 @@ mod tests {
         );
         assert!(!texts("case 2031 = 中山", EntityKind::CaseNumber).is_empty());
         assert_eq!(texts("住在C棟9樓", EntityKind::Floor), vec!["9樓"]);
+        assert_eq!(texts("住在C棟9樓", EntityKind::Building), vec!["C棟"]);
+        assert_eq!(texts("8F住戶", EntityKind::Floor), vec!["8F"]);
+    }
+
+    #[test]
+    fn streets_districts_and_name_tokens() {
+        assert_eq!(
+            texts("住在和平東路三段那邊", EntityKind::Street),
+            vec!["住在和平東路三段"]
+        );
+        assert_eq!(
+            texts("湖口鄉的養雞場", EntityKind::District),
+            vec!["湖口鄉"]
+        );
+        assert!(texts("這個社區很安靜", EntityKind::District).is_empty());
+        assert_eq!(
+            texts("名單：陳文宏、林靜怡", EntityKind::NameToken),
+            vec!["陳文宏", "林靜怡"]
+        );
+        // A three-character word ending in a unit is not a name.
+        assert!(texts("到陳情人那邊", EntityKind::NameToken).is_empty());
+        assert_eq!(texts("王○明", EntityKind::PersonName), vec!["王○明"]);
+        assert!(texts("小陳你好", EntityKind::PersonName).contains(&"小陳".to_string()));
+        assert!(texts("姓劉的", EntityKind::PersonName).contains(&"姓劉".to_string()));
+    }
+
+    #[test]
+    fn ages_cases_and_businesses() {
+        for text in ["68歲男性", "男58", "女,29", "F 50S", "三十五歲", "7個月大"] {
+            assert!(!texts(text, EntityKind::Age).is_empty(), "{text}");
+        }
+        assert!(texts("3個月前", EntityKind::Age).is_empty());
+        for text in ["案379", "個案編號T-1152", "第12個確診者"] {
+            assert!(!texts(text, EntityKind::CaseNumber).is_empty(), "{text}");
+        }
+        for text in ["○○冷凍食品行", "鼎好滷味", "三重○○網咖", "○○ KTV"] {
+            assert!(!texts(text, EntityKind::Business).is_empty(), "{text}");
+        }
+        // Phrases ending in a suffix character are not businesses.
+        assert!(texts("紅燈右轉都不行", EntityKind::Business).is_empty());
     }
 }
