@@ -4,6 +4,7 @@
 //! ```text
 //! valgrind --tool=callgrind --toggle-collect='scan_cost::full' target/release/examples/scan_cost
 //! valgrind --tool=callgrind --toggle-collect='scan_cost::bare' target/release/examples/scan_cost
+//! valgrind --tool=callgrind --toggle-collect='scan_cost::norm' target/release/examples/scan_cost
 //! ```
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
@@ -17,6 +18,14 @@ fn full(scanner: &Scanner, messages: &[String]) -> usize {
     messages
         .iter()
         .map(|m| scanner.scan(m).findings.len())
+        .sum()
+}
+
+#[inline(never)]
+fn norm(messages: &[String]) -> usize {
+    messages
+        .iter()
+        .map(|m| leakguard::normalize::NormalizedText::new(m).char_len())
         .sum()
 }
 
@@ -37,8 +46,16 @@ fn main() {
         .expect("automaton");
     let messages = corpus::corpus(2000);
     // Warm both (lazy regex caches, tables), then the measured runs.
-    let warm = (full(&scanner, &messages), bare(&ac, &messages));
-    let measured = (full(&scanner, &messages), bare(&ac, &messages));
+    let warm = (
+        full(&scanner, &messages),
+        bare(&ac, &messages),
+        norm(&messages),
+    );
+    let measured = (
+        full(&scanner, &messages),
+        bare(&ac, &messages),
+        norm(&messages),
+    );
     assert_eq!(warm, measured);
     println!("findings {}, keyword matches {}", measured.0, measured.1);
 }

@@ -65,36 +65,41 @@ impl NormalizedText {
         let mut seen = 0u32;
         let mut b = 0usize;
         let mut i = 0u32;
-        // A run of characters normalization keeps as they are is copied in one go.
-        let (mut run_start, mut run_origin, mut run_len) = (0usize, 0u32, 0u32);
+        // A run of characters normalization keeps as they are is copied in
+        // one go; it starts where the last changed character ended.
+        let (mut run_start, mut run_origin) = (0usize, 0u32);
+        // How many kept characters of each class were seen.
+        let mut kept = [0u32; 16];
+        // ASCII digits among the kept characters: the identifier prefilters.
+        let (mut digit_run, mut longest_digit_run) = (0u32, 0u32);
         while b < bytes.len() {
             let (c, width) = decode(bytes, b);
             let cls = t.class_of(c);
-            seen |= 1 << cls;
             if KEPT & (1 << cls) != 0 {
-                script.simplified += (cls == SIMPLIFIED) as u32;
-                script.traditional += (cls == TRADITIONAL) as u32;
+                kept[cls as usize] += 1;
                 let digit = (cls == HAN_DIGIT) as u32;
                 han_digit_run = (han_digit_run + 1) * digit;
                 long_han_digit_run |= han_digit_run >= 7;
-                if run_len == 0 {
-                    (run_start, run_origin) = (b, i);
-                }
-                run_len += 1;
+                let ascii_digit = (cls == DIGIT) as u32;
+                digit_run = (digit_run + 1) * ascii_digit;
+                longest_digit_run = longest_digit_run.max(digit_run);
                 i += 1;
                 b += width;
                 continue;
             }
+            seen |= 1 << cls;
             han_digit_run = 0;
-            w.copy(&original[run_start..b], run_origin, run_len);
-            run_len = 0;
+            digit_run = 0;
+            w.copy(&original[run_start..b], run_origin, i - run_origin);
             match cls {
-                DROP => {}
+                // A zero-width character between digits joins them.
+                DROP => w.joined_digits |= w.last().is_ascii_digit(),
                 SPACE | FILLER | IDEOGRAPHIC_SPACE => {
                     let first = fold_simple(cls, c, w.last());
                     let mut it = original[b + width..].chars();
                     gap(t, &mut w, &mut it, &mut i, first);
                     b = original.len() - it.as_str().len();
+                    (run_start, run_origin) = (b, i);
                     continue;
                 }
                 FULL_WIDTH if is_filler(fold_simple(cls, c, '\0')) => {
@@ -102,6 +107,7 @@ impl NormalizedText {
                     let mut it = original[b + width..].chars();
                     gap(t, &mut w, &mut it, &mut i, first);
                     b = original.len() - it.as_str().len();
+                    (run_start, run_origin) = (b, i);
                     continue;
                 }
                 COMPLEX => {
@@ -121,8 +127,16 @@ impl NormalizedText {
             }
             i += 1;
             b += width;
+            (run_start, run_origin) = (b, i);
         }
-        w.copy(&original[run_start..], run_origin, run_len);
+        w.copy(&original[run_start..], run_origin, i - run_origin);
+        script.simplified += kept[SIMPLIFIED as usize];
+        script.traditional += kept[TRADITIONAL as usize];
+        for (cls, &n) in kept.iter().enumerate() {
+            if n > 0 {
+                seen |= 1 << cls;
+            }
+        }
         if script.is_simplified() {
             w.convert_to_traditional(t);
         }
@@ -131,8 +145,11 @@ impl NormalizedText {
             seen |= 1 << DIGIT;
         }
         let lower = seen & (1 << UPPER) != 0;
-        let digits = seen & (1 << DIGIT | 1 << FULL_WIDTH | 1 << COMPLEX) != 0;
-        w.finish(i, lower, digits)
+        // Digits counted in the loop are exact unless characters that were
+        // dropped, removed or folded may have joined or added digits.
+        let exact = !w.joined_digits && !long_han_digit_run;
+        let counted = exact.then_some((kept[DIGIT as usize], longest_digit_run));
+        w.finish(i, lower, counted)
     }
 
     /// Whether normalization kept every character in place (at most ASCII
@@ -253,6 +270,9 @@ struct Writer {
     /// (kept or removed), and whether the next one will.
     gap_before_last: bool,
     pending_gap: bool,
+    /// Digit runs must be recounted: a removed gap or a dropped character stood
+    /// next to a digit, or a digit was written by folding.
+    joined_digits: bool,
 }
 
 impl Writer {
@@ -265,6 +285,7 @@ impl Writer {
             last: '\0',
             gap_before_last: false,
             pending_gap: false,
+            joined_digits: false,
         }
     }
 
@@ -275,6 +296,8 @@ impl Writer {
         }
         self.expected = origin + 1;
         self.last = c;
+        // A digit written one by one (full-width, NFKC) is not in the loop's count.
+        self.joined_digits |= c.is_ascii_digit();
         self.text.push(c);
         self.n += 1;
         self.gap_before_last = std::mem::take(&mut self.pending_gap);
@@ -366,23 +389,29 @@ impl Writer {
         self.text = out;
     }
 
-    fn finish(mut self, original_chars: u32, lower: bool, maybe_digits: bool) -> NormalizedText {
+    fn finish(
+        mut self,
+        original_chars: u32,
+        lower: bool,
+        counted_digits: Option<(u32, u32)>,
+    ) -> NormalizedText {
         if lower {
             // Lower-case ASCII letters were copied as they are.
             self.text.make_ascii_uppercase();
         }
-        let mut digits = 0;
-        let mut run = 0;
-        let mut digit_run = 0;
-        for b in self.text.bytes().filter(|_| maybe_digits) {
-            if b.is_ascii_digit() {
-                digits += 1;
-                run += 1;
-                digit_run = digit_run.max(run);
-            } else {
-                run = 0;
+        let (digits, digit_run) = counted_digits.unwrap_or_else(|| {
+            let (mut digits, mut run, mut longest) = (0, 0, 0);
+            for b in self.text.bytes() {
+                if b.is_ascii_digit() {
+                    digits += 1;
+                    run += 1;
+                    longest = u32::max(longest, run);
+                } else {
+                    run = 0;
+                }
             }
-        }
+            (digits, longest)
+        });
         NormalizedText {
             text: self.text,
             pieces: self.pieces,
@@ -452,6 +481,8 @@ fn fold_variant(c: char, prev: char) -> char {
 /// collapsed to one). `first` is the folded first character, already read.
 fn gap(t: &Tables, w: &mut Writer, it: &mut std::str::Chars<'_>, i: &mut u32, first: char) {
     let start = *i;
+    // Removing this gap could join two digit runs ("0 9 1 2").
+    w.joined_digits |= w.last().is_ascii_digit();
     // The common case, one space next to a CJK character, decided at once.
     if is_space(first) {
         let p = w.last();

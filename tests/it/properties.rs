@@ -21,6 +21,10 @@ fn chat_like() -> impl Strategy<Value = String> {
         Just("😷".to_string()),
         Just("后".to_string()),
         Just("〇九二".to_string()),
+        Just("〇九二三四五六七".to_string()),
+        Just("１２".to_string()),
+        Just("①".to_string()),
+        Just("\u{FE0F}".to_string()),
         "[0-9]{1,4}".prop_map(|s| s),
         "[a-zA-Z]{1,3}".prop_map(|s| s),
     ];
@@ -42,6 +46,20 @@ proptest! {
             }
         }
         let _ = redact(&text);
+    }
+
+    #[test]
+    fn digit_counts_match_the_normalized_text(text in chat_like()) {
+        let n = NormalizedText::new(&text);
+        let digits = n.as_str().bytes().filter(u8::is_ascii_digit).count();
+        let longest = n
+            .as_str()
+            .split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        prop_assert_eq!(n.digit_count(), digits, "{:?} -> {:?}", text, n.as_str());
+        prop_assert_eq!(n.digit_run(), longest, "{:?} -> {:?}", text, n.as_str());
     }
 
     #[test]
