@@ -183,22 +183,13 @@ impl Scanner {
             for rule in &pack.rules {
                 let rule_idx = rules.len() as u32;
                 let mut groups = Vec::new();
-                let positive = rule
-                    .keywords
-                    .iter()
-                    .chain(&rule.entities)
-                    .map(|g| (g, false));
+                let positive = rule.positive_groups().map(|g| (g, false));
                 let negative = rule
                     .negative
                     .iter()
                     .chain(&pack.negative)
                     .map(|g| (g, true));
-                let labels: Vec<&str> = rule
-                    .keywords
-                    .iter()
-                    .chain(&rule.entities)
-                    .map(|g| g.label.as_str())
-                    .collect();
+                let labels: Vec<&str> = rule.positive_groups().map(|g| g.label.as_str()).collect();
                 for (g, neg) in positive.chain(negative) {
                     let group_idx = groups.len() as u32;
                     for term in &g.terms {
@@ -592,21 +583,16 @@ pub fn slice_chars(text: &str, start: usize, end: usize) -> String {
         .collect()
 }
 
-/// Kinds that [`crate::redact`] masks.
+/// Kinds that [`crate::redact`] masks: identifiers, addresses and names.
 pub(crate) fn redaction_kinds() -> KindSet {
-    [
-        EntityKind::NationalId,
-        EntityKind::ResidentId,
-        EntityKind::Mobile,
-        EntityKind::Landline,
-        EntityKind::Passport,
-        EntityKind::NhiCard,
-        EntityKind::Plate,
-        EntityKind::Address,
-        EntityKind::PersonName,
-        EntityKind::NameToken,
-        EntityKind::MedicalRecord,
-    ]
-    .into_iter()
-    .collect()
+    EntityKind::ALL
+        .into_iter()
+        .filter(|k| {
+            k.is_identifier()
+                || matches!(
+                    k,
+                    EntityKind::Address | EntityKind::PersonName | EntityKind::NameToken
+                )
+        })
+        .collect()
 }

@@ -117,6 +117,13 @@ pub struct Rule {
     pub examples: Examples,
 }
 
+impl Rule {
+    /// The keyword and entity groups (everything but negative evidence).
+    pub fn positive_groups(&self) -> impl Iterator<Item = &Group> {
+        self.keywords.iter().chain(&self.entities)
+    }
+}
+
 fn default_window() -> usize {
     60
 }
@@ -347,7 +354,7 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
             if rule.window == 0 {
                 return Err(err("window must be at least 1".into()));
             }
-            if !rule.keywords.iter().chain(&rule.entities).any(|g| g.anchor) {
+            if !rule.positive_groups().any(|g| g.anchor) {
                 return Err(err("no keyword or entity group is an anchor".into()));
             }
             for g in &rule.keywords {
@@ -368,13 +375,8 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
                 }
                 check_group(g).map_err(&err)?;
             }
-            let labels: Vec<&str> = rule
-                .keywords
-                .iter()
-                .chain(&rule.entities)
-                .map(|g| g.label.as_str())
-                .collect();
-            for g in rule.keywords.iter().chain(&rule.entities) {
+            let labels: Vec<&str> = rule.positive_groups().map(|g| g.label.as_str()).collect();
+            for g in rule.positive_groups() {
                 for r in &g.requires {
                     if !labels.contains(&r.as_str()) {
                         return Err(err(format!(
