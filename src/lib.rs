@@ -20,6 +20,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod line;
 pub mod normalize;
 pub mod redact;
 pub mod scan;

@@ -3,6 +3,7 @@
 
 mod cli;
 mod detection;
+mod line;
 mod properties;
 
 use std::sync::OnceLock;

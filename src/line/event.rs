@@ -1,0 +1,264 @@
+//! Webhook event types, lenient as SPEC §7 requires: every field the
+//! platform's own fixtures sometimes omit is optional, and unknown event,
+//! source and message types parse as `Unknown` and are ignored, so one odd
+//! event never fails a batch. Field names follow LINE's `webhook.yml`.
+
+use serde::Deserialize;
+
+/// The webhook body.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallbackRequest {
+    /// The bot's user id (missing in some fixtures).
+    #[serde(default)]
+    pub destination: Option<String>,
+    /// The events, possibly none.
+    #[serde(default)]
+    pub events: Vec<Event>,
+}
+
+/// One event.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    /// Milliseconds since the epoch.
+    #[serde(default)]
+    pub timestamp: Option<i64>,
+    /// `active` or `standby`.
+    #[serde(default)]
+    pub mode: Option<String>,
+    /// Unique per event; the same on redelivery.
+    #[serde(default)]
+    pub webhook_event_id: Option<String>,
+    /// Whether this is a redelivery.
+    #[serde(default)]
+    pub delivery_context: Option<DeliveryContext>,
+    /// Who and where.
+    #[serde(default)]
+    pub source: Option<Source>,
+    /// Token for one free reply.
+    #[serde(default)]
+    pub reply_token: Option<String>,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// Whether the channel is in standby for this event (then nothing is sent).
+    pub fn is_standby(&self) -> bool {
+        self.mode.as_deref() == Some("standby")
+    }
+}
+
+/// Redelivery flag.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryContext {
+    /// True when LINE delivers the event again.
+    #[serde(default)]
+    pub is_redelivery: bool,
+}
+
+/// The event types the guard acts on; everything else is `Unknown`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum EventKind {
+    /// A new message.
+    Message {
+        /// The message.
+        message: Message,
+    },
+    /// A message was edited (rescanned).
+    MessageEdited {
+        /// The edited message.
+        message: Message,
+    },
+    /// A message was unsent.
+    Unsend {
+        /// Which one.
+        unsend: Unsend,
+    },
+    /// The bot joined a group or room.
+    Join,
+    /// The bot left a group or room.
+    Leave,
+    /// A user added the bot as a friend.
+    Follow,
+    /// A user blocked the bot.
+    Unfollow,
+    /// A button was tapped.
+    Postback {
+        /// The button's data.
+        postback: Postback,
+    },
+    /// Any other event type.
+    #[serde(other)]
+    Unknown,
+}
+
+/// Which message was unsent.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unsend {
+    /// The message id.
+    pub message_id: String,
+}
+
+/// Postback data.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Postback {
+    /// The data string set on the button.
+    #[serde(default)]
+    pub data: String,
+}
+
+/// Where an event happened and who caused it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Source {
+    /// A 1:1 chat.
+    #[serde(rename_all = "camelCase")]
+    User {
+        /// The user (may be missing).
+        #[serde(default)]
+        user_id: Option<String>,
+    },
+    /// A group chat.
+    #[serde(rename_all = "camelCase")]
+    Group {
+        /// The group.
+        group_id: String,
+        /// The sender, when they have consented.
+        #[serde(default)]
+        user_id: Option<String>,
+    },
+    /// A multi-person chat.
+    #[serde(rename_all = "camelCase")]
+    Room {
+        /// The room.
+        room_id: String,
+        /// The sender, when known.
+        #[serde(default)]
+        user_id: Option<String>,
+    },
+    /// Any other source type.
+    #[serde(other)]
+    Unknown,
+}
+
+/// Message types the guard reads; others are `Unknown`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Message {
+    /// Text.
+    #[serde(rename_all = "camelCase")]
+    Text {
+        /// Message id.
+        id: String,
+        /// The text.
+        #[serde(default)]
+        text: String,
+        /// Token to quote this message in a reply.
+        #[serde(default)]
+        quote_token: Option<String>,
+        /// Emoji placements (UTF-16 offsets).
+        #[serde(default)]
+        emojis: Vec<Placement>,
+    },
+    /// A file: its name is scanned.
+    #[serde(rename_all = "camelCase")]
+    File {
+        /// Message id.
+        id: String,
+        /// The file name.
+        #[serde(default)]
+        file_name: String,
+        /// Size in bytes.
+        #[serde(default)]
+        file_size: Option<u64>,
+    },
+    /// Any other message type (image, sticker, location …).
+    #[serde(other)]
+    Unknown,
+}
+
+/// A span in LINE's UTF-16 code units.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct Placement {
+    /// Start, in UTF-16 code units.
+    #[serde(default)]
+    pub index: usize,
+    /// Length, in UTF-16 code units.
+    #[serde(default)]
+    pub length: usize,
+}
+
+/// Converts a UTF-16 `[index, index + length)` span of `text` to character
+/// offsets; `None` when it lies outside the text (real payloads have such
+/// indexes) or splits a surrogate pair.
+pub fn utf16_span_to_chars(text: &str, index: usize, length: usize) -> Option<(usize, usize)> {
+    let end16 = index.checked_add(length)?;
+    let (mut u16_pos, mut start, mut end) = (0usize, None, None);
+    for (ci, c) in text.chars().enumerate() {
+        if u16_pos == index {
+            start = Some(ci);
+        }
+        if u16_pos == end16 {
+            end = Some(ci);
+        }
+        u16_pos += c.len_utf16();
+    }
+    let n = text.chars().count();
+    if u16_pos == index {
+        start = Some(n);
+    }
+    if u16_pos == end16 {
+        end = Some(n);
+    }
+    match (start, end) {
+        (Some(s), Some(e)) if s <= e => Some((s, e)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_spans_convert_and_out_of_range_is_none() {
+        let text = "😷稽查";
+        assert_eq!(utf16_span_to_chars(text, 0, 2), Some((0, 1)));
+        assert_eq!(utf16_span_to_chars(text, 2, 2), Some((1, 3)));
+        assert_eq!(
+            utf16_span_to_chars(text, 1, 1),
+            None,
+            "splits a surrogate pair"
+        );
+        assert_eq!(utf16_span_to_chars("Hello, world", 14, 6), None);
+        assert_eq!(utf16_span_to_chars("abc", usize::MAX, 2), None);
+    }
+
+    #[test]
+    fn unknown_types_are_kept_as_unknown() {
+        let body = r#"{"events":[
+            {"type":"greatNewFeature","source":{"type":"user","userId":"U1"}},
+            {"type":"message","source":{"type":"somewhere"},"message":{"id":"1","type":"hologram","x":1}},
+            {"type":"message","message":{"id":"2","type":"text","text":"hi"}}
+        ]}"#;
+        let req: CallbackRequest = serde_json::from_str(body).unwrap();
+        assert!(matches!(req.events[0].kind, EventKind::Unknown));
+        assert!(matches!(req.events[1].source, Some(Source::Unknown)));
+        assert!(matches!(
+            req.events[1].kind,
+            EventKind::Message {
+                message: Message::Unknown
+            }
+        ));
+        assert!(
+            matches!(&req.events[2].kind, EventKind::Message { message: Message::Text { text, .. } } if text == "hi")
+        );
+        assert!(req.destination.is_none());
+    }
+}
