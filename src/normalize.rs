@@ -94,15 +94,7 @@ impl NormalizedText {
             match cls {
                 // A zero-width character between digits joins them.
                 DROP => w.joined_digits |= w.last().is_ascii_digit(),
-                SPACE | FILLER | IDEOGRAPHIC_SPACE => {
-                    let first = fold_simple(cls, c, w.last());
-                    let mut it = original[b + width..].chars();
-                    gap(t, &mut w, &mut it, &mut i, first);
-                    b = original.len() - it.as_str().len();
-                    (run_start, run_origin) = (b, i);
-                    continue;
-                }
-                FULL_WIDTH if is_filler(fold_simple(cls, c, '\0')) => {
+                _ if is_gap(cls, fold_simple(cls, c, '\0')) => {
                     let first = fold_simple(cls, c, '\0');
                     let mut it = original[b + width..].chars();
                     gap(t, &mut w, &mut it, &mut i, first);
@@ -490,13 +482,12 @@ fn gap(t: &Tables, w: &mut Writer, it: &mut std::str::Chars<'_>, i: &mut u32, fi
         if let Some(n) = next {
             let ncls = t.class_of(n);
             let n = fold_simple(ncls, n, '\0');
-            let single = !(matches!(ncls, SPACE | FILLER | IDEOGRAPHIC_SPACE | DROP)
-                || (ncls == FULL_WIDTH && is_filler(n)));
+            let single = ncls != DROP && !is_gap(ncls, n);
             if single && p != '\0' && (is_cjk(p) || is_cjk(n)) {
                 *i += 1;
-                let keep = !(is_cjk(p) && (is_cjk(n) || n.is_ascii_alphanumeric())
-                    || is_cjk(n) && p.is_ascii_alphanumeric());
-                if keep {
+                // Next to a CJK character only the CJK rules of drop_gap apply,
+                // so the characters further away are not needed.
+                if !drop_gap([p, '\0', '\0'], false, true, [n, '\0', '\0']) {
                     w.push(' ', start);
                 }
                 w.pending_gap = true;
@@ -522,10 +513,7 @@ fn gap(t: &Tables, w: &mut Writer, it: &mut std::str::Chars<'_>, i: &mut u32, fi
         let Some(c) = peek.next() else { break };
         let cls = t.class_of(c);
         let folded = fold_simple(cls, c, '\0');
-        let in_gap = cls == DROP
-            || matches!(cls, SPACE | FILLER | IDEOGRAPHIC_SPACE)
-            || (cls == FULL_WIDTH && is_filler(folded));
-        if !in_gap {
+        if cls != DROP && !is_gap(cls, folded) {
             break;
         }
         if cls != DROP {
@@ -577,6 +565,12 @@ fn lookahead(t: &Tables, mut it: std::str::Chars<'_>) -> [char; 3] {
         out[2] = third;
     }
     out
+}
+
+/// Whether a character of class `cls`, folded to `folded`, is spacing or
+/// filler (including full-width filler such as ＊).
+fn is_gap(cls: u8, folded: char) -> bool {
+    matches!(cls, SPACE | FILLER | IDEOGRAPHIC_SPACE) || (cls == FULL_WIDTH && is_filler(folded))
 }
 
 fn is_space(c: char) -> bool {
