@@ -20,7 +20,14 @@
 
 pub mod cli;
 pub mod config;
+pub mod incident;
 pub mod line;
+pub mod metrics;
 pub mod normalize;
+pub mod outbox;
+pub mod pipeline;
+pub mod policy;
 pub mod redact;
 pub mod scan;
+pub mod server;
+pub mod store;

@@ -15,6 +15,16 @@ pub fn redact(text: &str) -> String {
 
 /// As [`redact`], for a message already normalized.
 pub fn redact_normalized(text: &str, norm: &NormalizedText) -> String {
+    masked_chars(text, norm)
+        .into_iter()
+        .filter(|&c| c != '\u{0}')
+        .collect()
+}
+
+/// The message's characters with every identifier masked, one entry per
+/// original character so that original offsets still index it; characters
+/// that masking removed (the digits of a house number beyond its ○) are NUL.
+pub fn masked_chars(text: &str, norm: &NormalizedText) -> Vec<char> {
     let mut chars: Vec<char> = text.chars().collect();
     let entities = entity::extract(norm, redaction_kinds());
     for e in &entities {
@@ -37,8 +47,7 @@ pub fn redact_normalized(text: &str, norm: &NormalizedText) -> String {
             _ => {}
         }
     }
-    // Digits collapsed by address masking leave NUL placeholders behind.
-    chars.into_iter().filter(|&c| c != '\u{0}').collect()
+    chars
 }
 
 fn is_significant(c: char) -> bool {

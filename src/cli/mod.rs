@@ -11,6 +11,8 @@ use crate::scan::{self, Scanner, Severity};
 pub mod eval;
 pub mod patterns;
 pub mod scan_cmd;
+pub mod serve;
+pub mod simulate;
 
 /// leakguard: warns LINE work groups before official secrets and personal data are forwarded.
 #[derive(Debug, Parser)]
@@ -52,6 +54,18 @@ pub enum Command {
         /// JSONL files: {"id", "text", "labels": [...]}.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Run the LINE webhook service.
+    Serve {
+        /// Config file (default: config/leakguard.toml if it exists).
+        #[arg(long)]
+        config: Option<PathBuf>,
+    },
+    /// Play a scripted day through the real server and a fake LINE platform.
+    Simulate {
+        /// Config file (default: config/leakguard.toml if it exists).
+        #[arg(long)]
+        config: Option<PathBuf>,
     },
     /// Pattern pack tools.
     Patterns {
@@ -124,6 +138,8 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Patterns {
             action: PatternsAction::Check { dir },
         } => patterns::check(dir.as_deref()),
+        Command::Serve { config } => serve::run(load_config(config)?),
+        Command::Simulate { config } => simulate::run(load_config(config)?),
     }
 }
 
@@ -153,7 +169,7 @@ pub fn load_packs(config: &Config) -> Result<Vec<scan::Pack>, CliError> {
     packs.map_err(|e| CliError::usage(e.to_string()))
 }
 
-fn build_scanner(config: &Config) -> Result<Scanner, CliError> {
+pub(crate) fn build_scanner(config: &Config) -> Result<Scanner, CliError> {
     let packs = load_packs(config)?;
     Scanner::new(&packs).map_err(|e| CliError::failed(e.to_string()))
 }

@@ -17,6 +17,37 @@ pub struct CallbackRequest {
     pub events: Vec<Event>,
 }
 
+/// A webhook body whose events are parsed one by one, so that one bad
+/// event never fails the batch (SPEC §5).
+#[derive(Debug)]
+pub struct Batch {
+    /// The bot's user id, when given.
+    pub destination: Option<String>,
+    /// Each event, or why it could not be read.
+    pub events: Vec<Result<Event, serde_json::Error>>,
+}
+
+/// Parses a webhook body; an error only when the body itself is not a
+/// JSON object with an optional `events` array.
+pub fn parse_batch(body: &[u8]) -> Result<Batch, serde_json::Error> {
+    #[derive(Deserialize)]
+    struct Raw<'a> {
+        #[serde(default)]
+        destination: Option<String>,
+        #[serde(default, borrow)]
+        events: Vec<&'a serde_json::value::RawValue>,
+    }
+    let raw: Raw = serde_json::from_slice(body)?;
+    Ok(Batch {
+        destination: raw.destination,
+        events: raw
+            .events
+            .into_iter()
+            .map(|e| serde_json::from_str(e.get()))
+            .collect(),
+    })
+}
+
 /// One event.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -238,6 +269,23 @@ mod tests {
         );
         assert_eq!(utf16_span_to_chars("Hello, world", 14, 6), None);
         assert_eq!(utf16_span_to_chars("abc", usize::MAX, 2), None);
+    }
+
+    #[test]
+    fn one_malformed_event_does_not_fail_the_batch() {
+        let body = br#"{"destination":"U0","events":[
+            {"type":"message","message":{"type":"text","text":"no id"}},
+            {"type":"join","source":{"type":"group","groupId":"C1"}}
+        ]}"#;
+        let batch = parse_batch(body).unwrap();
+        assert_eq!(batch.events.len(), 2);
+        assert!(batch.events[0].is_err());
+        assert!(matches!(
+            batch.events[1].as_ref().unwrap().kind,
+            EventKind::Join
+        ));
+        assert!(parse_batch(b"[1,2]").is_err());
+        assert!(parse_batch(b"{}").unwrap().events.is_empty());
     }
 
     #[test]

@@ -1,6 +1,10 @@
-//! Everything LINE-specific at the edge: the `x-line-signature` check over
-//! the raw body and the webhook event types, parsed leniently (SPEC §7).
-//! Nothing here knows about the scanner.
+//! Everything LINE-specific, in and out: the `x-line-signature` check over
+//! the raw body, the webhook event types parsed leniently (SPEC §7), what
+//! the bot says, the Messaging API client and a loopback fake of the
+//! platform. Nothing here knows about the scanner.
 
+pub mod client;
 pub mod event;
+pub mod fake;
+pub mod message;
 pub mod signature;

@@ -1,0 +1,120 @@
+//! `leakguard serve`: the webhook service until SIGINT or SIGTERM.
+//!
+//! Start-up checks everything before it listens and stops with one line
+//! naming what is wrong (a missing secret, a bad config key or value, a
+//! broken pack, an unreachable database): it never runs half-configured.
+//! SIGHUP reloads the pattern packs; a broken pack is rejected and the
+//! packs in force stay.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::CliError;
+use crate::config::{self, Config, Secrets};
+use crate::outbox;
+use crate::scan::Scanner;
+use crate::server::{Options, Server};
+
+/// How long the outbox may keep sending after a shutdown signal.
+pub const DRAIN: Duration = Duration::from_secs(5);
+
+/// Logs to stderr: ids and counts, never message text (SPEC §9).
+pub fn init_logging() {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("LEAKGUARD_LOG").unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new("info,sqlx=warn,hyper=warn,reqwest=warn,h2=warn")
+        });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}
+
+/// A multi-threaded runtime for the service commands.
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::failed(format!("cannot start the async runtime: {e}")))
+}
+
+/// Runs `serve`.
+pub fn run(config: Config) -> Result<ExitCode, CliError> {
+    init_logging();
+    let key_file = config::key_file_path(&config);
+    let (secrets, created) = Secrets::load(|k| std::env::var(k).ok(), &key_file)
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    if let Some(path) = created {
+        tracing::warn!(
+            path = %path.display(),
+            "created a new hash key; back it up apart from the database (without it the stored fingerprints cannot be matched)"
+        );
+    }
+    let scanner = Arc::new(super::build_scanner(&config)?);
+    let config = Arc::new(config);
+    let rt = runtime()?;
+    rt.block_on(async move {
+        let server = Server::start(Options {
+            config: config.clone(),
+            secrets,
+            scanner,
+            outbox: outbox::Settings::default(),
+            drain: DRAIN,
+        })
+        .await
+        .map_err(|e| CliError::failed(e.to_string()))?;
+        super::write_stdout(&format!("listening on {}\n", server.addr()))?;
+        wait_for_signals(&server, &config).await;
+        tracing::info!("shutting down: finishing requests and draining the outbox");
+        server.shutdown().await;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+#[cfg(unix)]
+async fn wait_for_signals(server: &Server, config: &Config) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = term.recv() => return,
+            _ = int.recv() => return,
+            _ = hup.recv() => reload(server, config),
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signals(_server: &Server, _config: &Config) {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Recompiles the packs and swaps them in; on error the old ones stay.
+fn reload(server: &Server, config: &Config) {
+    let started = std::time::Instant::now();
+    match super::load_packs(config)
+        .and_then(|packs| Scanner::new(&packs).map_err(|e| CliError::failed(e.to_string())))
+    {
+        Ok(scanner) => {
+            let rules = scanner.rule_count();
+            server.pipeline().replace_scanner(Arc::new(scanner));
+            tracing::info!(
+                rules,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "packs reloaded"
+            );
+        }
+        Err(e) => {
+            tracing::error!(error = %e.message, "packs not reloaded; the previous packs stay in force")
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! Prometheus metrics for `GET /metrics` (SPEC §5). Labels are ids and
+//! categories only, never message text (SPEC §9).
+//!
+//! One registry per process: the server, the outbox worker and the LINE
+//! client all count into it, so it is a process-wide static.
+
+use std::sync::LazyLock;
+
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+type Labels = Vec<(&'static str, String)>;
+
+struct Metrics {
+    registry: Registry,
+    webhook_requests: Family<Labels, Counter>,
+    events: Family<Labels, Counter>,
+    findings: Family<Labels, Counter>,
+    line_api_calls: Family<Labels, Counter>,
+    outbox_depth: Gauge,
+    outbox_sent: Family<Labels, Counter>,
+    scan_seconds: Histogram,
+    quota_limit: Gauge,
+    quota_used: Gauge,
+}
+
+static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
+    let mut registry = Registry::with_prefix("leakguard");
+    let webhook_requests = Family::<Labels, Counter>::default();
+    registry.register(
+        "webhook_requests",
+        "Webhook requests by HTTP status",
+        webhook_requests.clone(),
+    );
+    let events = Family::<Labels, Counter>::default();
+    registry.register("events", "Webhook events by type", events.clone());
+    let findings = Family::<Labels, Counter>::default();
+    registry.register(
+        "findings",
+        "Findings by category and severity",
+        findings.clone(),
+    );
+    let line_api_calls = Family::<Labels, Counter>::default();
+    registry.register(
+        "line_api_calls",
+        "LINE API calls by endpoint and status",
+        line_api_calls.clone(),
+    );
+    let outbox_depth = Gauge::default();
+    registry.register(
+        "outbox_depth",
+        "Messages waiting in the outbox",
+        outbox_depth.clone(),
+    );
+    let outbox_sent = Family::<Labels, Counter>::default();
+    registry.register(
+        "outbox_done",
+        "Outbox messages finished, by kind and result",
+        outbox_sent.clone(),
+    );
+    let scan_seconds = Histogram::new([
+        0.000_01, 0.000_025, 0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01,
+        0.05,
+    ]);
+    registry.register(
+        "scan_seconds",
+        "Time to normalize and scan one message",
+        scan_seconds.clone(),
+    );
+    let quota_limit = Gauge::default();
+    registry.register(
+        "line_quota_limit",
+        "Monthly push message limit (-1 when unlimited)",
+        quota_limit.clone(),
+    );
+    let quota_used = Gauge::default();
+    registry.register(
+        "line_quota_used",
+        "Push messages used this month",
+        quota_used.clone(),
+    );
+    Metrics {
+        registry,
+        webhook_requests,
+        events,
+        findings,
+        line_api_calls,
+        outbox_depth,
+        outbox_sent,
+        scan_seconds,
+        quota_limit,
+        quota_used,
+    }
+});
+
+/// Counts one webhook request.
+pub fn webhook_request(status: u16) {
+    METRICS
+        .webhook_requests
+        .get_or_create(&vec![("status", status.to_string())])
+        .inc();
+}
+
+/// Counts one event of a type.
+pub fn event(kind: &str) {
+    METRICS
+        .events
+        .get_or_create(&vec![("type", kind.to_string())])
+        .inc();
+}
+
+/// Counts one finding.
+pub fn finding(category: &str, severity: &str) {
+    METRICS
+        .findings
+        .get_or_create(&vec![
+            ("category", category.to_string()),
+            ("severity", severity.to_string()),
+        ])
+        .inc();
+}
+
+/// Counts one LINE API call.
+pub fn line_api_call(endpoint: &str, status: &str) {
+    METRICS
+        .line_api_calls
+        .get_or_create(&vec![
+            ("endpoint", endpoint.to_string()),
+            ("status", status.to_string()),
+        ])
+        .inc();
+}
+
+/// Sets the outbox depth.
+pub fn outbox_depth(n: i64) {
+    METRICS.outbox_depth.set(n);
+}
+
+/// Counts one finished outbox message.
+pub fn outbox_done(kind: &str, result: &str) {
+    METRICS
+        .outbox_sent
+        .get_or_create(&vec![
+            ("kind", kind.to_string()),
+            ("result", result.to_string()),
+        ])
+        .inc();
+}
+
+/// Records one scan's duration.
+pub fn scan_time(seconds: f64) {
+    METRICS.scan_seconds.observe(seconds);
+}
+
+/// Records the push quota (`limit` `None` = unlimited).
+pub fn quota(limit: Option<i64>, used: i64) {
+    METRICS.quota_limit.set(limit.unwrap_or(-1));
+    METRICS.quota_used.set(used);
+}
+
+/// The text exposition format.
+pub fn render() -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = encode(&mut out, &METRICS.registry);
+    out
+}

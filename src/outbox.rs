@@ -1,0 +1,319 @@
+//! The durable send queue (SPEC §7): rows written in the webhook's
+//! transaction are sent after the commit, and survive restarts.
+//!
+//! - A reply carries no retry key. When LINE rejects the token (expired or
+//!   used: 400), the same messages are pushed to the chat instead.
+//! - A push carries the row's `X-Line-Retry-Key`, the same on every
+//!   attempt, so LINE delivers it once; 409 means an earlier attempt got
+//!   through and counts as delivered.
+//! - 5xx, 429 (honouring `Retry-After`) and timeouts are retried with
+//!   exponential backoff; any other 4xx is final and logged with
+//!   `x-line-request-id`.
+//! - Rows are claimed with a lease; on PostgreSQL the claim uses
+//!   `FOR UPDATE SKIP LOCKED`, so replicas never send the same row twice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinSet;
+
+use crate::line::client::{Client, Response};
+use crate::line::message::{Names, Outgoing};
+use crate::store::{now_ms, OutboxRow, Store};
+
+/// How the worker paces itself.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// First retry delay; doubled on every further attempt.
+    pub backoff_base: Duration,
+    /// Longest retry delay.
+    pub backoff_max: Duration,
+    /// Attempts before a row is given up.
+    pub max_attempts: i64,
+    /// How long a claim lasts before another worker may take the row.
+    pub lease: Duration,
+    /// Longest idle wait between polls (new rows wake the worker at once).
+    pub poll: Duration,
+    /// Rows claimed at a time.
+    pub batch: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            backoff_base: Duration::from_millis(250),
+            backoff_max: Duration::from_secs(300),
+            max_attempts: 12,
+            lease: Duration::from_secs(60),
+            poll: Duration::from_secs(1),
+            batch: 32,
+        }
+    }
+}
+
+/// The worker.
+#[derive(Clone)]
+pub struct Outbox {
+    store: Store,
+    client: Client,
+    wake: Arc<Notify>,
+    worker: String,
+    settings: Settings,
+}
+
+/// What to do with a row after one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Next {
+    Sent(u16),
+    Retry(Option<u16>, Duration),
+    ToPush(u16),
+    GiveUp(Option<u16>),
+}
+
+impl Outbox {
+    /// A worker with a fresh id.
+    pub fn new(store: Store, client: Client, wake: Arc<Notify>, settings: Settings) -> Outbox {
+        Outbox {
+            store,
+            client,
+            wake,
+            worker: uuid::Uuid::new_v4().to_string(),
+            settings,
+        }
+    }
+
+    /// Sends until `shutdown` turns true, then keeps sending what is due
+    /// for at most `drain` before returning.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>, drain: Duration) {
+        if !self.store.is_shared() {
+            // Only this process uses a SQLite file: claims left by a
+            // crashed run can be taken back at once.
+            match self.store.release_claims().await {
+                Ok(n) if n > 0 => {
+                    tracing::info!(rows = n, "outbox claims of an earlier run released")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot release outbox claims"),
+            }
+        }
+        let mut deadline: Option<tokio::time::Instant> = None;
+        loop {
+            if deadline.is_none() && *shutdown.borrow() {
+                deadline = Some(tokio::time::Instant::now() + drain);
+            }
+            let sent = match self.round().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "outbox round failed");
+                    0
+                }
+            };
+            if let Ok(depth) = self.store.outbox_depth().await {
+                crate::metrics::outbox_depth(depth);
+            }
+            if let Some(d) = deadline {
+                let due_now = matches!(self.store.next_due().await, Ok(Some(t)) if t <= now_ms());
+                if (sent == 0 && !due_now) || tokio::time::Instant::now() >= d {
+                    break;
+                }
+                continue;
+            }
+            if sent > 0 {
+                continue;
+            }
+            let wait = match self.store.next_due().await {
+                Ok(Some(t)) => Duration::from_millis((t - now_ms()).clamp(0, i64::MAX) as u64)
+                    .min(self.settings.poll),
+                _ => self.settings.poll,
+            };
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!("outbox worker stopped");
+    }
+
+    /// Claims one batch and sends it; returns how many rows were handled.
+    pub async fn round(&self) -> Result<usize, crate::store::StoreError> {
+        let rows = self
+            .store
+            .claim(
+                &self.worker,
+                now_ms(),
+                self.settings.lease,
+                self.settings.batch,
+            )
+            .await?;
+        let n = rows.len();
+        let mut set = JoinSet::new();
+        for row in rows {
+            let this = self.clone();
+            set.spawn(async move { this.handle(row).await });
+        }
+        while let Some(r) = set.join_next().await {
+            if let Ok(Err(e)) = r {
+                tracing::warn!(error = %e, "outbox row not updated");
+            }
+        }
+        Ok(n)
+    }
+
+    async fn handle(&self, row: OutboxRow) -> Result<(), crate::store::StoreError> {
+        let outgoing: Outgoing = match serde_json::from_str(&row.payload) {
+            Ok(o) => o,
+            Err(e) => {
+                tracing::error!(row = row.id, error = %e, "outbox payload unreadable; giving up");
+                crate::metrics::outbox_done("unknown", "failed");
+                return self
+                    .store
+                    .finish(row.id, "failed", None, None, now_ms())
+                    .await;
+            }
+        };
+        let kind = outgoing.kind();
+        let names = self.names(&outgoing).await;
+        let messages = outgoing.render(&names);
+        let (next, request_id) = match (row.kind.as_str(), &row.reply_token) {
+            ("reply", Some(token)) => {
+                let r = self.client.reply(token, &messages).await;
+                self.judge(&row, true, r)
+            }
+            _ => match &row.target {
+                Some(to) => {
+                    let r = self.client.push(to, &messages, &row.retry_key).await;
+                    self.judge(&row, false, r)
+                }
+                None => (Next::GiveUp(None), None),
+            },
+        };
+        let rid = request_id.as_deref();
+        match next {
+            Next::Sent(status) => {
+                tracing::info!(row = row.id, kind, via = %row.kind, status, "message delivered");
+                crate::metrics::outbox_done(kind, "sent");
+                self.store
+                    .finish(row.id, "sent", Some(status), rid, now_ms())
+                    .await
+            }
+            Next::ToPush(status) => {
+                tracing::info!(
+                    row = row.id,
+                    kind,
+                    status,
+                    "reply token rejected; pushing instead"
+                );
+                self.store.reply_to_push(row.id, status, now_ms()).await?;
+                self.wake.notify_one();
+                Ok(())
+            }
+            Next::Retry(status, delay) => {
+                tracing::info!(
+                    row = row.id, kind, via = %row.kind, status = status.unwrap_or(0),
+                    attempt = row.attempts + 1, delay_ms = delay.as_millis() as u64,
+                    "send failed; will retry"
+                );
+                let due = now_ms() + delay.as_millis() as i64;
+                self.store.retry_at(row.id, due, status, rid).await
+            }
+            Next::GiveUp(status) => {
+                tracing::warn!(
+                    row = row.id, kind, via = %row.kind, status = status.unwrap_or(0),
+                    request_id = rid.unwrap_or("-"), attempts = row.attempts + 1,
+                    "send rejected by LINE; giving up"
+                );
+                crate::metrics::outbox_done(kind, "failed");
+                self.store
+                    .finish(row.id, "failed", status, rid, now_ms())
+                    .await
+            }
+        }
+    }
+
+    fn judge(
+        &self,
+        row: &OutboxRow,
+        reply: bool,
+        result: Result<Response, crate::line::client::TransportError>,
+    ) -> (Next, Option<String>) {
+        let last_try = row.attempts + 1 >= self.settings.max_attempts;
+        let backoff = self.backoff(row.attempts);
+        match result {
+            Err(e) => {
+                tracing::debug!(row = row.id, error = %e, "line api unreachable");
+                if last_try {
+                    (Next::GiveUp(None), None)
+                } else {
+                    (Next::Retry(None, backoff), None)
+                }
+            }
+            Ok(r) => {
+                let rid = r.request_id.clone();
+                let s = r.status;
+                let next = if r.is_success() {
+                    Next::Sent(s)
+                } else if s == 409 && !reply {
+                    // An earlier attempt with this retry key was accepted.
+                    Next::Sent(s)
+                } else if s == 429 || s >= 500 {
+                    if last_try {
+                        Next::GiveUp(Some(s))
+                    } else {
+                        let wait = r.retry_after.map_or(backoff, |ra| ra.max(backoff));
+                        Next::Retry(Some(s), wait.min(self.settings.backoff_max))
+                    }
+                } else if reply && s == 400 && row.target.is_some() {
+                    Next::ToPush(s)
+                } else {
+                    Next::GiveUp(Some(s))
+                };
+                (next, rid)
+            }
+        }
+    }
+
+    fn backoff(&self, attempts: i64) -> Duration {
+        let factor = 1u32 << attempts.clamp(0, 20) as u32;
+        (self.settings.backoff_base * factor).min(self.settings.backoff_max)
+    }
+
+    /// Group and display names for an alert: the store's cache first,
+    /// then LINE's group summary and member profile APIs.
+    async fn names(&self, outgoing: &Outgoing) -> Names {
+        let Outgoing::Alert(a) = outgoing else {
+            return Names::default();
+        };
+        let mut names = Names::default();
+        if a.chat_name.is_none() {
+            names.chat_name = match self.store.chat_name(&a.chat_id).await {
+                Ok(Some(n)) => Some(n),
+                _ if a.chat_id.starts_with('C') => {
+                    let n = self.client.group_name(&a.chat_id).await;
+                    if let Some(n) = &n {
+                        let _ = self.store.set_chat_name(&a.chat_id, n, now_ms()).await;
+                    }
+                    n
+                }
+                _ => None,
+            };
+        }
+        if let Some(user) = &a.user_id {
+            names.display_name = match self.store.display_name(&a.chat_id, user).await {
+                Ok(Some(n)) => Some(n),
+                _ => {
+                    let n = self.client.display_name(Some(&a.chat_id), user).await;
+                    if let Some(n) = &n {
+                        let _ = self
+                            .store
+                            .set_display_name(&a.chat_id, user, n, now_ms())
+                            .await;
+                    }
+                    n
+                }
+            };
+        }
+        names
+    }
+}

@@ -1,0 +1,408 @@
+//! The HTTP edge (SPEC §5): the axum router, the signature extractor over
+//! the raw body, group commit of accepted events, and the start-up and
+//! shutdown of the workers.
+//!
+//! A webhook request goes: verify `x-line-signature` on the raw bytes →
+//! parse leniently → build one plan per event (pure CPU) → hand the plans
+//! to the committer, which writes the plans of every request waiting at
+//! that moment in one transaction → 200. A 200 therefore means the events,
+//! incidents and outbox rows are on disk; if the commit fails the answer
+//! is 503 and LINE redelivers.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::sync::{mpsc, oneshot, watch, Notify};
+
+use crate::config::{Config, Secrets};
+use crate::line::client::Client;
+use crate::line::event::parse_batch;
+use crate::line::signature;
+use crate::outbox::{self, Outbox};
+use crate::pipeline::{event_type, Pipeline};
+use crate::scan::Scanner;
+use crate::store::{now_ms, Plan, Store, StoreError};
+
+/// Largest webhook body accepted (SPEC §5).
+pub const BODY_LIMIT: usize = 1 << 20;
+
+/// Most plans written in one transaction.
+const COMMIT_BATCH: usize = 256;
+
+/// Why the server could not start; one line each.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store could not be opened or migrated.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The configured address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The LINE client could not be built.
+    #[error("cannot build the LINE client: {0}")]
+    Client(String),
+}
+
+struct Job {
+    plans: Vec<Plan>,
+    done: oneshot::Sender<Result<usize, String>>,
+}
+
+/// Shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pipeline: Arc<Pipeline>,
+    store: Store,
+    channel_secret: Arc<Vec<u8>>,
+    commits: mpsc::Sender<Job>,
+}
+
+/// A running server.
+pub struct Server {
+    addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    http: tokio::task::JoinHandle<()>,
+    worker: tokio::task::JoinHandle<()>,
+    committer: tokio::task::JoinHandle<()>,
+    store: Store,
+    pipeline: Arc<Pipeline>,
+}
+
+/// What [`Server::start`] needs.
+pub struct Options {
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Secrets from the environment.
+    pub secrets: Secrets,
+    /// The compiled packs.
+    pub scanner: Arc<Scanner>,
+    /// Outbox pacing.
+    pub outbox: outbox::Settings,
+    /// How long the outbox may keep sending after shutdown is asked.
+    pub drain: Duration,
+}
+
+impl Server {
+    /// Opens the store, binds the listener and starts the workers.
+    pub async fn start(opts: Options) -> Result<Server, StartError> {
+        let config = opts.config;
+        let store = Store::connect(&config.store.url).await?;
+        let listener = tokio::net::TcpListener::bind(&config.server.listen)
+            .await
+            .map_err(|source| StartError::Listen {
+                addr: config.server.listen.clone(),
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Listen {
+            addr: config.server.listen.clone(),
+            source,
+        })?;
+        let client = Client::new(
+            &config.line.api_base,
+            &opts.secrets.channel_access_token,
+            Duration::from_secs(10),
+        )
+        .map_err(|e| StartError::Client(e.to_string()))?;
+        let pipeline = Arc::new(Pipeline::new(
+            opts.scanner,
+            config.clone(),
+            opts.secrets.hash_key.clone(),
+        ));
+        let wake = Arc::new(Notify::new());
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let (commits, jobs) = mpsc::channel::<Job>(4096);
+        let committer = tokio::spawn(commit_loop(store.clone(), jobs, wake.clone()));
+        let worker = tokio::spawn(
+            Outbox::new(store.clone(), client.clone(), wake.clone(), opts.outbox)
+                .run(shutdown_rx.clone(), opts.drain),
+        );
+        tokio::spawn(quota_loop(client, shutdown_rx.clone()));
+        let state = AppState {
+            pipeline: pipeline.clone(),
+            store: store.clone(),
+            channel_secret: Arc::new(opts.secrets.channel_secret.into_bytes()),
+            commits,
+        };
+        let app = router(state);
+        let mut rx = shutdown_rx;
+        let http = tokio::spawn(async move {
+            let stop = async move {
+                let _ = rx.wait_for(|s| *s).await;
+            };
+            if let Err(e) = axum::serve(listener, app)
+                .with_graceful_shutdown(stop)
+                .await
+            {
+                tracing::error!(error = %e, "http server failed");
+            }
+        });
+        tracing::info!(%addr, store = store.url(), "leakguard listening");
+        Ok(Server {
+            addr,
+            shutdown,
+            http,
+            worker,
+            committer,
+            store,
+            pipeline,
+        })
+    }
+
+    /// The bound address (useful with port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The store, for reports and tests.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The pipeline, for hot reload.
+    pub fn pipeline(&self) -> &Arc<Pipeline> {
+        &self.pipeline
+    }
+
+    /// Stops accepting, finishes in-flight requests, lets the outbox
+    /// drain for its bounded time, then closes the store.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.http.await;
+        // The router (and with it the last commit sender) is gone now.
+        let _ = self.committer.await;
+        let _ = self.worker.await;
+        self.store.close().await;
+        tracing::info!("leakguard stopped");
+    }
+}
+
+/// The routes of SPEC §5.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/webhook/line", post(webhook))
+        .route("/healthz", get(|| async { "ok\n" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    let packs = state.pipeline.scanner().rule_count() > 0;
+    if packs && state.store.ping().await {
+        (StatusCode::OK, "ready\n").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "not ready\n").into_response()
+    }
+}
+
+async fn metrics() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        crate::metrics::render(),
+    )
+        .into_response()
+}
+
+/// The raw body, verified against `x-line-signature` before anything reads it.
+pub struct SignedBody(pub Bytes);
+
+/// Why a webhook body was refused before parsing.
+#[derive(Debug)]
+pub enum BodyRejection {
+    /// 401: missing, not base64, or wrong.
+    Signature(signature::SignatureError),
+    /// 413: over [`BODY_LIMIT`].
+    TooLarge,
+    /// 400: the body could not be read.
+    Unreadable,
+}
+
+impl IntoResponse for BodyRejection {
+    fn into_response(self) -> Response {
+        let (status, text) = match self {
+            BodyRejection::Signature(_) => (StatusCode::UNAUTHORIZED, "invalid signature\n"),
+            BodyRejection::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "body too large\n"),
+            BodyRejection::Unreadable => (StatusCode::BAD_REQUEST, "unreadable body\n"),
+        };
+        crate::metrics::webhook_request(status.as_u16());
+        (status, text).into_response()
+    }
+}
+
+impl FromRequest<AppState> for SignedBody {
+    type Rejection = BodyRejection;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = req
+            .headers()
+            .get("x-line-signature")
+            .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
+        if header.is_none() {
+            return Err(BodyRejection::Signature(signature::SignatureError::Missing));
+        }
+        let body = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                BodyRejection::TooLarge
+            } else {
+                BodyRejection::Unreadable
+            }
+        })?;
+        signature::verify(&state.channel_secret, &body, header.as_deref())
+            .map_err(BodyRejection::Signature)?;
+        Ok(SignedBody(body))
+    }
+}
+
+async fn webhook(State(state): State<AppState>, SignedBody(body): SignedBody) -> Response {
+    let status = accept(&state, &body).await;
+    crate::metrics::webhook_request(status.as_u16());
+    let text = match status {
+        StatusCode::OK => "ok\n",
+        StatusCode::BAD_REQUEST => "malformed json\n",
+        _ => "cannot store the events now; please redeliver\n",
+    };
+    (status, text).into_response()
+}
+
+async fn accept(state: &AppState, body: &[u8]) -> StatusCode {
+    let batch = match parse_batch(body) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::info!(
+                line = e.line(),
+                column = e.column(),
+                "webhook body is not valid json"
+            );
+            return StatusCode::BAD_REQUEST;
+        }
+    };
+    let now = now_ms();
+    let mut plans = Vec::with_capacity(batch.events.len());
+    let mut unreadable = 0;
+    for (i, event) in batch.events.iter().enumerate() {
+        match event {
+            Ok(event) => {
+                let kind = event_type(event);
+                crate::metrics::event(kind);
+                plans.push(state.pipeline.plan(event, now));
+            }
+            Err(e) => {
+                unreadable += 1;
+                crate::metrics::event("unreadable");
+                tracing::warn!(index = i, reason = %e.classify_name(), "webhook event skipped: unreadable");
+            }
+        }
+    }
+    let events = plans.len();
+    if plans.is_empty() {
+        return StatusCode::OK;
+    }
+    let (done, wait) = oneshot::channel();
+    if state.commits.send(Job { plans, done }).await.is_err() {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
+    match wait.await {
+        Ok(Ok(applied)) => {
+            tracing::debug!(events, applied, unreadable, "webhook accepted");
+            StatusCode::OK
+        }
+        Ok(Err(reason)) => {
+            tracing::error!(events, %reason, "webhook events not stored; answering 503");
+            StatusCode::SERVICE_UNAVAILABLE
+        }
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+trait Classify {
+    fn classify_name(&self) -> &'static str;
+}
+
+impl Classify for serde_json::Error {
+    fn classify_name(&self) -> &'static str {
+        match self.classify() {
+            serde_json::error::Category::Io => "io",
+            serde_json::error::Category::Syntax => "syntax",
+            serde_json::error::Category::Data => "missing or mistyped field",
+            serde_json::error::Category::Eof => "truncated",
+        }
+    }
+}
+
+/// Group commit: every job waiting when a transaction starts goes into it.
+/// If a combined transaction fails, each job is retried alone so one bad
+/// plan cannot fail its neighbours.
+async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Notify>) {
+    let mut pending: Vec<Job> = Vec::new();
+    while let Some(first) = jobs.recv().await {
+        pending.push(first);
+        let mut plans = pending[0].plans.len();
+        while plans < COMMIT_BATCH {
+            match jobs.try_recv() {
+                Ok(j) => {
+                    plans += j.plans.len();
+                    pending.push(j);
+                }
+                Err(_) => break,
+            }
+        }
+        let all: Vec<Plan> = pending
+            .iter()
+            .flat_map(|j| j.plans.iter().cloned())
+            .collect();
+        match store.accept(&all).await {
+            Ok(acc) => {
+                if acc.queued > 0 {
+                    wake.notify_one();
+                }
+                for j in pending.drain(..) {
+                    let _ = j.done.send(Ok(j.plans.len()));
+                }
+            }
+            Err(e) if pending.len() == 1 => {
+                let j = pending.pop().expect("one job");
+                let _ = j.done.send(Err(e.to_string()));
+            }
+            Err(_) => {
+                for j in pending.drain(..) {
+                    let r = store.accept(&j.plans).await;
+                    if matches!(&r, Ok(a) if a.queued > 0) {
+                        wake.notify_one();
+                    }
+                    let _ = j
+                        .done
+                        .send(r.map(|_| j.plans.len()).map_err(|e| e.to_string()));
+                }
+            }
+        }
+    }
+}
+
+/// Reads the push quota every ten minutes into the metrics.
+async fn quota_loop(client: Client, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Some((limit, used)) = client.quota().await {
+            crate::metrics::quota(limit, used);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = shutdown.wait_for(|s| *s) => return,
+        }
+    }
+}

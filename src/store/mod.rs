@@ -1,0 +1,896 @@
+//! The durable store (SPEC §9, §10): SQLite in WAL mode by default,
+//! PostgreSQL when the URL says `postgres://`, both through sqlx with
+//! runtime queries (a build needs no database) and embedded migrations run
+//! on start.
+//!
+//! The two backends share every statement: sqlx binds `$1`-style
+//! parameters on SQLite too, and `ON CONFLICT`/`RETURNING` exist in both.
+//! The one difference is the outbox claim, which on PostgreSQL takes rows
+//! with `FOR UPDATE SKIP LOCKED` so that replicas share the work.
+//!
+//! Nothing here ever receives raw message text: [`Plan`]s carry redacted
+//! excerpts, keyed hashes, ids and rendered-later [`Outgoing`] values.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Row;
+
+use crate::line::message::Outgoing;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// A store failure, with what was being done.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The URL is neither `sqlite:` nor `postgres:`, or is malformed.
+    #[error("store url {url}: {reason}")]
+    Url {
+        /// The URL with any password removed.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The database could not be reached or opened.
+    #[error("cannot open the database {url}: {source}")]
+    Connect {
+        /// The URL with any password removed.
+        url: String,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
+    /// Migrations failed.
+    #[error("cannot migrate the database {url}: {source}")]
+    Migrate {
+        /// The URL with any password removed.
+        url: String,
+        /// The migrator's error.
+        source: sqlx::migrate::MigrateError,
+    },
+    /// A statement failed.
+    #[error("database {what}: {source}")]
+    Query {
+        /// What was being done.
+        what: &'static str,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
+}
+
+fn q(what: &'static str) -> impl FnOnce(sqlx::Error) -> StoreError {
+    move |source| StoreError::Query { what, source }
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs the same body against whichever pool the store has; the body is
+/// type-checked once per backend.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            Backend::Sqlite($pool) => $body,
+            Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Writes one outbox row inside a transaction.
+macro_rules! insert_send {
+    ($tx:expr, $send:expr, $incident:expr) => {{
+        let send: &Send = $send;
+        let (kind, target, token) = match &send.route {
+            Route::Reply { token, fallback_to } => ("reply", fallback_to.clone(), Some(token.clone())),
+            Route::Push { to } => ("push", Some(to.clone()), None),
+        };
+        let payload = serde_json::to_string(&send.outgoing).expect("outgoing serializes");
+        sqlx::query(
+            "INSERT INTO outbox (incident_id, kind, target, reply_token, retry_key, payload, due_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+        )
+        .bind($incident)
+        .bind(kind)
+        .bind(target)
+        .bind(token)
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(payload)
+        .bind(now_ms())
+        .execute(&mut *$tx)
+        .await
+        .map_err(q("queue message"))?;
+    }};
+}
+
+/// The store; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+    url: String,
+}
+
+/// Everything one webhook event changes, applied in one transaction.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    /// `webhookEventId`; an id seen before makes the whole plan a no-op.
+    pub event_id: Option<String>,
+    /// What to record and send.
+    pub ops: Vec<Op>,
+}
+
+/// One change.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// A risky message: its incidents and, unless the cooldown holds, its sends.
+    Incidents(IncidentGroup),
+    /// A message to send regardless of any cooldown.
+    Send(Send),
+    /// A group or room the bot is (still) in.
+    ChatSeen {
+        /// Group or room id.
+        chat_id: String,
+        /// `group` or `room`.
+        kind: &'static str,
+        /// True on a `join` event.
+        joined: bool,
+        /// When.
+        at: i64,
+    },
+    /// The bot left a group or room.
+    ChatLeft {
+        /// Group or room id.
+        chat_id: String,
+        /// When.
+        at: i64,
+    },
+    /// A message was unsent: its incidents are retracted, excerpts erased.
+    Retract {
+        /// LINE message id.
+        message_id: String,
+        /// When.
+        at: i64,
+    },
+    /// A postback tap on a warning.
+    Feedback {
+        /// The incident named in the postback data.
+        incident_id: i64,
+        /// Who tapped.
+        user_id: Option<String>,
+        /// What they said.
+        outcome: Outcome,
+        /// When.
+        at: i64,
+        /// The thanks, sent only when the incident exists.
+        thanks: Option<Send>,
+    },
+}
+
+/// Outcome of a warning, as told by a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 「我知道了」.
+    Acknowledged,
+    /// 「這是誤判」.
+    FalsePositive,
+}
+
+impl Outcome {
+    /// Stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Acknowledged => "acknowledged",
+            Outcome::FalsePositive => "false_positive",
+        }
+    }
+}
+
+/// The incidents of one message and what they would send.
+#[derive(Debug, Clone)]
+pub struct IncidentGroup {
+    /// One per category.
+    pub incidents: Vec<NewIncident>,
+    /// When set, the sends go out only if at least one of these rules was
+    /// not warned about in this chat since `since`.
+    pub cooldown: Option<Cooldown>,
+    /// Warning, reminder and alerts; their incident id is set to the first
+    /// incident's id when it is known.
+    pub sends: Vec<Send>,
+}
+
+/// A cooldown gate.
+#[derive(Debug, Clone)]
+pub struct Cooldown {
+    /// Group or room id.
+    pub chat_id: String,
+    /// The rules that would warn.
+    pub rules: Vec<String>,
+    /// Now, in ms.
+    pub now: i64,
+    /// Length of the cooldown, in ms.
+    pub window: i64,
+}
+
+/// An incident to record.
+#[derive(Debug, Clone)]
+pub struct NewIncident {
+    /// `webhookEventId`, when known.
+    pub event_id: Option<String>,
+    /// Group or room id.
+    pub chat_id: String,
+    /// Sender.
+    pub user_id: Option<String>,
+    /// LINE message id.
+    pub message_id: Option<String>,
+    /// Category id.
+    pub category: String,
+    /// Rule ids, comma-separated.
+    pub rules: String,
+    /// `low`, `medium` or `high`.
+    pub severity: &'static str,
+    /// 0–100.
+    pub score: i64,
+    /// Redacted evidence.
+    pub excerpt: String,
+    /// Keyed hash of the normalized text.
+    pub text_hash: String,
+    /// What was done (`warned`, `alerted`, `reminded`, `recorded`, `standby`);
+    /// becomes `cooldown` when the gate holds.
+    pub action: &'static str,
+    /// When, in ms.
+    pub created_at: i64,
+}
+
+/// A message for the outbox.
+#[derive(Debug, Clone)]
+pub struct Send {
+    /// How it goes out.
+    pub route: Route,
+    /// What it says.
+    pub outgoing: Outgoing,
+}
+
+/// How a message goes out.
+#[derive(Debug, Clone)]
+pub enum Route {
+    /// A free reply; when the token is rejected, a push to `fallback_to`.
+    Reply {
+        /// The event's reply token.
+        token: String,
+        /// The chat or user to push to instead.
+        fallback_to: Option<String>,
+    },
+    /// A push.
+    Push {
+        /// Recipient: user, group or room id.
+        to: String,
+    },
+}
+
+/// What a batch of plans did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Accepted {
+    /// Plans applied.
+    pub applied: usize,
+    /// Plans skipped as redeliveries.
+    pub duplicates: usize,
+    /// Outbox rows written.
+    pub queued: usize,
+}
+
+/// An outbox row claimed for sending.
+#[derive(Debug, Clone)]
+pub struct OutboxRow {
+    /// Row id.
+    pub id: i64,
+    /// `reply` or `push`.
+    pub kind: String,
+    /// Push recipient, or a reply's fallback.
+    pub target: Option<String>,
+    /// A reply's token.
+    pub reply_token: Option<String>,
+    /// The push's `X-Line-Retry-Key`, the same on every attempt.
+    pub retry_key: String,
+    /// The [`Outgoing`], as JSON.
+    pub payload: String,
+    /// Attempts so far.
+    pub attempts: i64,
+}
+
+/// An incident as stored (for reports and tests).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredIncident {
+    /// Row id.
+    pub id: i64,
+    /// Group or room id.
+    pub chat_id: String,
+    /// Sender.
+    pub user_id: Option<String>,
+    /// Category id.
+    pub category: String,
+    /// Rule ids, comma-separated.
+    pub rules: String,
+    /// Severity.
+    pub severity: String,
+    /// Redacted excerpt; `None` once retracted.
+    pub excerpt: Option<String>,
+    /// What was done.
+    pub action: String,
+    /// `acknowledged`, `false_positive`, `retracted` or `None`.
+    pub outcome: Option<String>,
+    /// Who set the outcome.
+    pub outcome_by: Option<String>,
+}
+
+fn redact_url(url: &str) -> String {
+    // postgres://user:password@host → postgres://user:***@host
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((auth, host)) = rest.split_once('@') {
+            if let Some((user, _)) = auth.split_once(':') {
+                return format!("{scheme}://{user}:***@{host}");
+            }
+        }
+    }
+    url.to_string()
+}
+
+impl Store {
+    /// Opens (creating a SQLite file and its directory if needed) and migrates.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        let shown = redact_url(url);
+        let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::Url {
+                url: shown.clone(),
+                reason: e.to_string(),
+            })?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(opts)
+                .await
+                .map_err(|source| StoreError::Connect {
+                    url: shown.clone(),
+                    source,
+                })?;
+            POSTGRES_MIGRATIONS
+                .run(&pool)
+                .await
+                .map_err(|source| StoreError::Migrate {
+                    url: shown.clone(),
+                    source,
+                })?;
+            Backend::Postgres(pool)
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::Url {
+                    url: shown.clone(),
+                    reason: e.to_string(),
+                })?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(false);
+            if let Some(dir) = opts.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Url {
+                        url: shown.clone(),
+                        reason: format!("cannot create {}: {e}", dir.display()),
+                    })?;
+                }
+            }
+            // One connection: SQLite has one writer anyway, and a single
+            // connection never meets SQLITE_BUSY from itself. Throughput
+            // comes from batching events into one transaction (group commit).
+            let pool = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await
+                .map_err(|source| StoreError::Connect {
+                    url: shown.clone(),
+                    source,
+                })?;
+            SQLITE_MIGRATIONS
+                .run(&pool)
+                .await
+                .map_err(|source| StoreError::Migrate {
+                    url: shown.clone(),
+                    source,
+                })?;
+            Backend::Sqlite(pool)
+        } else {
+            return Err(StoreError::Url {
+                url: shown,
+                reason: "must start with sqlite: or postgres://".into(),
+            });
+        };
+        Ok(Store {
+            backend,
+            url: redact_url(url),
+        })
+    }
+
+    /// The URL, password removed.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// True on PostgreSQL (several replicas may share it).
+    pub fn is_shared(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.is_ok())
+    }
+
+    /// Closes the pool, waiting for connections to be returned.
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+
+    /// Applies `plans` in one transaction: redeliveries are skipped, the
+    /// rest recorded with their outbox rows. Nothing is applied on error.
+    pub async fn accept(&self, plans: &[Plan]) -> Result<Accepted, StoreError> {
+        on_pool!(self, pool => {
+            let mut tx = pool.begin().await.map_err(q("begin"))?;
+            let mut acc = Accepted::default();
+            for plan in plans {
+                if let Some(id) = &plan.event_id {
+                    let r = sqlx::query(
+                        "INSERT INTO seen_events (event_id, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(id)
+                    .bind(now_ms())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(q("record event id"))?;
+                    if r.rows_affected() == 0 {
+                        acc.duplicates += 1;
+                        continue;
+                    }
+                }
+                acc.applied += 1;
+                for op in &plan.ops {
+                    match op {
+                        Op::Incidents(g) => {
+                            let open = match &g.cooldown {
+                                None => true,
+                                Some(c) => {
+                                    let mut open = false;
+                                    for rule in &c.rules {
+                                        let r = sqlx::query(
+                                            "INSERT INTO cooldowns (chat_id, rule, last_at) VALUES ($1, $2, $3) \
+                                             ON CONFLICT (chat_id, rule) DO UPDATE SET last_at = excluded.last_at \
+                                             WHERE cooldowns.last_at <= $4",
+                                        )
+                                        .bind(&c.chat_id)
+                                        .bind(rule)
+                                        .bind(c.now)
+                                        .bind(c.now - c.window)
+                                        .execute(&mut *tx)
+                                        .await
+                                        .map_err(q("update cooldown"))?;
+                                        open |= r.rows_affected() > 0;
+                                    }
+                                    open
+                                }
+                            };
+                            let mut first_id = None;
+                            for inc in &g.incidents {
+                                let action = if open { inc.action } else { cooled(inc.action) };
+                                let row = sqlx::query(
+                                    "INSERT INTO incidents (event_id, chat_id, user_id, message_id, category, rules, \
+                                     severity, score, excerpt, text_hash, action, created_at) \
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                                )
+                                .bind(&inc.event_id)
+                                .bind(&inc.chat_id)
+                                .bind(&inc.user_id)
+                                .bind(&inc.message_id)
+                                .bind(&inc.category)
+                                .bind(&inc.rules)
+                                .bind(inc.severity)
+                                .bind(inc.score)
+                                .bind(&inc.excerpt)
+                                .bind(&inc.text_hash)
+                                .bind(action)
+                                .bind(inc.created_at)
+                                .fetch_one(&mut *tx)
+                                .await
+                                .map_err(q("record incident"))?;
+                                let id: i64 = row.try_get(0).map_err(q("record incident"))?;
+                                first_id.get_or_insert(id);
+                            }
+                            if open {
+                                for s in &g.sends {
+                                    let mut s = s.clone();
+                                    if let Some(id) = first_id {
+                                        s.outgoing.set_incident(id);
+                                    }
+                                    insert_send!(tx, &s, first_id);
+                                    acc.queued += 1;
+                                }
+                            }
+                        }
+                        Op::Send(s) => {
+                            insert_send!(tx, s, None::<i64>);
+                            acc.queued += 1;
+                        }
+                        Op::ChatSeen { chat_id, kind, joined, at } => {
+                            let sql = if *joined {
+                                "INSERT INTO chats (chat_id, kind, active, joined_at) VALUES ($1, $2, 1, $3) \
+                                 ON CONFLICT (chat_id) DO UPDATE SET active = 1, joined_at = excluded.joined_at, left_at = NULL"
+                            } else {
+                                "INSERT INTO chats (chat_id, kind, active, joined_at) VALUES ($1, $2, 1, $3) \
+                                 ON CONFLICT (chat_id) DO NOTHING"
+                            };
+                            sqlx::query(sql)
+                                .bind(chat_id)
+                                .bind(*kind)
+                                .bind(*at)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(q("record chat"))?;
+                        }
+                        Op::ChatLeft { chat_id, at } => {
+                            sqlx::query(
+                                "INSERT INTO chats (chat_id, kind, active, left_at) VALUES ($1, 'group', 0, $2) \
+                                 ON CONFLICT (chat_id) DO UPDATE SET active = 0, left_at = excluded.left_at",
+                            )
+                            .bind(chat_id)
+                            .bind(*at)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(q("record leave"))?;
+                        }
+                        Op::Retract { message_id, at } => {
+                            sqlx::query(
+                                "UPDATE incidents SET outcome = 'retracted', outcome_at = $2, excerpt = NULL \
+                                 WHERE message_id = $1",
+                            )
+                            .bind(message_id)
+                            .bind(*at)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(q("retract incident"))?;
+                        }
+                        Op::Feedback { incident_id, user_id, outcome, at, thanks } => {
+                            let r = sqlx::query(
+                                "UPDATE incidents SET outcome = $2, outcome_by = $3, outcome_at = $4 \
+                                 WHERE (id = $1 OR (message_id IS NOT NULL AND message_id = \
+                                 (SELECT message_id FROM incidents WHERE id = $1))) \
+                                 AND (outcome IS NULL OR outcome <> 'retracted')",
+                            )
+                            .bind(*incident_id)
+                            .bind(outcome.as_str())
+                            .bind(user_id)
+                            .bind(*at)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(q("record feedback"))?;
+                            if r.rows_affected() > 0 {
+                                sqlx::query(
+                                    "INSERT INTO feedback (incident_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4)",
+                                )
+                                .bind(*incident_id)
+                                .bind(user_id)
+                                .bind(outcome.as_str())
+                                .bind(*at)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(q("record feedback"))?;
+                                if let Some(s) = thanks {
+                                    insert_send!(tx, s, Some(*incident_id));
+                                    acc.queued += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            tx.commit().await.map_err(q("commit"))?;
+            Ok(acc)
+        })
+    }
+
+    /// Claims up to `limit` due outbox rows for `worker` until `now + lease`.
+    pub async fn claim(
+        &self,
+        worker: &str,
+        now: i64,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<OutboxRow>, StoreError> {
+        let until = now + lease.as_millis() as i64;
+        let lock = match self.backend {
+            Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite(_) => "",
+        };
+        let sql = format!(
+            "UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
+             SELECT id FROM outbox WHERE state = 'pending' AND due_at <= $3 \
+             AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4{lock}) \
+             RETURNING id, kind, target, reply_token, retry_key, payload, attempts"
+        );
+        on_pool!(self, pool => {
+            let rows = sqlx::query(&sql)
+                .bind(worker)
+                .bind(until)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+                .map_err(q("claim outbox rows"))?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                out.push(OutboxRow {
+                    id: r.try_get("id").map_err(q("read outbox row"))?,
+                    kind: r.try_get("kind").map_err(q("read outbox row"))?,
+                    target: r.try_get("target").map_err(q("read outbox row"))?,
+                    reply_token: r.try_get("reply_token").map_err(q("read outbox row"))?,
+                    retry_key: r.try_get("retry_key").map_err(q("read outbox row"))?,
+                    payload: r.try_get("payload").map_err(q("read outbox row"))?,
+                    attempts: r.try_get("attempts").map_err(q("read outbox row"))?,
+                });
+            }
+            out.sort_by_key(|r| r.id);
+            Ok(out)
+        })
+    }
+
+    /// Releases every claim (SQLite start-up: no other process can hold one).
+    pub async fn release_claims(&self) -> Result<u64, StoreError> {
+        on_pool!(self, pool => {
+            let r = sqlx::query(
+                "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE state = 'pending' AND claimed_by IS NOT NULL",
+            )
+            .execute(pool)
+            .await
+            .map_err(q("release outbox claims"))?;
+            Ok(r.rows_affected())
+        })
+    }
+
+    /// Marks a row delivered (`state` `sent`) or given up (`failed`) and
+    /// erases its payload, which is no longer needed.
+    pub async fn finish(
+        &self,
+        id: i64,
+        state: &'static str,
+        status: Option<u16>,
+        request_id: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox SET state = $2, last_status = $3, request_id = $4, done_at = $5, \
+                 payload = '', reply_token = NULL, claimed_by = NULL, claimed_until = NULL, \
+                 attempts = attempts + 1 WHERE id = $1",
+            )
+            .bind(id)
+            .bind(state)
+            .bind(status.map(i64::from))
+            .bind(request_id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map_err(q("finish outbox row"))?;
+            Ok(())
+        })
+    }
+
+    /// Schedules another attempt at `due_at`.
+    pub async fn retry_at(
+        &self,
+        id: i64,
+        due_at: i64,
+        status: Option<u16>,
+        request_id: Option<&str>,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox SET due_at = $2, last_status = $3, request_id = $4, attempts = attempts + 1, \
+                 claimed_by = NULL, claimed_until = NULL WHERE id = $1",
+            )
+            .bind(id)
+            .bind(due_at)
+            .bind(status.map(i64::from))
+            .bind(request_id)
+            .execute(pool)
+            .await
+            .map_err(q("reschedule outbox row"))?;
+            Ok(())
+        })
+    }
+
+    /// Turns a reply whose token was rejected into a push to its fallback,
+    /// due now; the push keeps the row's retry key.
+    pub async fn reply_to_push(&self, id: i64, status: u16, now: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE outbox SET kind = 'push', reply_token = NULL, last_status = $2, due_at = $3, \
+                 attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL WHERE id = $1",
+            )
+            .bind(id)
+            .bind(i64::from(status))
+            .bind(now)
+            .execute(pool)
+            .await
+            .map_err(q("turn reply into push"))?;
+            Ok(())
+        })
+    }
+
+    /// Rows still to send.
+    pub async fn outbox_depth(&self) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let row = sqlx::query("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+                .fetch_one(pool)
+                .await
+                .map_err(q("count outbox"))?;
+            row.try_get::<i64, _>(0).map_err(q("count outbox"))
+        })
+    }
+
+    /// The earliest due time of a pending row, if any.
+    pub async fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        on_pool!(self, pool => {
+            let row = sqlx::query("SELECT MIN(due_at) FROM outbox WHERE state = 'pending'")
+                .fetch_one(pool)
+                .await
+                .map_err(q("read outbox"))?;
+            row.try_get::<Option<i64>, _>(0).map_err(q("read outbox"))
+        })
+    }
+
+    /// The cached name of a chat.
+    pub async fn chat_name(&self, chat_id: &str) -> Result<Option<String>, StoreError> {
+        on_pool!(self, pool => {
+            let row = sqlx::query("SELECT name FROM chats WHERE chat_id = $1")
+                .bind(chat_id)
+                .fetch_optional(pool)
+                .await
+                .map_err(q("read chat"))?;
+            match row {
+                Some(r) => r.try_get::<Option<String>, _>(0).map_err(q("read chat")),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Caches the name of a chat.
+    pub async fn set_chat_name(
+        &self,
+        chat_id: &str,
+        name: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO chats (chat_id, kind, name, name_fetched_at) VALUES ($1, 'group', $2, $3) \
+                 ON CONFLICT (chat_id) DO UPDATE SET name = excluded.name, name_fetched_at = excluded.name_fetched_at",
+            )
+            .bind(chat_id)
+            .bind(name)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map_err(q("cache chat name"))?;
+            Ok(())
+        })
+    }
+
+    /// The cached display name of a member.
+    pub async fn display_name(
+        &self,
+        chat_id: &str,
+        user_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        on_pool!(self, pool => {
+            let row = sqlx::query("SELECT display_name FROM profiles WHERE chat_id = $1 AND user_id = $2")
+                .bind(chat_id)
+                .bind(user_id)
+                .fetch_optional(pool)
+                .await
+                .map_err(q("read profile"))?;
+            match row {
+                Some(r) => r.try_get::<String, _>(0).map(Some).map_err(q("read profile")),
+                None => Ok(None),
+            }
+        })
+    }
+
+    /// Caches the display name of a member.
+    pub async fn set_display_name(
+        &self,
+        chat_id: &str,
+        user_id: &str,
+        name: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "INSERT INTO profiles (chat_id, user_id, display_name, fetched_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (chat_id, user_id) DO UPDATE SET display_name = excluded.display_name, \
+                 fetched_at = excluded.fetched_at",
+            )
+            .bind(chat_id)
+            .bind(user_id)
+            .bind(name)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map_err(q("cache profile"))?;
+            Ok(())
+        })
+    }
+
+    /// All incidents, oldest first.
+    pub async fn incidents(&self) -> Result<Vec<StoredIncident>, StoreError> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query(
+                "SELECT id, chat_id, user_id, category, rules, severity, excerpt, action, outcome, outcome_by \
+                 FROM incidents ORDER BY id",
+            )
+            .fetch_all(pool)
+            .await
+            .map_err(q("read incidents"))?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                out.push(StoredIncident {
+                    id: r.try_get("id").map_err(q("read incidents"))?,
+                    chat_id: r.try_get("chat_id").map_err(q("read incidents"))?,
+                    user_id: r.try_get("user_id").map_err(q("read incidents"))?,
+                    category: r.try_get("category").map_err(q("read incidents"))?,
+                    rules: r.try_get("rules").map_err(q("read incidents"))?,
+                    severity: r.try_get("severity").map_err(q("read incidents"))?,
+                    excerpt: r.try_get("excerpt").map_err(q("read incidents"))?,
+                    action: r.try_get("action").map_err(q("read incidents"))?,
+                    outcome: r.try_get("outcome").map_err(q("read incidents"))?,
+                    outcome_by: r.try_get("outcome_by").map_err(q("read incidents"))?,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Whether a chat is marked active, if known.
+    pub async fn chat_active(&self, chat_id: &str) -> Result<Option<bool>, StoreError> {
+        on_pool!(self, pool => {
+            let row = sqlx::query("SELECT active FROM chats WHERE chat_id = $1")
+                .bind(chat_id)
+                .fetch_optional(pool)
+                .await
+                .map_err(q("read chat"))?;
+            match row {
+                Some(r) => Ok(Some(r.try_get::<i64, _>(0).map_err(q("read chat"))? != 0)),
+                None => Ok(None),
+            }
+        })
+    }
+}
+
+/// The action recorded when the cooldown held back the sends.
+fn cooled(action: &'static str) -> &'static str {
+    match action {
+        "warned" | "alerted" | "reminded" => "cooldown",
+        other => other,
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
