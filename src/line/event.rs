@@ -37,6 +37,12 @@ pub fn parse_batch(body: &[u8]) -> Result<Batch, serde_json::Error> {
         #[serde(default, borrow)]
         events: Vec<&'a serde_json::value::RawValue>,
     }
+    // serde would also read a struct from an array; LINE sends an object.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(<serde_json::Error as serde::de::Error>::custom(
+            "the body is not a JSON object",
+        ));
+    }
     let raw: Raw = serde_json::from_slice(body)?;
     Ok(Batch {
         destination: raw.destination,

@@ -11,7 +11,7 @@ use leakguard::line::signature::{verify, SignatureError};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-fn fixtures() -> Option<PathBuf> {
+pub fn fixtures() -> Option<PathBuf> {
     match std::env::var_os("LEAKGUARD_LINE_FIXTURES") {
         Some(dir) => {
             let dir = PathBuf::from(dir);
@@ -32,7 +32,7 @@ fn fixtures() -> Option<PathBuf> {
     }
 }
 
-fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+pub fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {

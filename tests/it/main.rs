@@ -1,10 +1,14 @@
 //! One integration test binary: detection tables, the command line through
-//! the real binary, and property tests.
+//! the real binary, property tests, and the webhook service end to end
+//! (the real `serve` binary, a real database, a loopback fake of LINE).
 
 mod cli;
 mod detection;
 mod line;
 mod properties;
+mod resilience;
+mod service;
+mod support;
 
 use std::sync::OnceLock;
 

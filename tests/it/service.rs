@@ -1,0 +1,612 @@
+//! The webhook service end to end: the real binary on port 0, a fresh
+//! database, the loopback fake LINE platform. One test per behaviour.
+
+use std::time::Duration;
+
+use leakguard::line::fake::{webhook, Via};
+use serde_json::{json, Value};
+
+use crate::support::*;
+
+async fn sqlite() -> App {
+    App::start(Setup::default()).await
+}
+
+/// Runs `body` on SQLite and, when a server is configured, on PostgreSQL.
+macro_rules! on_both {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            use super::*;
+            async fn run($app: App) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                run(App::start(Setup::default()).await).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                let Some(url) = postgres().await else { return };
+                run(App::start(Setup { db: Db::Postgres(url), ..Setup::default() }).await).await;
+            }
+        }
+    };
+}
+
+on_both!(
+    a_risky_group_message_is_warned_with_quote_mention_law_and_buttons,
+    |app| {
+        let event = app.text(GROUP, ALICE, INSPECTION);
+        assert_eq!(app.events(vec![event]).await, 200);
+        assert!(
+            app.fake
+                .wait_for_deliveries(2, Duration::from_secs(10))
+                .await
+        );
+        app.settle().await;
+        let warnings = app.delivered_to(GROUP);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        let w = &warnings[0];
+        assert_eq!(w.via, Via::Reply);
+        let m = &w.messages[0];
+        assert_eq!(m["type"], "textV2");
+        assert!(m["quoteToken"].as_str().unwrap().starts_with("q-9"));
+        assert_eq!(m["substitution"]["sender"]["mentionee"]["userId"], ALICE);
+        let text = text_of(w);
+        assert!(text.starts_with("{sender} 您好"), "{text}");
+        assert!(
+            text.contains("稽查") && text.contains("刑法第132條"),
+            "{text}"
+        );
+        assert!(text.contains("收回"), "{text}");
+        let labels: Vec<&str> = m["quickReply"]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["action"]["label"].as_str().unwrap())
+            .collect();
+        assert_eq!(labels, ["我知道了", "這是誤判"]);
+        let incidents = app.incidents().await;
+        assert_eq!(incidents.len(), 1);
+        assert_eq!(incidents[0].category, "inspection");
+        assert_eq!(incidents[0].action, "alerted");
+    }
+);
+
+on_both!(a_redelivered_event_is_processed_once, |app| {
+    let event = app.text(GROUP, ALICE, PATIENT);
+    assert_eq!(app.events(vec![event.clone()]).await, 200);
+    assert_eq!(
+        app.events(vec![webhook::redelivered(event.clone())]).await,
+        200
+    );
+    assert_eq!(app.events(vec![event]).await, 200);
+    app.settle().await;
+    assert_eq!(app.delivered_to(GROUP).len(), 1);
+    assert_eq!(app.delivered_to(OFFICER).len(), 1);
+    let cats: Vec<String> = app
+        .incidents()
+        .await
+        .into_iter()
+        .map(|i| i.category)
+        .collect();
+    assert!(cats.contains(&"patient".to_string()), "{cats:?}");
+    assert_eq!(cats.iter().filter(|c| *c == "patient").count(), 1);
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_high_finding_alerts_the_officer_with_group_and_display_names() {
+    let app = sqlite().await;
+    assert_eq!(app.events(vec![app.text(GROUP, BOB, PATIENT)]).await, 200);
+    app.settle().await;
+    let alerts = app.delivered_to(OFFICER);
+    assert_eq!(alerts.len(), 1);
+    let a = &alerts[0];
+    assert_eq!(a.via, Via::Push);
+    assert!(a.retry_key.is_some());
+    let flex = &a.messages[0];
+    assert_eq!(flex["type"], "flex");
+    assert_eq!(flex["contents"]["type"], "bubble");
+    let s = flex.to_string();
+    assert!(
+        s.contains("業務聯繫群組"),
+        "group name from the summary API: {s}"
+    );
+    assert!(
+        s.contains("李先生"),
+        "display name from the profile API: {s}"
+    );
+    assert!(s.contains("高"), "{s}");
+    assert!(!s.contains("王小明"), "names are masked: {s}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn harmless_chatter_is_answered_200_and_gets_no_message() {
+    let app = sqlite().await;
+    assert_eq!(app.events(vec![app.text(GROUP, ALICE, CHATTER)]).await, 200);
+    assert_eq!(
+        app.events(vec![]).await,
+        200,
+        "an empty events array is accepted"
+    );
+    app.settle().await;
+    assert!(app.fake.deliveries().is_empty());
+    assert!(app.incidents().await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_or_wrong_signature_is_refused_with_401_and_nothing_is_recorded() {
+    let app = sqlite().await;
+    let body = webhook::body(vec![app.text(GROUP, ALICE, INSPECTION)]);
+    assert_eq!(app.post_with(body.clone().into_bytes(), None).await, 401);
+    let wrong = leakguard::line::signature::sign(b"another secret", body.as_bytes());
+    assert_eq!(
+        app.post_with(body.clone().into_bytes(), Some(&wrong)).await,
+        401
+    );
+    assert_eq!(
+        app.post_with(body.into_bytes(), Some("not base64!")).await,
+        401
+    );
+    app.settle().await;
+    assert!(app.incidents().await.is_empty());
+    assert!(app.fake.deliveries().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_json_is_400_and_a_body_over_one_mebibyte_is_413() {
+    let app = sqlite().await;
+    assert_eq!(app.post("{\"events\": [").await, 400);
+    assert_eq!(app.post("[]").await, 400);
+    let mut big = String::from("{\"events\":[],\"pad\":\"");
+    big.push_str(&"x".repeat(1 << 20));
+    big.push_str("\"}");
+    assert_eq!(app.post(&big).await, 413);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_bad_event_does_not_fail_the_batch() {
+    let app = sqlite().await;
+    let bad = json!({"type": "message", "message": {"type": "text", "text": "no id"}});
+    let unknown = json!({"type": "somethingNew", "webhookEventId": "01UNKNOWN"});
+    let good = app.text(GROUP, ALICE, INSPECTION);
+    assert_eq!(app.events(vec![bad, unknown, good]).await, 200);
+    app.settle().await;
+    assert_eq!(app.delivered_to(GROUP).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_webhook_body_from_the_sdks_is_answered_200() {
+    let Some(dir) = crate::line::fixtures() else {
+        return;
+    };
+    let app = sqlite().await;
+    let mut files = Vec::new();
+    crate::line::json_files(&dir, &mut files);
+    assert!(files.len() >= 30);
+    for f in &files {
+        let body = std::fs::read(f).unwrap();
+        let sig = leakguard::line::signature::sign(SECRET.as_bytes(), &body);
+        let status = app.post_with(body, Some(&sig)).await;
+        assert_eq!(status, 200, "{}", f.display());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_signature_vector_is_judged_as_recorded_by_the_server() {
+    use base64::Engine;
+    let Some(dir) = crate::line::fixtures() else {
+        return;
+    };
+    let vectors: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("signature-vectors.json")).unwrap())
+            .unwrap();
+    let cases = vectors["cases"].as_array().unwrap();
+    let mut secrets: Vec<&str> = cases
+        .iter()
+        .map(|c| c["channel_secret"].as_str().unwrap())
+        .collect();
+    secrets.sort_unstable();
+    secrets.dedup();
+    let mut judged = 0;
+    for secret in secrets {
+        let app = App::start(Setup {
+            env: vec![("LINE_CHANNEL_SECRET".into(), secret.into())],
+            ..Setup::default()
+        })
+        .await;
+        for c in cases.iter().filter(|c| c["channel_secret"] == secret) {
+            let body = match c["body_file"].as_str() {
+                Some(f) => std::fs::read(dir.join(f)).unwrap(),
+                None => base64::engine::general_purpose::STANDARD
+                    .decode(c["body_base64"].as_str().unwrap())
+                    .unwrap(),
+            };
+            let status = app
+                .post_with(body, Some(c["x_line_signature"].as_str().unwrap()))
+                .await;
+            let valid = c["signature_valid"].as_bool().unwrap();
+            let id = c["id"].as_str().unwrap();
+            if valid {
+                let json = c["body_is_json"].as_bool().unwrap();
+                assert_eq!(status, if json { 200 } else { 400 }, "{id}");
+            } else {
+                assert_eq!(status, 401, "{id}");
+            }
+            judged += 1;
+        }
+    }
+    assert_eq!(judged, cases.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_spring_boot_files_are_accepted_with_their_recorded_signatures() {
+    let Some(dir) = crate::line::fixtures() else {
+        return;
+    };
+    let app = App::start(Setup {
+        env: vec![("LINE_CHANNEL_SECRET".into(), "SECRET".into())],
+        ..Setup::default()
+    })
+    .await;
+    let base =
+        dir.join("line-bot-sdk-java/spring-boot/line-bot-spring-boot-webmvc/src/test/resources");
+    for (file, sig) in [
+        (
+            "callback-request.json",
+            "ECezgIpQNUEp4OSHYd7xGSuFG7e66MLPkCkK1Y28XTU=",
+        ),
+        (
+            "callback-request-with-destination.json",
+            "JrTTkLoW+Qj8pWajBMzZJ70O3katMjJKUlXaMFiIdkI=",
+        ),
+    ] {
+        let body = std::fs::read(base.join(file)).unwrap();
+        assert_eq!(app.post_with(body, Some(sig)).await, 200, "{file}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_allowed_category_gets_a_reminder_and_no_alert() {
+    let app = sqlite().await;
+    assert_eq!(
+        app.events(vec![app.text(INSPECTORS, ALICE, INSPECTION)])
+            .await,
+        200
+    );
+    app.settle().await;
+    let sent = app.delivered_to(INSPECTORS);
+    assert_eq!(sent.len(), 1);
+    let text = text_of(&sent[0]);
+    assert!(text.contains("請勿將內容轉傳至群組以外"), "{text}");
+    assert!(
+        sent[0].messages[0].get("quickReply").is_none(),
+        "a reminder, not an alarm"
+    );
+    assert!(app.delivered_to(OFFICER).is_empty());
+    assert_eq!(app.incidents().await[0].action, "reminded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cooldown_holds_back_a_second_warning_but_records_the_incident() {
+    let app = App::start(Setup {
+        cooldown: 600,
+        ..Setup::default()
+    })
+    .await;
+    assert_eq!(
+        app.events(vec![app.text(GROUP, ALICE, INSPECTION)]).await,
+        200
+    );
+    app.settle().await;
+    assert_eq!(
+        app.events(vec![app.text(GROUP, BOB, INSPECTION)]).await,
+        200
+    );
+    app.settle().await;
+    assert_eq!(app.delivered_to(GROUP).len(), 1);
+    assert_eq!(app.delivered_to(OFFICER).len(), 1);
+    let actions: Vec<String> = app
+        .incidents()
+        .await
+        .into_iter()
+        .map(|i| i.action)
+        .collect();
+    assert_eq!(actions, ["alerted", "cooldown"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standby_mode_records_the_incident_and_sends_nothing() {
+    let app = sqlite().await;
+    let mut event = app.text(GROUP, ALICE, INSPECTION);
+    event["mode"] = json!("standby");
+    assert_eq!(app.events(vec![event]).await, 200);
+    app.settle().await;
+    assert!(app.fake.deliveries().is_empty());
+    let incidents = app.incidents().await;
+    assert_eq!(incidents.len(), 1);
+    assert_eq!(incidents[0].action, "standby");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_name_is_scanned() {
+    let app = sqlite().await;
+    let rt = app.fake.reply_token(GROUP);
+    let event = webhook::file(
+        &format!("01EV{}", unique()),
+        webhook::group_source(GROUP, Some(ALICE)),
+        Some(&rt),
+        &format!("9{}", unique()),
+        "下週二突擊檢查名單_中山區KTV.xlsx",
+    );
+    assert_eq!(app.events(vec![event]).await, 200);
+    app.settle().await;
+    assert_eq!(app.delivered_to(GROUP).len(), 1);
+    assert_eq!(app.incidents().await[0].category, "inspection");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_message_is_rescanned() {
+    let app = sqlite().await;
+    let first = app.text(GROUP, ALICE, CHATTER);
+    let message_id = first["message"]["id"].clone();
+    assert_eq!(app.events(vec![first]).await, 200);
+    let mut edited = app.text(GROUP, ALICE, INSPECTION);
+    edited["type"] = json!("messageEdited");
+    edited["message"]["id"] = message_id;
+    assert_eq!(app.events(vec![edited]).await, 200);
+    app.settle().await;
+    assert_eq!(app.delivered_to(GROUP).len(), 1);
+    assert_eq!(app.incidents().await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unsend_retracts_the_incident_and_erases_its_excerpt() {
+    let app = sqlite().await;
+    let event = app.text(GROUP, ALICE, PATIENT);
+    let mid = event["message"]["id"].as_str().unwrap().to_string();
+    assert_eq!(app.events(vec![event]).await, 200);
+    app.settle().await;
+    assert!(app.incidents().await.iter().all(|i| i.excerpt.is_some()));
+    let unsend = webhook::unsend(
+        &format!("01EV{}", unique()),
+        webhook::group_source(GROUP, Some(ALICE)),
+        &mid,
+    );
+    assert_eq!(app.events(vec![unsend]).await, 200);
+    let incidents = app.incidents().await;
+    assert!(!incidents.is_empty());
+    for i in incidents {
+        assert_eq!(i.outcome.as_deref(), Some("retracted"));
+        assert_eq!(i.excerpt, None);
+    }
+}
+
+fn button_data(app: &App, label: &str) -> String {
+    let w = &app.delivered_to(GROUP)[0];
+    w.messages[0]["quickReply"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["action"]["label"] == label)
+        .map(|i| i["action"]["data"].as_str().unwrap().to_string())
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postbacks_record_acknowledged_and_false_positive_by_whom() {
+    let app = sqlite().await;
+    assert_eq!(
+        app.events(vec![app.text(GROUP, ALICE, INSPECTION)]).await,
+        200
+    );
+    app.settle().await;
+    let tap = |user: &str, data: &str| {
+        let rt = app.fake.reply_token(GROUP);
+        webhook::postback(
+            &format!("01EV{}", unique()),
+            webhook::group_source(GROUP, Some(user)),
+            Some(&rt),
+            data,
+        )
+    };
+    assert_eq!(
+        app.events(vec![tap(BOB, &button_data(&app, "這是誤判"))])
+            .await,
+        200
+    );
+    app.settle().await;
+    let i = &app.incidents().await[0];
+    assert_eq!(i.outcome.as_deref(), Some("false_positive"));
+    assert_eq!(i.outcome_by.as_deref(), Some(BOB));
+    assert!(text_of(app.delivered_to(GROUP).last().unwrap()).contains("誤判"));
+    assert_eq!(
+        app.events(vec![tap(ALICE, &button_data(&app, "我知道了"))])
+            .await,
+        200
+    );
+    app.settle().await;
+    let i = &app.incidents().await[0];
+    assert_eq!(i.outcome.as_deref(), Some("acknowledged"));
+    assert_eq!(i.outcome_by.as_deref(), Some(ALICE));
+    // A tap on an incident that does not exist changes nothing and says nothing.
+    let before = app.fake.deliveries().len();
+    assert_eq!(app.events(vec![tap(ALICE, "ack:999999")]).await, 200);
+    app.settle().await;
+    assert_eq!(app.fake.deliveries().len(), before);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn join_introduces_the_bot_and_leave_marks_the_group_inactive() {
+    let app = sqlite().await;
+    let rt = app.fake.reply_token(GROUP);
+    let join = webhook::base(
+        "join",
+        &format!("01EV{}", unique()),
+        webhook::group_source(GROUP, None),
+        Some(&rt),
+    );
+    assert_eq!(app.events(vec![join]).await, 200);
+    app.settle().await;
+    let intro = text_of(&app.delivered_to(GROUP)[0]);
+    assert!(
+        intro.contains("隱私") && intro.contains("不保存訊息原文"),
+        "{intro}"
+    );
+    let store = app.store().await;
+    assert_eq!(store.chat_active(GROUP).await.unwrap(), Some(true));
+    let leave = webhook::base(
+        "leave",
+        &format!("01EV{}", unique()),
+        webhook::group_source(GROUP, None),
+        None,
+    );
+    assert_eq!(app.events(vec![leave]).await, 200);
+    assert_eq!(store.chat_active(GROUP).await.unwrap(), Some(false));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_is_greeted_and_a_pasted_text_in_a_one_to_one_chat_gets_a_verdict() {
+    let app = sqlite().await;
+    let rt = app.fake.reply_token(ALICE);
+    let follow = webhook::base(
+        "follow",
+        &format!("01EV{}", unique()),
+        webhook::user_source(ALICE),
+        Some(&rt),
+    );
+    assert_eq!(app.events(vec![follow]).await, 200);
+    app.settle().await;
+    assert!(text_of(&app.delivered_to(ALICE)[0]).contains("貼到這裡"));
+    assert_eq!(
+        app.events(vec![app.text(ALICE, ALICE, INSPECTION)]).await,
+        200
+    );
+    assert_eq!(app.events(vec![app.text(ALICE, ALICE, CHATTER)]).await, 200);
+    app.settle().await;
+    let sent = app.delivered_to(ALICE);
+    assert_eq!(sent.len(), 3);
+    assert!(
+        text_of(&sent[1]).contains("請勿轉傳"),
+        "{}",
+        text_of(&sent[1])
+    );
+    assert!(
+        text_of(&sent[2]).contains("未發現"),
+        "{}",
+        text_of(&sent[2])
+    );
+    assert!(
+        app.incidents().await.is_empty(),
+        "a pre-forward check is not an incident"
+    );
+    assert!(app.delivered_to(OFFICER).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_that_fails_twice_with_500_is_delivered_once_with_one_retry_key() {
+    let app = sqlite().await;
+    app.fake.fail_next_pushes(&[500, 500]);
+    assert_eq!(app.events(vec![app.text(GROUP, ALICE, PATIENT)]).await, 200);
+    assert!(
+        app.fake
+            .wait_for_deliveries(2, Duration::from_secs(15))
+            .await
+    );
+    app.settle().await;
+    assert_eq!(app.delivered_to(OFFICER).len(), 1);
+    let pushes: Vec<_> = app
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.endpoint == "push")
+        .collect();
+    assert_eq!(
+        pushes.iter().map(|c| c.status).collect::<Vec<_>>(),
+        [500, 500, 200]
+    );
+    let keys: std::collections::HashSet<_> = pushes
+        .iter()
+        .map(|c| c.retry_key.clone().unwrap())
+        .collect();
+    assert_eq!(keys.len(), 1, "the same retry key on every attempt");
+    let replies: Vec<_> = app
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.endpoint == "reply")
+        .collect();
+    assert!(
+        replies.iter().all(|c| c.retry_key.is_none()),
+        "never a retry key on a reply"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_reply_token_turns_the_warning_into_a_push_to_the_group() {
+    let app = sqlite().await;
+    app.fake.expire_reply_tokens(true);
+    assert_eq!(
+        app.events(vec![app.text(GROUP, ALICE, INSPECTION)]).await,
+        200
+    );
+    app.settle().await;
+    let sent = app.delivered_to(GROUP);
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].via, Via::Push);
+    assert!(text_of(&sent[0]).contains("稽查"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_401_from_line_is_not_retried_and_is_logged_with_the_request_id() {
+    let app = sqlite().await;
+    app.fake.fail_next_replies(&[401]);
+    app.fake.fail_next_pushes(&[401]);
+    assert_eq!(app.events(vec![app.text(GROUP, ALICE, PATIENT)]).await, 200);
+    app.settle().await;
+    assert!(app.fake.deliveries().is_empty());
+    let calls = app.fake.calls();
+    assert_eq!(calls.iter().filter(|c| c.endpoint == "reply").count(), 1);
+    assert_eq!(calls.iter().filter(|c| c.endpoint == "push").count(), 1);
+    let logs = app.logs();
+    let line = logs
+        .lines()
+        .find(|l| l.contains("giving up") && l.contains("status=401"))
+        .unwrap_or_else(|| panic!("no give-up line in:\n{logs}"));
+    assert!(!line.contains("request_id=-"), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_readiness_and_metrics_answer() {
+    let app = sqlite().await;
+    assert_eq!(app.get("/healthz").await.0, 200);
+    assert_eq!(app.get("/readyz").await.0, 200);
+    assert_eq!(
+        app.events(vec![app.text(GROUP, ALICE, INSPECTION)]).await,
+        200
+    );
+    app.settle().await;
+    let (status, body) = app.get("/metrics").await;
+    assert_eq!(status, 200);
+    for needle in [
+        "leakguard_webhook_requests_total{status=\"200\"}",
+        "leakguard_events_total{type=\"message\"}",
+        "leakguard_findings_total{category=\"inspection\",severity=\"high\"}",
+        "leakguard_line_api_calls_total{endpoint=\"reply\",status=\"200\"}",
+        "leakguard_outbox_depth",
+        "leakguard_scan_seconds_bucket",
+    ] {
+        assert!(body.contains(needle), "{needle} missing from:\n{body}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_and_drains_the_outbox_before_exiting() {
+    let mut app = sqlite().await;
+    app.fake.set_delay(Duration::from_millis(300));
+    assert_eq!(app.events(vec![app.text(GROUP, ALICE, PATIENT)]).await, 200);
+    let status = app.terminate();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(app.delivered_to(GROUP).len(), 1);
+    assert_eq!(app.delivered_to(OFFICER).len(), 1);
+}
