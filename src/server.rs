@@ -36,6 +36,9 @@ pub const BODY_LIMIT: usize = 1 << 20;
 /// Most plans written in one transaction.
 const COMMIT_BATCH: usize = 256;
 
+/// Yields without a new job before a transaction starts anyway.
+const COMMIT_YIELDS: u32 = 4;
+
 /// Why the server could not start; one line each.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -350,18 +353,29 @@ impl Classify for serde_json::Error {
 /// plan cannot fail its neighbours.
 async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Notify>) {
     let mut pending: Vec<Job> = Vec::new();
+    let mut last_batch = 0;
     while let Some(first) = jobs.recv().await {
         pending.push(first);
         let mut plans = pending[0].plans.len();
-        while plans < COMMIT_BATCH {
+        // Under load, requests parsed while the last commit was syncing
+        // are still on their way: yielding a few times lets them join
+        // this transaction instead of waiting for the next fsync.
+        let mut idle_yields = 0;
+        while plans < COMMIT_BATCH && idle_yields < COMMIT_YIELDS {
             match jobs.try_recv() {
                 Ok(j) => {
                     plans += j.plans.len();
                     pending.push(j);
+                    idle_yields = 0;
+                }
+                Err(_) if last_batch > 1 => {
+                    idle_yields += 1;
+                    tokio::task::yield_now().await;
                 }
                 Err(_) => break,
             }
         }
+        last_batch = pending.len();
         let all: Vec<Plan> = pending
             .iter()
             .flat_map(|j| j.plans.iter().cloned())

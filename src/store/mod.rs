@@ -11,7 +11,9 @@
 //! Nothing here ever receives raw message text: [`Plan`]s carry redacted
 //! excerpts, keyed hashes, ids and rendered-later [`Outgoing`] values.
 
+use std::collections::HashSet;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -114,6 +116,9 @@ macro_rules! insert_send {
 pub struct Store {
     backend: Backend,
     url: String,
+    /// Chats known to have a row, so that a message in a known chat
+    /// costs no statement (rows are never deleted).
+    chats: Arc<Mutex<HashSet<String>>>,
 }
 
 /// Everything one webhook event changes, applied in one transaction.
@@ -414,7 +419,12 @@ impl Store {
         Ok(Store {
             backend,
             url: redact_url(url),
+            chats: Arc::default(),
         })
+    }
+
+    fn known_chat(&self, chat_id: &str) -> bool {
+        self.chats.lock().expect("chat cache").contains(chat_id)
     }
 
     /// The URL, password removed.
@@ -443,17 +453,32 @@ impl Store {
         on_pool!(self, pool => {
             let mut tx = pool.begin().await.map_err(q("begin"))?;
             let mut acc = Accepted::default();
+            // One statement records every event id of the batch and says
+            // which ones are new; a redelivery finds its id already there.
+            let ids: Vec<&str> = plans.iter().filter_map(|p| p.event_id.as_deref()).collect();
+            let mut new_ids: HashSet<String> = HashSet::new();
+            if !ids.is_empty() {
+                let mut sql = String::from("INSERT INTO seen_events (event_id, seen_at) VALUES ");
+                for i in 0..ids.len() {
+                    if i > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("(${}, $1)", i + 2));
+                }
+                sql.push_str(" ON CONFLICT DO NOTHING RETURNING event_id");
+                let mut query = sqlx::query(&sql).bind(now_ms());
+                for id in &ids {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&mut *tx).await.map_err(q("record event ids"))? {
+                    new_ids.insert(row.try_get(0).map_err(q("record event ids"))?);
+                }
+            }
+            let mut new_chats: Vec<&str> = Vec::new();
             for plan in plans {
                 if let Some(id) = &plan.event_id {
-                    let r = sqlx::query(
-                        "INSERT INTO seen_events (event_id, seen_at) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(id)
-                    .bind(now_ms())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(q("record event id"))?;
-                    if r.rows_affected() == 0 {
+                    // Taking the id out also skips a second copy in this batch.
+                    if !new_ids.remove(id) {
                         acc.duplicates += 1;
                         continue;
                     }
@@ -526,6 +551,10 @@ impl Store {
                             acc.queued += 1;
                         }
                         Op::ChatSeen { chat_id, kind, joined, at } => {
+                            if !*joined && self.known_chat(chat_id) {
+                                continue;
+                            }
+                            new_chats.push(chat_id);
                             let sql = if *joined {
                                 "INSERT INTO chats (chat_id, kind, active, joined_at) VALUES ($1, $2, 1, $3) \
                                  ON CONFLICT (chat_id) DO UPDATE SET active = 1, joined_at = excluded.joined_at, left_at = NULL"
@@ -598,6 +627,10 @@ impl Store {
                 }
             }
             tx.commit().await.map_err(q("commit"))?;
+            let mut known = self.chats.lock().expect("chat cache");
+            for c in new_chats {
+                known.insert(c.to_string());
+            }
             Ok(acc)
         })
     }

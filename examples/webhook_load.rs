@@ -1,0 +1,289 @@
+//! Webhook load on loopback: signed one-text-event webhooks, each with a
+//! new `webhookEventId`, so every request is a durable write.
+//!
+//! By default it starts the fake LINE platform and the release binary
+//! (`leakguard serve`, SQLite in a temporary directory, or `--db URL`),
+//! runs the load, prints req/s, p50/p90/p99 and errors, and stops the
+//! server. With `--target URL --secret S` it loads a server that is
+//! already running (for comparisons with another bot).
+//!
+//! ```text
+//! cargo build --release && cargo run --release --example webhook_load -- \
+//!     --connections 32 --seconds 10 --max-requests 200000
+//! ```
+//!
+//! The run is bounded by `--seconds` and `--max-requests`; it only ever
+//! talks to 127.0.0.1.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hdrhistogram::Histogram;
+use leakguard::line::fake::{webhook, FakeLine};
+use leakguard::line::signature;
+
+const TOKEN: &str = "load-access-token";
+
+/// Everyday lines, and now and then a risky one (about 3 %).
+const HARMLESS: [&str; 8] = [
+    "大家早安，今天下午三點開會，請準時出席",
+    "收到，謝謝！",
+    "明天的教育訓練改在二樓大禮堂",
+    "請記得在週五前繳交出差報告 🙏",
+    "午餐訂便當的請在11點前登記",
+    "OK 我等一下處理",
+    "會議記錄已經上傳到共用資料夾了",
+    "颱風天請注意安全，各單位依人事行政總處公告辦理",
+];
+const RISKY: [&str; 2] = [
+    "明天上午10點稽查大同區三家餐廳：老王牛肉麵、阿美小吃",
+    "確診個案王小明，45歲，住大同區民生西路100號5樓，昨晚去過圓環夜市",
+];
+
+struct Args {
+    connections: usize,
+    seconds: u64,
+    max_requests: u64,
+    target: Option<String>,
+    secret: String,
+    db: Option<String>,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        connections: 32,
+        seconds: 10,
+        max_requests: 500_000,
+        target: None,
+        secret: "load-channel-secret".into(),
+        db: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(k) = it.next() {
+        let mut v = || it.next().unwrap_or_else(|| panic!("{k} needs a value"));
+        match k.as_str() {
+            "--connections" => a.connections = v().parse().expect("--connections N"),
+            "--seconds" => a.seconds = v().parse().expect("--seconds N"),
+            "--max-requests" => a.max_requests = v().parse().expect("--max-requests N"),
+            "--target" => a.target = Some(v()),
+            "--secret" => a.secret = v(),
+            "--db" => a.db = Some(v()),
+            other => panic!("unknown argument {other}"),
+        }
+    }
+    assert!(a.seconds <= 120, "--seconds is capped at 120");
+    if let Some(t) = &a.target {
+        assert!(
+            t.starts_with("http://127.0.0.1") || t.starts_with("http://localhost"),
+            "loopback only"
+        );
+    }
+    a
+}
+
+/// One keep-alive HTTP/1.1 connection, as lean as wrk's, so the load
+/// generator takes little of the machine's two cores.
+struct Conn {
+    stream: tokio::io::BufStream<tokio::net::TcpStream>,
+    host: String,
+    path: String,
+}
+
+impl Conn {
+    async fn open(url: &str) -> Conn {
+        let rest = url.strip_prefix("http://").expect("http:// url");
+        let (host, path) = rest.split_once('/').map_or((rest, "/"), |(h, p)| (h, p));
+        let stream = tokio::net::TcpStream::connect(host).await.expect("connect");
+        stream.set_nodelay(true).unwrap();
+        Conn {
+            stream: tokio::io::BufStream::new(stream),
+            host: host.to_string(),
+            path: format!("/{}", path.trim_start_matches('/')),
+        }
+    }
+
+    /// Posts one body; the status, or `None` when the connection broke.
+    async fn post(&mut self, sig: &str, body: &str) -> Option<u16> {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+        let head = format!(
+            "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+             X-Line-Signature: {sig}\r\nContent-Length: {}\r\n\r\n",
+            self.path,
+            self.host,
+            body.len()
+        );
+        self.stream.write_all(head.as_bytes()).await.ok()?;
+        self.stream.write_all(body.as_bytes()).await.ok()?;
+        self.stream.flush().await.ok()?;
+        let mut line = String::new();
+        self.stream.read_line(&mut line).await.ok()?;
+        let status: u16 = line.split(' ').nth(1)?.parse().ok()?;
+        let mut length = 0usize;
+        loop {
+            line.clear();
+            if self.stream.read_line(&mut line).await.ok()? == 0 {
+                return None;
+            }
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = l.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    length = v.trim().parse().ok()?;
+                }
+            }
+        }
+        let mut rest = vec![0u8; length];
+        self.stream.read_exact(&mut rest).await.ok()?;
+        Some(status)
+    }
+}
+
+fn main() {
+    let a = args();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(run(a));
+}
+
+async fn run(a: Args) {
+    let mut server = None;
+    let _fake;
+    let tmp = tempfile::tempdir().unwrap();
+    let url = match &a.target {
+        Some(t) => t.trim_end_matches('/').to_string(),
+        None => {
+            let fake = FakeLine::start(TOKEN).await.unwrap();
+            let db = a
+                .db
+                .clone()
+                .unwrap_or_else(|| format!("sqlite://{}", tmp.path().join("load.db").display()));
+            let config = tmp.path().join("leakguard.toml");
+            std::fs::write(
+                &config,
+                format!(
+                    "[server]\nlisten = \"127.0.0.1:0\"\n[line]\napi_base = \"{0}\"\ndata_api_base = \"{0}\"\n\
+                     [store]\nurl = \"{db}\"\n[report]\nofficers = [\"U0000000000000000000000000000load\"]\n",
+                    fake.base_url()
+                ),
+            )
+            .unwrap();
+            let exe = std::env::current_exe().unwrap();
+            let bin = exe
+                .ancestors()
+                .nth(2)
+                .map(|d| d.join("leakguard"))
+                .filter(|p| p.is_file())
+                .expect("build the binary first: cargo build --release");
+            let mut child = Command::new(bin)
+                .args(["serve", "--config"])
+                .arg(&config)
+                .env("LINE_CHANNEL_SECRET", &a.secret)
+                .env("LINE_CHANNEL_ACCESS_TOKEN", TOKEN)
+                .env("LEAKGUARD_HASH_KEY", "load-test-hash-key-0123456789abcdef")
+                .env("LEAKGUARD_LOG", "warn")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::inherit())
+                .spawn()
+                .expect("start leakguard serve");
+            let mut line = String::new();
+            BufReader::new(child.stdout.take().unwrap())
+                .read_line(&mut line)
+                .unwrap();
+            let addr = line
+                .trim()
+                .strip_prefix("listening on ")
+                .expect("address line")
+                .to_string();
+            server = Some(child);
+            _fake = fake;
+            format!("http://{addr}")
+        }
+    };
+    let webhook_url = format!("{url}/webhook/line");
+    let sent = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let hist = Arc::new(Mutex::new(
+        Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap(),
+    ));
+    let deadline = Instant::now() + Duration::from_secs(a.seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for conn_index in 0..a.connections {
+        let (url, secret) = (webhook_url.clone(), a.secret.clone());
+        let (sent, errors, hist) = (sent.clone(), errors.clone(), hist.clone());
+        let max = a.max_requests;
+        tasks.push(tokio::spawn(async move {
+            let mut local = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
+            let mut conn = Conn::open(&url).await;
+            let mut i = 0u64;
+            while Instant::now() < deadline {
+                let n = sent.fetch_add(1, Ordering::Relaxed);
+                if n >= max {
+                    break;
+                }
+                i += 1;
+                let text = if n % 33 == 0 {
+                    RISKY[(n / 33) as usize % RISKY.len()]
+                } else {
+                    HARMLESS[(n % HARMLESS.len() as u64) as usize]
+                };
+                let id = format!("01LOAD{conn_no:04}{i:012}", conn_no = conn_index);
+                let event = webhook::text(
+                    &id,
+                    webhook::group_source(
+                        "C000000000000000000000000000load",
+                        Some("U0000000000000000000000000000user"),
+                    ),
+                    Some(&format!("rt{id}")),
+                    &format!("9{conn_index:04}{i:012}"),
+                    text,
+                );
+                let body = webhook::body(vec![event]);
+                let sig = signature::sign(secret.as_bytes(), body.as_bytes());
+                let t = Instant::now();
+                let status = conn.post(&sig, &body).await;
+                local.record(t.elapsed().as_micros().max(1) as u64).unwrap();
+                if status != Some(200) {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                    conn = Conn::open(&url).await;
+                }
+            }
+            hist.lock().unwrap().add(&local).unwrap();
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let h = hist.lock().unwrap();
+    let done = h.len();
+    println!(
+        "connections {}  requests {}  errors {}  seconds {:.1}",
+        a.connections,
+        done,
+        errors.load(Ordering::Relaxed),
+        elapsed
+    );
+    println!(
+        "req/s {:.0}  p50 {:.2} ms  p90 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+        done as f64 / elapsed,
+        h.value_at_quantile(0.50) as f64 / 1000.0,
+        h.value_at_quantile(0.90) as f64 / 1000.0,
+        h.value_at_quantile(0.99) as f64 / 1000.0,
+        h.max() as f64 / 1000.0
+    );
+    if let Some(mut c) = server {
+        let _ = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status();
+        let _ = c.wait();
+    }
+}
