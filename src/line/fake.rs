@@ -209,7 +209,12 @@ fn answer(status: u16, body: Value) -> Response {
 }
 
 fn error(status: u16, message: &str) -> Response {
-    answer(status, json!({"message": message}))
+    let mut r = answer(status, json!({"message": message}));
+    if status == 429 {
+        r.headers_mut()
+            .insert("retry-after", axum::http::HeaderValue::from_static("1"));
+    }
+    r
 }
 
 async fn pause(state: &Shared) {

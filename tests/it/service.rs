@@ -73,6 +73,23 @@ on_both!(
     }
 );
 
+on_both!(
+    an_event_the_store_cannot_commit_is_answered_503_and_accepted_when_redelivered,
+    |app| {
+        let event = app.text(GROUP, ALICE, INSPECTION);
+        // Break the store under the running server.
+        app.sql("ALTER TABLE seen_events RENAME TO seen_events_away")
+            .await;
+        assert_eq!(app.events(vec![event.clone()]).await, 503);
+        app.sql("ALTER TABLE seen_events_away RENAME TO seen_events")
+            .await;
+        assert_eq!(app.events(vec![webhook::redelivered(event)]).await, 200);
+        app.settle().await;
+        assert_eq!(app.delivered_to(GROUP).len(), 1);
+        assert_eq!(app.incidents().await.len(), 1);
+    }
+);
+
 on_both!(a_redelivered_event_is_processed_once, |app| {
     let event = app.text(GROUP, ALICE, PATIENT);
     assert_eq!(app.events(vec![event.clone()]).await, 200);
@@ -543,6 +560,28 @@ async fn a_push_that_fails_twice_with_500_is_delivered_once_with_one_retry_key()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_is_retried_after_the_retry_after_delay() {
+    let app = sqlite().await;
+    app.fake.fail_next_pushes(&[429]);
+    let started = std::time::Instant::now();
+    assert_eq!(app.events(vec![app.text(GROUP, ALICE, PATIENT)]).await, 200);
+    app.settle().await;
+    assert_eq!(app.delivered_to(OFFICER).len(), 1);
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was honoured"
+    );
+    let statuses: Vec<u16> = app
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| c.endpoint == "push")
+        .map(|c| c.status)
+        .collect();
+    assert_eq!(statuses, [429, 200]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dead_reply_token_turns_the_warning_into_a_push_to_the_group() {
     let app = sqlite().await;
     app.fake.expire_reply_tokens(true);
@@ -609,4 +648,50 @@ async fn sigterm_finishes_and_drains_the_outbox_before_exiting() {
     assert!(status.success(), "{status:?}");
     assert_eq!(app.delivered_to(GROUP).len(), 1);
     assert_eq!(app.delivered_to(OFFICER).len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_reloads_the_packs_and_a_broken_pack_keeps_the_old_ones() {
+    let packs = tempfile::tempdir().unwrap();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("patterns");
+    for entry in std::fs::read_dir(repo).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, packs.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let app = App::start(Setup {
+        patterns: Some(packs.path().to_path_buf()),
+        ..Setup::default()
+    })
+    .await;
+    let leak = "這次的底價是560萬，先別說";
+    assert_eq!(app.events(vec![app.text(GROUP, ALICE, leak)]).await, 200);
+    app.settle().await;
+    assert!(app.fake.deliveries().is_empty(), "no procurement pack yet");
+
+    std::fs::write(
+        packs.path().join("procurement.toml"),
+        crate::cli::PROCUREMENT,
+    )
+    .unwrap();
+    app.signal("HUP");
+    app.wait_for_log("packs reloaded").await;
+    assert_eq!(app.events(vec![app.text(GROUP, ALICE, leak)]).await, 200);
+    app.settle().await;
+    assert_eq!(app.delivered_to(GROUP).len(), 1, "the new pack is in force");
+
+    std::fs::write(
+        packs.path().join("broken.toml"),
+        "category = \"x\"\n[[rules]]\nid = 3\n",
+    )
+    .unwrap();
+    app.signal("HUP");
+    app.wait_for_log("packs not reloaded").await;
+    assert!(app.logs().contains("broken.toml"), "the log names the file");
+    assert_eq!(app.events(vec![app.text(GROUP, ALICE, leak)]).await, 200);
+    app.settle().await;
+    assert_eq!(
+        app.delivered_to(GROUP).len(),
+        2,
+        "the previous packs stay in force"
+    );
 }

@@ -113,6 +113,8 @@ pub struct Setup {
     pub cooldown: u64,
     /// Extra environment.
     pub env: Vec<(String, String)>,
+    /// `[patterns] dir`.
+    pub patterns: Option<PathBuf>,
 }
 
 impl Default for Setup {
@@ -121,6 +123,7 @@ impl Default for Setup {
             db: Db::Sqlite,
             cooldown: 0,
             env: Vec::new(),
+            patterns: None,
         }
     }
 }
@@ -144,7 +147,16 @@ pub struct App {
 }
 
 /// Writes the config of a test server.
-fn write_config(dir: &Path, fake: &FakeLine, db_url: &str, cooldown: u64) -> PathBuf {
+fn write_config(
+    dir: &Path,
+    fake: &FakeLine,
+    db_url: &str,
+    cooldown: u64,
+    patterns: Option<&Path>,
+) -> PathBuf {
+    let patterns = patterns
+        .map(|p| format!("[patterns]\ndir = {:?}\n", p.display().to_string()))
+        .unwrap_or_default();
     let text = format!(
         r#"[server]
 listen = "127.0.0.1:0"
@@ -169,7 +181,8 @@ officers = ["{OFFICER}"]
 id = "{INSPECTORS}"
 name = "稽查小組"
 allow = ["inspection"]
-"#,
+
+{patterns}"#,
         api = fake.base_url()
     );
     let path = dir.join("leakguard.toml");
@@ -190,7 +203,13 @@ impl App {
             Db::Sqlite => format!("sqlite://{}", dir.join("data/leakguard.db").display()),
             Db::Postgres(u) => u.clone(),
         };
-        let config = write_config(&dir, &fake, &db_url, setup.cooldown);
+        let config = write_config(
+            &dir,
+            &fake,
+            &db_url,
+            setup.cooldown,
+            setup.patterns.as_deref(),
+        );
         let mut app = App {
             fake,
             url: String::new(),
@@ -211,7 +230,7 @@ impl App {
     pub async fn replica(&self) -> App {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
-        let config = write_config(&dir, &self.fake, &self.db_url, 0);
+        let config = write_config(&dir, &self.fake, &self.db_url, 0, None);
         // Both replicas must share the hash key.
         std::fs::copy(self.dir.join("leakguard.key"), dir.join("leakguard.key")).unwrap();
         let mut app = App {
@@ -292,6 +311,28 @@ impl App {
         if let Some(mut c) = self.child.take() {
             let _ = c.kill();
             let _ = c.wait();
+        }
+    }
+
+    /// Sends a signal (`HUP`, `TERM` …) to the server.
+    pub fn signal(&self, name: &str) {
+        let pid = self.child.as_ref().expect("running").id().to_string();
+        Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status()
+            .unwrap();
+    }
+
+    /// Waits until the log contains `needle`.
+    pub async fn wait_for_log(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.logs().contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "no {needle:?} in the log:\n{}",
+                self.logs()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 
@@ -388,6 +429,17 @@ impl App {
         }
         tokio::time::sleep(Duration::from_millis(150)).await;
         store.close().await;
+    }
+
+    /// Runs one statement on the server's database, from the test.
+    pub async fn sql(&self, statement: &str) {
+        if self.db_url.starts_with("postgres") {
+            let mut c = sqlx::PgConnection::connect(&self.db_url).await.unwrap();
+            sqlx::query(statement).execute(&mut c).await.unwrap();
+        } else {
+            let mut c = sqlx::SqliteConnection::connect(&self.db_url).await.unwrap();
+            sqlx::query(statement).execute(&mut c).await.unwrap();
+        }
     }
 
     /// Every incident.
