@@ -24,8 +24,58 @@ use sqlx::Row;
 
 use crate::line::message::Outgoing;
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+/// The migrations, embedded in the binary: (version, description, SQL)
+/// per dialect. sqlx's `migrate!` macro would embed them too, but needs the
+/// macros feature, which compiles both database drivers a second time.
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "init",
+    include_str!("../../migrations/postgres/0001_init.sql"),
+)];
+
+/// A [`MigrationSource`](sqlx::migrate::MigrationSource) over embedded SQL.
+#[derive(Debug)]
+struct Embedded(&'static [(i64, &'static str, &'static str)]);
+
+impl<'s> sqlx::migrate::MigrationSource<'s> for Embedded {
+    fn resolve(
+        self,
+    ) -> std::pin::Pin<
+        Box<
+            dyn std::future::Future<
+                    Output = Result<Vec<sqlx::migrate::Migration>, sqlx::error::BoxDynError>,
+                > + std::marker::Send
+                + 's,
+        >,
+    > {
+        Box::pin(async move {
+            Ok(self
+                .0
+                .iter()
+                .map(|&(version, description, sql)| {
+                    sqlx::migrate::Migration::new(
+                        version,
+                        description.into(),
+                        sqlx::migrate::MigrationType::Simple,
+                        sql.into(),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
+
+async fn migrator(
+    source: &'static [(i64, &'static str, &'static str)],
+) -> Result<sqlx::migrate::Migrator, sqlx::migrate::MigrateError> {
+    sqlx::migrate::Migrator::new(Embedded(source)).await
+}
 
 /// A store failure, with what was being done.
 #[derive(Debug, thiserror::Error)]
@@ -363,7 +413,12 @@ impl Store {
                     url: shown.clone(),
                     source,
                 })?;
-            POSTGRES_MIGRATIONS
+            migrator(POSTGRES_MIGRATIONS)
+                .await
+                .map_err(|source| StoreError::Migrate {
+                    url: shown.clone(),
+                    source,
+                })?
                 .run(&pool)
                 .await
                 .map_err(|source| StoreError::Migrate {
@@ -402,7 +457,12 @@ impl Store {
                     url: shown.clone(),
                     source,
                 })?;
-            SQLITE_MIGRATIONS
+            migrator(SQLITE_MIGRATIONS)
+                .await
+                .map_err(|source| StoreError::Migrate {
+                    url: shown.clone(),
+                    source,
+                })?
                 .run(&pool)
                 .await
                 .map_err(|source| StoreError::Migrate {
