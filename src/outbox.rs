@@ -22,6 +22,9 @@ use crate::line::client::{Client, Response};
 use crate::line::message::{Names, Outgoing};
 use crate::store::{now_ms, OutboxRow, Store};
 
+/// How often the outbox depth gauge is refreshed.
+const DEPTH_EVERY: Duration = Duration::from_secs(1);
+
 /// How the worker paces itself.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -98,6 +101,7 @@ impl Outbox {
             }
         }
         let mut deadline: Option<tokio::time::Instant> = None;
+        let mut last_depth = tokio::time::Instant::now() - DEPTH_EVERY;
         loop {
             if deadline.is_none() && *shutdown.borrow() {
                 deadline = Some(tokio::time::Instant::now() + drain);
@@ -109,8 +113,14 @@ impl Outbox {
                     0
                 }
             };
-            if let Ok(depth) = self.store.outbox_depth().await {
-                crate::metrics::outbox_depth(depth);
+            // A COUNT(*) on every round would compete with the webhook's
+            // commits for SQLite's one connection; once a second is enough
+            // for a gauge.
+            if last_depth.elapsed() >= DEPTH_EVERY {
+                last_depth = tokio::time::Instant::now();
+                if let Ok(depth) = self.store.outbox_depth().await {
+                    crate::metrics::outbox_depth(depth);
+                }
             }
             if let Some(d) = deadline {
                 let due_now = matches!(self.store.next_due().await, Ok(Some(t)) if t <= now_ms());

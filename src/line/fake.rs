@@ -320,30 +320,40 @@ fn messages(body: &Value) -> Vec<Value> {
     body["messages"].as_array().cloned().unwrap_or_default()
 }
 
+/// A GET that looks a name up: 401 without the token, 404 when unknown.
+fn lookup(
+    inner: &Mutex<Inner>,
+    headers: &HeaderMap,
+    endpoint: &'static str,
+    find: impl FnOnce(&Inner) -> Option<Value>,
+) -> Response {
+    let mut i = inner.lock().expect("fake state");
+    let (status, resp) = if !authorized(&i, headers) {
+        (401, error(401, "Authentication failed"))
+    } else if let Some(body) = find(&i) {
+        (200, answer(200, body))
+    } else {
+        (404, error(404, "Not found"))
+    };
+    i.calls.push(Call {
+        endpoint,
+        status,
+        retry_key: None,
+    });
+    resp
+}
+
 async fn group_summary(
     State((inner, _)): State<Shared>,
     headers: HeaderMap,
     Path(group): Path<String>,
 ) -> Response {
-    let mut i = inner.lock().expect("fake state");
-    let found = i.group_names.get(&group).cloned();
-    let (status, resp) = match (authorized(&i, &headers), found) {
-        (false, _) => (401, error(401, "Authentication failed")),
-        (true, Some(name)) => (
-            200,
-            answer(
-                200,
-                json!({"groupId": group, "groupName": name, "pictureUrl": "https://example.invalid/g.png"}),
-            ),
-        ),
-        (true, None) => (404, error(404, "Not found")),
-    };
-    i.calls.push(Call {
-        endpoint: "group_summary",
-        status,
-        retry_key: None,
-    });
-    resp
+    lookup(&inner, &headers, "group_summary", |i| {
+        let name = i.group_names.get(&group)?;
+        Some(
+            json!({"groupId": group, "groupName": name, "pictureUrl": "https://example.invalid/g.png"}),
+        )
+    })
 }
 
 async fn member_profile(
@@ -351,25 +361,12 @@ async fn member_profile(
     headers: HeaderMap,
     Path((_, user)): Path<(String, String)>,
 ) -> Response {
-    let mut i = inner.lock().expect("fake state");
-    let found = i.display_names.get(&user).cloned();
-    let (status, resp) = match (authorized(&i, &headers), found) {
-        (false, _) => (401, error(401, "Authentication failed")),
-        (true, Some(name)) => (
-            200,
-            answer(
-                200,
-                json!({"displayName": name, "userId": user, "pictureUrl": "https://example.invalid/u.png"}),
-            ),
-        ),
-        (true, None) => (404, error(404, "Not found")),
-    };
-    i.calls.push(Call {
-        endpoint: "member_profile",
-        status,
-        retry_key: None,
-    });
-    resp
+    lookup(&inner, &headers, "member_profile", |i| {
+        let name = i.display_names.get(&user)?;
+        Some(
+            json!({"displayName": name, "userId": user, "pictureUrl": "https://example.invalid/u.png"}),
+        )
+    })
 }
 
 async fn quota(State((inner, _)): State<Shared>) -> Response {

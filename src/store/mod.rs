@@ -399,6 +399,14 @@ impl Store {
     /// Opens (creating a SQLite file and its directory if needed) and migrates.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
         let shown = redact_url(url);
+        let connect_err = |source| StoreError::Connect {
+            url: shown.clone(),
+            source,
+        };
+        let migrate_err = |source| StoreError::Migrate {
+            url: shown.clone(),
+            source,
+        };
         let backend = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url).map_err(|e| StoreError::Url {
                 url: shown.clone(),
@@ -409,22 +417,13 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(opts)
                 .await
-                .map_err(|source| StoreError::Connect {
-                    url: shown.clone(),
-                    source,
-                })?;
+                .map_err(connect_err)?;
             migrator(POSTGRES_MIGRATIONS)
                 .await
-                .map_err(|source| StoreError::Migrate {
-                    url: shown.clone(),
-                    source,
-                })?
+                .map_err(migrate_err)?
                 .run(&pool)
                 .await
-                .map_err(|source| StoreError::Migrate {
-                    url: shown.clone(),
-                    source,
-                })?;
+                .map_err(migrate_err)?;
             Backend::Postgres(pool)
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
@@ -453,22 +452,13 @@ impl Store {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await
-                .map_err(|source| StoreError::Connect {
-                    url: shown.clone(),
-                    source,
-                })?;
+                .map_err(connect_err)?;
             migrator(SQLITE_MIGRATIONS)
                 .await
-                .map_err(|source| StoreError::Migrate {
-                    url: shown.clone(),
-                    source,
-                })?
+                .map_err(migrate_err)?
                 .run(&pool)
                 .await
-                .map_err(|source| StoreError::Migrate {
-                    url: shown.clone(),
-                    source,
-                })?;
+                .map_err(migrate_err)?;
             Backend::Sqlite(pool)
         } else {
             return Err(StoreError::Url {

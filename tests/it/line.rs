@@ -142,21 +142,27 @@ fn every_recorded_signature_is_judged_as_recorded() {
     }
 }
 
+/// Where the two byte-exact Spring Boot bodies live in the fixtures.
+pub const SPRING_BOOT_DIR: &str =
+    "line-bot-sdk-java/spring-boot/line-bot-spring-boot-webmvc/src/test/resources";
+
+/// The Spring Boot bodies and the signatures their tests record (secret `SECRET`).
+pub const SPRING_BOOT_FILES: [(&str, &str); 2] = [
+    (
+        "callback-request.json",
+        "ECezgIpQNUEp4OSHYd7xGSuFG7e66MLPkCkK1Y28XTU=",
+    ),
+    (
+        "callback-request-with-destination.json",
+        "JrTTkLoW+Qj8pWajBMzZJ70O3katMjJKUlXaMFiIdkI=",
+    ),
+];
+
 #[test]
 fn the_spring_boot_bodies_verify_with_secret_and_recorded_signature() {
     let Some(dir) = fixtures() else { return };
-    let base =
-        dir.join("line-bot-sdk-java/spring-boot/line-bot-spring-boot-webmvc/src/test/resources");
-    for (file, sig) in [
-        (
-            "callback-request.json",
-            "ECezgIpQNUEp4OSHYd7xGSuFG7e66MLPkCkK1Y28XTU=",
-        ),
-        (
-            "callback-request-with-destination.json",
-            "JrTTkLoW+Qj8pWajBMzZJ70O3katMjJKUlXaMFiIdkI=",
-        ),
-    ] {
+    let base = dir.join(SPRING_BOOT_DIR);
+    for (file, sig) in SPRING_BOOT_FILES {
         let body = std::fs::read(base.join(file)).unwrap();
         assert_eq!(verify(b"SECRET", &body, Some(sig)), Ok(()), "{file}");
         assert_eq!(

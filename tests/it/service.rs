@@ -266,18 +266,8 @@ async fn the_spring_boot_files_are_accepted_with_their_recorded_signatures() {
         ..Setup::default()
     })
     .await;
-    let base =
-        dir.join("line-bot-sdk-java/spring-boot/line-bot-spring-boot-webmvc/src/test/resources");
-    for (file, sig) in [
-        (
-            "callback-request.json",
-            "ECezgIpQNUEp4OSHYd7xGSuFG7e66MLPkCkK1Y28XTU=",
-        ),
-        (
-            "callback-request-with-destination.json",
-            "JrTTkLoW+Qj8pWajBMzZJ70O3katMjJKUlXaMFiIdkI=",
-        ),
-    ] {
+    let base = dir.join(crate::line::SPRING_BOOT_DIR);
+    for (file, sig) in crate::line::SPRING_BOOT_FILES {
         let body = std::fs::read(base.join(file)).unwrap();
         assert_eq!(app.post_with(body, Some(sig)).await, 200, "{file}");
     }
