@@ -107,7 +107,6 @@ impl Conn {
 
     /// Posts one body; the status, or `None` when the connection broke.
     async fn post(&mut self, sig: &str, body: &str) -> Option<u16> {
-        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
         let head = format!(
             "POST {} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
              X-Line-Signature: {sig}\r\nContent-Length: {}\r\n\r\n",
@@ -115,8 +114,25 @@ impl Conn {
             self.host,
             body.len()
         );
+        self.exchange(&head, body.as_bytes())
+            .await
+            .map(|(status, _)| status)
+    }
+
+    /// GETs `path` on the same host; the body when the status is 200.
+    async fn get(&mut self, path: &str) -> Option<String> {
+        let head = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.host);
+        match self.exchange(&head, b"").await? {
+            (200, body) => String::from_utf8(body).ok(),
+            _ => None,
+        }
+    }
+
+    /// Sends one request and reads the status and body of the answer.
+    async fn exchange(&mut self, head: &str, body: &[u8]) -> Option<(u16, Vec<u8>)> {
+        use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
         self.stream.write_all(head.as_bytes()).await.ok()?;
-        self.stream.write_all(body.as_bytes()).await.ok()?;
+        self.stream.write_all(body).await.ok()?;
         self.stream.flush().await.ok()?;
         let mut line = String::new();
         self.stream.read_line(&mut line).await.ok()?;
@@ -139,8 +155,42 @@ impl Conn {
         }
         let mut rest = vec![0u8; length];
         self.stream.read_exact(&mut rest).await.ok()?;
-        Some(status)
+        Some((status, rest))
     }
+}
+
+/// A ULID (26 Crockford base-32 characters: 48 bits of Unix milliseconds,
+/// then 80 bits of entropy), the form of LINE's `webhookEventId`.
+fn ulid(state: &mut u64) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    let mut next = || {
+        // xorshift64*: enough entropy for unique ids in a load run.
+        *state ^= *state >> 12;
+        *state ^= *state << 25;
+        *state ^= *state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d) as u128
+    };
+    let entropy = (next() << 16 ^ next()) & ((1 << 80) - 1);
+    let value = (ms & ((1 << 48) - 1)) << 80 | entropy;
+    (0..26)
+        .rev()
+        .map(|i| ALPHABET[(value >> (i * 5)) as usize & 31] as char)
+        .collect()
+}
+
+/// The sum and count of a Prometheus histogram in `text`.
+fn histogram(text: &str, name: &str) -> Option<(f64, f64)> {
+    let value = |suffix: &str| {
+        let key = format!("{name}_{suffix} ");
+        text.lines()
+            .find_map(|l| l.strip_prefix(&key))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+    };
+    Some((value("sum")?, value("count")?))
 }
 
 fn main() {
@@ -224,6 +274,7 @@ async fn run(a: Args) {
             let mut local = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
             let mut conn = Conn::open(&url).await;
             let mut i = 0u64;
+            let mut entropy = 0x9e37_79b9_7f4a_7c15_u64 ^ (conn_index as u64 + 1);
             while Instant::now() < deadline {
                 let n = sent.fetch_add(1, Ordering::Relaxed);
                 if n >= max {
@@ -235,7 +286,8 @@ async fn run(a: Args) {
                 } else {
                     HARMLESS[(n % HARMLESS.len() as u64) as usize]
                 };
-                let id = format!("01LOAD{conn_no:04}{i:012}", conn_no = conn_index);
+                // LINE's webhookEventId is a ULID: time first, then entropy.
+                let id = ulid(&mut entropy);
                 let event = webhook::text(
                     &id,
                     webhook::group_source(
@@ -263,7 +315,7 @@ async fn run(a: Args) {
         t.await.unwrap();
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let h = hist.lock().unwrap();
+    let h = hist.lock().unwrap().clone();
     let done = h.len();
     println!(
         "connections {}  requests {}  errors {}  seconds {:.1}",
@@ -280,6 +332,21 @@ async fn run(a: Args) {
         h.value_at_quantile(0.99) as f64 / 1000.0,
         h.max() as f64 / 1000.0
     );
+    // leakguard's own view of its group commits (absent on other servers).
+    let mut conn = Conn::open(&url).await;
+    if let Some(text) = conn.get("/metrics").await {
+        let commits = histogram(&text, "leakguard_store_commit_seconds");
+        let events = histogram(&text, "leakguard_store_commit_events");
+        if let (Some((secs, n)), Some((evs, _))) = (commits, events) {
+            if n > 0.0 {
+                println!(
+                    "group commits {n:.0}  events per commit {:.1}  mean commit {:.2} ms",
+                    evs / n,
+                    secs / n * 1000.0
+                );
+            }
+        }
+    }
     if let Some(mut c) = server {
         let _ = Command::new("kill")
             .args(["-TERM", &c.id().to_string()])

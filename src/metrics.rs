@@ -24,6 +24,8 @@ struct Metrics {
     outbox_depth: Gauge,
     outbox_sent: Family<Labels, Counter>,
     scan_seconds: Histogram,
+    commit_seconds: Histogram,
+    commit_plans: Histogram,
     quota_limit: Gauge,
     quota_used: Gauge,
 }
@@ -71,6 +73,20 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Time to normalize and scan one message",
         scan_seconds.clone(),
     );
+    let commit_seconds = Histogram::new([
+        0.000_1, 0.000_25, 0.000_5, 0.001, 0.002, 0.004, 0.008, 0.016, 0.05, 0.25, 1.0,
+    ]);
+    registry.register(
+        "store_commit_seconds",
+        "Time to write one group commit of webhook events durably",
+        commit_seconds.clone(),
+    );
+    let commit_plans = Histogram::new([1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0]);
+    registry.register(
+        "store_commit_events",
+        "Webhook events written per group commit",
+        commit_plans.clone(),
+    );
     let quota_limit = Gauge::default();
     registry.register(
         "line_quota_limit",
@@ -92,6 +108,8 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         outbox_depth,
         outbox_sent,
         scan_seconds,
+        commit_seconds,
+        commit_plans,
         quota_limit,
         quota_used,
     }
@@ -154,6 +172,12 @@ pub fn outbox_done(kind: &str, result: &str) {
 /// Records one scan's duration.
 pub fn scan_time(seconds: f64) {
     METRICS.scan_seconds.observe(seconds);
+}
+
+/// Records one group commit: how long it took and how many events it held.
+pub fn commit(seconds: f64, events: usize) {
+    METRICS.commit_seconds.observe(seconds);
+    METRICS.commit_plans.observe(events as f64);
 }
 
 /// Records the push quota (`limit` `None` = unlimited).

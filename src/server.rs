@@ -380,7 +380,10 @@ async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Noti
             .iter()
             .flat_map(|j| j.plans.iter().cloned())
             .collect();
-        match store.accept(&all).await {
+        let started = std::time::Instant::now();
+        let result = store.accept(&all).await;
+        crate::metrics::commit(started.elapsed().as_secs_f64(), all.len());
+        match result {
             Ok(acc) => {
                 if acc.queued > 0 {
                     wake.notify_one();

@@ -27,11 +27,18 @@ use crate::line::message::Outgoing;
 /// The migrations, embedded in the binary: (version, description, SQL)
 /// per dialect. sqlx's `migrate!` macro would embed them too, but needs the
 /// macros feature, which compiles both database drivers a second time.
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "init",
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "seen events without rowid",
+        include_str!("../../migrations/sqlite/0002_seen_events_without_rowid.sql"),
+    ),
+];
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
     1,
     "init",
