@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::incident::HashKey;
 use crate::scan::Severity;
+use crate::summary::schedule::WeeklyAt;
 
 /// The default config file, used when it exists and no `--config` is given.
 pub const DEFAULT_PATH: &str = "config/leakguard.toml";
@@ -138,6 +139,21 @@ pub struct Report {
     pub timezone: String,
 }
 
+impl Report {
+    /// The report time zone (checked when the config was read).
+    pub fn zone(&self) -> jiff::tz::TimeZone {
+        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
+    }
+
+    /// When the weekly summary goes out (checked when the config was read).
+    pub fn schedule(&self) -> WeeklyAt {
+        self.weekly_at.parse().unwrap_or(WeeklyAt {
+            weekday: jiff::civil::Weekday::Monday,
+            time: jiff::civil::Time::constant(9, 0, 0, 0),
+        })
+    }
+}
+
 impl Default for Report {
     fn default() -> Self {
         Report {
@@ -260,6 +276,15 @@ impl Config {
         }
         if self.store.retention_days == 0 {
             return Err(bad("store.retention_days", "must be at least 1".into()));
+        }
+        if jiff::tz::TimeZone::get(&self.report.timezone).is_err() {
+            return Err(bad(
+                "report.timezone",
+                format!("unknown time zone {:?}", self.report.timezone),
+            ));
+        }
+        if let Err(e) = self.report.weekly_at.parse::<WeeklyAt>() {
+            return Err(bad("report.weekly_at", e.to_string()));
         }
         for (i, g) in self.groups.iter().enumerate() {
             if g.id.trim().is_empty() {

@@ -31,3 +31,4 @@ pub mod redact;
 pub mod scan;
 pub mod server;
 pub mod store;
+pub mod summary;

@@ -29,6 +29,7 @@ use crate::outbox::{self, Outbox};
 use crate::pipeline::{event_type, Pipeline};
 use crate::scan::Scanner;
 use crate::store::{now_ms, Plan, Store, StoreError};
+use crate::summary::{self, schedule::Summaries};
 
 /// Largest webhook body accepted (SPEC §5).
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -132,6 +133,14 @@ impl Server {
                 .run(shutdown_rx.clone(), opts.drain),
         );
         tokio::spawn(quota_loop(client, shutdown_rx.clone()));
+        let summaries = Summaries {
+            store: store.clone(),
+            ctx: summary::Context::new(&config, &pipeline.scanner()),
+            weekly_at: config.report.schedule(),
+            public_url: config.server.public_url.clone(),
+            key: opts.secrets.hash_key.clone(),
+        };
+        tokio::spawn(summary_loop(summaries, wake.clone(), shutdown_rx.clone()));
         let state = AppState {
             pipeline: pipeline.clone(),
             store: store.clone(),
@@ -407,6 +416,31 @@ async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Noti
                         .send(r.map(|_| j.plans.len()).map_err(|e| e.to_string()));
                 }
             }
+        }
+    }
+}
+
+/// Queues the weekly summary when it is owed: at start (a week missed
+/// while the service was down goes out now) and then at each `weekly_at`.
+async fn summary_loop(
+    summaries: Summaries,
+    wake: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let now = jiff::Timestamp::now();
+        match summaries.send_due(now).await {
+            Ok(0) => {}
+            Ok(_) => wake.notify_one(),
+            Err(e) => tracing::warn!(error = %e, "weekly summary not queued; trying again later"),
+        }
+        let next = summaries.weekly_at.next(now, &summaries.ctx.tz);
+        let wait = Duration::from_millis(
+            (next.as_millisecond() - now.as_millisecond()).clamp(1_000, 3_600_000) as u64,
+        );
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = shutdown.wait_for(|s| *s) => return,
         }
     }
 }

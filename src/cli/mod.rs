@@ -10,6 +10,7 @@ use crate::scan::{self, Scanner, Severity};
 
 pub mod eval;
 pub mod patterns;
+pub mod report;
 pub mod scan_cmd;
 pub mod serve;
 pub mod simulate;
@@ -54,6 +55,24 @@ pub enum Command {
         /// JSONL files: {"id", "text", "labels": [...]}.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Build the weekly summary for security officers, print it, or send it.
+    Report {
+        /// Config file (default: config/leakguard.toml if it exists).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// ISO week, e.g. 2026-W48 (default: the last complete week).
+        #[arg(long)]
+        week: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: report::Format,
+        /// Push the summary to the officers now (once per week and officer).
+        #[arg(long)]
+        send: bool,
+        /// With --send: send again even to officers who already had it.
+        #[arg(long, requires = "send")]
+        force: bool,
     },
     /// Run the LINE webhook service.
     Serve {
@@ -138,6 +157,13 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Patterns {
             action: PatternsAction::Check { dir },
         } => patterns::check(dir.as_deref()),
+        Command::Report {
+            config,
+            week,
+            format,
+            send,
+            force,
+        } => report::run(load_config(config)?, week.as_deref(), format, send, force),
         Command::Serve { config } => serve::run(load_config(config)?),
         Command::Simulate { config } => simulate::run(load_config(config)?),
     }

@@ -36,6 +36,10 @@ pub enum Outgoing {
     Introduction,
     /// Greeting when a user adds the bot as a friend.
     Greeting,
+    /// The weekly summary for an officer (SPEC §8).
+    Summary(SummaryCard),
+    /// The polite refusal of `/summary` to someone who is not an officer.
+    SummaryRefused,
     /// Thanks for a postback tap.
     FeedbackThanks {
         /// True for 「這是誤判」.
@@ -102,6 +106,35 @@ pub struct Verdict {
     pub advice: Vec<String>,
 }
 
+/// The content of a weekly summary card: counts and names only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryCard {
+    /// `2026-W48`.
+    pub week: String,
+    /// Monday, `YYYY-MM-DD`.
+    pub first_day: String,
+    /// Sunday, `YYYY-MM-DD`.
+    pub last_day: String,
+    /// True for the week in progress (`/summary`).
+    pub so_far: bool,
+    /// Incidents.
+    pub total: u64,
+    /// Against the week before, e.g. `+3`.
+    pub change: String,
+    /// (category name, incidents, of which high).
+    pub categories: Vec<(String, u64, u64)>,
+    /// (group name, incidents), most first.
+    pub top_groups: Vec<(String, u64)>,
+    /// (rule id, incidents, reported false positives), most first.
+    pub top_rules: Vec<(String, u64, u64)>,
+    /// Acknowledged, false positive, retracted, no reaction.
+    pub outcomes: [u64; 4],
+    /// Officer alerts delivered.
+    pub alerts_sent: u64,
+    /// Signed link to the report page.
+    pub link: Option<String>,
+}
+
 /// Names looked up when an alert is sent.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
@@ -136,6 +169,8 @@ impl Outgoing {
             Outgoing::Verdict(v) => vec![json!({"type": "text", "text": verdict_text(v)})],
             Outgoing::Introduction => vec![json!({"type": "text", "text": INTRODUCTION})],
             Outgoing::Greeting => vec![json!({"type": "text", "text": GREETING})],
+            Outgoing::Summary(card) => vec![summary_message(card)],
+            Outgoing::SummaryRefused => vec![json!({"type": "text", "text": SUMMARY_REFUSED})],
             Outgoing::FeedbackThanks { false_positive } => {
                 let text = if *false_positive {
                     "已收到您的誤判回報，將請政風人員檢視此規則，謝謝您的協助。"
@@ -165,6 +200,8 @@ impl Outgoing {
             Outgoing::Verdict(_) => "verdict",
             Outgoing::Introduction => "introduction",
             Outgoing::Greeting => "greeting",
+            Outgoing::Summary(_) => "summary",
+            Outgoing::SummaryRefused => "summary_refused",
             Outgoing::FeedbackThanks { .. } => "feedback_thanks",
         }
     }
@@ -182,6 +219,10 @@ pub const INTRODUCTION: &str = "各位好，我是機關的資訊保護提醒小
 pub const GREETING: &str = "您好，謝謝加入。\n\
 轉傳訊息前，可以先把內容貼到這裡，我會告訴您其中是否含有不宜外流的資料。\n\
 我不保存您貼上的原文。";
+
+/// Said to a member who is not an officer and sends `/summary`.
+pub const SUMMARY_REFUSED: &str = "抱歉，每週摘要僅提供本機關政風人員查閱。\n\
+如需相關資料，請洽政風單位，謝謝。";
 
 fn bullet_list(items: &[String]) -> String {
     items
@@ -314,6 +355,117 @@ fn alert_message(a: &Alert, names: &Names) -> Value {
     })
 }
 
+/// `2026-11-23` → `11/23`.
+fn month_day(date: &str) -> String {
+    let mut parts = date.splitn(3, '-').skip(1);
+    match (parts.next(), parts.next()) {
+        (Some(m), Some(d)) => format!("{}/{}", m.trim_start_matches('0'), d),
+        _ => date.to_string(),
+    }
+}
+
+/// A label, a bar as wide as `value / max`, and the value, in one row.
+fn bar_row(label: &str, value: u64, max: u64, color: &str) -> Value {
+    let percent = if max == 0 {
+        0
+    } else {
+        (value * 100).div_ceil(max)
+    };
+    let mut bar = json!({
+        "type": "box", "layout": "vertical", "flex": 5, "height": "12px",
+        "contents": [{"type": "filler"}]
+    });
+    if percent > 0 {
+        bar["contents"] = json!([{
+            "type": "box", "layout": "vertical", "width": format!("{percent}%"),
+            "height": "12px", "backgroundColor": color, "cornerRadius": "2px",
+            "contents": [{"type": "filler"}]
+        }]);
+    }
+    json!({
+        "type": "box", "layout": "horizontal", "spacing": "sm", "alignItems": "center",
+        "contents": [
+            {"type": "text", "text": label, "size": "sm", "flex": 3, "wrap": true},
+            bar,
+            {"type": "text", "text": value.to_string(), "size": "sm", "flex": 1, "align": "end"}
+        ]
+    })
+}
+
+fn small(text: String) -> Value {
+    json!({"type": "text", "text": text, "size": "sm", "wrap": true})
+}
+
+fn heading(text: &str) -> Value {
+    json!({"type": "text", "text": text, "size": "sm", "weight": "bold", "margin": "md"})
+}
+
+fn summary_message(c: &SummaryCard) -> Value {
+    let period = format!("{}–{}", month_day(&c.first_day), month_day(&c.last_day));
+    let title = if c.so_far {
+        "本週資訊保護摘要（截至目前）"
+    } else {
+        "每週資訊保護摘要"
+    };
+    let headline = format!("事件 {} 件（較前週 {}）", c.total, c.change);
+    let max = c.categories.iter().map(|(_, n, _)| *n).max().unwrap_or(0);
+    let mut body = vec![
+        json!({"type": "text", "text": headline, "weight": "bold", "size": "md"}),
+        heading("依類別"),
+    ];
+    for (name, n, high) in &c.categories {
+        let label = if *high > 0 {
+            format!("{name}（高 {high}）")
+        } else {
+            name.clone()
+        };
+        body.push(bar_row(&label, *n, max, "#B03A2E"));
+    }
+    if !c.top_groups.is_empty() {
+        body.push(heading("事件最多的群組"));
+        for (i, (name, n)) in c.top_groups.iter().enumerate() {
+            body.push(small(format!("{}. {name}：{n} 件", i + 1)));
+        }
+    }
+    if !c.top_rules.is_empty() {
+        body.push(heading("觸發最多的規則"));
+        for (i, (rule, n, fp)) in c.top_rules.iter().enumerate() {
+            body.push(small(format!("{}. {rule}：{n} 件，誤判回報 {fp}", i + 1)));
+        }
+    }
+    let [ack, fp, retracted, none] = c.outcomes;
+    body.push(heading("處理情形"));
+    body.push(small(format!(
+        "已知悉 {ack}、回報誤判 {fp}、已收回 {retracted}、未回應 {none}"
+    )));
+    body.push(small(format!("政風警示 {} 則", c.alerts_sent)));
+    let mut bubble = json!({
+        "type": "bubble",
+        "header": {
+            "type": "box", "layout": "vertical",
+            "contents": [
+                {"type": "text", "text": title, "weight": "bold", "size": "lg", "wrap": true},
+                {"type": "text", "text": format!("{}（{period}）", c.week), "size": "sm", "color": "#666666"}
+            ]
+        },
+        "body": {"type": "box", "layout": "vertical", "spacing": "sm", "contents": body}
+    });
+    if let Some(link) = &c.link {
+        bubble["footer"] = json!({
+            "type": "box", "layout": "vertical",
+            "contents": [{
+                "type": "button", "style": "primary", "height": "sm",
+                "action": {"type": "uri", "label": "開啟週報與圖表", "uri": link}
+            }]
+        });
+    }
+    json!({
+        "type": "flex",
+        "altText": format!("{title} {}（{period}）：{headline}", c.week),
+        "contents": bubble,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,6 +500,53 @@ mod tests {
         let m = &Outgoing::Warning(warning(None)).render(&Names::default())[0];
         assert!(!m["text"].as_str().unwrap().contains('{'));
         assert!(m.get("substitution").is_none());
+    }
+
+    #[test]
+    fn a_summary_card_draws_bars_lists_and_a_link_button() {
+        let card = SummaryCard {
+            week: "2026-W48".into(),
+            first_day: "2026-11-23".into(),
+            last_day: "2026-11-29".into(),
+            so_far: false,
+            total: 6,
+            change: "+2".into(),
+            categories: vec![
+                ("病患資料".into(), 4, 1),
+                ("稽查".into(), 2, 0),
+                ("檢舉人".into(), 0, 0),
+            ],
+            top_groups: vec![("防疫小組".into(), 4)],
+            top_rules: vec![("patient.case".into(), 4, 1)],
+            outcomes: [1, 1, 1, 3],
+            alerts_sent: 1,
+            link: Some("https://guard.example.gov.tw/reports/2026-W48?expires=1&sig=ab".into()),
+        };
+        let m = &Outgoing::Summary(card).render(&Names::default())[0];
+        assert_eq!(m["type"], "flex");
+        assert_eq!(
+            m["altText"],
+            "每週資訊保護摘要 2026-W48（11/23–11/29）：事件 6 件（較前週 +2）"
+        );
+        let body = m["contents"]["body"]["contents"].as_array().unwrap();
+        // One bar per category, as wide as its share of the largest.
+        let widths: Vec<Value> = body
+            .iter()
+            .filter(|c| c["layout"] == "horizontal")
+            .map(|row| row["contents"][1]["contents"][0]["width"].clone())
+            .collect();
+        assert_eq!(widths, [json!("100%"), json!("50%"), Value::Null]);
+        let button = &m["contents"]["footer"]["contents"][0];
+        assert_eq!(button["action"]["type"], "uri");
+        assert!(button["action"]["uri"]
+            .as_str()
+            .unwrap()
+            .contains("/reports/2026-W48"));
+        let s = m.to_string();
+        assert!(
+            s.contains("防疫小組：4 件") && s.contains("誤判回報 1"),
+            "{s}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod line;
 mod properties;
 mod resilience;
 mod service;
+mod summary;
 mod support;
 
 use std::sync::OnceLock;

@@ -409,6 +409,11 @@ impl App {
         (r.status().as_u16(), r.text().await.unwrap())
     }
 
+    /// The server's config file.
+    pub fn config_path(&self) -> &Path {
+        &self.config
+    }
+
     /// The store, opened from the test.
     pub async fn store(&self) -> Store {
         Store::connect(&self.db_url).await.unwrap()

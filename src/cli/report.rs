@@ -1,0 +1,129 @@
+//! `leakguard report`: the weekly summary (SPEC §4, §8) of one ISO week,
+//! printed as text, JSON or CSV, or with `--send` pushed to the officers
+//! now — still once per week and officer unless `--force`.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::CliError;
+use crate::config::{self, Config, Secrets};
+use crate::line::client::Client;
+use crate::outbox::{self, Outbox};
+use crate::store::Store;
+use crate::summary::schedule::Summaries;
+use crate::summary::{self, render, IsoWeek};
+
+/// How the report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// zh-TW text.
+    Text,
+    /// The figures as one JSON object (the same as the report page's).
+    Json,
+    /// One long table: section,key,detail,value.
+    Csv,
+}
+
+/// How long `--send` waits for LINE to take the messages.
+const SEND_WAIT: Duration = Duration::from_secs(30);
+
+/// Runs `report`.
+pub fn run(
+    config: Config,
+    week: Option<&str>,
+    format: Format,
+    send: bool,
+    force: bool,
+) -> Result<ExitCode, CliError> {
+    let ctx = summary::Context::new(&config, &super::build_scanner(&config)?);
+    let now = jiff::Timestamp::now();
+    let week = match week {
+        Some(w) => w
+            .parse::<IsoWeek>()
+            .map_err(|e| CliError::usage(format!("--week: {e}")))?,
+        None => IsoWeek::last_complete(now, &ctx.tz),
+    };
+    let rt = super::serve::runtime()?;
+    rt.block_on(async move {
+        let store = Store::connect(&config.store.url)
+            .await
+            .map_err(|e| CliError::failed(e.to_string()))?;
+        if !send {
+            let figures = summary::figures(&store, &ctx, week)
+                .await
+                .map_err(|e| CliError::failed(e.to_string()))?;
+            let out = match format {
+                Format::Text => render::text(&figures),
+                Format::Json => {
+                    let mut s = serde_json::to_string_pretty(&figures).expect("figures serialize");
+                    s.push('\n');
+                    s
+                }
+                Format::Csv => render::csv(&figures),
+            };
+            store.close().await;
+            return super::write_stdout(&out).map(|_| ExitCode::SUCCESS);
+        }
+        if ctx.officers.is_empty() {
+            return Err(CliError::usage(
+                "--send: no officers configured ([report] officers or LEAKGUARD_OFFICERS)",
+            ));
+        }
+        super::serve::init_logging();
+        let key_file = config::key_file_path(&config);
+        let (secrets, _) = Secrets::load(|k| std::env::var(k).ok(), &key_file)
+            .map_err(|e| CliError::usage(e.to_string()))?;
+        let summaries = Summaries {
+            store: store.clone(),
+            ctx,
+            weekly_at: config.report.schedule(),
+            public_url: config.server.public_url.clone(),
+            key: secrets.hash_key.clone(),
+        };
+        let queued = summaries
+            .send(week, now, force)
+            .await
+            .map_err(|e| CliError::failed(e.to_string()))?;
+        let client = Client::new(
+            &config.line.api_base,
+            &secrets.channel_access_token,
+            Duration::from_secs(10),
+        )
+        .map_err(|e| CliError::failed(format!("cannot build the LINE client: {e}")))?;
+        // Deliver now. Rounds of claims, not a full outbox run: a `serve`
+        // on the same SQLite file may hold claims of its own, which a run
+        // would release at start.
+        let outbox = Outbox::new(
+            store.clone(),
+            client,
+            Arc::new(tokio::sync::Notify::new()),
+            outbox::Settings::default(),
+        );
+        let deadline = tokio::time::Instant::now() + SEND_WAIT;
+        while tokio::time::Instant::now() < deadline {
+            match store.next_due().await {
+                Ok(Some(due)) if due <= crate::store::now_ms() => {}
+                Ok(Some(due)) if due > crate::store::now_ms() + SEND_WAIT.as_millis() as i64 => break,
+                Ok(Some(due)) => {
+                    let wait = (due - crate::store::now_ms()).clamp(1, 1000) as u64;
+                    tokio::time::sleep(Duration::from_millis(wait)).await;
+                    continue;
+                }
+                _ => break,
+            }
+            if let Err(e) = outbox.round().await {
+                tracing::warn!(error = %e, "outbox round failed");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+        store.close().await;
+        let officers = config.report.officers.len();
+        let line = if queued == 0 {
+            format!("{week}: every officer ({officers}) already had this summary; nothing sent (use --force to send again)\n")
+        } else {
+            format!("{week}: summary sent to {queued} of {officers} officers\n")
+        };
+        super::write_stdout(&line).map(|_| ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,293 @@
+//! The weekly summary: figures from incidents made through the webhook,
+//! and the exactly-once schedule with a fixed clock on SQLite and
+//! PostgreSQL (restarts, replicas, `report --send`, `--force`).
+
+use jiff::Timestamp;
+use leakguard::config::Config;
+use leakguard::line::fake::webhook;
+use leakguard::store::Store;
+use leakguard::summary::schedule::Summaries;
+use leakguard::summary::{Context, IsoWeek};
+use serde_json::Value;
+
+use crate::support::*;
+
+const SECOND_OFFICER: &str = "U0fficer00000000000000000000000002";
+
+fn at(s: &str) -> Timestamp {
+    s.parse::<jiff::Zoned>().unwrap().timestamp()
+}
+
+/// `leakguard report` against a test server's config; stdout.
+fn report(app: &App, args: &[&str]) -> String {
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakguard"))
+        .arg("report")
+        .arg("--config")
+        .arg(app.config_path())
+        .args(args)
+        .env_remove("LEAKGUARD_DATABASE_URL")
+        .env_remove("LEAKGUARD_OFFICERS")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "report {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+async fn figures_follow_the_webhook(app: App) {
+    let inspection = app.text(GROUP, ALICE, INSPECTION);
+    let patient = app.text(GROUP, BOB, PATIENT);
+    let patient_id = patient["message"]["id"].as_str().unwrap().to_string();
+    let chatter = app.text(GROUP, BOB, CHATTER);
+    assert_eq!(app.events(vec![inspection, patient, chatter]).await, 200);
+    app.settle().await;
+    // 「這是誤判」 on the inspection warning, then the patient message is unsent.
+    let inspection_incident = app
+        .incidents()
+        .await
+        .into_iter()
+        .find(|i| i.category == "inspection")
+        .expect("an inspection incident");
+    let tap = webhook::postback(
+        &format!("01EV{}", unique()),
+        webhook::group_source(GROUP, Some(BOB)),
+        Some(&app.fake.reply_token(GROUP)),
+        &format!("fp:{}", inspection_incident.id),
+    );
+    let unsend = webhook::unsend(
+        &format!("01EV{}", unique()),
+        webhook::group_source(GROUP, Some(BOB)),
+        &patient_id,
+    );
+    assert_eq!(app.events(vec![tap, unsend]).await, 200);
+    app.settle().await;
+
+    let stored = app.incidents().await;
+    let week = IsoWeek::containing(
+        Timestamp::now(),
+        &jiff::tz::TimeZone::get("Asia/Taipei").unwrap(),
+    );
+    let json = report(&app, &["--week", &week.to_string(), "--format", "json"]);
+    let f: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(f["week"], week.to_string());
+    assert_eq!(f["total"], stored.len() as u64);
+    for cat in ["patient", "inspection", "informant", "personal_data"] {
+        let row = f["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["category"] == cat)
+            .unwrap_or_else(|| panic!("{cat} is listed even when zero: {json}"));
+        let n = stored.iter().filter(|i| i.category == cat).count() as u64;
+        assert_eq!(row["total"], n, "{cat}");
+    }
+    assert_eq!(
+        f["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["category"] == "inspection")
+            .unwrap()["high"],
+        1
+    );
+    let retracted = stored
+        .iter()
+        .filter(|i| i.outcome.as_deref() == Some("retracted"))
+        .count();
+    assert!(retracted >= 1);
+    assert_eq!(f["outcomes"]["false_positive"], 1);
+    assert_eq!(f["outcomes"]["retracted"], retracted as u64);
+    assert_eq!(f["outcomes"]["acknowledged"], 0);
+    let rule = f["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "inspection.schedule")
+        .unwrap();
+    assert_eq!(
+        (rule["incidents"].as_u64(), rule["false_positive"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        f["top_groups"][0]["name"], "業務聯繫群組",
+        "the name from the group summary API"
+    );
+    assert_eq!(f["alerts_sent"], app.delivered_to(OFFICER).len() as u64);
+    assert!(f["alerts_sent"].as_u64().unwrap() >= 2);
+
+    let csv = report(&app, &["--week", &week.to_string(), "--format", "csv"]);
+    assert!(csv.starts_with("section,key,detail,value\n"), "{csv}");
+    assert!(
+        csv.contains(&format!("outcome,retracted,,{retracted}\n")),
+        "{csv}"
+    );
+    let text = report(&app, &["--week", &week.to_string()]);
+    assert!(
+        text.contains(&format!("事件 {} 件", stored.len())),
+        "{text}"
+    );
+    // No report form carries the messages' words (SPEC §9).
+    for out in [&json, &csv, &text] {
+        for word in [
+            "老王牛肉麵",
+            "阿美小吃",
+            "王小明",
+            "民生西路",
+            "圓環夜市",
+            "筆電",
+        ] {
+            assert!(!out.contains(word), "{word} leaked into a report:\n{out}");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn figures_count_what_came_through_the_webhook_on_sqlite() {
+    figures_follow_the_webhook(App::start(Setup::default()).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn figures_count_what_came_through_the_webhook_on_postgres() {
+    let Some(url) = postgres().await else { return };
+    figures_follow_the_webhook(
+        App::start(Setup {
+            db: Db::Postgres(url),
+            ..Setup::default()
+        })
+        .await,
+    )
+    .await;
+}
+
+fn summaries(store: Store) -> Summaries {
+    let mut config = Config::default();
+    config.report.officers = vec![OFFICER.into(), SECOND_OFFICER.into()];
+    Summaries {
+        store,
+        ctx: Context::new(&config, crate::scanner()),
+        weekly_at: "Mon 09:00".parse().unwrap(),
+        public_url: "https://guard.example.gov.tw".into(),
+        key: leakguard::incident::HashKey::new(b"summary-test-key-0123456789".to_vec()).unwrap(),
+    }
+}
+
+/// Summary pushes waiting in the outbox, by officer.
+async fn queued_summaries(store: &Store) -> Vec<(String, Value)> {
+    let rows = store
+        .claim(
+            "test",
+            i64::MAX / 2,
+            std::time::Duration::from_millis(1),
+            1000,
+        )
+        .await
+        .unwrap();
+    rows.into_iter()
+        .filter_map(|r| {
+            let payload: Value = serde_json::from_str(&r.payload).ok()?;
+            (payload["type"] == "summary").then(|| (r.target.unwrap(), payload))
+        })
+        .collect()
+}
+
+async fn exactly_once(url: String) {
+    let store = Store::connect(&url).await.unwrap();
+    let s = summaries(store.clone());
+    // Installed on Sunday: the week before is not owed.
+    assert_eq!(
+        s.send_due(at("2026-11-29T12:00[Asia/Taipei]"))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        s.send_due(at("2026-11-30T08:59:59[Asia/Taipei]"))
+            .await
+            .unwrap(),
+        0,
+        "not before 09:00"
+    );
+    assert_eq!(
+        s.send_due(at("2026-11-30T09:00[Asia/Taipei]"))
+            .await
+            .unwrap(),
+        2,
+        "once per officer"
+    );
+    assert_eq!(
+        s.send_due(at("2026-11-30T09:30[Asia/Taipei]"))
+            .await
+            .unwrap(),
+        0
+    );
+    let queued = queued_summaries(&store).await;
+    assert_eq!(queued.len(), 2);
+    let card = &queued[0].1;
+    assert_eq!(card["week"], "2026-W48");
+    assert!(card["link"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://guard.example.gov.tw/reports/2026-W48?expires="));
+    store.close().await;
+
+    // A restart (a new connection, a new process's view) does not resend.
+    let again = summaries(Store::connect(&url).await.unwrap());
+    assert_eq!(
+        again
+            .send_due(at("2026-11-30T10:00[Asia/Taipei]"))
+            .await
+            .unwrap(),
+        0
+    );
+    // Down over the next Monday: sent on the first start after it.
+    assert_eq!(
+        again
+            .send_due(at("2026-12-08T14:00[Asia/Taipei]"))
+            .await
+            .unwrap(),
+        2
+    );
+    // `report --send` twice sends once; `--force` sends again.
+    let w47: IsoWeek = "2026-W47".parse().unwrap();
+    let now = at("2026-12-08T15:00[Asia/Taipei]");
+    assert_eq!(again.send(w47, now, false).await.unwrap(), 2);
+    assert_eq!(again.send(w47, now, false).await.unwrap(), 0);
+    assert_eq!(again.send(w47, now, true).await.unwrap(), 2);
+    again.store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_weekly_summary_goes_out_at_monday_nine_once_per_officer_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    exactly_once(format!("sqlite://{}", dir.path().join("s.db").display())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_weekly_summary_goes_out_at_monday_nine_once_per_officer_on_postgres() {
+    let Some(url) = postgres().await else { return };
+    exactly_once(url).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_replicas_on_one_postgres_database_send_the_summary_once() {
+    let Some(url) = postgres().await else { return };
+    let a = summaries(Store::connect(&url).await.unwrap());
+    let b = summaries(Store::connect(&url).await.unwrap());
+    assert_eq!(
+        a.send_due(at("2026-11-29T12:00[Asia/Taipei]"))
+            .await
+            .unwrap(),
+        0
+    );
+    let monday = at("2026-11-30T09:00[Asia/Taipei]");
+    let (x, y) = tokio::join!(a.send_due(monday), b.send_due(monday));
+    assert_eq!(
+        x.unwrap() + y.unwrap(),
+        2,
+        "one summary per officer across both replicas"
+    );
+    assert_eq!(queued_summaries(&a.store).await.len(), 2);
+}
