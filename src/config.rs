@@ -134,32 +134,25 @@ pub struct Report {
     /// Officers' LINE user ids (env `LEAKGUARD_OFFICERS`, comma-separated).
     pub officers: Vec<String>,
     /// When the weekly summary goes out, e.g. `Mon 09:00`.
-    pub weekly_at: String,
-    /// Time zone of `weekly_at` and of report weeks.
-    pub timezone: String,
+    pub weekly_at: WeeklyAt,
+    /// Time zone of `weekly_at` and of report weeks, e.g. `Asia/Taipei`.
+    #[serde(deserialize_with = "time_zone")]
+    pub timezone: jiff::tz::TimeZone,
 }
 
-impl Report {
-    /// The report time zone (checked when the config was read).
-    pub fn zone(&self) -> jiff::tz::TimeZone {
-        jiff::tz::TimeZone::get(&self.timezone).unwrap_or(jiff::tz::TimeZone::UTC)
-    }
-
-    /// When the weekly summary goes out (checked when the config was read).
-    pub fn schedule(&self) -> WeeklyAt {
-        self.weekly_at.parse().unwrap_or(WeeklyAt {
-            weekday: jiff::civil::Weekday::Monday,
-            time: jiff::civil::Time::constant(9, 0, 0, 0),
-        })
-    }
+/// An IANA time zone name, looked up in the bundled database.
+fn time_zone<'de, D: serde::Deserializer<'de>>(d: D) -> Result<jiff::tz::TimeZone, D::Error> {
+    let name = String::deserialize(d)?;
+    jiff::tz::TimeZone::get(&name)
+        .map_err(|_| serde::de::Error::custom(format!("unknown time zone {name:?}")))
 }
 
 impl Default for Report {
     fn default() -> Self {
         Report {
             officers: Vec::new(),
-            weekly_at: "Mon 09:00".into(),
-            timezone: "Asia/Taipei".into(),
+            weekly_at: "Mon 09:00".parse().expect("a valid default"),
+            timezone: jiff::tz::TimeZone::get("Asia/Taipei").expect("bundled tzdb"),
         }
     }
 }
@@ -276,15 +269,6 @@ impl Config {
         }
         if self.store.retention_days == 0 {
             return Err(bad("store.retention_days", "must be at least 1".into()));
-        }
-        if jiff::tz::TimeZone::get(&self.report.timezone).is_err() {
-            return Err(bad(
-                "report.timezone",
-                format!("unknown time zone {:?}", self.report.timezone),
-            ));
-        }
-        if let Err(e) = self.report.weekly_at.parse::<WeeklyAt>() {
-            return Err(bad("report.weekly_at", e.to_string()));
         }
         for (i, g) in self.groups.iter().enumerate() {
             if g.id.trim().is_empty() {
@@ -536,6 +520,31 @@ allow = ["inspection"]
         .unwrap_err()
         .to_string();
         assert!(e.contains("policy.alert_at"), "{e}");
+        for (text, key, reason) in [
+            (
+                "[report]\ntimezone = \"Asia/Taipeii\"\n",
+                "report.timezone",
+                "unknown time zone",
+            ),
+            (
+                "[report]\nweekly_at = \"Monday 9am\"\n",
+                "report.weekly_at",
+                "Mon 09:00",
+            ),
+        ] {
+            let e = Config::parse("a.toml", text).unwrap_err().to_string();
+            assert!(
+                e.contains("line 2") && e.contains(key) && e.contains(reason),
+                "{e}"
+            );
+        }
+        let c = Config::parse(
+            "a.toml",
+            "[report]\ntimezone = \"UTC\"\nweekly_at = \"Fri 17:30\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.report.weekly_at.to_string(), "Fri 17:30");
+        assert_eq!(c.report.timezone.iana_name(), Some("UTC"));
     }
 
     #[test]

@@ -97,8 +97,7 @@ pub fn event_type(event: &Event) -> &'static str {
 impl Pipeline {
     /// A pipeline over `scanner` with the settings and hash key.
     pub fn new(scanner: Arc<Scanner>, config: Arc<Config>, hash_key: HashKey) -> Pipeline {
-        let tz =
-            jiff::tz::TimeZone::get(&config.report.timezone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let tz = config.report.timezone.clone();
         Pipeline {
             scanner: ArcSwap::new(scanner),
             config,

@@ -136,7 +136,7 @@ impl Server {
         let summaries = Summaries {
             store: store.clone(),
             ctx: summary::Context::new(&config, &pipeline.scanner()),
-            weekly_at: config.report.schedule(),
+            weekly_at: config.report.weekly_at,
             public_url: config.server.public_url.clone(),
             key: opts.secrets.hash_key.clone(),
         };

@@ -77,7 +77,7 @@ pub fn run(
         let summaries = Summaries {
             store: store.clone(),
             ctx,
-            weekly_at: config.report.schedule(),
+            weekly_at: config.report.weekly_at,
             public_url: config.server.public_url.clone(),
             key: secrets.hash_key.clone(),
         };

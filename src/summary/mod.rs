@@ -137,7 +137,7 @@ impl Context {
     /// The context of a configuration and its packs.
     pub fn new(config: &Config, scanner: &Scanner) -> Context {
         Context {
-            tz: config.report.zone(),
+            tz: config.report.timezone.clone(),
             categories: scanner
                 .categories()
                 .iter()

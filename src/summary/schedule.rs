@@ -29,8 +29,9 @@ const OWED_SINCE: &str = "summaries_owed_since";
 /// How long a report link from a summary stays valid.
 pub const LINK_VALID_DAYS: i64 = 30;
 
-/// `weekly_at`, e.g. `Mon 09:00`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `weekly_at`, e.g. `Mon 09:00`; read from the config as a string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(try_from = "String")]
 pub struct WeeklyAt {
     /// Day of the week.
     pub weekday: Weekday,
@@ -75,6 +76,14 @@ impl FromStr for WeeklyAt {
         )
         .map_err(|_| err())?;
         Ok(WeeklyAt { weekday, time })
+    }
+}
+
+impl TryFrom<String> for WeeklyAt {
+    type Error = WeeklyAtError;
+
+    fn try_from(s: String) -> Result<WeeklyAt, WeeklyAtError> {
+        s.parse()
     }
 }
 
