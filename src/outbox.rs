@@ -146,6 +146,34 @@ impl Outbox {
         tracing::info!("outbox worker stopped");
     }
 
+    /// Sends what is due, and what falls due (retries after a backoff)
+    /// before `within` has passed, then returns. For one-shot senders such
+    /// as `report --send`: unlike [`Outbox::run`] it never releases claims,
+    /// so a `serve` on the same SQLite file keeps its own.
+    pub async fn deliver_within(&self, within: Duration) {
+        let deadline = now_ms() + within.as_millis() as i64;
+        while now_ms() < deadline {
+            match self.store.next_due().await {
+                Ok(Some(due)) if due > deadline => break,
+                Ok(Some(due)) if due > now_ms() => {
+                    let wait = (due - now_ms()).clamp(1, 1000) as u64;
+                    tokio::time::sleep(Duration::from_millis(wait)).await;
+                    continue;
+                }
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the outbox");
+                    break;
+                }
+            }
+            if let Err(e) = self.round().await {
+                tracing::warn!(error = %e, "outbox round failed");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+
     /// Claims one batch and sends it; returns how many rows were handled.
     pub async fn round(&self) -> Result<usize, crate::store::StoreError> {
         let rows = self

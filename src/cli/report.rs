@@ -91,32 +91,14 @@ pub fn run(
             Duration::from_secs(10),
         )
         .map_err(|e| CliError::failed(format!("cannot build the LINE client: {e}")))?;
-        // Deliver now. Rounds of claims, not a full outbox run: a `serve`
-        // on the same SQLite file may hold claims of its own, which a run
-        // would release at start.
-        let outbox = Outbox::new(
+        Outbox::new(
             store.clone(),
             client,
             Arc::new(tokio::sync::Notify::new()),
             outbox::Settings::default(),
-        );
-        let deadline = tokio::time::Instant::now() + SEND_WAIT;
-        while tokio::time::Instant::now() < deadline {
-            match store.next_due().await {
-                Ok(Some(due)) if due <= crate::store::now_ms() => {}
-                Ok(Some(due)) if due > crate::store::now_ms() + SEND_WAIT.as_millis() as i64 => break,
-                Ok(Some(due)) => {
-                    let wait = (due - crate::store::now_ms()).clamp(1, 1000) as u64;
-                    tokio::time::sleep(Duration::from_millis(wait)).await;
-                    continue;
-                }
-                _ => break,
-            }
-            if let Err(e) = outbox.round().await {
-                tracing::warn!(error = %e, "outbox round failed");
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
+        )
+        .deliver_within(SEND_WAIT)
+        .await;
         store.close().await;
         let officers = config.report.officers.len();
         let line = if queued == 0 {

@@ -176,6 +176,7 @@ impl Summaries {
         let figures = figures(&self.store, &self.ctx, week).await?;
         let expires = now.as_second() + LINK_VALID_DAYS * 24 * 3600;
         let card = card(&figures, Some(self.link(week, expires)), false);
+        let week_name = week.to_string();
         let mut queued = 0;
         for officer in &self.ctx.officers {
             let send = Send {
@@ -184,7 +185,6 @@ impl Summaries {
                 },
                 outgoing: Outgoing::Summary(card.clone()),
             };
-            let week_name = week.to_string();
             if self
                 .store
                 .queue_summary(&week_name, officer, &send, force, now.as_millisecond())

@@ -18,7 +18,8 @@ fn at(s: &str) -> Timestamp {
     s.parse::<jiff::Zoned>().unwrap().timestamp()
 }
 
-/// `leakguard report` against a test server's config; stdout.
+/// `leakguard report` against a test server's config (and its key file);
+/// stdout.
 fn report(app: &App, args: &[&str]) -> String {
     let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakguard"))
         .arg("report")
@@ -27,6 +28,9 @@ fn report(app: &App, args: &[&str]) -> String {
         .args(args)
         .env_remove("LEAKGUARD_DATABASE_URL")
         .env_remove("LEAKGUARD_OFFICERS")
+        .env_remove("LEAKGUARD_HASH_KEY")
+        .env("LINE_CHANNEL_SECRET", SECRET)
+        .env("LINE_CHANNEL_ACCESS_TOKEN", TOKEN)
         .output()
         .unwrap();
     assert!(
@@ -290,4 +294,56 @@ async fn two_replicas_on_one_postgres_database_send_the_summary_once() {
         "one summary per officer across both replicas"
     );
     assert_eq!(queued_summaries(&a.store).await.len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_send_pushes_the_card_once_and_force_sends_it_again() {
+    let app = App::start(Setup::default()).await;
+    assert_eq!(
+        app.events(vec![app.text(GROUP, ALICE, INSPECTION)]).await,
+        200
+    );
+    app.settle().await;
+    let week = IsoWeek::containing(
+        Timestamp::now(),
+        &jiff::tz::TimeZone::get("Asia/Taipei").unwrap(),
+    )
+    .to_string();
+    let cards = || -> Vec<Value> {
+        app.delivered_to(OFFICER)
+            .into_iter()
+            .map(|d| d.messages[0].clone())
+            .filter(|m| {
+                m["altText"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("每週資訊保護摘要"))
+            })
+            .collect()
+    };
+    let out = report(&app, &["--week", &week, "--send"]);
+    assert!(out.contains("summary sent to 1 of 1 officers"), "{out}");
+    let sent = cards();
+    assert_eq!(
+        sent.len(),
+        1,
+        "one card, delivered before the command returned"
+    );
+    assert!(
+        sent[0]["altText"].as_str().unwrap().contains("事件 1 件"),
+        "{}",
+        sent[0]
+    );
+    let uri = sent[0]["contents"]["footer"]["contents"][0]["action"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        uri.starts_with(&format!("http://127.0.0.1/reports/{week}?expires=")),
+        "{uri}"
+    );
+    let out = report(&app, &["--week", &week, "--send"]);
+    assert!(out.contains("already had this summary"), "{out}");
+    app.settle().await;
+    assert_eq!(cards().len(), 1, "a second --send sends nothing");
+    report(&app, &["--week", &week, "--send", "--force"]);
+    assert_eq!(cards().len(), 2, "--force sends again");
 }
