@@ -1141,6 +1141,93 @@ impl Store {
     }
 }
 
+/// Rows removed by [`Store::purge`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    /// Incidents past retention.
+    pub incidents: u64,
+    /// Postback taps on those incidents.
+    pub feedback: u64,
+    /// Finished outbox rows past retention (they hold redacted excerpts).
+    pub outbox: u64,
+    /// Webhook event ids past the redelivery window.
+    pub seen_events: u64,
+}
+
+/// Rows deleted per statement, so a first purge of a large store never
+/// holds the write lock long enough to stall the webhook.
+const PURGE_BATCH: i64 = 2_000;
+
+impl Store {
+    /// Deletes incidents (with their feedback) and finished outbox rows
+    /// created before `records_before`, and event ids seen before
+    /// `events_before` (ms), in batches.
+    pub async fn purge(
+        &self,
+        records_before: i64,
+        events_before: i64,
+    ) -> Result<Purged, StoreError> {
+        const STEPS: [(&str, &str, bool); 4] = [
+            (
+                "feedback",
+                "DELETE FROM feedback WHERE id IN (SELECT f.id FROM feedback f \
+                 JOIN incidents i ON i.id = f.incident_id WHERE i.created_at < $1 LIMIT $2)",
+                true,
+            ),
+            (
+                "incidents",
+                "DELETE FROM incidents WHERE id IN \
+                 (SELECT id FROM incidents WHERE created_at < $1 LIMIT $2)",
+                true,
+            ),
+            (
+                "outbox",
+                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
+                 WHERE state IN ('sent', 'failed') AND created_at < $1 LIMIT $2)",
+                true,
+            ),
+            (
+                "seen_events",
+                "DELETE FROM seen_events WHERE event_id IN \
+                 (SELECT event_id FROM seen_events WHERE seen_at < $1 LIMIT $2)",
+                false,
+            ),
+        ];
+        let mut purged = Purged::default();
+        for (table, sql, records) in STEPS {
+            let before = if records {
+                records_before
+            } else {
+                events_before
+            };
+            let mut total = 0u64;
+            loop {
+                let n = on_pool!(self, pool => {
+                    sqlx::query(sql)
+                        .bind(before)
+                        .bind(PURGE_BATCH)
+                        .execute(pool)
+                        .await
+                        .map_err(q("purge old rows"))?
+                        .rows_affected()
+                });
+                total += n;
+                if n < PURGE_BATCH as u64 {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+            match table {
+                "feedback" => purged.feedback = total,
+                "incidents" => purged.incidents = total,
+                "outbox" => purged.outbox = total,
+                _ => purged.seen_events = total,
+            }
+        }
+        Ok(purged)
+    }
+}
+
 /// The action recorded when the cooldown held back the sends.
 fn cooled(action: &'static str) -> &'static str {
     match action {
