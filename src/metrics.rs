@@ -28,6 +28,8 @@ struct Metrics {
     commit_plans: Histogram,
     quota_limit: Gauge,
     quota_used: Gauge,
+    report_views: Family<Labels, Counter>,
+    retention_deleted: Family<Labels, Counter>,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -99,6 +101,18 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Push messages used this month",
         quota_used.clone(),
     );
+    let report_views = Family::<Labels, Counter>::default();
+    registry.register(
+        "report_views",
+        "Report page requests by format and result",
+        report_views.clone(),
+    );
+    let retention_deleted = Family::<Labels, Counter>::default();
+    registry.register(
+        "retention_deleted",
+        "Rows deleted by the daily retention job, by table",
+        retention_deleted.clone(),
+    );
     Metrics {
         registry,
         webhook_requests,
@@ -112,6 +126,8 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         commit_plans,
         quota_limit,
         quota_used,
+        report_views,
+        retention_deleted,
     }
 });
 
@@ -184,6 +200,26 @@ pub fn commit(seconds: f64, events: usize) {
 pub fn quota(limit: Option<i64>, used: i64) {
     METRICS.quota_limit.set(limit.unwrap_or(-1));
     METRICS.quota_used.set(used);
+}
+
+/// Counts one report request: `format` html/csv/json, `result` ok,
+/// denied, not_found or unavailable.
+pub fn report_view(format: &str, result: &str) {
+    METRICS
+        .report_views
+        .get_or_create(&vec![
+            ("format", format.to_string()),
+            ("result", result.to_string()),
+        ])
+        .inc();
+}
+
+/// Counts rows the retention job deleted from `table`.
+pub fn retention_deleted(table: &str, rows: u64) {
+    METRICS
+        .retention_deleted
+        .get_or_create(&vec![("table", table.to_string())])
+        .inc_by(rows);
 }
 
 /// The text exposition format.

@@ -21,6 +21,7 @@ use tokio::task::JoinSet;
 use crate::line::client::{Client, Response};
 use crate::line::message::{Names, Outgoing};
 use crate::store::{now_ms, OutboxRow, Store};
+use crate::summary::schedule::Summaries;
 
 /// How often the outbox depth gauge is refreshed.
 const DEPTH_EVERY: Duration = Duration::from_secs(1);
@@ -63,6 +64,7 @@ pub struct Outbox {
     wake: Arc<Notify>,
     worker: String,
     settings: Settings,
+    summaries: Arc<Summaries>,
 }
 
 /// What to do with a row after one attempt.
@@ -76,13 +78,21 @@ enum Next {
 
 impl Outbox {
     /// A worker with a fresh id.
-    pub fn new(store: Store, client: Client, wake: Arc<Notify>, settings: Settings) -> Outbox {
+    /// `summaries` answers `/summary` at the moment it is sent.
+    pub fn new(
+        store: Store,
+        client: Client,
+        wake: Arc<Notify>,
+        settings: Settings,
+        summaries: Arc<Summaries>,
+    ) -> Outbox {
         Outbox {
             store,
             client,
             wake,
             worker: uuid::Uuid::new_v4().to_string(),
             settings,
+            summaries,
         }
     }
 
@@ -210,6 +220,18 @@ impl Outbox {
                     .finish(row.id, "failed", None, None, now_ms())
                     .await;
             }
+        };
+        let outgoing = match outgoing {
+            Outgoing::SummaryRequested => {
+                match self.summaries.card_so_far(jiff::Timestamp::now()).await {
+                    Ok(card) => Outgoing::Summary(card),
+                    Err(e) => {
+                        tracing::warn!(row = row.id, error = %e, "week so far unavailable; apologising");
+                        Outgoing::SummaryRequested
+                    }
+                }
+            }
+            other => other,
         };
         let kind = outgoing.kind();
         let names = self.names(&outgoing).await;

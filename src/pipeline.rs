@@ -172,8 +172,16 @@ impl Pipeline {
                         plan.ops.push(op);
                     }
                 } else if let Chat::User(user_id) = &chat {
-                    let verdict = self.verdict(text);
-                    if let Some(s) = reply(Outgoing::Verdict(verdict), Some(user_id)) {
+                    let outgoing = if is_summary_command(text) {
+                        if self.config.report.officers.iter().any(|o| o == user_id) {
+                            Outgoing::SummaryRequested
+                        } else {
+                            Outgoing::SummaryRefused
+                        }
+                    } else {
+                        Outgoing::Verdict(self.verdict(text))
+                    };
+                    if let Some(s) = reply(outgoing, Some(user_id)) {
                         plan.ops.push(Op::Send(s));
                     }
                 }
@@ -451,6 +459,14 @@ impl Pipeline {
 /// (the packs list the most important first).
 const MAX_LAWS: usize = 4;
 const MAX_ADVICE: usize = 3;
+
+/// `/summary` as an officer would type it: any case, surrounding blanks,
+/// and the full-width slash of a CJK keyboard.
+fn is_summary_command(text: &str) -> bool {
+    let t = text.trim();
+    let rest = t.strip_prefix('/').or_else(|| t.strip_prefix('／'));
+    rest.is_some_and(|r| r.eq_ignore_ascii_case("summary"))
+}
 
 fn limit(mut v: Vec<String>, n: usize) -> Vec<String> {
     v.truncate(n);

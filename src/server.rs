@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
-use axum::http::{header, StatusCode};
+use axum::extract::{DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -29,7 +29,8 @@ use crate::outbox::{self, Outbox};
 use crate::pipeline::{event_type, Pipeline};
 use crate::scan::Scanner;
 use crate::store::{now_ms, Plan, Store, StoreError};
-use crate::summary::{self, schedule::Summaries};
+use crate::summary::schedule::{link_is_valid, Summaries};
+use crate::summary::{self, page, render, IsoWeek};
 
 /// Largest webhook body accepted (SPEC §5).
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -71,6 +72,8 @@ pub struct AppState {
     store: Store,
     channel_secret: Arc<Vec<u8>>,
     commits: mpsc::Sender<Job>,
+    summaries: Arc<Summaries>,
+    admin_token: Option<Arc<str>>,
 }
 
 /// A running server.
@@ -128,24 +131,41 @@ impl Server {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let (commits, jobs) = mpsc::channel::<Job>(4096);
         let committer = tokio::spawn(commit_loop(store.clone(), jobs, wake.clone()));
-        let worker = tokio::spawn(
-            Outbox::new(store.clone(), client.clone(), wake.clone(), opts.outbox)
-                .run(shutdown_rx.clone(), opts.drain),
-        );
-        tokio::spawn(quota_loop(client, shutdown_rx.clone()));
-        let summaries = Summaries {
+        let summaries = Arc::new(Summaries {
             store: store.clone(),
             ctx: summary::Context::new(&config, &pipeline.scanner()),
             weekly_at: config.report.weekly_at,
             public_url: config.server.public_url.clone(),
             key: opts.secrets.hash_key.clone(),
-        };
-        tokio::spawn(summary_loop(summaries, wake.clone(), shutdown_rx.clone()));
+        });
+        let worker = tokio::spawn(
+            Outbox::new(
+                store.clone(),
+                client.clone(),
+                wake.clone(),
+                opts.outbox,
+                summaries.clone(),
+            )
+            .run(shutdown_rx.clone(), opts.drain),
+        );
+        tokio::spawn(quota_loop(client, shutdown_rx.clone()));
+        tokio::spawn(retention_loop(
+            store.clone(),
+            config.store.retention_days,
+            shutdown_rx.clone(),
+        ));
+        tokio::spawn(summary_loop(
+            summaries.clone(),
+            wake.clone(),
+            shutdown_rx.clone(),
+        ));
         let state = AppState {
             pipeline: pipeline.clone(),
             store: store.clone(),
             channel_secret: Arc::new(opts.secrets.channel_secret.into_bytes()),
             commits,
+            summaries,
+            admin_token: opts.secrets.admin_token.map(Arc::from),
         };
         let app = router(state);
         let mut rx = shutdown_rx;
@@ -207,6 +227,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok\n" }))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
+        .route("/reports/{file}", get(report))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
@@ -229,6 +250,139 @@ async fn metrics() -> Response {
         crate::metrics::render(),
     )
         .into_response()
+}
+
+/// The query of a signed report link.
+#[derive(Debug, serde::Deserialize)]
+struct LinkQuery {
+    expires: Option<String>,
+    sig: Option<String>,
+}
+
+/// Headers every report answer carries: never cached, never indexed, no
+/// referrer, nothing loaded from elsewhere.
+fn private(content_type: &'static str, body: String, status: StatusCode) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::REFERRER_POLICY, "no-referrer"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; \
+                 form-action 'none'; frame-ancestors 'none'",
+            ),
+            (header::HeaderName::from_static("x-robots-tag"), "noindex"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /reports/{YYYY-Www}[.csv|.json]` (SPEC §5): for a signed link that
+/// has not expired, or the admin token as `Authorization: Bearer …`;
+/// anything else gets 403 and no figures.
+async fn report(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    Query(link): Query<LinkQuery>,
+    headers: HeaderMap,
+) -> Response {
+    const HTML: &str = "text/html; charset=utf-8";
+    let (name, format) = match file.rsplit_once('.') {
+        Some((name, "csv")) => (name, "csv"),
+        Some((name, "json")) => (name, "json"),
+        Some(_) => ("", ""),
+        None => (file.as_str(), "html"),
+    };
+    let Ok(week) = name.parse::<IsoWeek>() else {
+        return private(
+            "text/plain; charset=utf-8",
+            "no such report\n".into(),
+            StatusCode::NOT_FOUND,
+        );
+    };
+    let now = jiff::Timestamp::now();
+    let signed = match (&link.expires, &link.sig) {
+        (Some(expires), Some(sig)) => expires.parse::<i64>().is_ok_and(|expires| {
+            link_is_valid(
+                &state.summaries.key,
+                &week.to_string(),
+                expires,
+                sig,
+                now.as_second(),
+            )
+        }),
+        _ => false,
+    };
+    let admin = state.admin_token.as_deref().is_some_and(|token| {
+        headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .is_some_and(|given| {
+                subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes()).into()
+            })
+    });
+    if !signed && !admin {
+        crate::metrics::report_view(format, "denied");
+        return private(HTML, page::denied(), StatusCode::FORBIDDEN);
+    }
+    let ctx = &state.summaries.ctx;
+    let (start, end) = week.bounds(&ctx.tz);
+    if start > now.as_millisecond() {
+        crate::metrics::report_view(format, "not_found");
+        return private(
+            "text/plain; charset=utf-8",
+            "this week has not begun\n".into(),
+            StatusCode::NOT_FOUND,
+        );
+    }
+    let figures = match summary::figures(&state.store, ctx, week).await {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(week = %week, error = %e, "report figures unavailable");
+            crate::metrics::report_view(format, "unavailable");
+            return private(
+                "text/plain; charset=utf-8",
+                "the store is not answering; please try again\n".into(),
+                StatusCode::SERVICE_UNAVAILABLE,
+            );
+        }
+    };
+    crate::metrics::report_view(format, "ok");
+    match format {
+        "csv" => {
+            let mut r = private(
+                "text/csv; charset=utf-8",
+                render::csv(&figures),
+                StatusCode::OK,
+            );
+            let disposition = format!("attachment; filename=\"leakguard-{week}.csv\"");
+            if let Ok(v) = disposition.parse() {
+                r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+            }
+            r
+        }
+        "json" => private(
+            "application/json",
+            serde_json::to_string_pretty(&figures).expect("figures serialize"),
+            StatusCode::OK,
+        ),
+        _ => {
+            let query = match (&link.expires, &link.sig) {
+                (Some(e), Some(s)) if signed => format!("?expires={e}&sig={s}"),
+                _ => String::new(),
+            };
+            let links = page::PageLinks {
+                query,
+                so_far: end > now.as_millisecond(),
+            };
+            private(HTML, page::html(&figures, &links), StatusCode::OK)
+        }
+    }
 }
 
 /// The raw body, verified against `x-line-signature` before anything reads it.
@@ -423,7 +577,7 @@ async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Noti
 /// Queues the weekly summary when it is owed: at start (a week missed
 /// while the service was down goes out now) and then at each `weekly_at`.
 async fn summary_loop(
-    summaries: Summaries,
+    summaries: Arc<Summaries>,
     wake: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
 ) {
@@ -440,6 +594,60 @@ async fn summary_loop(
         );
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
+            _ = shutdown.wait_for(|s| *s) => return,
+        }
+    }
+}
+
+/// How long webhook event ids are kept for redelivery dedupe; LINE
+/// redelivers for a much shorter time.
+pub const SEEN_EVENTS_DAYS: i64 = 7;
+
+/// Applies retention once at `now` (ms): incidents and finished sends older
+/// than `retention_days`, event ids older than [`SEEN_EVENTS_DAYS`].
+pub async fn apply_retention(
+    store: &Store,
+    retention_days: u32,
+    now: i64,
+) -> Result<crate::store::Purged, StoreError> {
+    const DAY: i64 = 24 * 3600 * 1000;
+    let p = store
+        .purge(
+            now - i64::from(retention_days) * DAY,
+            now - SEEN_EVENTS_DAYS * DAY,
+        )
+        .await?;
+    for (table, n) in [
+        ("incidents", p.incidents),
+        ("feedback", p.feedback),
+        ("outbox", p.outbox),
+        ("seen_events", p.seen_events),
+    ] {
+        crate::metrics::retention_deleted(table, n);
+    }
+    tracing::info!(
+        incidents = p.incidents,
+        feedback = p.feedback,
+        outbox = p.outbox,
+        seen_events = p.seen_events,
+        retention_days,
+        "retention applied"
+    );
+    Ok(p)
+}
+
+/// Applies retention at start and then once a day.
+async fn retention_loop(store: Store, retention_days: u32, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        if let Err(e) = apply_retention(&store, retention_days, now_ms()).await {
+            tracing::warn!(error = %e, "retention not applied; trying again in an hour");
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_secs(3600)) => continue,
+                _ = shutdown.wait_for(|s| *s) => return,
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(24 * 3600)) => {}
             _ = shutdown.wait_for(|s| *s) => return,
         }
     }

@@ -1,5 +1,6 @@
 //! `leakguard report`: the weekly summary (SPEC §4, §8) of one ISO week,
-//! printed as text, JSON or CSV, or with `--send` pushed to the officers
+//! printed as text, JSON, HTML (the report page, for saving or printing)
+//! or CSV, or with `--send` pushed to the officers
 //! now — still once per week and officer unless `--force`.
 
 use std::process::ExitCode;
@@ -12,7 +13,7 @@ use crate::line::client::Client;
 use crate::outbox::{self, Outbox};
 use crate::store::Store;
 use crate::summary::schedule::Summaries;
-use crate::summary::{self, render, IsoWeek};
+use crate::summary::{self, page, render, IsoWeek};
 
 /// How the report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,6 +22,8 @@ pub enum Format {
     Text,
     /// The figures as one JSON object (the same as the report page's).
     Json,
+    /// The report page with its charts, self-contained.
+    Html,
     /// One long table: section,key,detail,value.
     Csv,
 }
@@ -61,6 +64,14 @@ pub fn run(
                     s
                 }
                 Format::Csv => render::csv(&figures),
+                Format::Html => {
+                    let (_, end) = week.bounds(&ctx.tz);
+                    let links = page::PageLinks {
+                        query: String::new(),
+                        so_far: end > now.as_millisecond(),
+                    };
+                    page::html(&figures, &links)
+                }
             };
             store.close().await;
             return super::write_stdout(&out).map(|_| ExitCode::SUCCESS);
@@ -74,13 +85,13 @@ pub fn run(
         let key_file = config::key_file_path(&config);
         let (secrets, _) = Secrets::load(|k| std::env::var(k).ok(), &key_file)
             .map_err(|e| CliError::usage(e.to_string()))?;
-        let summaries = Summaries {
+        let summaries = Arc::new(Summaries {
             store: store.clone(),
             ctx,
             weekly_at: config.report.weekly_at,
             public_url: config.server.public_url.clone(),
             key: secrets.hash_key.clone(),
-        };
+        });
         let queued = summaries
             .send(week, now, force)
             .await
@@ -96,6 +107,7 @@ pub fn run(
             client,
             Arc::new(tokio::sync::Notify::new()),
             outbox::Settings::default(),
+            summaries.clone(),
         )
         .deliver_within(SEND_WAIT)
         .await;

@@ -38,6 +38,10 @@ pub enum Outgoing {
     Greeting,
     /// The weekly summary for an officer (SPEC §8).
     Summary(SummaryCard),
+    /// `/summary` from an officer: the outbox computes the week so far when
+    /// it sends, and renders this variant itself only if the figures
+    /// cannot be read then (an apology).
+    SummaryRequested,
     /// The polite refusal of `/summary` to someone who is not an officer.
     SummaryRefused,
     /// Thanks for a postback tap.
@@ -170,6 +174,9 @@ impl Outgoing {
             Outgoing::Introduction => vec![json!({"type": "text", "text": INTRODUCTION})],
             Outgoing::Greeting => vec![json!({"type": "text", "text": GREETING})],
             Outgoing::Summary(card) => vec![summary_message(card)],
+            Outgoing::SummaryRequested => {
+                vec![json!({"type": "text", "text": SUMMARY_UNAVAILABLE})]
+            }
             Outgoing::SummaryRefused => vec![json!({"type": "text", "text": SUMMARY_REFUSED})],
             Outgoing::FeedbackThanks { false_positive } => {
                 let text = if *false_positive {
@@ -201,6 +208,7 @@ impl Outgoing {
             Outgoing::Introduction => "introduction",
             Outgoing::Greeting => "greeting",
             Outgoing::Summary(_) => "summary",
+            Outgoing::SummaryRequested => "summary",
             Outgoing::SummaryRefused => "summary_refused",
             Outgoing::FeedbackThanks { .. } => "feedback_thanks",
         }
@@ -220,7 +228,10 @@ pub const GREETING: &str = "您好，謝謝加入。\n\
 轉傳訊息前，可以先把內容貼到這裡，我會告訴您其中是否含有不宜外流的資料。\n\
 我不保存您貼上的原文。";
 
-/// Said to a member who is not an officer and sends `/summary`.
+/// When `/summary` cannot be answered because the store is not answering.
+pub const SUMMARY_UNAVAILABLE: &str = "抱歉，本週摘要目前無法產生，請稍後再傳送 /summary，謝謝。";
+
+/// The refusal of `/summary` to a member who is not an officer.
 pub const SUMMARY_REFUSED: &str = "抱歉，每週摘要僅提供本機關政風人員查閱。\n\
 如需相關資料，請洽政風單位，謝謝。";
 

@@ -6,6 +6,7 @@
 //! severity, group, outcome and times — so no raw message text can reach a
 //! summary (SPEC §9): there is none to read.
 
+pub mod page;
 pub mod render;
 pub mod schedule;
 

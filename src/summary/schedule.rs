@@ -197,6 +197,15 @@ impl Summaries {
         Ok(queued)
     }
 
+    /// The card for `/summary`: the week containing `now`, so far, with a
+    /// signed link to its page.
+    pub async fn card_so_far(&self, now: Timestamp) -> Result<SummaryCard, StoreError> {
+        let week = IsoWeek::containing(now, &self.ctx.tz);
+        let figures = figures(&self.store, &self.ctx, week).await?;
+        let expires = now.as_second() + LINK_VALID_DAYS * 24 * 3600;
+        Ok(card(&figures, Some(self.link(week, expires)), true))
+    }
+
     /// A signed link to the report page of `week`, valid until `expires`
     /// (Unix seconds).
     pub fn link(&self, week: IsoWeek, expires: i64) -> String {

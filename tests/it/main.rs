@@ -5,7 +5,9 @@
 mod cli;
 mod detection;
 mod line;
+mod message_schema;
 mod properties;
+mod report_page;
 mod resilience;
 mod service;
 mod summary;

@@ -347,3 +347,84 @@ async fn report_send_pushes_the_card_once_and_force_sends_it_again() {
     report(&app, &["--week", &week, "--send", "--force"]);
     assert_eq!(cards().len(), 2, "--force sends again");
 }
+
+/// Retention at start: incidents past `retention_days` (with their finished
+/// sends) and event ids past seven days are deleted and counted in the
+/// metrics; recent ones stay, and a recent event is still deduplicated.
+async fn retention_deletes_what_is_old(app: App) {
+    let mut app = app;
+    let old = app.text(GROUP, ALICE, INSPECTION);
+    let recent = app.text(GROUP, BOB, PATIENT);
+    assert_eq!(app.events(vec![old.clone(), recent.clone()]).await, 200);
+    app.settle().await;
+    let before = app.incidents().await;
+    // The old message is Alice's, the recent one Bob's.
+    let old_incidents = before
+        .iter()
+        .filter(|i| i.user_id.as_deref() == Some(ALICE))
+        .count();
+    assert!(old_incidents >= 1 && before.len() > old_incidents);
+    const DAY: i64 = 86_400_000;
+    app.sql(&format!(
+        "UPDATE incidents SET created_at = created_at - {} WHERE user_id = '{ALICE}'",
+        181 * DAY
+    ))
+    .await;
+    app.sql(&format!(
+        "UPDATE outbox SET created_at = created_at - {}",
+        181 * DAY
+    ))
+    .await;
+    app.sql(&format!(
+        "UPDATE seen_events SET seen_at = seen_at - {} WHERE event_id = '{}'",
+        8 * DAY,
+        old["webhookEventId"].as_str().unwrap()
+    ))
+    .await;
+
+    app.kill();
+    app.spawn();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.logs().matches("retention applied").count() < 2 {
+        assert!(std::time::Instant::now() < deadline, "{}", app.logs());
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let after = app.incidents().await;
+    assert_eq!(after.len(), before.len() - old_incidents);
+    assert!(after.iter().all(|i| i.user_id.as_deref() != Some(ALICE)));
+    let (_, metrics) = app.get("/metrics").await;
+    assert!(
+        metrics.contains(&format!(
+            "leakguard_retention_deleted_total{{table=\"incidents\"}} {old_incidents}"
+        )),
+        "{metrics}"
+    );
+    assert!(metrics.contains("leakguard_retention_deleted_total{table=\"seen_events\"} 1"));
+    assert!(!metrics.contains("leakguard_retention_deleted_total{table=\"outbox\"} 0"));
+
+    // The recent event is still known; the old one's id has been forgotten.
+    assert_eq!(app.events(vec![recent]).await, 200);
+    app.settle().await;
+    assert_eq!(app.incidents().await.len(), after.len());
+    assert_eq!(app.events(vec![old]).await, 200);
+    app.settle().await;
+    assert_eq!(app.incidents().await.len(), before.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_deletes_what_is_old_on_sqlite() {
+    retention_deletes_what_is_old(App::start(Setup::default()).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_deletes_what_is_old_on_postgres() {
+    let Some(url) = postgres().await else { return };
+    retention_deletes_what_is_old(
+        App::start(Setup {
+            db: Db::Postgres(url),
+            ..Setup::default()
+        })
+        .await,
+    )
+    .await;
+}
