@@ -338,8 +338,11 @@ impl Scanner {
         // and plate has one).
         let digits_ok = norm.digit_count() >= 1;
         let mut candidates: Vec<u32> = Vec::new();
+        // (rule, group) pairs already judged unable to anchor: each pair's
+        // `requires` is looked up once, however often its keyword repeats.
+        let mut judged: Vec<(u32, u32)> = Vec::new();
         for (rule, hit) in per_rule.iter() {
-            if candidates.contains(rule) {
+            if candidates.contains(rule) || judged.contains(&(*rule, hit.group)) {
                 continue;
             }
             let r = &self.rules[*rule as usize];
@@ -355,6 +358,8 @@ impl Scanner {
                 });
             if g.anchor && possible {
                 candidates.push(*rule);
+            } else {
+                judged.push((*rule, hit.group));
             }
         }
         // Entity-anchored rules: look for their anchor kinds first, and make
@@ -427,8 +432,9 @@ impl Scanner {
         norm: &NormalizedText,
     ) -> Option<Finding> {
         let mut best: Option<(i32, UsedHits)> = None;
+        let buckets = Buckets::new(rule, hits);
         for anchor in hits.iter().filter(|h| rule.groups[h.group as usize].anchor) {
-            let (score, used) = score_at(rule, anchor, hits);
+            let (score, used) = score_at(rule, anchor, &buckets);
             let requires = &rule.groups[anchor.group as usize].requires;
             if !requires.is_empty() && !used.iter().any(|(gi, _)| requires.contains(gi)) {
                 continue;
@@ -506,6 +512,10 @@ fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
 /// evidence (被檢舉人 is not 檢舉人, 稽查人員 is not 稽查), and negative
 /// evidence inside any longer keyword does not count (未公布 is not 公布).
 /// Supporting groups do not hide each other.
+///
+/// `hits` must be sorted by start; only keywords that can reach over a hit
+/// (starting at most the longest keyword's length before its end) are
+/// compared, so a message of thousands of repeated keywords stays linear.
 fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hit>) {
     let group = |h: &Hit| &rule.groups[h.group as usize];
     let keywords: Vec<Hit> = hits
@@ -513,17 +523,22 @@ fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hit>) {
         .copied()
         .filter(|h| group(h).is_keyword)
         .collect();
+    let longest = keywords.iter().map(|h| h.end - h.start).max().unwrap_or(0);
     hits.retain(|h| {
         let g = group(h);
-        !g.is_keyword
-            || !keywords.iter().any(|o| {
-                let og = group(o);
-                o.group != h.group
-                    && o.start <= h.start
-                    && h.end <= o.end
-                    && (o.end - o.start) > (h.end - h.start)
-                    && (og.anchor || og.negative || g.negative)
-            })
+        if !g.is_keyword {
+            return true;
+        }
+        let lo = keywords.partition_point(|o| o.start + longest < h.end);
+        let hi = keywords.partition_point(|o| o.start <= h.start);
+        !keywords[lo..hi.max(lo)].iter().any(|o| {
+            let og = group(o);
+            o.group != h.group
+                && o.start <= h.start
+                && h.end <= o.end
+                && (o.end - o.start) > (h.end - h.start)
+                && (og.anchor || og.negative || g.negative)
+        })
     });
 }
 
@@ -538,9 +553,42 @@ fn gap(a: &Hit, b: &Hit) -> usize {
 /// The hits that counted, per group index.
 type UsedHits = Vec<(usize, Vec<Hit>)>;
 
+/// A rule's hits split by group, each list in start order, with the longest
+/// hit of each group: an anchor then looks only at the hits that can fall
+/// inside its window.
+struct Buckets {
+    by_group: Vec<Vec<Hit>>,
+    longest: Vec<usize>,
+}
+
+impl Buckets {
+    /// `hits` must be sorted by start.
+    fn new(rule: &CompiledRule, hits: &[Hit]) -> Buckets {
+        let mut by_group = vec![Vec::new(); rule.groups.len()];
+        let mut longest = vec![0; rule.groups.len()];
+        for h in hits {
+            let g = h.group as usize;
+            by_group[g].push(*h);
+            longest[g] = longest[g].max(h.end - h.start);
+        }
+        Buckets { by_group, longest }
+    }
+
+    /// The hits of group `gi` that may lie within `window` of `anchor`
+    /// (a superset: the caller still checks the gap).
+    fn near(&self, gi: usize, anchor: &Hit, window: usize) -> &[Hit] {
+        let bucket = &self.by_group[gi];
+        let first = anchor.start.saturating_sub(window + self.longest[gi]);
+        let last = anchor.end + window;
+        let lo = bucket.partition_point(|h| h.start < first);
+        let hi = bucket.partition_point(|h| h.start <= last);
+        &bucket[lo..hi.max(lo)]
+    }
+}
+
 /// Score of one anchor: each group adds its weight once per distinct hit in
 /// scope, up to its `max`; negative groups subtract.
-fn score_at(rule: &CompiledRule, anchor: &Hit, hits: &[Hit]) -> (i32, UsedHits) {
+fn score_at(rule: &CompiledRule, anchor: &Hit, buckets: &Buckets) -> (i32, UsedHits) {
     let mut score = 0;
     let mut used: Vec<(usize, Vec<Hit>)> = Vec::new();
     for (gi, g) in rule.groups.iter().enumerate() {
@@ -548,7 +596,12 @@ fn score_at(rule: &CompiledRule, anchor: &Hit, hits: &[Hit]) -> (i32, UsedHits) 
         if gi as u32 == anchor.group {
             chosen.push(*anchor);
         }
-        for h in hits.iter().filter(|h| h.group as usize == gi) {
+        let candidates = if g.scope == Scope::Message {
+            &buckets.by_group[gi][..]
+        } else {
+            buckets.near(gi, anchor, rule.window)
+        };
+        for h in candidates {
             if chosen.len() >= g.max {
                 break;
             }
