@@ -1,48 +1,70 @@
-//! Scan throughput on a deterministic, realistic corpus: mostly everyday
-//! work-group chat (~97 %), some risky messages (~3 %), 10–300 characters,
-//! mixed CJK, ASCII, digits and emoji.
+//! Scan cost against the floor a minimal scanner pays, on a deterministic,
+//! realistic corpus (`corpus.rs`: ~97 % everyday work-group chat, ~3 %
+//! risky, 10–300 characters, mixed CJK, ASCII, digits and emoji).
 //!
-//! Two benchmarks over the same messages, in the same run:
-//! - `full_scan`: normalize + one Aho-Corasick pass + entities + scoring;
-//! - `normalize_only`: the normalization step alone, for the breakdown;
-//! - `bare_aho_corasick`: one Aho-Corasick DFA pass over the same keywords
-//!   on the raw text, counting overlapping matches — the floor.
+//! Group `scan`, all over the same 2,000 messages in one run:
+//! - `bare_aho_corasick`: one Aho-Corasick DFA pass over the packs'
+//!   keywords on the raw text, counting overlapping matches;
+//! - `floor_ac_regexset`: that pass plus a `RegexSet` of every entity
+//!   pattern on the raw text — what a minimal keyword-and-regex scanner
+//!   pays before it scores anything;
+//! - `full_scan`: normalize + keywords + entities + scoring (the product);
+//! - `normalize_only`: normalization alone, for the breakdown.
 //!
-//! Run: `cargo bench --bench scan`. Time per iteration ÷ messages = ns/message.
+//! Group `length`: the same 100,000 characters of the corpus scanned as
+//! messages of 10, 100, 1,000 and 10,000 characters (time per character
+//! should stay flat if cost is linear in length), and the worst case for
+//! scoring: one keyword repeated over 1,000 and 10,000 characters.
+//!
+//! Group `keywords`: the full scan of the corpus with the packs as shipped
+//! and with ten times as many distinct keyword terms (synthetic terms
+//! added round-robin to every keyword group).
+//!
+//! Run: `cargo bench --bench scan`. Time per iteration ÷ messages = time
+//! per message.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use leakguard::normalize::NormalizedText;
-use leakguard::scan::{builtin_packs, Scanner};
+use leakguard::scan::{builtin_packs, entity, Pack, Scanner};
+use regex::RegexSet;
 
 #[path = "corpus.rs"]
 mod corpus;
 use corpus::corpus;
 
-fn bench(c: &mut Criterion) {
-    let packs = builtin_packs().expect("built-in packs");
-    let scanner = Scanner::new(&packs).expect("scanner");
-    let messages = corpus(2000);
+fn scan_all(scanner: &Scanner, messages: &[String]) -> usize {
+    let mut found = 0;
+    for m in messages {
+        found += scanner.scan(std::hint::black_box(m)).findings.len();
+    }
+    found
+}
+
+fn floor(c: &mut Criterion, scanner: &Scanner, messages: &[String]) {
     let bytes: usize = messages.iter().map(String::len).sum();
+    let patterns = entity::patterns();
     eprintln!(
-        "corpus: {} messages, {} bytes ({:.0} bytes/message), {} keywords",
+        "corpus: {} messages, {} bytes ({:.0} bytes/message), {} keywords, {} entity patterns",
         messages.len(),
         bytes,
         bytes as f64 / messages.len() as f64,
-        scanner.keywords().len()
+        scanner.keywords().len(),
+        patterns.len()
     );
     let bare = AhoCorasick::builder()
         .kind(Some(AhoCorasickKind::DFA))
         .match_kind(MatchKind::Standard)
         .build(scanner.keywords())
         .expect("automaton");
+    let set = RegexSet::new(&patterns).expect("entity patterns compile as a set");
 
     let mut group = c.benchmark_group("scan");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function(BenchmarkId::new("bare_aho_corasick", messages.len()), |b| {
         b.iter(|| {
             let mut found = 0;
-            for m in &messages {
+            for m in messages {
                 found += bare
                     .find_overlapping_iter(std::hint::black_box(m.as_str()))
                     .count();
@@ -50,25 +72,111 @@ fn bench(c: &mut Criterion) {
             found
         })
     });
-    group.bench_function(BenchmarkId::new("full_scan", messages.len()), |b| {
+    group.bench_function(BenchmarkId::new("floor_ac_regexset", messages.len()), |b| {
         b.iter(|| {
             let mut found = 0;
-            for m in &messages {
-                found += scanner.scan(std::hint::black_box(m)).findings.len();
+            for m in messages {
+                let m = std::hint::black_box(m.as_str());
+                found += bare.find_overlapping_iter(m).count();
+                found += set.matches(m).iter().count();
             }
             found
         })
     });
+    group.bench_function(BenchmarkId::new("full_scan", messages.len()), |b| {
+        b.iter(|| scan_all(scanner, messages))
+    });
     group.bench_function(BenchmarkId::new("normalize_only", messages.len()), |b| {
         b.iter(|| {
             let mut chars = 0;
-            for m in &messages {
+            for m in messages {
                 chars += NormalizedText::new(std::hint::black_box(m)).char_len();
             }
             chars
         })
     });
     group.finish();
+}
+
+fn length(c: &mut Criterion, scanner: &Scanner, messages: &[String]) {
+    const TOTAL: usize = 100_000;
+    let all: Vec<char> = messages.concat().chars().take(TOTAL).collect();
+    assert_eq!(all.len(), TOTAL, "the corpus holds enough text");
+    let mut group = c.benchmark_group("length");
+    group.throughput(Throughput::Elements(TOTAL as u64));
+    for chars in [10usize, 100, 1_000, 10_000] {
+        let pieces: Vec<String> = all.chunks(chars).map(|c| c.iter().collect()).collect();
+        group.bench_function(BenchmarkId::new("corpus_as_messages_of", chars), |b| {
+            b.iter(|| scan_all(scanner, &pieces))
+        });
+    }
+    for chars in [1_000usize, 10_000] {
+        let text: String = "稽查".repeat(chars / 2);
+        group.throughput(Throughput::Elements(chars as u64));
+        group.bench_function(BenchmarkId::new("one_keyword_repeated", chars), |b| {
+            b.iter(|| scanner.scan(std::hint::black_box(&text)).findings.len())
+        });
+    }
+    group.finish();
+}
+
+/// The packs with `extra` synthetic keyword terms added round-robin to
+/// every keyword group: three or four CJK characters drawn from the whole
+/// unified block, so they grow the automaton without matching everyday chat.
+fn with_extra_terms(packs: &[Pack], extra: usize) -> Vec<Pack> {
+    let mut state: u64 = 0x5eed_1234;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as u32
+    };
+    let mut packs = packs.to_vec();
+    let mut groups: Vec<&mut Vec<String>> = packs
+        .iter_mut()
+        .flat_map(|p| p.rules.iter_mut())
+        .flat_map(|r| r.keywords.iter_mut())
+        .map(|g| &mut g.terms)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let n = groups.len();
+    for i in 0..extra {
+        let len = 3 + next() % 2;
+        let term: String = (0..len)
+            .map(|_| char::from_u32(0x4E00 + next() % 0x5000).expect("CJK"))
+            .collect();
+        groups[i % n].push(term);
+    }
+    packs
+}
+
+fn keywords(c: &mut Criterion, packs: &[Pack], messages: &[String]) {
+    let shipped = Scanner::new(packs).expect("scanner");
+    let extra = shipped.keywords().len() * 9;
+    let bigger =
+        Scanner::new(&with_extra_terms(packs, extra)).expect("scanner with ten times the terms");
+    eprintln!(
+        "keywords: {} shipped, {} with synthetic terms",
+        shipped.keywords().len(),
+        bigger.keywords().len()
+    );
+    let mut group = c.benchmark_group("keywords");
+    group.bench_function(BenchmarkId::new("full_scan", "x1"), |b| {
+        b.iter(|| scan_all(&shipped, messages))
+    });
+    group.bench_function(BenchmarkId::new("full_scan", "x10"), |b| {
+        b.iter(|| scan_all(&bigger, messages))
+    });
+    group.finish();
+}
+
+fn bench(c: &mut Criterion) {
+    let packs = builtin_packs().expect("built-in packs");
+    let scanner = Scanner::new(&packs).expect("scanner");
+    let messages = corpus(2000);
+    floor(c, &scanner, &messages);
+    length(c, &scanner, &messages);
+    keywords(c, &packs, &messages);
 }
 
 criterion_group!(benches, bench);

@@ -545,6 +545,47 @@ pub fn warm_up() {
     recognizers();
 }
 
+/// The source of every entity regex, for benchmarks that compare the scan
+/// with a plain `RegexSet` over the same patterns.
+pub fn patterns() -> Vec<&'static str> {
+    let r = recognizers();
+    [
+        &r.id,
+        &r.mobile,
+        &r.landline,
+        &r.nine_digits,
+        &r.twelve_digits,
+        &r.plate,
+        &r.address,
+        &r.street,
+        &r.district,
+        &r.date_ymd,
+        &r.date_numeric,
+        &r.date_md,
+        &r.date_slash,
+        &r.weekday,
+        &r.weekday_paren,
+        &r.time_clock,
+        &r.time_cn,
+        &r.age,
+        &r.name_masked,
+        &r.name_titled,
+        &r.name_familiar,
+        &r.name_labelled,
+        &r.name_bounded,
+        &r.business,
+        &r.floor,
+        &r.building,
+        &r.bed,
+        &r.medical_record,
+        &r.school_class,
+        &r.case_number,
+    ]
+    .into_iter()
+    .map(Regex::as_str)
+    .collect()
+}
+
 /// Finds the entities of the requested kinds.
 pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     let mut out = Vec::new();
