@@ -3,9 +3,12 @@
 //! Start-up checks everything before it listens and stops with one line
 //! naming what is wrong (a missing secret, a bad config key or value, a
 //! broken pack, an unreachable database): it never runs half-configured.
-//! SIGHUP reloads the pattern packs; a broken pack is rejected and the
-//! packs in force stay.
+//! SIGHUP, or a change in `[patterns] dir` (looked at every two seconds),
+//! reloads the pattern packs: the new scanner is compiled aside and
+//! swapped in atomically, so scans in flight finish on the old one; a
+//! broken pack is rejected and the packs in force stay.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,13 +88,45 @@ async fn wait_for_signals(server: &Server, config: &Config) {
         let _ = tokio::signal::ctrl_c().await;
         return;
     };
+    let dir = config.patterns_dir().map(Path::to_path_buf);
+    let mut seen = dir.as_deref().map(pack_files);
+    let mut poll = tokio::time::interval(PACK_POLL);
+    poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = term.recv() => return,
             _ = int.recv() => return,
             _ = hup.recv() => reload(server, config),
+            _ = poll.tick(), if dir.is_some() => {
+                let now = dir.as_deref().map(pack_files);
+                if now != seen {
+                    tracing::info!("pack directory changed");
+                    seen = now;
+                    reload(server, config);
+                }
+            }
         }
     }
+}
+
+/// How often the pack directory is looked at for changes.
+const PACK_POLL: Duration = Duration::from_secs(2);
+
+/// Name, size and modification time of every `.toml` file in `dir`: what
+/// changes when a pack is added, edited, renamed or removed.
+fn pack_files(dir: &Path) -> Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
+        .filter_map(|e| {
+            let meta = e.metadata().ok()?;
+            Some((e.file_name(), meta.len(), meta.modified().ok()))
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 #[cfg(not(unix))]
@@ -110,7 +145,7 @@ fn reload(server: &Server, config: &Config) {
             server.pipeline().replace_scanner(Arc::new(scanner));
             tracing::info!(
                 rules,
-                elapsed_ms = started.elapsed().as_millis() as u64,
+                elapsed_us = started.elapsed().as_micros() as u64,
                 "packs reloaded"
             );
         }

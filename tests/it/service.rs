@@ -684,4 +684,19 @@ async fn sighup_reloads_the_packs_and_a_broken_pack_keeps_the_old_ones() {
         2,
         "the previous packs stay in force"
     );
+
+    // No signal needed: removing the broken file is noticed and the packs
+    // are reloaded on their own, still with the procurement pack.
+    let reloads = |logs: String| logs.matches("packs reloaded").count();
+    let before = reloads(app.logs());
+    std::fs::remove_file(packs.path().join("broken.toml")).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while reloads(app.logs()) == before {
+        assert!(std::time::Instant::now() < deadline, "{}", app.logs());
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(app.logs().contains("pack directory changed"));
+    assert_eq!(app.events(vec![app.text(GROUP, ALICE, leak)]).await, 200);
+    app.settle().await;
+    assert_eq!(app.delivered_to(GROUP).len(), 3);
 }
