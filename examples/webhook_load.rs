@@ -15,11 +15,13 @@
 //! The run is bounded by `--seconds` and `--max-requests`; it only ever
 //! talks to 127.0.0.1.
 
-use std::io::{BufRead, BufReader};
+#[path = "support/mod.rs"]
+mod support;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use support::{peak_rss_mib, start_serve};
 
 use hdrhistogram::Histogram;
 use leakguard::line::fake::{webhook, FakeLine};
@@ -225,38 +227,13 @@ async fn run(a: Args) {
                 ),
             )
             .unwrap();
-            let exe = std::env::current_exe().unwrap();
-            let bin = exe
-                .ancestors()
-                .nth(2)
-                .map(|d| d.join("leakguard"))
-                .filter(|p| p.is_file())
-                .expect("build the binary first: cargo build --release");
-            let mut child = Command::new(bin)
-                .args(["serve", "--config"])
-                .arg(&config)
-                .env("LINE_CHANNEL_SECRET", &a.secret)
-                .env("LINE_CHANNEL_ACCESS_TOKEN", TOKEN)
-                .env("LEAKGUARD_HASH_KEY", "load-test-hash-key-0123456789abcdef")
-                .env("LEAKGUARD_LOG", "warn")
-                .stdout(Stdio::piped())
-                .stderr(Stdio::inherit())
-                .spawn()
-                .expect("start leakguard serve");
-            let mut line = String::new();
-            BufReader::new(child.stdout.take().unwrap())
-                .read_line(&mut line)
-                .unwrap();
-            let addr = line
-                .trim()
-                .strip_prefix("listening on ")
-                .expect("address line")
-                .to_string();
+            let (child, addr) = start_serve(&config, &a.secret, "warn", Stdio::inherit());
             server = Some(child);
             _fake = fake;
             format!("http://{addr}")
         }
     };
+    let idle_rss = server.as_ref().map_or(f64::NAN, |c| peak_rss_mib(c.id()));
     let webhook_url = format!("{url}/webhook/line");
     let sent = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
@@ -346,6 +323,13 @@ async fn run(a: Args) {
                 );
             }
         }
+    }
+    if let Some(c) = &server {
+        println!(
+            "server peak RSS {:.1} MiB (ready, before load: {:.1} MiB)",
+            peak_rss_mib(c.id()),
+            idle_rss
+        );
     }
     if let Some(mut c) = server {
         let _ = Command::new("kill")
