@@ -20,7 +20,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use support::{peak_rss_mib, start_serve};
+use support::{peak_rss_mib, start_serve, Channel};
 
 fn median(v: &mut [f64]) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
@@ -74,7 +74,15 @@ fn start(dir: &std::path::Path, n: usize) -> (Serve, String, f64) {
     let log = dir.join(format!("serve-{n}.log"));
     let t = Instant::now();
     let stderr = Stdio::from(std::fs::File::create(&log).unwrap());
-    let (child, addr) = start_serve(&config, "footprint-secret", "info", stderr);
+    let (child, addr) = start_serve(
+        &config,
+        Channel {
+            secret: "footprint-secret",
+            token: "footprint-token",
+        },
+        "info",
+        stderr,
+    );
     while !ready(&addr) {
         assert!(t.elapsed() < Duration::from_secs(10), "not ready in 10 s");
         std::thread::sleep(Duration::from_millis(1));

@@ -21,7 +21,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use support::{peak_rss_mib, start_serve};
+use support::{peak_rss_mib, start_serve, Channel};
 
 use hdrhistogram::Histogram;
 use leakguard::line::fake::{webhook, FakeLine};
@@ -227,7 +227,15 @@ async fn run(a: Args) {
                 ),
             )
             .unwrap();
-            let (child, addr) = start_serve(&config, &a.secret, "warn", Stdio::inherit());
+            let (child, addr) = start_serve(
+                &config,
+                Channel {
+                    secret: &a.secret,
+                    token: TOKEN,
+                },
+                "warn",
+                Stdio::inherit(),
+            );
             server = Some(child);
             _fake = fake;
             format!("http://{addr}")

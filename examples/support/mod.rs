@@ -16,15 +16,23 @@ pub fn release_binary() -> PathBuf {
         .expect("build the binary first: cargo build --release")
 }
 
-/// Starts `leakguard serve --config CONFIG` with test secrets, `log` as
-/// `LEAKGUARD_LOG` and `stderr` for its log; returns the child and the
+/// The channel secret and access token a started server uses.
+pub struct Channel<'a> {
+    /// `LINE_CHANNEL_SECRET`.
+    pub secret: &'a str,
+    /// `LINE_CHANNEL_ACCESS_TOKEN`.
+    pub token: &'a str,
+}
+
+/// Starts `leakguard serve --config CONFIG` with `channel`'s secrets, `log`
+/// as `LEAKGUARD_LOG` and `stderr` for its log; returns the child and the
 /// address it printed.
-pub fn start_serve(config: &Path, secret: &str, log: &str, stderr: Stdio) -> (Child, String) {
+pub fn start_serve(config: &Path, channel: Channel, log: &str, stderr: Stdio) -> (Child, String) {
     let mut child = Command::new(release_binary())
         .args(["serve", "--config"])
         .arg(config)
-        .env("LINE_CHANNEL_SECRET", secret)
-        .env("LINE_CHANNEL_ACCESS_TOKEN", "example-access-token")
+        .env("LINE_CHANNEL_SECRET", channel.secret)
+        .env("LINE_CHANNEL_ACCESS_TOKEN", channel.token)
         .env("LEAKGUARD_HASH_KEY", "example-hash-key-0123456789abcdef")
         .env("LEAKGUARD_LOG", log)
         .stdout(Stdio::piped())
