@@ -482,3 +482,25 @@ fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_summary_command;
+
+    #[test]
+    fn summary_is_the_whole_message_in_any_case_and_either_slash() {
+        for yes in ["/summary", " /Summary\n", "／SUMMARY", "/summary "] {
+            assert!(is_summary_command(yes), "{yes:?}");
+        }
+        for no in [
+            "summary",
+            "/summary please",
+            "請看 /summary",
+            "/summaries",
+            "//summary",
+            "",
+        ] {
+            assert!(!is_summary_command(no), "{no:?}");
+        }
+    }
+}

@@ -213,6 +213,20 @@ async fn summary_card_link_opens_the_report_page_in_headless_chromium() {
             .send()
     };
     assert_eq!(admin(ADMIN_TOKEN).await.unwrap().status(), 200);
+    for (path, status) in [
+        ("/reports/2030-W01", 404), // has not begun
+        ("/reports/2026-W60", 404), // no such week
+        ("/reports/2026-W48.xml", 404),
+        ("/reports/2020-W01.json", 200), // long ago: zeros, not an error
+    ] {
+        let r = http
+            .get(format!("{}{path}", app.url))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), status, "{path}");
+    }
     assert_eq!(
         admin("admin-token-for-tests-012345678X")
             .await
