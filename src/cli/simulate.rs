@@ -85,6 +85,9 @@ fn script() -> Vec<Step> {
         Note("16:40 轉傳前先私訊小幫手確認"),
         Say { chat: LIN, user: LIN, text: "下週二下午突擊檢查中山區的KTV，名單在附件" },
         Say { chat: LIN, user: LIN, text: "週五下午的教育訓練改到二樓大禮堂" },
+        Note("17:30 政風人員查看本週摘要"),
+        Say { chat: OFFICER, user: OFFICER, text: "/summary" },
+        Say { chat: LIN, user: LIN, text: "/summary" },
     ]
 }
 

@@ -380,3 +380,52 @@ fn an_allowed_group_is_told_it_may_discuss_the_category() {
         .success()
         .stdout(predicate::str::contains("已設定可處理此類別"));
 }
+
+/// The README's first command: a whole scripted day through the real
+/// server and the fake platform, as a transcript.
+#[test]
+fn simulate_plays_the_day_and_shows_what_groups_and_the_officer_saw() {
+    let out = leakguard()
+        .arg("simulate")
+        .env_remove("LEAKGUARD_DATABASE_URL")
+        .env_remove("LEAKGUARD_OFFICERS")
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let t = String::from_utf8(out.stdout).unwrap();
+    let count = |needle: &str| t.matches(needle).count();
+    // The patient footprint is warned once (its redelivery is not), with
+    // the law, and the officer is alerted.
+    assert!(
+        t.contains("@陳科員 您好，這則訊息可能含有傳染病個案資料"),
+        "{t}"
+    );
+    assert!(t.contains("中華民國刑法第132條"));
+    assert_eq!(count("這則訊息可能含有傳染病個案資料"), 1, "{t}");
+    assert!(t.contains("資訊外流警示：防疫工作群組"));
+    // The inspection team's own group gets a reminder, the forward a warning.
+    assert!(t.contains("本群組可討論稽查與臨檢行程相關業務"));
+    assert!(t.contains("@林專員 您好，這則訊息可能含有稽查與臨檢行程"));
+    // The 1:1 check, and /summary: a card for the officer, a refusal for others.
+    assert!(t.contains("未發現不宜外流的內容"));
+    assert!(t.contains("本週資訊保護摘要（截至目前）"), "{t}");
+    assert!(t.contains(
+        leakguard::line::message::SUMMARY_REFUSED
+            .lines()
+            .next()
+            .unwrap()
+    ));
+    // The stored incidents: the unsent one's excerpt is erased, none keeps a name.
+    let stored = &t[t.find("資料庫中的事件紀錄").expect("the incident list")..];
+    assert!(stored.contains("已收回") && stored.contains("（已清除）"));
+    assert!(
+        !stored.contains("王小明") && !stored.contains("0912345678"),
+        "{stored}"
+    );
+    assert!(t.contains("模擬完成"));
+}
