@@ -73,20 +73,29 @@ impl NormalizedText {
         // ASCII digits among the kept characters: the identifier prefilters.
         let (mut digit_run, mut longest_digit_run) = (0u32, 0u32);
         while b < bytes.len() {
-            let (c, width) = decode(bytes, b);
-            let cls = t.class_of(c);
+            let (cp, width) = decode(bytes, b);
+            let cls = t.class_of_code_point(cp);
             if KEPT & (1 << cls) != 0 {
                 kept[cls as usize] += 1;
-                let digit = (cls == HAN_DIGIT) as u32;
-                han_digit_run = (han_digit_run + 1) * digit;
-                long_han_digit_run |= han_digit_run >= 7;
-                let ascii_digit = (cls == DIGIT) as u32;
-                digit_run = (digit_run + 1) * ascii_digit;
-                longest_digit_run = longest_digit_run.max(digit_run);
+                // Digits are rare and come in runs: these branches predict well.
+                if cls == DIGIT {
+                    digit_run += 1;
+                    longest_digit_run = longest_digit_run.max(digit_run);
+                    han_digit_run = 0;
+                } else if cls == HAN_DIGIT {
+                    han_digit_run += 1;
+                    long_han_digit_run |= han_digit_run >= 7;
+                    digit_run = 0;
+                } else {
+                    han_digit_run = 0;
+                    digit_run = 0;
+                }
                 i += 1;
                 b += width;
                 continue;
             }
+            // `original` is a `str`, so every decoded code point is a char.
+            let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
             seen |= 1 << cls;
             han_digit_run = 0;
             digit_run = 0;
@@ -231,10 +240,12 @@ impl NormalizedText {
     }
 }
 
-/// Decodes the character at byte `b` of valid UTF-8 and its width: the
+/// Decodes the code point at byte `b` of valid UTF-8 and its width: the
 /// hot loop's own decoder, which also yields the byte offset for run copies.
+/// Characters normalization keeps are only classified, so the loop turns a
+/// code point into a `char` only for the few it changes.
 #[inline(always)]
-fn decode(bytes: &[u8], b: usize) -> (char, usize) {
+fn decode(bytes: &[u8], b: usize) -> (u32, usize) {
     let x = bytes[b] as u32;
     let cont = |k: usize| bytes[b + k] as u32 & 0x3F;
     let (cp, width) = if x < 0x80 {
@@ -246,7 +257,7 @@ fn decode(bytes: &[u8], b: usize) -> (char, usize) {
     } else {
         ((x & 0x07) << 18 | cont(1) << 12 | cont(2) << 6 | cont(3), 4)
     };
-    (char::from_u32(cp).unwrap_or('\u{FFFD}'), width)
+    (cp, width)
 }
 
 /// Builds the normalized text and its piecewise offset map.
@@ -800,8 +811,13 @@ impl Tables {
     /// The class of a character; outside the BMP only emoji skip NFKC.
     #[inline]
     fn class_of(&self, c: char) -> u8 {
-        let cp = c as u32;
-        if (HAN_LO..=HAN_HI).contains(&cp) {
+        self.class_of_code_point(c as u32)
+    }
+
+    /// [`Tables::class_of`] on a code point decoded from valid UTF-8.
+    #[inline(always)]
+    fn class_of_code_point(&self, cp: u32) -> u8 {
+        if cp.wrapping_sub(HAN_LO) <= HAN_HI - HAN_LO {
             let k = (cp - HAN_LO) as usize;
             let code = (self.han[k / 4] >> ((k % 4) * 2)) & 3;
             // A lookup, not a match: a jump table here mispredicts per character.
