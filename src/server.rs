@@ -281,6 +281,11 @@ fn private(content_type: &'static str, body: String, status: StatusCode) -> Resp
         .into_response()
 }
 
+/// A short plain-text answer of the report route (404, 503): no figures.
+fn private_text(status: StatusCode, text: &str) -> Response {
+    private("text/plain; charset=utf-8", format!("{text}\n"), status)
+}
+
 /// `GET /reports/{YYYY-Www}[.csv|.json]` (SPEC §5): for a signed link that
 /// has not expired, or the admin token as `Authorization: Bearer …`;
 /// anything else gets 403 and no figures.
@@ -298,11 +303,7 @@ async fn report(
         None => (file.as_str(), "html"),
     };
     let Ok(week) = name.parse::<IsoWeek>() else {
-        return private(
-            "text/plain; charset=utf-8",
-            "no such report\n".into(),
-            StatusCode::NOT_FOUND,
-        );
+        return private_text(StatusCode::NOT_FOUND, "no such report");
     };
     let now = jiff::Timestamp::now();
     let signed = match (&link.expires, &link.sig) {
@@ -334,21 +335,16 @@ async fn report(
     let (start, end) = week.bounds(&ctx.tz);
     if start > now.as_millisecond() {
         crate::metrics::report_view(format, "not_found");
-        return private(
-            "text/plain; charset=utf-8",
-            "this week has not begun\n".into(),
-            StatusCode::NOT_FOUND,
-        );
+        return private_text(StatusCode::NOT_FOUND, "this week has not begun");
     }
     let figures = match summary::figures(&state.store, ctx, week).await {
         Ok(f) => f,
         Err(e) => {
             tracing::warn!(week = %week, error = %e, "report figures unavailable");
             crate::metrics::report_view(format, "unavailable");
-            return private(
-                "text/plain; charset=utf-8",
-                "the store is not answering; please try again\n".into(),
+            return private_text(
                 StatusCode::SERVICE_UNAVAILABLE,
+                "the store is not answering; please try again",
             );
         }
     };
@@ -592,10 +588,17 @@ async fn summary_loop(
         let wait = Duration::from_millis(
             (next.as_millisecond() - now.as_millisecond()).clamp(1_000, 3_600_000) as u64,
         );
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = shutdown.wait_for(|s| *s) => return,
+        if !pause(wait, &mut shutdown).await {
+            return;
         }
+    }
+}
+
+/// Sleeps for `wait` unless shutdown is asked first; false when it is.
+async fn pause(wait: Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(wait) => true,
+        _ = shutdown.wait_for(|s| *s) => false,
     }
 }
 
@@ -639,16 +642,15 @@ pub async fn apply_retention(
 /// Applies retention at start and then once a day.
 async fn retention_loop(store: Store, retention_days: u32, mut shutdown: watch::Receiver<bool>) {
     loop {
-        if let Err(e) = apply_retention(&store, retention_days, now_ms()).await {
-            tracing::warn!(error = %e, "retention not applied; trying again in an hour");
-            tokio::select! {
-                _ = tokio::time::sleep(Duration::from_secs(3600)) => continue,
-                _ = shutdown.wait_for(|s| *s) => return,
+        let wait = match apply_retention(&store, retention_days, now_ms()).await {
+            Ok(_) => Duration::from_secs(24 * 3600),
+            Err(e) => {
+                tracing::warn!(error = %e, "retention not applied; trying again in an hour");
+                Duration::from_secs(3600)
             }
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(24 * 3600)) => {}
-            _ = shutdown.wait_for(|s| *s) => return,
+        };
+        if !pause(wait, &mut shutdown).await {
+            return;
         }
     }
 }
@@ -659,9 +661,8 @@ async fn quota_loop(client: Client, mut shutdown: watch::Receiver<bool>) {
         if let Some((limit, used)) = client.quota().await {
             crate::metrics::quota(limit, used);
         }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
-            _ = shutdown.wait_for(|s| *s) => return,
+        if !pause(Duration::from_secs(600), &mut shutdown).await {
+            return;
         }
     }
 }

@@ -8,7 +8,7 @@
 //! swapped in atomically, so scans in flight finish on the old one; a
 //! broken pack is rejected and the packs in force stay.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -112,21 +112,20 @@ async fn wait_for_signals(server: &Server, config: &Config) {
 /// How often the pack directory is looked at for changes.
 const PACK_POLL: Duration = Duration::from_secs(2);
 
-/// Name, size and modification time of every `.toml` file in `dir`: what
-/// changes when a pack is added, edited, renamed or removed.
-fn pack_files(dir: &Path) -> Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
+/// Path, size and modification time of every pack file in `dir` (the
+/// files `load_dir` reads): what changes when a pack is added, edited,
+/// renamed or removed.
+fn pack_files(dir: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    crate::scan::pack::pack_paths(dir)
+        .unwrap_or_default()
         .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
-        .filter_map(|e| {
-            let meta = e.metadata().ok()?;
-            Some((e.file_name(), meta.len(), meta.modified().ok()))
+        .map(|p| {
+            let meta = std::fs::metadata(&p).ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta.and_then(|m| m.modified().ok());
+            (p, len, modified)
         })
-        .collect();
-    files.sort();
-    files
+        .collect()
 }
 
 #[cfg(not(unix))]

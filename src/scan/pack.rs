@@ -279,12 +279,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Pack>, PackError> {
         path: dir.to_path_buf(),
         source,
     };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(read_err)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
-        .collect();
-    files.sort();
+    let files = pack_paths(dir).map_err(read_err)?;
     if files.is_empty() {
         return Err(PackError::Empty(dir.to_path_buf()));
     }
@@ -298,6 +293,16 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Pack>, PackError> {
     }
     validate(&packs)?;
     Ok(packs)
+}
+
+/// The pack files of `dir`, sorted: every `*.toml` file in it (not below).
+pub fn pack_paths(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 /// Parses one pack's TOML.

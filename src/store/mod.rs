@@ -1167,64 +1167,59 @@ impl Store {
         records_before: i64,
         events_before: i64,
     ) -> Result<Purged, StoreError> {
-        const STEPS: [(&str, &str, bool); 4] = [
-            (
-                "feedback",
-                "DELETE FROM feedback WHERE id IN (SELECT f.id FROM feedback f \
-                 JOIN incidents i ON i.id = f.incident_id WHERE i.created_at < $1 LIMIT $2)",
-                true,
-            ),
-            (
-                "incidents",
-                "DELETE FROM incidents WHERE id IN \
-                 (SELECT id FROM incidents WHERE created_at < $1 LIMIT $2)",
-                true,
-            ),
-            (
-                "outbox",
-                "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
-                 WHERE state IN ('sent', 'failed') AND created_at < $1 LIMIT $2)",
-                true,
-            ),
-            (
-                "seen_events",
-                "DELETE FROM seen_events WHERE event_id IN \
-                 (SELECT event_id FROM seen_events WHERE seen_at < $1 LIMIT $2)",
-                false,
-            ),
-        ];
-        let mut purged = Purged::default();
-        for (table, sql, records) in STEPS {
-            let before = if records {
-                records_before
-            } else {
-                events_before
-            };
-            let mut total = 0u64;
-            loop {
-                let n = on_pool!(self, pool => {
-                    sqlx::query(sql)
-                        .bind(before)
-                        .bind(PURGE_BATCH)
-                        .execute(pool)
-                        .await
-                        .map_err(q("purge old rows"))?
-                        .rows_affected()
-                });
-                total += n;
-                if n < PURGE_BATCH as u64 {
-                    break;
-                }
-                tokio::task::yield_now().await;
+        // Feedback first: it is found through the incidents it belongs to.
+        Ok(Purged {
+            feedback: self
+                .delete_batched(
+                    "DELETE FROM feedback WHERE id IN (SELECT f.id FROM feedback f \
+                     JOIN incidents i ON i.id = f.incident_id WHERE i.created_at < $1 LIMIT $2)",
+                    records_before,
+                )
+                .await?,
+            incidents: self
+                .delete_batched(
+                    "DELETE FROM incidents WHERE id IN \
+                     (SELECT id FROM incidents WHERE created_at < $1 LIMIT $2)",
+                    records_before,
+                )
+                .await?,
+            outbox: self
+                .delete_batched(
+                    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
+                     WHERE state IN ('sent', 'failed') AND created_at < $1 LIMIT $2)",
+                    records_before,
+                )
+                .await?,
+            seen_events: self
+                .delete_batched(
+                    "DELETE FROM seen_events WHERE event_id IN \
+                     (SELECT event_id FROM seen_events WHERE seen_at < $1 LIMIT $2)",
+                    events_before,
+                )
+                .await?,
+        })
+    }
+
+    /// Runs `sql` (a delete of at most `$2` rows older than `$1`) until it
+    /// deletes fewer than a batch; the total.
+    async fn delete_batched(&self, sql: &str, before: i64) -> Result<u64, StoreError> {
+        let mut total = 0u64;
+        loop {
+            let n = on_pool!(self, pool => {
+                sqlx::query(sql)
+                    .bind(before)
+                    .bind(PURGE_BATCH)
+                    .execute(pool)
+                    .await
+                    .map_err(q("purge old rows"))?
+                    .rows_affected()
+            });
+            total += n;
+            if n < PURGE_BATCH as u64 {
+                return Ok(total);
             }
-            match table {
-                "feedback" => purged.feedback = total,
-                "incidents" => purged.incidents = total,
-                "outbox" => purged.outbox = total,
-                _ => purged.seen_events = total,
-            }
+            tokio::task::yield_now().await;
         }
-        Ok(purged)
     }
 }
 

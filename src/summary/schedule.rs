@@ -173,9 +173,7 @@ impl Summaries {
         if self.ctx.officers.is_empty() {
             return Ok(0);
         }
-        let figures = figures(&self.store, &self.ctx, week).await?;
-        let expires = now.as_second() + LINK_VALID_DAYS * 24 * 3600;
-        let card = card(&figures, Some(self.link(week, expires)), false);
+        let card = self.card_of(week, now, false).await?;
         let week_name = week.to_string();
         let mut queued = 0;
         for officer in &self.ctx.officers {
@@ -200,10 +198,21 @@ impl Summaries {
     /// The card for `/summary`: the week containing `now`, so far, with a
     /// signed link to its page.
     pub async fn card_so_far(&self, now: Timestamp) -> Result<SummaryCard, StoreError> {
-        let week = IsoWeek::containing(now, &self.ctx.tz);
+        self.card_of(IsoWeek::containing(now, &self.ctx.tz), now, true)
+            .await
+    }
+
+    /// The card of `week` as read at `now`, with a link valid for
+    /// [`LINK_VALID_DAYS`] from `now`.
+    async fn card_of(
+        &self,
+        week: IsoWeek,
+        now: Timestamp,
+        so_far: bool,
+    ) -> Result<SummaryCard, StoreError> {
         let figures = figures(&self.store, &self.ctx, week).await?;
         let expires = now.as_second() + LINK_VALID_DAYS * 24 * 3600;
-        Ok(card(&figures, Some(self.link(week, expires)), true))
+        Ok(card(&figures, Some(self.link(week, expires)), so_far))
     }
 
     /// A signed link to the report page of `week`, valid until `expires`
