@@ -156,6 +156,41 @@ macro_rules! on_pool {
     };
 }
 
+/// Records the batch's event ids in one statement (after `prefix`, which
+/// may open the transaction) and yields the ones not seen before; a
+/// redelivery finds its id already there.
+macro_rules! record_ids {
+    ($conn:expr, $prefix:expr, $ids:expr) => {{
+        let ids: &[&str] = $ids;
+        let mut new_ids: HashSet<String> = HashSet::new();
+        if !ids.is_empty() {
+            let mut sql = format!(
+                "{}INSERT INTO seen_events (event_id, seen_at) VALUES ",
+                $prefix
+            );
+            for i in 0..ids.len() {
+                if i > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("(${}, $1)", i + 2));
+            }
+            sql.push_str(" ON CONFLICT DO NOTHING RETURNING event_id");
+            let mut query = sqlx::query(&sql).bind(now_ms());
+            for id in ids {
+                query = query.bind(*id);
+            }
+            for row in query
+                .fetch_all($conn)
+                .await
+                .map_err(q("record event ids"))?
+            {
+                new_ids.insert(row.try_get(0).map_err(q("record event ids"))?);
+            }
+        }
+        new_ids
+    }};
+}
+
 /// Writes one outbox row inside a transaction.
 macro_rules! insert_send {
     ($tx:expr, $send:expr, $incident:expr) => {{
@@ -470,6 +505,9 @@ impl Store {
             // comes from batching events into one transaction (group commit).
             let pool = SqlitePoolOptions::new()
                 .max_connections(1)
+                // The file is local: a ping before each use would be one
+                // more round trip to the connection's thread.
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await
@@ -520,190 +558,226 @@ impl Store {
 
     /// Applies `plans` in one transaction: redeliveries are skipped, the
     /// rest recorded with their outbox rows. Nothing is applied on error.
+    ///
+    /// Every statement is a round trip to the connection (on SQLite, to
+    /// its thread), so the common batch, where no event changes more than
+    /// its id, is one autocommit statement, and a batch that does more
+    /// opens its transaction in the same round trip as its first insert.
     pub async fn accept(&self, plans: &[Plan]) -> Result<Accepted, StoreError> {
+        let ids: Vec<&str> = plans.iter().filter_map(|p| p.event_id.as_deref()).collect();
+        let writes = plans.iter().any(|p| p.ops.iter().any(|op| self.writes(op)));
         on_pool!(self, pool => {
-            let mut tx = pool.begin().await.map_err(q("begin"))?;
-            let mut acc = Accepted::default();
-            // One statement records every event id of the batch and says
-            // which ones are new; a redelivery finds its id already there.
-            let ids: Vec<&str> = plans.iter().filter_map(|p| p.event_id.as_deref()).collect();
-            let mut new_ids: HashSet<String> = HashSet::new();
-            if !ids.is_empty() {
-                let mut sql = String::from("INSERT INTO seen_events (event_id, seen_at) VALUES ");
-                for i in 0..ids.len() {
-                    if i > 0 {
-                        sql.push_str(", ");
+            let mut conn = pool.acquire().await.map_err(q("begin"))?;
+            if !writes {
+                let mut new_ids = record_ids!(&mut *conn, "", &ids);
+                let mut acc = Accepted::default();
+                for plan in plans {
+                    match &plan.event_id {
+                        // Taking the id out also counts a second copy in
+                        // this batch as a duplicate.
+                        Some(id) if !new_ids.remove(id) => acc.duplicates += 1,
+                        _ => acc.applied += 1,
                     }
-                    sql.push_str(&format!("(${}, $1)", i + 2));
                 }
-                sql.push_str(" ON CONFLICT DO NOTHING RETURNING event_id");
-                let mut query = sqlx::query(&sql).bind(now_ms());
-                for id in &ids {
-                    query = query.bind(*id);
-                }
-                for row in query.fetch_all(&mut *tx).await.map_err(q("record event ids"))? {
-                    new_ids.insert(row.try_get(0).map_err(q("record event ids"))?);
-                }
+                return Ok(acc);
             }
-            let mut new_chats: Vec<&str> = Vec::new();
-            for plan in plans {
-                if let Some(id) = &plan.event_id {
-                    // Taking the id out also skips a second copy in this batch.
-                    if !new_ids.remove(id) {
-                        acc.duplicates += 1;
-                        continue;
+            // SQLite runs several statements from one string: BEGIN costs no
+            // round trip of its own there. The transaction is opened and
+            // closed by hand, so every error path below rolls it back (the
+            // commit loop never drops this future half-way).
+            let begin = if self.is_shared() {
+                sqlx::query("BEGIN").execute(&mut *conn).await.map_err(q("begin"))?;
+                ""
+            } else {
+                "BEGIN IMMEDIATE; "
+            };
+            let applied = async {
+                let mut new_ids = record_ids!(&mut *conn, begin, &ids);
+                let mut acc = Accepted::default();
+                let mut new_chats: Vec<&str> = Vec::new();
+                for plan in plans {
+                    if let Some(id) = &plan.event_id {
+                        // Taking the id out also skips a second copy in this batch.
+                        if !new_ids.remove(id) {
+                            acc.duplicates += 1;
+                            continue;
+                        }
                     }
-                }
-                acc.applied += 1;
-                for op in &plan.ops {
-                    match op {
-                        Op::Incidents(g) => {
-                            let open = match &g.cooldown {
-                                None => true,
-                                Some(c) => {
-                                    let mut open = false;
-                                    for rule in &c.rules {
-                                        let r = sqlx::query(
-                                            "INSERT INTO cooldowns (chat_id, rule, last_at) VALUES ($1, $2, $3) \
-                                             ON CONFLICT (chat_id, rule) DO UPDATE SET last_at = excluded.last_at \
-                                             WHERE cooldowns.last_at <= $4",
-                                        )
-                                        .bind(&c.chat_id)
-                                        .bind(rule)
-                                        .bind(c.now)
-                                        .bind(c.now - c.window)
-                                        .execute(&mut *tx)
-                                        .await
-                                        .map_err(q("update cooldown"))?;
-                                        open |= r.rows_affected() > 0;
+                    acc.applied += 1;
+                    for op in &plan.ops {
+                        match op {
+                            Op::Incidents(g) => {
+                                let open = match &g.cooldown {
+                                    None => true,
+                                    Some(c) => {
+                                        let mut open = false;
+                                        for rule in &c.rules {
+                                            let r = sqlx::query(
+                                                "INSERT INTO cooldowns (chat_id, rule, last_at) VALUES ($1, $2, $3) \
+                                                 ON CONFLICT (chat_id, rule) DO UPDATE SET last_at = excluded.last_at \
+                                                 WHERE cooldowns.last_at <= $4",
+                                            )
+                                            .bind(&c.chat_id)
+                                            .bind(rule)
+                                            .bind(c.now)
+                                            .bind(c.now - c.window)
+                                            .execute(&mut *conn)
+                                            .await
+                                            .map_err(q("update cooldown"))?;
+                                            open |= r.rows_affected() > 0;
+                                        }
+                                        open
                                     }
-                                    open
+                                };
+                                let mut first_id = None;
+                                for inc in &g.incidents {
+                                    let action = if open { inc.action } else { cooled(inc.action) };
+                                    let row = sqlx::query(
+                                        "INSERT INTO incidents (event_id, chat_id, user_id, message_id, category, rules, \
+                                         severity, score, excerpt, text_hash, action, created_at) \
+                                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+                                    )
+                                    .bind(&inc.event_id)
+                                    .bind(&inc.chat_id)
+                                    .bind(&inc.user_id)
+                                    .bind(&inc.message_id)
+                                    .bind(&inc.category)
+                                    .bind(&inc.rules)
+                                    .bind(inc.severity)
+                                    .bind(inc.score)
+                                    .bind(&inc.excerpt)
+                                    .bind(&inc.text_hash)
+                                    .bind(action)
+                                    .bind(inc.created_at)
+                                    .fetch_one(&mut *conn)
+                                    .await
+                                    .map_err(q("record incident"))?;
+                                    let id: i64 = row.try_get(0).map_err(q("record incident"))?;
+                                    first_id.get_or_insert(id);
                                 }
-                            };
-                            let mut first_id = None;
-                            for inc in &g.incidents {
-                                let action = if open { inc.action } else { cooled(inc.action) };
-                                let row = sqlx::query(
-                                    "INSERT INTO incidents (event_id, chat_id, user_id, message_id, category, rules, \
-                                     severity, score, excerpt, text_hash, action, created_at) \
-                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                                )
-                                .bind(&inc.event_id)
-                                .bind(&inc.chat_id)
-                                .bind(&inc.user_id)
-                                .bind(&inc.message_id)
-                                .bind(&inc.category)
-                                .bind(&inc.rules)
-                                .bind(inc.severity)
-                                .bind(inc.score)
-                                .bind(&inc.excerpt)
-                                .bind(&inc.text_hash)
-                                .bind(action)
-                                .bind(inc.created_at)
-                                .fetch_one(&mut *tx)
-                                .await
-                                .map_err(q("record incident"))?;
-                                let id: i64 = row.try_get(0).map_err(q("record incident"))?;
-                                first_id.get_or_insert(id);
-                            }
-                            if open {
-                                for s in &g.sends {
-                                    let mut s = s.clone();
-                                    if let Some(id) = first_id {
-                                        s.outgoing.set_incident(id);
+                                if open {
+                                    for s in &g.sends {
+                                        let mut s = s.clone();
+                                        if let Some(id) = first_id {
+                                            s.outgoing.set_incident(id);
+                                        }
+                                        insert_send!(conn, &s, first_id);
+                                        acc.queued += 1;
                                     }
-                                    insert_send!(tx, &s, first_id);
-                                    acc.queued += 1;
                                 }
                             }
-                        }
-                        Op::Send(s) => {
-                            insert_send!(tx, s, None::<i64>);
-                            acc.queued += 1;
-                        }
-                        Op::ChatSeen { chat_id, kind, joined, at } => {
-                            if !*joined && self.known_chat(chat_id) {
-                                continue;
+                            Op::Send(s) => {
+                                insert_send!(conn, s, None::<i64>);
+                                acc.queued += 1;
                             }
-                            new_chats.push(chat_id);
-                            let sql = if *joined {
-                                "INSERT INTO chats (chat_id, kind, active, joined_at) VALUES ($1, $2, 1, $3) \
-                                 ON CONFLICT (chat_id) DO UPDATE SET active = 1, joined_at = excluded.joined_at, left_at = NULL"
-                            } else {
-                                "INSERT INTO chats (chat_id, kind, active, joined_at) VALUES ($1, $2, 1, $3) \
-                                 ON CONFLICT (chat_id) DO NOTHING"
-                            };
-                            sqlx::query(sql)
-                                .bind(chat_id)
-                                .bind(*kind)
-                                .bind(*at)
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(q("record chat"))?;
-                        }
-                        Op::ChatLeft { chat_id, at } => {
-                            sqlx::query(
-                                "INSERT INTO chats (chat_id, kind, active, left_at) VALUES ($1, 'group', 0, $2) \
-                                 ON CONFLICT (chat_id) DO UPDATE SET active = 0, left_at = excluded.left_at",
-                            )
-                            .bind(chat_id)
-                            .bind(*at)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(q("record leave"))?;
-                        }
-                        Op::Retract { message_id, at } => {
-                            sqlx::query(
-                                "UPDATE incidents SET outcome = 'retracted', outcome_at = $2, excerpt = NULL \
-                                 WHERE message_id = $1",
-                            )
-                            .bind(message_id)
-                            .bind(*at)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(q("retract incident"))?;
-                        }
-                        Op::Feedback { incident_id, user_id, outcome, at, thanks } => {
-                            let r = sqlx::query(
-                                "UPDATE incidents SET outcome = $2, outcome_by = $3, outcome_at = $4 \
-                                 WHERE (id = $1 OR (message_id IS NOT NULL AND message_id = \
-                                 (SELECT message_id FROM incidents WHERE id = $1))) \
-                                 AND (outcome IS NULL OR outcome <> 'retracted')",
-                            )
-                            .bind(*incident_id)
-                            .bind(outcome.as_str())
-                            .bind(user_id)
-                            .bind(*at)
-                            .execute(&mut *tx)
-                            .await
-                            .map_err(q("record feedback"))?;
-                            if r.rows_affected() > 0 {
+                            Op::ChatSeen { chat_id, kind, joined, at } => {
+                                if !*joined && self.known_chat(chat_id) {
+                                    continue;
+                                }
+                                new_chats.push(chat_id);
+                                let sql = if *joined {
+                                    "INSERT INTO chats (chat_id, kind, active, joined_at) VALUES ($1, $2, 1, $3) \
+                                     ON CONFLICT (chat_id) DO UPDATE SET active = 1, joined_at = excluded.joined_at, left_at = NULL"
+                                } else {
+                                    "INSERT INTO chats (chat_id, kind, active, joined_at) VALUES ($1, $2, 1, $3) \
+                                     ON CONFLICT (chat_id) DO NOTHING"
+                                };
+                                sqlx::query(sql)
+                                    .bind(chat_id)
+                                    .bind(*kind)
+                                    .bind(*at)
+                                    .execute(&mut *conn)
+                                    .await
+                                    .map_err(q("record chat"))?;
+                            }
+                            Op::ChatLeft { chat_id, at } => {
                                 sqlx::query(
-                                    "INSERT INTO feedback (incident_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4)",
+                                    "INSERT INTO chats (chat_id, kind, active, left_at) VALUES ($1, 'group', 0, $2) \
+                                     ON CONFLICT (chat_id) DO UPDATE SET active = 0, left_at = excluded.left_at",
+                                )
+                                .bind(chat_id)
+                                .bind(*at)
+                                .execute(&mut *conn)
+                                .await
+                                .map_err(q("record leave"))?;
+                            }
+                            Op::Retract { message_id, at } => {
+                                sqlx::query(
+                                    "UPDATE incidents SET outcome = 'retracted', outcome_at = $2, excerpt = NULL \
+                                     WHERE message_id = $1",
+                                )
+                                .bind(message_id)
+                                .bind(*at)
+                                .execute(&mut *conn)
+                                .await
+                                .map_err(q("retract incident"))?;
+                            }
+                            Op::Feedback { incident_id, user_id, outcome, at, thanks } => {
+                                let r = sqlx::query(
+                                    "UPDATE incidents SET outcome = $2, outcome_by = $3, outcome_at = $4 \
+                                     WHERE (id = $1 OR (message_id IS NOT NULL AND message_id = \
+                                     (SELECT message_id FROM incidents WHERE id = $1))) \
+                                     AND (outcome IS NULL OR outcome <> 'retracted')",
                                 )
                                 .bind(*incident_id)
-                                .bind(user_id)
                                 .bind(outcome.as_str())
+                                .bind(user_id)
                                 .bind(*at)
-                                .execute(&mut *tx)
+                                .execute(&mut *conn)
                                 .await
                                 .map_err(q("record feedback"))?;
-                                if let Some(s) = thanks {
-                                    insert_send!(tx, s, Some(*incident_id));
-                                    acc.queued += 1;
+                                if r.rows_affected() > 0 {
+                                    sqlx::query(
+                                        "INSERT INTO feedback (incident_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4)",
+                                    )
+                                    .bind(*incident_id)
+                                    .bind(user_id)
+                                    .bind(outcome.as_str())
+                                    .bind(*at)
+                                    .execute(&mut *conn)
+                                    .await
+                                    .map_err(q("record feedback"))?;
+                                    if let Some(s) = thanks {
+                                        insert_send!(conn, s, Some(*incident_id));
+                                        acc.queued += 1;
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                sqlx::query("COMMIT").execute(&mut *conn).await.map_err(q("commit"))?;
+                Ok::<_, StoreError>((acc, new_chats))
             }
-            tx.commit().await.map_err(q("commit"))?;
-            let mut known = self.chats.lock().expect("chat cache");
-            for c in new_chats {
-                known.insert(c.to_string());
+            .await;
+            match applied {
+                Ok((acc, new_chats)) => {
+                    let mut known = self.chats.lock().expect("chat cache");
+                    for c in new_chats {
+                        known.insert(c.to_string());
+                    }
+                    Ok(acc)
+                }
+                Err(e) => {
+                    // Whatever the failed statement left open is undone; if
+                    // BEGIN itself failed there is nothing to roll back.
+                    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                    Err(e)
+                }
             }
-            Ok(acc)
         })
+    }
+
+    /// Whether `op` needs a statement (a message in a known chat does not).
+    fn writes(&self, op: &Op) -> bool {
+        match op {
+            Op::ChatSeen {
+                chat_id,
+                joined: false,
+                ..
+            } => !self.known_chat(chat_id),
+            _ => true,
+        }
     }
 
     /// Claims up to `limit` due outbox rows for `worker` until `now + lease`.

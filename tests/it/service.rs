@@ -90,6 +90,36 @@ on_both!(
     }
 );
 
+on_both!(
+    an_event_whose_incident_cannot_be_written_leaves_nothing_behind_and_counts_when_redelivered,
+    |app| {
+        // A harmless line first, so the chat is known and the next harmless
+        // line takes the one-statement path.
+        assert_eq!(
+            app.events(vec![app.text(GROUP, ALICE, "收到，謝謝")]).await,
+            200
+        );
+        let event = app.text(GROUP, ALICE, INSPECTION);
+        // The event id is written, then the incident insert fails: the
+        // whole transaction, event id included, must be undone.
+        app.sql("ALTER TABLE incidents RENAME TO incidents_away")
+            .await;
+        assert_eq!(app.events(vec![event.clone()]).await, 503);
+        // The connection is not left inside the failed transaction.
+        assert_eq!(
+            app.events(vec![app.text(GROUP, BOB, "好的，我下午處理")])
+                .await,
+            200
+        );
+        app.sql("ALTER TABLE incidents_away RENAME TO incidents")
+            .await;
+        assert_eq!(app.events(vec![webhook::redelivered(event)]).await, 200);
+        app.settle().await;
+        assert_eq!(app.delivered_to(GROUP).len(), 1);
+        assert_eq!(app.incidents().await.len(), 1);
+    }
+);
+
 on_both!(a_redelivered_event_is_processed_once, |app| {
     let event = app.text(GROUP, ALICE, PATIENT);
     assert_eq!(app.events(vec![event.clone()]).await, 200);
