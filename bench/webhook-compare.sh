@@ -36,7 +36,7 @@ for fast in 0 1; do
     sleep 0.2
   done
   flavour=$([ "$fast" = 1 ] && echo "uvloop+httptools" || echo "plain uvicorn")
-  run "python sdk bot ($flavour), 32 conn" --connections 32 --target "http://127.0.0.1:$port"
+  run "python sdk bot ($flavour), 32 conn" --connections 32 --target "http://127.0.0.1:$port" --pid "$bot"
   kill "$bot"; wait "$bot" 2>/dev/null || true; bot=""
 done
 

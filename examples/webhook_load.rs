@@ -5,7 +5,8 @@
 //! (`leakguard serve`, SQLite in a temporary directory, or `--db URL`),
 //! runs the load, prints req/s, p50/p90/p99 and errors, and stops the
 //! server. With `--target URL --secret S` it loads a server that is
-//! already running (for comparisons with another bot).
+//! already running (for comparisons with another bot); `--pid N` then
+//! names its process, so its CPU time per request is reported too.
 //!
 //! ```text
 //! cargo build --release && cargo run --release --example webhook_load -- \
@@ -52,6 +53,7 @@ struct Args {
     target: Option<String>,
     secret: String,
     db: Option<String>,
+    pid: Option<u32>,
 }
 
 fn args() -> Args {
@@ -62,6 +64,7 @@ fn args() -> Args {
         target: None,
         secret: "load-channel-secret".into(),
         db: None,
+        pid: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -73,6 +76,7 @@ fn args() -> Args {
             "--target" => a.target = Some(v()),
             "--secret" => a.secret = v(),
             "--db" => a.db = Some(v()),
+            "--pid" => a.pid = Some(v().parse().expect("--pid N")),
             other => panic!("unknown argument {other}"),
         }
     }
@@ -242,6 +246,9 @@ async fn run(a: Args) {
         }
     };
     let idle_rss = server.as_ref().map_or(f64::NAN, |c| peak_rss_mib(c.id()));
+    // The server's CPU time over the run (ours, or --pid for another bot).
+    let server_pid = server.as_ref().map(|c| c.id()).or(a.pid);
+    let cpu_before = server_pid.map_or(f64::NAN, cpu_seconds);
     let webhook_url = format!("{url}/webhook/line");
     let sent = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
@@ -300,6 +307,7 @@ async fn run(a: Args) {
         t.await.unwrap();
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let cpu = server_pid.map_or(f64::NAN, cpu_seconds) - cpu_before;
     let h = hist.lock().unwrap().clone();
     let done = h.len();
     println!(
@@ -317,6 +325,13 @@ async fn run(a: Args) {
         h.value_at_quantile(0.99) as f64 / 1000.0,
         h.max() as f64 / 1000.0
     );
+    if cpu.is_finite() && done > 0 {
+        println!(
+            "server CPU {:.2} cores  {:.0} us per request",
+            cpu / elapsed,
+            cpu / done as f64 * 1e6
+        );
+    }
     // leakguard's own view of its group commits (absent on other servers).
     let mut conn = Conn::open(&url).await;
     if let Some(text) = conn.get("/metrics").await {
@@ -345,4 +360,31 @@ async fn run(a: Args) {
             .status();
         let _ = c.wait();
     }
+}
+
+/// CPU time (user + system) `pid` has used so far, in seconds, or NaN when
+/// unreadable.
+pub fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold blanks.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    // utime and stime are fields 14 and 15 of proc(5), so 11 and 12 here.
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok());
+    match (ticks(11), ticks(12)) {
+        (Some(u), Some(s)) => (u + s) / clock_ticks(),
+        _ => f64::NAN,
+    }
+}
+
+/// Clock ticks per second (`getconf CLK_TCK`; 100 on Linux when unknown).
+fn clock_ticks() -> f64 {
+    Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(100.0)
 }
