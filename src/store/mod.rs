@@ -157,13 +157,22 @@ macro_rules! on_pool {
 }
 
 /// Records the batch's event ids in one statement (after `prefix`, which
-/// may open the transaction) and yields the ones not seen before; a
-/// redelivery finds its id already there.
+/// may open the transaction; it runs alone when there is no id) and yields
+/// the ones not seen before; a redelivery finds its id already there.
 macro_rules! record_ids {
     ($conn:expr, $prefix:expr, $ids:expr) => {{
         let ids: &[&str] = $ids;
         let mut new_ids: HashSet<String> = HashSet::new();
-        if !ids.is_empty() {
+        if ids.is_empty() {
+            // Events without ids (older SDKs' fixtures) still need the
+            // transaction the prefix opens.
+            if !$prefix.is_empty() {
+                sqlx::query($prefix)
+                    .execute($conn)
+                    .await
+                    .map_err(q("begin"))?;
+            }
+        } else {
             let mut sql = format!(
                 "{}INSERT INTO seen_events (event_id, seen_at) VALUES ",
                 $prefix
