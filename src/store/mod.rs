@@ -200,6 +200,13 @@ macro_rules! record_ids {
     }};
 }
 
+/// Whether `plan` is applied: it has no event id, or its id is among the
+/// batch's `new_ids`. Taking the id out makes a second copy of it in the
+/// same batch a duplicate.
+fn is_new(plan: &Plan, new_ids: &mut HashSet<String>) -> bool {
+    plan.event_id.as_ref().is_none_or(|id| new_ids.remove(id))
+}
+
 /// Writes one outbox row inside a transaction.
 macro_rules! insert_send {
     ($tx:expr, $send:expr, $incident:expr) => {{
@@ -581,11 +588,10 @@ impl Store {
                 let mut new_ids = record_ids!(&mut *conn, "", &ids);
                 let mut acc = Accepted::default();
                 for plan in plans {
-                    match &plan.event_id {
-                        // Taking the id out also counts a second copy in
-                        // this batch as a duplicate.
-                        Some(id) if !new_ids.remove(id) => acc.duplicates += 1,
-                        _ => acc.applied += 1,
+                    if is_new(plan, &mut new_ids) {
+                        acc.applied += 1;
+                    } else {
+                        acc.duplicates += 1;
                     }
                 }
                 return Ok(acc);
@@ -605,12 +611,9 @@ impl Store {
                 let mut acc = Accepted::default();
                 let mut new_chats: Vec<&str> = Vec::new();
                 for plan in plans {
-                    if let Some(id) = &plan.event_id {
-                        // Taking the id out also skips a second copy in this batch.
-                        if !new_ids.remove(id) {
-                            acc.duplicates += 1;
-                            continue;
-                        }
+                    if !is_new(plan, &mut new_ids) {
+                        acc.duplicates += 1;
+                        continue;
                     }
                     acc.applied += 1;
                     for op in &plan.ops {
