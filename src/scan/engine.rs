@@ -29,6 +29,16 @@ struct Scratch {
     hits: Vec<Hit>,
 }
 
+impl Scratch {
+    /// Empties every buffer, keeping its capacity.
+    fn clear(&mut self) {
+        self.per_rule.clear();
+        self.candidates.clear();
+        self.judged.clear();
+        self.hits.clear();
+    }
+}
+
 thread_local! {
     static SCRATCH: std::cell::Cell<Scratch> = const {
         std::cell::Cell::new(Scratch {
@@ -319,9 +329,7 @@ impl Scanner {
     /// Scans a message already normalized (`norm` must come from `text`).
     pub fn scan_normalized(&self, text: &str, norm: &NormalizedText) -> ScanResult {
         let mut scratch = SCRATCH.with(|s| s.take());
-        scratch.per_rule.clear();
-        scratch.candidates.clear();
-        scratch.judged.clear();
+        scratch.clear();
         let result = self.scan_hits(text, norm, &mut scratch);
         SCRATCH.with(|s| s.set(scratch));
         result
