@@ -156,6 +156,35 @@ macro_rules! on_pool {
     };
 }
 
+/// Runs the same body on a held connection of either backend; `$conn` is
+/// the `&mut` connection itself, type-checked once per backend.
+macro_rules! on_held {
+    ($held:expr, $conn:ident => $body:expr) => {
+        match &mut $held.0 {
+            HeldConn::Sqlite(c) => {
+                let $conn: &mut sqlx::SqliteConnection = &mut **c;
+                $body
+            }
+            HeldConn::Postgres(c) => {
+                let $conn: &mut sqlx::PgConnection = &mut **c;
+                $body
+            }
+        }
+    };
+}
+
+/// A pool connection kept by one user across several calls (the group
+/// committer, for consecutive batches). On SQLite the pool's only
+/// connection: hold it briefly. Dropping it returns it to the pool.
+#[derive(Debug)]
+pub struct Held(HeldConn);
+
+#[derive(Debug)]
+enum HeldConn {
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+}
+
 /// Records the batch's event ids in one statement (after `prefix`, which
 /// may open the transaction; it runs alone when there is no id) and yields
 /// the ones not seen before; a redelivery finds its id already there.
@@ -572,6 +601,22 @@ impl Store {
         on_pool!(self, pool => pool.close().await)
     }
 
+    /// Takes a connection from the pool until the [`Held`] is dropped.
+    pub async fn hold(&self) -> Result<Held, StoreError> {
+        Ok(Held(match &self.backend {
+            Backend::Sqlite(pool) => HeldConn::Sqlite(pool.acquire().await.map_err(q("begin"))?),
+            Backend::Postgres(pool) => {
+                HeldConn::Postgres(pool.acquire().await.map_err(q("begin"))?)
+            }
+        }))
+    }
+
+    /// [`Store::accept_on`] on a connection of its own from the pool.
+    pub async fn accept(&self, plans: &[Plan]) -> Result<Accepted, StoreError> {
+        let mut held = self.hold().await?;
+        self.accept_on(&mut held, plans).await
+    }
+
     /// Applies `plans` in one transaction: redeliveries are skipped, the
     /// rest recorded with their outbox rows. Nothing is applied on error.
     ///
@@ -579,11 +624,14 @@ impl Store {
     /// its thread), so the common batch, where no event changes more than
     /// its id, is one autocommit statement, and a batch that does more
     /// opens its transaction in the same round trip as its first insert.
-    pub async fn accept(&self, plans: &[Plan]) -> Result<Accepted, StoreError> {
+    ///
+    /// A connection returned to the pool is pinged first (sqlx does this
+    /// on every release), one more round trip to the connection; the
+    /// committer avoids it by holding one across consecutive batches.
+    pub async fn accept_on(&self, held: &mut Held, plans: &[Plan]) -> Result<Accepted, StoreError> {
         let ids: Vec<&str> = plans.iter().filter_map(|p| p.event_id.as_deref()).collect();
         let writes = plans.iter().any(|p| p.ops.iter().any(|op| self.writes(op)));
-        on_pool!(self, pool => {
-            let mut conn = pool.acquire().await.map_err(q("begin"))?;
+        on_held!(held, conn => {
             if !writes {
                 let mut new_ids = record_ids!(&mut *conn, "", &ids);
                 let mut acc = Accepted::default();

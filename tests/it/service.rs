@@ -120,6 +120,52 @@ on_both!(
     }
 );
 
+on_both!(
+    harmless_lines_arriving_with_events_that_cannot_be_written_are_still_accepted,
+    |app| {
+        assert_eq!(
+            app.events(vec![app.text(GROUP, ALICE, "收到，謝謝")]).await,
+            200
+        );
+        app.sql("ALTER TABLE incidents RENAME TO incidents_away")
+            .await;
+        // Sent together, they share group commits: a batch that fails is
+        // retried event by event, so only the risky ones are refused.
+        let first = app.text(GROUP, ALICE, INSPECTION);
+        let second = app.text(GROUP, BOB, PATIENT);
+        let answers = tokio::join!(
+            app.events(vec![first.clone()]),
+            app.events(vec![app.text(GROUP, BOB, "好的，我下午處理")]),
+            app.events(vec![app.text(GROUP, ALICE, "明天的會議改到三點")]),
+            app.events(vec![app.text(GROUP, BOB, "了解，謝謝")]),
+            app.events(vec![second.clone()]),
+            app.events(vec![app.text(GROUP, ALICE, "大家辛苦了")]),
+        );
+        assert_eq!(answers, (503, 200, 200, 200, 503, 200));
+        app.sql("ALTER TABLE incidents_away RENAME TO incidents")
+            .await;
+        assert_eq!(
+            app.events(vec![
+                webhook::redelivered(first),
+                webhook::redelivered(second)
+            ])
+            .await,
+            200
+        );
+        app.settle().await;
+        let incidents = app.incidents().await;
+        let by = |user: &str| {
+            incidents
+                .iter()
+                .filter(|i| i.user_id.as_deref() == Some(user))
+                .map(|i| i.category.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(by(ALICE), ["inspection"]);
+        assert!(by(BOB).contains(&"patient"), "{:?}", by(BOB));
+    }
+);
+
 on_both!(a_redelivered_event_is_processed_once, |app| {
     let event = app.text(GROUP, ALICE, PATIENT);
     assert_eq!(app.events(vec![event.clone()]).await, 200);
