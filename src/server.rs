@@ -628,6 +628,8 @@ async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Noti
                     let _ = j.done.send(Ok(j.plans.len()));
                 }
             }
+            // A connection a statement just failed on goes back to the
+            // pool, whose ping on return tells whether it still works.
             Err(e) if pending.len() == 1 => {
                 held = None;
                 let j = pending.pop().expect("one job");
