@@ -823,6 +823,13 @@ impl Tables {
         Tables { s2t, class, han }
     }
 
+    /// The two-bit code of Han character `HAN_LO + k` in [`Tables::han`]:
+    /// 0 CJK, 1 SIMPLIFIED, 2 TRADITIONAL, 3 look in `class`.
+    #[inline(always)]
+    fn han_code(&self, k: usize) -> u8 {
+        (self.han[k / 4] >> ((k % 4) * 2)) & 3
+    }
+
     /// The run of Han characters (U+4E00..=U+9FFF) of class CJK, SIMPLIFIED
     /// or TRADITIONAL starting at byte `b`, which must be a char boundary of
     /// valid UTF-8. Any other character ends it, to go the general way.
@@ -837,7 +844,7 @@ impl Tables {
             if k > HAN_HI - HAN_LO {
                 break;
             }
-            let code = (self.han[k as usize / 4] >> ((k % 4) * 2)) & 3;
+            let code = self.han_code(k as usize);
             if code == 3 {
                 break;
             }
@@ -863,8 +870,7 @@ impl Tables {
     #[inline(always)]
     fn class_of_code_point(&self, cp: u32) -> u8 {
         if cp.wrapping_sub(HAN_LO) <= HAN_HI - HAN_LO {
-            let k = (cp - HAN_LO) as usize;
-            let code = (self.han[k / 4] >> ((k % 4) * 2)) & 3;
+            let code = self.han_code((cp - HAN_LO) as usize);
             // A lookup, not a match: a jump table here mispredicts per character.
             const CODES: [u8; 4] = [CJK, SIMPLIFIED, TRADITIONAL, COMPLEX];
             let cls = CODES[code as usize];
