@@ -670,50 +670,71 @@ impl Store {
                                 let open = match &g.cooldown {
                                     None => true,
                                     Some(c) => {
-                                        let mut open = false;
-                                        for rule in &c.rules {
-                                            let r = sqlx::query(
-                                                "INSERT INTO cooldowns (chat_id, rule, last_at) VALUES ($1, $2, $3) \
-                                                 ON CONFLICT (chat_id, rule) DO UPDATE SET last_at = excluded.last_at \
-                                                 WHERE cooldowns.last_at <= $4",
-                                            )
-                                            .bind(&c.chat_id)
-                                            .bind(rule)
-                                            .bind(c.now)
-                                            .bind(c.now - c.window)
-                                            .execute(&mut *conn)
-                                            .await
-                                            .map_err(q("update cooldown"))?;
-                                            open |= r.rows_affected() > 0;
+                                        // One upsert for all the rules: a row
+                                        // changes where the rule is new to the
+                                        // chat or its window has passed.
+                                        let mut rules: Vec<&str> = c.rules.iter().map(String::as_str).collect();
+                                        rules.sort_unstable();
+                                        rules.dedup();
+                                        let mut sql = String::from("INSERT INTO cooldowns (chat_id, rule, last_at) VALUES ");
+                                        for i in 0..rules.len() {
+                                            if i > 0 {
+                                                sql.push_str(", ");
+                                            }
+                                            sql.push_str(&format!("($1, ${}, $2)", i + 4));
                                         }
-                                        open
+                                        sql.push_str(
+                                            " ON CONFLICT (chat_id, rule) DO UPDATE SET last_at = excluded.last_at \
+                                             WHERE cooldowns.last_at <= $3",
+                                        );
+                                        let mut query = sqlx::query(&sql).bind(&c.chat_id).bind(c.now).bind(c.now - c.window);
+                                        for rule in &rules {
+                                            query = query.bind(*rule);
+                                        }
+                                        !rules.is_empty()
+                                            && query.execute(&mut *conn).await.map_err(q("update cooldown"))?.rows_affected() > 0
                                     }
                                 };
+                                // All the group's incidents in one statement;
+                                // the sends carry the first one's id.
                                 let mut first_id = None;
-                                for inc in &g.incidents {
-                                    let action = if open { inc.action } else { cooled(inc.action) };
-                                    let row = sqlx::query(
+                                if !g.incidents.is_empty() {
+                                    const COLUMNS: usize = 12;
+                                    let mut sql = String::from(
                                         "INSERT INTO incidents (event_id, chat_id, user_id, message_id, category, rules, \
-                                         severity, score, excerpt, text_hash, action, created_at) \
-                                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-                                    )
-                                    .bind(&inc.event_id)
-                                    .bind(&inc.chat_id)
-                                    .bind(&inc.user_id)
-                                    .bind(&inc.message_id)
-                                    .bind(&inc.category)
-                                    .bind(&inc.rules)
-                                    .bind(inc.severity)
-                                    .bind(inc.score)
-                                    .bind(&inc.excerpt)
-                                    .bind(&inc.text_hash)
-                                    .bind(action)
-                                    .bind(inc.created_at)
-                                    .fetch_one(&mut *conn)
-                                    .await
-                                    .map_err(q("record incident"))?;
-                                    let id: i64 = row.try_get(0).map_err(q("record incident"))?;
-                                    first_id.get_or_insert(id);
+                                         severity, score, excerpt, text_hash, action, created_at) VALUES ",
+                                    );
+                                    for i in 0..g.incidents.len() {
+                                        sql.push_str(if i > 0 { ", (" } else { "(" });
+                                        for c in 1..=COLUMNS {
+                                            let sep = if c < COLUMNS { ", " } else { ")" };
+                                            sql.push_str(&format!("${}{sep}", i * COLUMNS + c));
+                                        }
+                                    }
+                                    sql.push_str(" RETURNING id");
+                                    let mut query = sqlx::query(&sql);
+                                    for inc in &g.incidents {
+                                        let action = if open { inc.action } else { cooled(inc.action) };
+                                        query = query
+                                            .bind(&inc.event_id)
+                                            .bind(&inc.chat_id)
+                                            .bind(&inc.user_id)
+                                            .bind(&inc.message_id)
+                                            .bind(&inc.category)
+                                            .bind(&inc.rules)
+                                            .bind(inc.severity)
+                                            .bind(inc.score)
+                                            .bind(&inc.excerpt)
+                                            .bind(&inc.text_hash)
+                                            .bind(action)
+                                            .bind(inc.created_at);
+                                    }
+                                    // RETURNING gives no order; ids grow in
+                                    // the order of the rows.
+                                    for row in query.fetch_all(&mut *conn).await.map_err(q("record incident"))? {
+                                        let id: i64 = row.try_get(0).map_err(q("record incident"))?;
+                                        first_id = Some(first_id.map_or(id, |f: i64| f.min(id)));
+                                    }
                                 }
                                 if open {
                                     for s in &g.sends {

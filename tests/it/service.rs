@@ -13,21 +13,25 @@ async fn sqlite() -> App {
 }
 
 /// Runs `body` on SQLite and, when a server is configured, on PostgreSQL.
+/// With `setup = …`, both servers start from that setup.
 macro_rules! on_both {
     ($name:ident, |$app:ident| $body:block) => {
+        on_both!($name, setup = Setup::default(), |$app| $body);
+    };
+    ($name:ident, setup = $setup:expr, |$app:ident| $body:block) => {
         mod $name {
             use super::*;
             async fn run($app: App) $body
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_sqlite() {
-                run(App::start(Setup::default()).await).await;
+                run(App::start($setup).await).await;
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_postgres() {
                 let Some(url) = postgres().await else { return };
-                run(App::start(Setup { db: Db::Postgres(url), ..Setup::default() }).await).await;
+                run(App::start(Setup { db: Db::Postgres(url), ..$setup }).await).await;
             }
         }
     };
@@ -389,14 +393,54 @@ async fn the_cooldown_holds_back_a_second_warning_but_records_the_incident() {
     app.settle().await;
     assert_eq!(app.delivered_to(GROUP).len(), 1);
     assert_eq!(app.delivered_to(OFFICER).len(), 1);
-    let actions: Vec<String> = app
-        .incidents()
-        .await
-        .into_iter()
-        .map(|i| i.action)
-        .collect();
-    assert_eq!(actions, ["alerted", "cooldown"]);
+    assert_eq!(app.actions().await, ["alerted", "cooldown"]);
 }
+
+on_both!(
+    one_tap_on_a_two_category_warning_marks_both_and_a_new_rule_opens_the_cooldown,
+    setup = Setup {
+        cooldown: 600,
+        ..Setup::default()
+    },
+    |app| {
+        // Patient details and a home address: two incidents, one warning.
+        assert_eq!(app.events(vec![app.text(GROUP, ALICE, PATIENT)]).await, 200);
+        app.settle().await;
+        assert_eq!(app.delivered_to(GROUP).len(), 1);
+        let tap = webhook::postback(
+            &format!("01EV{}", unique()),
+            webhook::group_source(GROUP, Some(BOB)),
+            Some(&app.fake.reply_token(GROUP)),
+            &button_data(&app, "這是誤判"),
+        );
+        assert_eq!(app.events(vec![tap]).await, 200);
+        app.settle().await;
+        let incidents = app.incidents().await;
+        assert_eq!(incidents.len(), 2, "{incidents:?}");
+        for i in &incidents {
+            assert_eq!(i.outcome.as_deref(), Some("false_positive"), "{i:?}");
+        }
+        // The same two rules again: held back, but recorded.
+        assert_eq!(app.events(vec![app.text(GROUP, BOB, PATIENT)]).await, 200);
+        app.settle().await;
+        let warnings = |app: &App| {
+            app.delivered_to(GROUP)
+                .iter()
+                .filter(|d| text_of(d).starts_with("{sender} 您好"))
+                .count()
+        };
+        assert_eq!(warnings(&app), 1);
+        // Those two rules and one not yet warned about: the gate opens.
+        let both = format!("{PATIENT}。{INSPECTION}");
+        assert_eq!(app.events(vec![app.text(GROUP, ALICE, &both)]).await, 200);
+        app.settle().await;
+        assert_eq!(warnings(&app), 2);
+        let actions = app.actions().await;
+        assert_eq!(actions[2..4], ["cooldown", "cooldown"], "{actions:?}");
+        assert!(actions[4..].iter().all(|a| a != "cooldown"), "{actions:?}");
+        assert_eq!(actions.len(), 7, "{actions:?}");
+    }
+);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn standby_mode_records_the_incident_and_sends_nothing() {

@@ -455,6 +455,15 @@ impl App {
         v
     }
 
+    /// What was done about each recorded incident, oldest first.
+    pub async fn actions(&self) -> Vec<String> {
+        self.incidents()
+            .await
+            .into_iter()
+            .map(|i| i.action)
+            .collect()
+    }
+
     /// Deliveries to one chat or user.
     pub fn delivered_to(&self, to: &str) -> Vec<Delivery> {
         self.fake
