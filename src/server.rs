@@ -73,15 +73,26 @@ struct Job {
     done: oneshot::Sender<Result<usize, String>>,
 }
 
-/// Shared by every handler; cheap to clone.
+/// Shared by every handler. axum clones the state for every request, so
+/// it is one reference count.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// What [`AppState`] shares; its fields are private to the server.
+pub struct Shared {
     pipeline: Arc<Pipeline>,
     store: Store,
-    channel_secret: Arc<Vec<u8>>,
+    channel_secret: Vec<u8>,
     commits: mpsc::Sender<Job>,
     summaries: Arc<Summaries>,
-    admin_token: Option<Arc<str>>,
+    admin_token: Option<String>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// A running server.
@@ -168,14 +179,14 @@ impl Server {
             wake.clone(),
             shutdown_rx.clone(),
         ));
-        let state = AppState {
+        let state = AppState(Arc::new(Shared {
             pipeline: pipeline.clone(),
             store: store.clone(),
-            channel_secret: Arc::new(opts.secrets.channel_secret.into_bytes()),
+            channel_secret: opts.secrets.channel_secret.into_bytes(),
             commits,
             summaries,
-            admin_token: opts.secrets.admin_token.map(Arc::from),
-        };
+            admin_token: opts.secrets.admin_token,
+        }));
         let app = router(state);
         let mut rx = shutdown_rx;
         let http = tokio::spawn(async move {
