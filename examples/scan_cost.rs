@@ -14,6 +14,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use leakguard::normalize::NormalizedText;
 use leakguard::scan::{builtin_packs, Scanner};
 
+/// The allocator the `leakguard` binary ships with (`src/main.rs`).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../benches/corpus.rs"]
 mod corpus;
 
