@@ -206,12 +206,7 @@ macro_rules! record_ids {
                 "{}INSERT INTO seen_events (event_id, seen_at) VALUES ",
                 $prefix
             );
-            for i in 0..ids.len() {
-                if i > 0 {
-                    sql.push_str(", ");
-                }
-                sql.push_str(&format!("(${}, $1)", i + 2));
-            }
+            sql.push_str(&value_rows(ids.len(), |i| format!("(${}, $1)", i + 2)));
             sql.push_str(" ON CONFLICT DO NOTHING RETURNING event_id");
             let mut query = sqlx::query(&sql).bind(now_ms());
             for id in ids {
@@ -227,6 +222,12 @@ macro_rules! record_ids {
         }
         new_ids
     }};
+}
+
+/// The rows of a multi-row `VALUES` list: `row(i)` for each of `n` rows,
+/// comma-separated.
+fn value_rows(n: usize, row: impl Fn(usize) -> String) -> String {
+    (0..n).map(row).collect::<Vec<_>>().join(", ")
 }
 
 /// Whether `plan` is applied: it has no event id, or its id is among the
@@ -676,16 +677,11 @@ impl Store {
                                         let mut rules: Vec<&str> = c.rules.iter().map(String::as_str).collect();
                                         rules.sort_unstable();
                                         rules.dedup();
-                                        let mut sql = String::from("INSERT INTO cooldowns (chat_id, rule, last_at) VALUES ");
-                                        for i in 0..rules.len() {
-                                            if i > 0 {
-                                                sql.push_str(", ");
-                                            }
-                                            sql.push_str(&format!("($1, ${}, $2)", i + 4));
-                                        }
-                                        sql.push_str(
-                                            " ON CONFLICT (chat_id, rule) DO UPDATE SET last_at = excluded.last_at \
+                                        let sql = format!(
+                                            "INSERT INTO cooldowns (chat_id, rule, last_at) VALUES {} \
+                                             ON CONFLICT (chat_id, rule) DO UPDATE SET last_at = excluded.last_at \
                                              WHERE cooldowns.last_at <= $3",
+                                            value_rows(rules.len(), |i| format!("($1, ${}, $2)", i + 4))
                                         );
                                         let mut query = sqlx::query(&sql).bind(&c.chat_id).bind(c.now).bind(c.now - c.window);
                                         for rule in &rules {
@@ -700,18 +696,15 @@ impl Store {
                                 let mut first_id = None;
                                 if !g.incidents.is_empty() {
                                     const COLUMNS: usize = 12;
-                                    let mut sql = String::from(
+                                    let sql = format!(
                                         "INSERT INTO incidents (event_id, chat_id, user_id, message_id, category, rules, \
-                                         severity, score, excerpt, text_hash, action, created_at) VALUES ",
+                                         severity, score, excerpt, text_hash, action, created_at) VALUES {} RETURNING id",
+                                        value_rows(g.incidents.len(), |i| {
+                                            let row: Vec<String> =
+                                                (1..=COLUMNS).map(|c| format!("${}", i * COLUMNS + c)).collect();
+                                            format!("({})", row.join(", "))
+                                        })
                                     );
-                                    for i in 0..g.incidents.len() {
-                                        sql.push_str(if i > 0 { ", (" } else { "(" });
-                                        for c in 1..=COLUMNS {
-                                            let sep = if c < COLUMNS { ", " } else { ")" };
-                                            sql.push_str(&format!("${}{sep}", i * COLUMNS + c));
-                                        }
-                                    }
-                                    sql.push_str(" RETURNING id");
                                     let mut query = sqlx::query(&sql);
                                     for inc in &g.incidents {
                                         let action = if open { inc.action } else { cooled(inc.action) };
