@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::incident::HashKey;
+use crate::calendar::WeeklyAt;
 use crate::scan::Severity;
-use crate::summary::schedule::WeeklyAt;
+use crate::secret::HashKey;
 
 /// The default config file, used when it exists and no `--config` is given.
 pub const DEFAULT_PATH: &str = "config/leakguard.toml";

@@ -6,44 +6,12 @@
 //! 0912-***-678, ○號), joined with "…". Words of the message that are not
 //! evidence never reach the store, the outbox or the officer.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
 use crate::normalize::NormalizedText;
 use crate::redact;
 use crate::scan::{Finding, Severity};
 
 /// At most this many characters of excerpt are kept.
 const EXCERPT_MAX_CHARS: usize = 120;
-
-/// The secret behind every keyed hash the store keeps (SPEC §6).
-#[derive(Clone)]
-pub struct HashKey(Vec<u8>);
-
-impl std::fmt::Debug for HashKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("HashKey(..)")
-    }
-}
-
-impl HashKey {
-    /// Wraps key bytes (at least 16).
-    pub fn new(bytes: Vec<u8>) -> Option<HashKey> {
-        (bytes.len() >= 16).then_some(HashKey(bytes))
-    }
-
-    /// HMAC-SHA256 of `data`, hex.
-    pub fn hash(&self, data: &[u8]) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("hmac takes any key length");
-        mac.update(data);
-        hex::encode(mac.finalize().into_bytes())
-    }
-
-    /// The raw key, for signing report links.
-    pub fn bytes(&self) -> &[u8] {
-        &self.0
-    }
-}
 
 /// The findings of one category in one message.
 #[derive(Debug, Clone, PartialEq)]
@@ -223,14 +191,5 @@ mod tests {
             "{all}"
         );
         assert!(all.contains("B12*****86"), "{all}");
-    }
-
-    #[test]
-    fn the_keyed_hash_depends_on_the_key() {
-        let a = HashKey::new(vec![1; 32]).unwrap();
-        let b = HashKey::new(vec![2; 32]).unwrap();
-        assert_eq!(a.hash(b"x"), a.hash(b"x"));
-        assert_ne!(a.hash(b"x"), b.hash(b"x"));
-        assert!(HashKey::new(vec![0; 8]).is_none());
     }
 }

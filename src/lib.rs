@@ -18,6 +18,7 @@
 //! The command line (`scan`, `eval`, `patterns check`) drives the same
 //! [`scan::Scanner`] the webhook service will.
 
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod incident;
@@ -29,6 +30,7 @@ pub mod pipeline;
 pub mod policy;
 pub mod redact;
 pub mod scan;
+pub mod secret;
 pub mod server;
 pub mod store;
 pub mod summary;

@@ -11,12 +11,13 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 
 use crate::config::Config;
-use crate::incident::{CategoryFindings, HashKey, Scanned};
+use crate::incident::{CategoryFindings, Scanned};
 use crate::line::event::{Event, EventKind, Message, Source};
 use crate::line::message::{Alert, Outgoing, Verdict, Warning, ACK_PREFIX, FALSE_POSITIVE_PREFIX};
 use crate::normalize::NormalizedText;
 use crate::policy::{self, Action};
 use crate::scan::Scanner;
+use crate::secret::HashKey;
 use crate::store::{Cooldown, IncidentGroup, NewIncident, Op, Outcome, Plan, Route, Send};
 
 /// Where an event happened, as the pipeline sees it.

@@ -26,6 +26,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
+use crate::calendar::IsoWeek;
 use crate::config::{Config, Secrets};
 use crate::line::client::Client;
 use crate::line::event::parse_batch;
@@ -33,9 +34,10 @@ use crate::line::signature;
 use crate::outbox::{self, Outbox};
 use crate::pipeline::{event_type, Pipeline};
 use crate::scan::Scanner;
+use crate::secret::link_is_valid;
 use crate::store::{now_ms, Held, Plan, Store, StoreError};
-use crate::summary::schedule::{link_is_valid, Summaries};
-use crate::summary::{self, page, render, IsoWeek};
+use crate::summary::schedule::Summaries;
+use crate::summary::{self, page, render};
 
 /// Largest webhook body accepted (SPEC §5).
 pub const BODY_LIMIT: usize = 1 << 20;

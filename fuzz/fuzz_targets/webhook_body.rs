@@ -5,7 +5,7 @@
 use std::sync::{Arc, OnceLock};
 
 use leakguard::config::Config;
-use leakguard::incident::HashKey;
+use leakguard::secret::HashKey;
 use leakguard::line::event::parse_batch;
 use leakguard::pipeline::Pipeline;
 use leakguard::scan::{builtin_packs, Scanner};

@@ -8,12 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::CliError;
+use crate::calendar::IsoWeek;
 use crate::config::{self, Config, Secrets};
 use crate::line::client::Client;
 use crate::outbox::{self, Outbox};
 use crate::store::Store;
 use crate::summary::schedule::Summaries;
-use crate::summary::{self, page, render, IsoWeek};
+use crate::summary::{self, page, render};
 
 /// How the report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

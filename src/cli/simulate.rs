@@ -14,10 +14,10 @@ use serde_json::Value;
 
 use super::CliError;
 use crate::config::{Config, GroupConfig, Secrets};
-use crate::incident::HashKey;
 use crate::line::fake::{webhook, Delivery, FakeLine, Via};
 use crate::line::signature;
 use crate::outbox;
+use crate::secret::HashKey;
 use crate::server::{Options, Server};
 
 const HEALTH_GROUP: &str = "C5f0e1d2c3b4a59687766554433221100";

@@ -10,116 +10,15 @@ pub mod page;
 pub mod render;
 pub mod schedule;
 
-use std::collections::{BTreeMap, HashMap};
-use std::fmt;
-use std::str::FromStr;
-
-use jiff::civil::{Date, ISOWeekDate, Weekday};
 use jiff::tz::TimeZone;
-use jiff::{Timestamp, ToSpan};
+use jiff::Timestamp;
 use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
 
+use crate::calendar::IsoWeek;
 use crate::config::Config;
 use crate::scan::Scanner;
 use crate::store::{Store, StoreError, WeekIncident};
-
-/// An ISO 8601 week (Monday to Sunday), written `2026-W48`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct IsoWeek(ISOWeekDate);
-
-/// `--week` or a report path is not an ISO week.
-#[derive(Debug, thiserror::Error)]
-#[error("{given:?} is not an ISO week such as 2026-W48: {reason}")]
-pub struct WeekError {
-    given: String,
-    reason: String,
-}
-
-impl IsoWeek {
-    /// The week `ts` falls in, in `tz`.
-    pub fn containing(ts: Timestamp, tz: &TimeZone) -> IsoWeek {
-        IsoWeek::of_date(ts.to_zoned(tz.clone()).date())
-    }
-
-    fn of_date(date: Date) -> IsoWeek {
-        let w = date.iso_week_date();
-        IsoWeek(ISOWeekDate::new(w.year(), w.week(), Weekday::Monday).expect("a real week"))
-    }
-
-    /// The last week that has ended by `now`, in `tz`.
-    pub fn last_complete(now: Timestamp, tz: &TimeZone) -> IsoWeek {
-        IsoWeek::containing(now, tz).previous()
-    }
-
-    /// The week before.
-    pub fn previous(self) -> IsoWeek {
-        IsoWeek::of_date(self.monday().checked_sub(7.days()).expect("in range"))
-    }
-
-    /// The week after.
-    pub fn next(self) -> IsoWeek {
-        IsoWeek::of_date(self.monday().checked_add(7.days()).expect("in range"))
-    }
-
-    /// Its Monday.
-    pub fn monday(self) -> Date {
-        self.0.date()
-    }
-
-    /// The date of `weekday` in this week.
-    pub fn day(self, weekday: Weekday) -> Date {
-        ISOWeekDate::new(self.0.year(), self.0.week(), weekday)
-            .expect("every week has seven days")
-            .date()
-    }
-
-    /// Its seven dates, Monday first.
-    pub fn dates(self) -> [Date; 7] {
-        let monday = self.monday();
-        std::array::from_fn(|i| monday.checked_add((i as i64).days()).expect("in range"))
-    }
-
-    /// `[Monday 00:00, next Monday 00:00)` in `tz`, as Unix milliseconds.
-    pub fn bounds(self, tz: &TimeZone) -> (i64, i64) {
-        let start = |d: Date| {
-            d.to_zoned(tz.clone())
-                .expect("a day starts in every zone")
-                .timestamp()
-                .as_millisecond()
-        };
-        let monday = self.monday();
-        (
-            start(monday),
-            start(monday.checked_add(7.days()).expect("in range")),
-        )
-    }
-}
-
-impl fmt::Display for IsoWeek {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-W{:02}", self.0.year(), self.0.week())
-    }
-}
-
-impl FromStr for IsoWeek {
-    type Err = WeekError;
-
-    fn from_str(s: &str) -> Result<IsoWeek, WeekError> {
-        let err = |reason: &str| WeekError {
-            given: s.to_string(),
-            reason: reason.to_string(),
-        };
-        let (year, week) = s.split_once("-W").ok_or_else(|| err("expected YYYY-Www"))?;
-        if year.len() != 4 || week.len() != 2 {
-            return Err(err("expected four digits, -W, two digits"));
-        }
-        let year: i16 = year.parse().map_err(|_| err("the year is not a number"))?;
-        let week: i8 = week.parse().map_err(|_| err("the week is not a number"))?;
-        ISOWeekDate::new(year, week, Weekday::Monday)
-            .map(IsoWeek)
-            .map_err(|_| err("that year has no such week"))
-    }
-}
 
 /// What the figures need besides the store.
 #[derive(Debug, Clone)]
@@ -437,49 +336,6 @@ mod tests {
 
     fn at(s: &str) -> Timestamp {
         s.parse::<jiff::Zoned>().unwrap().timestamp()
-    }
-
-    #[test]
-    fn weeks_parse_print_and_reject_what_is_not_a_week() {
-        let w: IsoWeek = "2026-W48".parse().unwrap();
-        assert_eq!(w.to_string(), "2026-W48");
-        assert_eq!(w.monday().to_string(), "2026-11-23");
-        assert_eq!(w.previous().to_string(), "2026-W47");
-        // 2020 had 53 weeks, 2021 had 52.
-        assert!("2020-W53".parse::<IsoWeek>().is_ok());
-        for bad in ["2021-W53", "2026-48", "26-W01", "2026-W1", "2026-Wxx", ""] {
-            assert!(bad.parse::<IsoWeek>().is_err(), "{bad}");
-        }
-        assert_eq!(
-            "2026-W01"
-                .parse::<IsoWeek>()
-                .unwrap()
-                .previous()
-                .to_string(),
-            "2025-W52"
-        );
-    }
-
-    #[test]
-    fn a_week_runs_from_monday_midnight_in_taipei() {
-        let tz = taipei();
-        let w: IsoWeek = "2026-W48".parse().unwrap();
-        let (start, end) = w.bounds(&tz);
-        assert_eq!(start, at("2026-11-23T00:00[Asia/Taipei]").as_millisecond());
-        assert_eq!(end - start, 7 * 24 * 3600 * 1000);
-        // Sunday 23:59 in Taipei is still the week; that is Sunday 15:59 UTC.
-        assert_eq!(
-            IsoWeek::containing(at("2026-11-29T23:59[Asia/Taipei]"), &tz),
-            w
-        );
-        assert_eq!(
-            IsoWeek::containing(at("2026-11-29T16:00Z[UTC]"), &tz).to_string(),
-            "2026-W49"
-        );
-        assert_eq!(
-            IsoWeek::last_complete(at("2026-11-30T00:01[Asia/Taipei]"), &tz),
-            w
-        );
     }
 
     fn incident(

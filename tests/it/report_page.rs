@@ -243,12 +243,12 @@ async fn summary_card_link_opens_the_report_page_in_headless_chromium() {
     );
     // Signed with the server's key, but a minute ago.
     let key = std::fs::read_to_string(app.dir.join("leakguard.key")).unwrap();
-    let key = leakguard::incident::HashKey::new(key.trim().as_bytes().to_vec()).unwrap();
+    let key = leakguard::secret::HashKey::new(key.trim().as_bytes().to_vec()).unwrap();
     let past = jiff::Timestamp::now().as_second() - 60;
     let expired = format!(
         "{}/reports/{week}?expires={past}&sig={}",
         app.url,
-        leakguard::summary::schedule::link_signature(&key, week, past)
+        leakguard::secret::link_signature(&key, week, past)
     );
     let other_week = link.replacen(&format!("/reports/{week}"), "/reports/2020-W01", 1);
     let bare = format!("{}/reports/{week}?", app.url);

@@ -3,11 +3,12 @@
 //! PostgreSQL (restarts, replicas, `report --send`, `--force`).
 
 use jiff::Timestamp;
+use leakguard::calendar::IsoWeek;
 use leakguard::config::Config;
 use leakguard::line::fake::webhook;
 use leakguard::store::Store;
 use leakguard::summary::schedule::Summaries;
-use leakguard::summary::{Context, IsoWeek};
+use leakguard::summary::Context;
 use serde_json::Value;
 
 use crate::support::*;
@@ -174,7 +175,7 @@ fn summaries(store: Store) -> Summaries {
         ctx: Context::new(&config, crate::scanner()),
         weekly_at: "Mon 09:00".parse().unwrap(),
         public_url: "https://guard.example.gov.tw".into(),
-        key: leakguard::incident::HashKey::new(b"summary-test-key-0123456789".to_vec()).unwrap(),
+        key: leakguard::secret::HashKey::new(b"summary-test-key-0123456789".to_vec()).unwrap(),
     }
 }
 
