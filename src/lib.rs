@@ -20,6 +20,7 @@
 
 pub mod calendar;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod incident;
 pub mod line;

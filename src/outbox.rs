@@ -18,9 +18,11 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 
+use crate::clock::now_ms;
 use crate::line::client::{Client, Response};
-use crate::line::message::{Names, Outgoing};
-use crate::store::{now_ms, OutboxRow, Store};
+use crate::line::render::render;
+use crate::pipeline::notice::{Names, Notice};
+use crate::store::{OutboxRow, Store};
 use crate::summary::schedule::Summaries;
 
 /// How often the outbox depth gauge is refreshed.
@@ -210,7 +212,7 @@ impl Outbox {
     }
 
     async fn handle(&self, row: OutboxRow) -> Result<(), crate::store::StoreError> {
-        let outgoing: Outgoing = match serde_json::from_str(&row.payload) {
+        let notice: Notice = match serde_json::from_str(&row.payload) {
             Ok(o) => o,
             Err(e) => {
                 tracing::error!(row = row.id, error = %e, "outbox payload unreadable; giving up");
@@ -221,22 +223,22 @@ impl Outbox {
                     .await;
             }
         };
-        let outgoing = match outgoing {
-            Outgoing::SummaryRequested => {
+        let notice = match notice {
+            Notice::SummaryRequested => {
                 match self.summaries.card_so_far(jiff::Timestamp::now()).await {
-                    Ok(card) => Outgoing::Summary(card),
+                    Ok(card) => Notice::Summary(card),
                     Err(e) => {
                         tracing::warn!(row = row.id, error = %e, "week so far unavailable; apologising");
-                        Outgoing::SummaryRequested
+                        Notice::SummaryRequested
                     }
                 }
             }
             other => other,
         };
-        let kind = outgoing.kind();
-        let names = self.names(&outgoing).await;
-        let messages = outgoing.render(&names);
-        let (next, request_id) = match (row.kind.as_str(), &row.reply_token) {
+        let kind = notice.kind();
+        let names = self.names(&notice).await;
+        let messages = render(&notice, &names);
+        let (next, request_id) = match (row.kind.as_str(), &row.reply_handle) {
             ("reply", Some(token)) => {
                 let r = self.client.reply(token, &messages).await;
                 self.judge(&row, true, r)
@@ -341,8 +343,8 @@ impl Outbox {
 
     /// Group and display names for an alert: the store's cache first,
     /// then LINE's group summary and member profile APIs.
-    async fn names(&self, outgoing: &Outgoing) -> Names {
-        let Outgoing::Alert(a) = outgoing else {
+    async fn names(&self, notice: &Notice) -> Names {
+        let Notice::Alert(a) = notice else {
             return Names::default();
         };
         let mut names = Names::default();

@@ -1,5 +1,6 @@
-//! Verdict → action, per group (SPEC §2, §6 `[policy]`). Pure and
-//! table-tested; the cooldown, which needs the store, is applied after.
+//! Verdict → action, per group (SPEC §2, §6 `[policy]`), and the cooldown
+//! rule. Pure and table-tested; the store applies the cooldown inside the
+//! webhook's transaction with the cut-off computed here.
 
 use crate::config::Policy;
 use crate::scan::Severity;
@@ -40,6 +41,21 @@ pub fn decide(policy: &Policy, allow: &[String], category: &str, severity: Sever
     } else {
         Action::Warn
     }
+}
+
+/// The action recorded instead of `action` when the cooldown held the
+/// sends back: the incident is still recorded, as `cooldown`.
+pub fn held_back(action: &'static str) -> &'static str {
+    match action {
+        "warned" | "alerted" | "reminded" => "cooldown",
+        other => other,
+    }
+}
+
+/// The cooldown of a rule in a chat has passed at `now` when the rule last
+/// sent at or before this time (all in ms); a rule that never sent is open.
+pub fn cooldown_cutoff(now: i64, window: i64) -> i64 {
+    now - window
 }
 
 #[cfg(test)]

@@ -27,15 +27,17 @@ use axum::Router;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 
 use crate::calendar::IsoWeek;
+use crate::clock::now_ms;
 use crate::config::{Config, Secrets};
 use crate::line::client::Client;
 use crate::line::event::parse_batch;
 use crate::line::signature;
 use crate::outbox::{self, Outbox};
+use crate::pipeline::plan::Plan;
 use crate::pipeline::{event_type, Pipeline};
 use crate::scan::Scanner;
 use crate::secret::link_is_valid;
-use crate::store::{now_ms, Held, Plan, Store, StoreError};
+use crate::store::{Held, Store, StoreError};
 use crate::summary::schedule::Summaries;
 use crate::summary::{self, page, render};
 
@@ -630,7 +632,7 @@ async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Noti
             },
         };
         held_batches += 1;
-        let result = store.accept_on(conn, &all).await;
+        let result = store.accept_on(conn, &all, now_ms()).await;
         crate::metrics::commit(started.elapsed().as_secs_f64(), all.len());
         match result {
             Ok(acc) => {
@@ -653,7 +655,7 @@ async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Noti
                 // held one must be back in the pool first.
                 held = None;
                 for j in pending.drain(..) {
-                    let r = store.accept(&j.plans).await;
+                    let r = store.accept(&j.plans, now_ms()).await;
                     if matches!(&r, Ok(a) if a.queued > 0) {
                         wake.notify_one();
                     }

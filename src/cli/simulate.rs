@@ -205,7 +205,7 @@ async fn play(mut config: Config, scanner: Arc<crate::scan::Scanner>) -> Result<
         last_warning_data: Vec::new(),
         out: String::new(),
         store: server.store().clone(),
-        clock: crate::store::now_ms(),
+        clock: crate::clock::now_ms(),
     };
     p.out
         .push_str("leakguard 模擬：一天的群組對話（真實伺服器 + 本機模擬 LINE 平台）\n");

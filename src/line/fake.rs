@@ -409,7 +409,7 @@ pub mod webhook {
         let mut e = json!({
             "type": kind,
             "mode": "active",
-            "timestamp": crate::store::now_ms(),
+            "timestamp": crate::clock::now_ms(),
             "source": source,
             "webhookEventId": event_id,
             "deliveryContext": {"isRedelivery": false},

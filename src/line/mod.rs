@@ -6,5 +6,5 @@
 pub mod client;
 pub mod event;
 pub mod fake;
-pub mod message;
+pub mod render;
 pub mod signature;

@@ -1,6 +1,6 @@
 //! The weekly figures as text (zh-TW, for the terminal) and CSV (a long
 //! table a spreadsheet can pivot). JSON is the figures themselves, through
-//! serde; the Flex card is built in `line::message`.
+//! serde; the Flex card is built in `line::render`.
 
 use super::Figures;
 

@@ -11,9 +11,10 @@ use jiff::Timestamp;
 
 use super::{figures, Context, Figures};
 use crate::calendar::{IsoWeek, WeeklyAt};
-use crate::line::message::{Outgoing, SummaryCard};
+use crate::pipeline::notice::{Notice, SummaryCard};
+use crate::pipeline::plan::{Route, Send};
 use crate::secret::{link_signature, HashKey};
-use crate::store::{Route, Send, Store, StoreError};
+use crate::store::{Store, StoreError};
 
 /// `store_meta` key: the first time the schedule ran against this store.
 /// Weeks whose send time came before it are not owed (a new install does
@@ -72,7 +73,7 @@ impl Summaries {
                 route: Route::Push {
                     to: officer.clone(),
                 },
-                outgoing: Outgoing::Summary(card.clone()),
+                notice: Notice::Summary(card.clone()),
             };
             if self
                 .store

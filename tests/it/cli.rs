@@ -415,7 +415,7 @@ fn simulate_plays_the_day_and_shows_what_groups_and_the_officer_saw() {
     assert!(t.contains("未發現不宜外流的內容"));
     assert!(t.contains("本週資訊保護摘要（截至目前）"), "{t}");
     assert!(t.contains(
-        leakguard::line::message::SUMMARY_REFUSED
+        leakguard::pipeline::notice::SUMMARY_REFUSED
             .lines()
             .next()
             .unwrap()

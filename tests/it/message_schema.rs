@@ -8,7 +8,8 @@
 
 use std::collections::BTreeSet;
 
-use leakguard::line::message::{Alert, Names, Outgoing, SummaryCard, Verdict, Warning};
+use leakguard::line::render::render;
+use leakguard::pipeline::notice::{Alert, Names, Notice, SummaryCard, Verdict, Warning};
 use serde_json::Value;
 
 use crate::line::fixtures as line_fixtures;
@@ -191,7 +192,7 @@ impl Spec {
 fn every_message() -> Vec<(String, Value)> {
     let long = "很長的內容".repeat(30);
     let warning = |mention: Option<&str>, quote: Option<&str>| {
-        Outgoing::Warning(Warning {
+        Notice::Warning(Warning {
             incident_id: 42,
             categories: vec!["病患資訊".into(), "個人資料".into()],
             titles: vec!["確診者足跡".into(), "身分證字號".into()],
@@ -241,14 +242,14 @@ fn every_message() -> Vec<(String, Value)> {
         ("warning, no mention", warning(None, None)),
         (
             "reminder",
-            Outgoing::Reminder {
+            Notice::Reminder {
                 category_name: "稽查資訊".into(),
                 quote_token: Some("q".into()),
             },
         ),
         (
             "alert",
-            Outgoing::Alert(Alert {
+            Notice::Alert(Alert {
                 incident_id: 7,
                 chat_id: "C1111111111111111111111111111aaaa".into(),
                 chat_name: Some("業務聯繫群組".into()),
@@ -261,7 +262,7 @@ fn every_message() -> Vec<(String, Value)> {
         ),
         (
             "verdict",
-            Outgoing::Verdict(Verdict {
+            Notice::Verdict(Verdict {
                 severity: Some("高".into()),
                 categories: vec!["個人資料".into()],
                 titles: vec!["身分證字號".into()],
@@ -272,7 +273,7 @@ fn every_message() -> Vec<(String, Value)> {
         ),
         (
             "verdict, nothing found",
-            Outgoing::Verdict(Verdict {
+            Notice::Verdict(Verdict {
                 severity: None,
                 categories: Vec::new(),
                 titles: Vec::new(),
@@ -281,24 +282,24 @@ fn every_message() -> Vec<(String, Value)> {
                 advice: Vec::new(),
             }),
         ),
-        ("introduction", Outgoing::Introduction),
-        ("greeting", Outgoing::Greeting),
+        ("introduction", Notice::Introduction),
+        ("greeting", Notice::Greeting),
         (
             "summary",
-            Outgoing::Summary(card(
+            Notice::Summary(card(
                 Some("https://guard.example.gov.tw/reports/2026-W48?expires=1&sig=ab"),
                 true,
             )),
         ),
         (
             "summary, empty week, no link",
-            Outgoing::Summary(card(None, false)),
+            Notice::Summary(card(None, false)),
         ),
-        ("summary unavailable", Outgoing::SummaryRequested),
-        ("summary refused", Outgoing::SummaryRefused),
+        ("summary unavailable", Notice::SummaryRequested),
+        ("summary refused", Notice::SummaryRefused),
         (
             "thanks",
-            Outgoing::FeedbackThanks {
+            Notice::FeedbackThanks {
                 false_positive: true,
             },
         ),
@@ -309,7 +310,7 @@ fn every_message() -> Vec<(String, Value)> {
     };
     let mut out = Vec::new();
     for (what, o) in outgoing {
-        let messages = o.render(&names);
+        let messages = render(&o, &names);
         assert!((1..=5).contains(&messages.len()), "{what}");
         for (i, m) in messages.into_iter().enumerate() {
             out.push((format!("{what} #{i}"), m));

@@ -13,12 +13,17 @@ use arc_swap::ArcSwap;
 use crate::config::Config;
 use crate::incident::{CategoryFindings, Scanned};
 use crate::line::event::{Event, EventKind, Message, Source};
-use crate::line::message::{Alert, Outgoing, Verdict, Warning, ACK_PREFIX, FALSE_POSITIVE_PREFIX};
 use crate::normalize::NormalizedText;
 use crate::policy::{self, Action};
 use crate::scan::Scanner;
+
+pub mod notice;
+pub mod plan;
+
+use crate::line::render::{ACK_PREFIX, FALSE_POSITIVE_PREFIX};
 use crate::secret::HashKey;
-use crate::store::{Cooldown, IncidentGroup, NewIncident, Op, Outcome, Plan, Route, Send};
+use notice::{Alert, Notice, Verdict, Warning};
+use plan::{Cooldown, IncidentGroup, NewIncident, Op, Outcome, Plan, Route, Send};
 
 /// Where an event happened, as the pipeline sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,19 +131,19 @@ impl Pipeline {
             ops: Vec::new(),
         };
         let standby = event.is_standby();
-        let reply = |outgoing: Outgoing, fallback: Option<&str>| -> Option<Send> {
+        let reply = |notice: Notice, fallback: Option<&str>| -> Option<Send> {
             if standby {
                 return None;
             }
             let route = match (&event.reply_token, fallback) {
                 (Some(token), fallback) => Route::Reply {
-                    token: token.clone(),
+                    handle: token.clone(),
                     fallback_to: fallback.map(String::from),
                 },
                 (None, Some(to)) => Route::Push { to: to.to_string() },
                 (None, None) => return None,
             };
-            Some(Send { route, outgoing })
+            Some(Send { route, notice })
         };
         match &event.kind {
             EventKind::Message { message } | EventKind::MessageEdited { message } => {
@@ -173,16 +178,16 @@ impl Pipeline {
                         plan.ops.push(op);
                     }
                 } else if let Chat::User(user_id) = &chat {
-                    let outgoing = if is_summary_command(text) {
+                    let notice = if is_summary_command(text) {
                         if self.config.report.officers.iter().any(|o| o == user_id) {
-                            Outgoing::SummaryRequested
+                            Notice::SummaryRequested
                         } else {
-                            Outgoing::SummaryRefused
+                            Notice::SummaryRefused
                         }
                     } else {
-                        Outgoing::Verdict(self.verdict(text))
+                        Notice::Verdict(self.verdict(text))
                     };
-                    if let Some(s) = reply(outgoing, Some(user_id)) {
+                    if let Some(s) = reply(notice, Some(user_id)) {
                         plan.ops.push(Op::Send(s));
                     }
                 }
@@ -199,7 +204,7 @@ impl Pipeline {
                         joined: true,
                         at,
                     });
-                    if let Some(s) = reply(Outgoing::Introduction, Some(chat_id)) {
+                    if let Some(s) = reply(Notice::Introduction, Some(chat_id)) {
                         plan.ops.push(Op::Send(s));
                     }
                 }
@@ -213,7 +218,7 @@ impl Pipeline {
                 }
             }
             EventKind::Follow => {
-                if let Some(s) = reply(Outgoing::Greeting, chat.id()) {
+                if let Some(s) = reply(Notice::Greeting, chat.id()) {
                     plan.ops.push(Op::Send(s));
                 }
             }
@@ -227,7 +232,7 @@ impl Pipeline {
                 };
                 if let Some((incident_id, outcome)) = parsed {
                     let thanks = reply(
-                        Outgoing::FeedbackThanks {
+                        Notice::FeedbackThanks {
                             false_positive: outcome == Outcome::FalsePositive,
                         },
                         None,
@@ -355,7 +360,7 @@ impl Pipeline {
         let mut sends = Vec::new();
         let route = || match &event.reply_token {
             Some(token) => Route::Reply {
-                token: token.clone(),
+                handle: token.clone(),
                 fallback_to: Some(chat_id.to_string()),
             },
             None => Route::Push {
@@ -365,7 +370,7 @@ impl Pipeline {
         let gated: Vec<&CategoryFindings> = if !warned.is_empty() {
             sends.push(Send {
                 route: route(),
-                outgoing: Outgoing::Warning(Warning {
+                notice: Notice::Warning(Warning {
                     incident_id: 0,
                     categories: warned
                         .iter()
@@ -395,7 +400,7 @@ impl Pipeline {
                         route: Route::Push {
                             to: officer.clone(),
                         },
-                        outgoing: Outgoing::Alert(Alert {
+                        notice: Notice::Alert(Alert {
                             incident_id: 0,
                             chat_id: chat_id.to_string(),
                             chat_name: group.and_then(|g| g.name.clone()),
@@ -415,7 +420,7 @@ impl Pipeline {
         } else if !reminded.is_empty() {
             sends.push(Send {
                 route: route(),
-                outgoing: Outgoing::Reminder {
+                notice: Notice::Reminder {
                     category_name: reminded
                         .iter()
                         .map(|c| self.category_name(&c.category))

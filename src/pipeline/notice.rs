@@ -1,0 +1,356 @@
+//! What the bot says (DESIGN "The bot's voice"), independent of any
+//! platform: plain data, already redacted, never the raw message. A
+//! [`Notice`] is what the outbox keeps; a platform adapter renders it when
+//! it is sent (LINE: `textV2` with a quote and a mention, postback buttons,
+//! Flex bubbles), so names looked up at send time can be filled in.
+//!
+//! The Traditional Chinese wording lives here, once for every platform:
+//! [`Notice::text`] is the plain-text form an adapter without rich
+//! messages sends, and the LINE adapter builds its messages from the same
+//! sentences.
+
+use serde::{Deserialize, Serialize};
+
+/// One thing to say, as stored in the outbox (the serde names are the
+/// stored form: renaming a variant needs a migration of pending rows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Notice {
+    /// The group warning for a risky message.
+    Warning(Warning),
+    /// The short reminder in a group allowed to handle the category.
+    Reminder {
+        /// Category display name, e.g. 稽查資訊.
+        category_name: String,
+        /// Quote token of the message, when LINE gave one.
+        quote_token: Option<String>,
+    },
+    /// The alert to one officer.
+    Alert(Alert),
+    /// The verdict for a text pasted in a 1:1 chat.
+    Verdict(Verdict),
+    /// Introduction and privacy notice on joining a group or room.
+    Introduction,
+    /// Greeting when a user adds the bot as a friend.
+    Greeting,
+    /// The weekly summary for an officer (SPEC §8).
+    Summary(SummaryCard),
+    /// `/summary` from an officer: the outbox computes the week so far when
+    /// it sends, and renders this variant itself only if the figures
+    /// cannot be read then (an apology).
+    SummaryRequested,
+    /// The polite refusal of `/summary` to someone who is not an officer.
+    SummaryRefused,
+    /// Thanks for a postback tap.
+    FeedbackThanks {
+        /// True for 「這是誤判」.
+        false_positive: bool,
+    },
+}
+
+/// The content of a group warning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Warning {
+    /// The incident the buttons refer to.
+    pub incident_id: i64,
+    /// Category display names, e.g. 稽查資訊.
+    pub categories: Vec<String>,
+    /// The findings' titles.
+    pub titles: Vec<String>,
+    /// Redacted evidence, e.g. 明天…稽查…老王○○.
+    pub evidence: String,
+    /// Law citations, as in the packs.
+    pub laws: Vec<String>,
+    /// Advice, as in the packs.
+    pub advice: Vec<String>,
+    /// The sender, mentioned when known.
+    pub mention: Option<String>,
+    /// Quote token of the message, when LINE gave one.
+    pub quote_token: Option<String>,
+}
+
+/// The content of an officer alert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alert {
+    /// The incident.
+    pub incident_id: i64,
+    /// Group or room id.
+    pub chat_id: String,
+    /// Group name from the config, when set (else looked up at send time).
+    pub chat_name: Option<String>,
+    /// Sender's user id, when known.
+    pub user_id: Option<String>,
+    /// Category display names.
+    pub categories: Vec<String>,
+    /// Severity in Chinese, e.g. 高.
+    pub severity: String,
+    /// Redacted evidence.
+    pub evidence: String,
+    /// When the message was posted, already formatted in Asia/Taipei.
+    pub at: String,
+}
+
+/// The content of a 1:1 verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// Severity in Chinese, or `None` when nothing was found.
+    pub severity: Option<String>,
+    /// Category display names.
+    pub categories: Vec<String>,
+    /// The findings' titles.
+    pub titles: Vec<String>,
+    /// Redacted evidence.
+    pub evidence: String,
+    /// Law citations.
+    pub laws: Vec<String>,
+    /// Advice.
+    pub advice: Vec<String>,
+}
+
+/// The content of a weekly summary card: counts and names only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryCard {
+    /// `2026-W48`.
+    pub week: String,
+    /// Monday, `YYYY-MM-DD`.
+    pub first_day: String,
+    /// Sunday, `YYYY-MM-DD`.
+    pub last_day: String,
+    /// True for the week in progress (`/summary`).
+    pub so_far: bool,
+    /// Incidents.
+    pub total: u64,
+    /// Against the week before, e.g. `+3`.
+    pub change: String,
+    /// (category name, incidents, of which high).
+    pub categories: Vec<(String, u64, u64)>,
+    /// (group name, incidents), most first.
+    pub top_groups: Vec<(String, u64)>,
+    /// (rule id, incidents, reported false positives), most first.
+    pub top_rules: Vec<(String, u64, u64)>,
+    /// Acknowledged, false positive, retracted, no reaction.
+    pub outcomes: [u64; 4],
+    /// Officer alerts delivered.
+    pub alerts_sent: u64,
+    /// Signed link to the report page.
+    pub link: Option<String>,
+}
+
+/// Names looked up when an alert is sent.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    /// The group's name.
+    pub chat_name: Option<String>,
+    /// The sender's display name.
+    pub display_name: Option<String>,
+}
+
+impl Notice {
+    /// Points the warning's buttons and the alert at the incident `id`.
+    pub fn set_incident(&mut self, id: i64) {
+        match self {
+            Notice::Warning(w) => w.incident_id = id,
+            Notice::Alert(a) => a.incident_id = id,
+            _ => {}
+        }
+    }
+
+    /// A short name for logs and metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Notice::Warning(_) => "warning",
+            Notice::Reminder { .. } => "reminder",
+            Notice::Alert(_) => "alert",
+            Notice::Verdict(_) => "verdict",
+            Notice::Introduction => "introduction",
+            Notice::Greeting => "greeting",
+            Notice::Summary(_) => "summary",
+            Notice::SummaryRequested => "summary",
+            Notice::SummaryRefused => "summary_refused",
+            Notice::FeedbackThanks { .. } => "feedback_thanks",
+        }
+    }
+
+    /// The whole notice as plain text, for a platform without rich
+    /// messages; `names` fills in what was looked up at send time.
+    pub fn text(&self, names: &Names) -> String {
+        match self {
+            Notice::Warning(w) => {
+                let greeting = match &names.display_name {
+                    Some(n) => format!("{n} 您好，"),
+                    None => GREETING_ALL.to_string(),
+                };
+                format!("{greeting}{}", warning_body(w))
+            }
+            Notice::Reminder { category_name, .. } => reminder_text(category_name),
+            Notice::Alert(a) => {
+                let chat = alert_chat(a, names);
+                let who = alert_sender(a, names);
+                format!(
+                    "資訊外流警示\n群組：{chat}\n類別：{}\n風險：{}\n內容：{}\n時間：{}\n傳送者：{who}\n案號：{}",
+                    a.categories.join("、"),
+                    a.severity,
+                    a.evidence,
+                    a.at,
+                    a.incident_id
+                )
+            }
+            Notice::Verdict(v) => verdict_text(v),
+            Notice::Introduction => INTRODUCTION.to_string(),
+            Notice::Greeting => GREETING.to_string(),
+            Notice::Summary(c) => summary_headline(c),
+            Notice::SummaryRequested => SUMMARY_UNAVAILABLE.to_string(),
+            Notice::SummaryRefused => SUMMARY_REFUSED.to_string(),
+            Notice::FeedbackThanks { false_positive } => thanks_text(*false_positive).to_string(),
+        }
+    }
+}
+
+/// Said once on joining a group or room.
+pub const INTRODUCTION: &str = "各位好，我是機關的資訊保護提醒小幫手。\n\
+我會檢查本群組的訊息，若發現病患資料、稽查行程、檢舉人身分或個人資料等\
+不宜外流的內容，會立即提醒大家勿轉傳。\n\
+隱私說明：我不保存訊息原文，只記錄規則名稱、遮蔽後的片段與時間，\
+供政風人員統計；紀錄依保存期限定期刪除。\n\
+如有疑問，請洽本機關政風單位。";
+
+/// Said when a user adds the bot as a friend.
+pub const GREETING: &str = "您好，謝謝加入。\n\
+轉傳訊息前，可以先把內容貼到這裡，我會告訴您其中是否含有不宜外流的資料。\n\
+我不保存您貼上的原文。";
+
+/// When `/summary` cannot be answered because the store is not answering.
+pub const SUMMARY_UNAVAILABLE: &str = "抱歉，本週摘要目前無法產生，請稍後再傳送 /summary，謝謝。";
+
+/// The refusal of `/summary` to a member who is not an officer.
+pub const SUMMARY_REFUSED: &str = "抱歉，每週摘要僅提供本機關政風人員查閱。\n\
+如需相關資料，請洽政風單位，謝謝。";
+
+/// How a warning greets the group when the sender is not known.
+pub const GREETING_ALL: &str = "各位好，";
+
+/// The warning after its greeting: what was found, why it matters, what to do.
+pub fn warning_body(w: &Warning) -> String {
+    format!(
+        "這則訊息可能含有{cats}，請勿轉傳。\n\
+         發現：{titles}\n\
+         內容：{evidence}\n\
+         依據：{laws}\n\
+         建議：\n{advice}\n\
+         如已傳送，請長按訊息選擇「收回」。謝謝配合。",
+        cats = w.categories.join("、"),
+        titles = w.titles.join("、"),
+        evidence = w.evidence,
+        laws = w.laws.join("；"),
+        advice = bullet_list(&w.advice),
+    )
+}
+
+/// The reminder in a group allowed to handle `category_name`.
+pub fn reminder_text(category_name: &str) -> String {
+    format!(
+        "提醒您：本群組可討論{category_name}相關業務，\
+         但請勿將內容轉傳至群組以外，謝謝配合。"
+    )
+}
+
+/// The thanks for a postback tap.
+pub fn thanks_text(false_positive: bool) -> &'static str {
+    if false_positive {
+        "已收到您的誤判回報，將請政風人員檢視此規則，謝謝您的協助。"
+    } else {
+        "已收到，謝謝您的配合。"
+    }
+}
+
+/// The group an alert names: the configured name, else the one looked up,
+/// else its id.
+pub fn alert_chat(a: &Alert, names: &Names) -> String {
+    a.chat_name
+        .clone()
+        .or_else(|| names.chat_name.clone())
+        .unwrap_or_else(|| a.chat_id.clone())
+}
+
+/// The sender an alert names: display name and id, the id alone, or 不明.
+pub fn alert_sender(a: &Alert, names: &Names) -> String {
+    match (&names.display_name, &a.user_id) {
+        (Some(n), Some(id)) => format!("{n}（{id}）"),
+        (None, Some(id)) => id.clone(),
+        _ => "不明".to_string(),
+    }
+}
+
+/// `2026-11-23` → `11/23`.
+pub fn month_day(date: &str) -> String {
+    let mut parts = date.splitn(3, '-').skip(1);
+    match (parts.next(), parts.next()) {
+        (Some(m), Some(d)) => format!("{}/{}", m.trim_start_matches('0'), d),
+        _ => date.to_string(),
+    }
+}
+
+/// The card's title.
+pub fn summary_title(c: &SummaryCard) -> &'static str {
+    if c.so_far {
+        "本週資訊保護摘要（截至目前）"
+    } else {
+        "每週資訊保護摘要"
+    }
+}
+
+/// `2026-W48（11/23–11/29）`.
+pub fn summary_period(c: &SummaryCard) -> String {
+    format!(
+        "{}（{}–{}）",
+        c.week,
+        month_day(&c.first_day),
+        month_day(&c.last_day)
+    )
+}
+
+/// `事件 6 件（較前週 +2）`.
+pub fn summary_total(c: &SummaryCard) -> String {
+    format!("事件 {} 件（較前週 {}）", c.total, c.change)
+}
+
+/// Title, period and total in one line: the alt text of a card.
+pub fn summary_headline(c: &SummaryCard) -> String {
+    format!(
+        "{} {}：{}",
+        summary_title(c),
+        summary_period(c),
+        summary_total(c)
+    )
+}
+
+/// `・item` lines.
+pub fn bullet_list(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|s| format!("・{s}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The answer to a text pasted in a 1:1 chat.
+pub fn verdict_text(v: &Verdict) -> String {
+    match &v.severity {
+        None => "檢查結果：未發現不宜外流的內容。\n\
+                 轉傳前仍請確認對象與用途，謝謝。"
+            .to_string(),
+        Some(sev) => format!(
+            "檢查結果：風險{sev}，請勿轉傳。\n\
+             可能含有：{cats}\n\
+             發現：{titles}\n\
+             內容：{evidence}\n\
+             依據：{laws}\n\
+             建議：\n{advice}",
+            cats = v.categories.join("、"),
+            titles = v.titles.join("、"),
+            evidence = v.evidence,
+            laws = v.laws.join("；"),
+            advice = bullet_list(&v.advice),
+        ),
+    }
+}

@@ -1,0 +1,87 @@
+//! Retention (SPEC §9): incidents, their feedback and finished outbox rows
+//! past `retention_days`, and webhook event ids past the redelivery window,
+//! deleted in batches so that a first purge never stalls the webhook.
+
+use super::{q, Store, StoreError};
+
+/// Rows removed by [`Store::purge`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    /// Incidents past retention.
+    pub incidents: u64,
+    /// Postback taps on those incidents.
+    pub feedback: u64,
+    /// Finished outbox rows past retention (they hold redacted excerpts).
+    pub outbox: u64,
+    /// Webhook event ids past the redelivery window.
+    pub seen_events: u64,
+}
+
+/// Rows deleted per statement, so a first purge of a large store never
+/// holds the write lock long enough to stall the webhook.
+const PURGE_BATCH: i64 = 2_000;
+
+impl Store {
+    /// Deletes incidents (with their feedback) and finished outbox rows
+    /// created before `records_before`, and event ids seen before
+    /// `events_before` (ms), in batches.
+    pub async fn purge(
+        &self,
+        records_before: i64,
+        events_before: i64,
+    ) -> Result<Purged, StoreError> {
+        // Feedback first: it is found through the incidents it belongs to.
+        Ok(Purged {
+            feedback: self
+                .delete_batched(
+                    "DELETE FROM feedback WHERE id IN (SELECT f.id FROM feedback f \
+                     JOIN incidents i ON i.id = f.incident_id WHERE i.created_at < $1 LIMIT $2)",
+                    records_before,
+                )
+                .await?,
+            incidents: self
+                .delete_batched(
+                    "DELETE FROM incidents WHERE id IN \
+                     (SELECT id FROM incidents WHERE created_at < $1 LIMIT $2)",
+                    records_before,
+                )
+                .await?,
+            outbox: self
+                .delete_batched(
+                    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
+                     WHERE state IN ('sent', 'failed') AND created_at < $1 LIMIT $2)",
+                    records_before,
+                )
+                .await?,
+            seen_events: self
+                .delete_batched(
+                    "DELETE FROM seen_events WHERE event_id IN \
+                     (SELECT event_id FROM seen_events WHERE seen_at < $1 LIMIT $2)",
+                    events_before,
+                )
+                .await?,
+        })
+    }
+
+    /// Runs `sql` (a delete of at most `$2` rows older than `$1`) until it
+    /// deletes fewer than a batch; the total.
+    async fn delete_batched(&self, sql: &str, before: i64) -> Result<u64, StoreError> {
+        let mut total = 0u64;
+        loop {
+            let n = on_pool!(self, pool => {
+                sqlx::query(sql)
+                    .bind(before)
+                    .bind(PURGE_BATCH)
+                    .execute(pool)
+                    .await
+                    .map_err(q("purge old rows"))?
+                    .rows_affected()
+            });
+            total += n;
+            if n < PURGE_BATCH as u64 {
+                return Ok(total);
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+}
