@@ -154,7 +154,8 @@ pub fn excerpt(masked: &[char], mut spans: Vec<(usize, usize)>) -> String {
     out
 }
 
-fn push_unique(v: &mut Vec<String>, s: &str) {
+/// Appends `s` unless `v` has it already.
+pub fn push_unique(v: &mut Vec<String>, s: &str) {
     if !v.iter().any(|x| x == s) {
         v.push(s.to_string());
     }

@@ -18,20 +18,23 @@
 //! The command line (`scan`, `eval`, `patterns check`) drives the same
 //! [`scan::Scanner`] the webhook service will.
 
+pub mod app;
 pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod http;
 pub mod incident;
 pub mod line;
 pub mod metrics;
 pub mod normalize;
-pub mod outbox;
+pub mod notice;
 pub mod pipeline;
+pub mod platform;
 pub mod policy;
 pub mod redact;
 pub mod scan;
 pub mod secret;
-pub mod server;
 pub mod store;
 pub mod summary;
+pub mod workers;

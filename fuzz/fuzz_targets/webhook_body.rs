@@ -5,8 +5,8 @@
 use std::sync::{Arc, OnceLock};
 
 use leakguard::config::Config;
-use leakguard::secret::HashKey;
 use leakguard::line::event::parse_batch;
+use leakguard::secret::HashKey;
 use leakguard::pipeline::Pipeline;
 use leakguard::scan::{builtin_packs, Scanner};
 use libfuzzer_sys::fuzz_target;
@@ -21,14 +21,16 @@ fn pipeline() -> &'static Pipeline {
             Arc::new(scanner),
             Arc::new(config),
             HashKey::new(b"fuzzing-key-0123456789".to_vec()).expect("key"),
+            "line",
         )
     })
 }
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(batch) = parse_batch(data) {
-        for event in batch.events.iter().flatten() {
-            let _ = pipeline().plan(event, 1_700_000_000_000);
+        for event in batch.events.into_iter().flatten() {
+            let event = event.into_chat_event("line");
+            let _ = pipeline().plan(&event, 1_700_000_000_000);
         }
     }
 });

@@ -8,13 +8,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::CliError;
+use crate::app;
 use crate::calendar::IsoWeek;
+use crate::clock::Clock;
 use crate::config::{self, Config, Secrets};
-use crate::line::client::Client;
-use crate::outbox::{self, Outbox};
 use crate::store::Store;
 use crate::summary::schedule::Summaries;
 use crate::summary::{self, page, render};
+use crate::workers::outbox::{self, Outbox};
 
 /// How the report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -86,26 +87,23 @@ pub fn run(
         let key_file = config::key_file_path(&config);
         let (secrets, _) = Secrets::load(|k| std::env::var(k).ok(), &key_file)
             .map_err(|e| CliError::usage(e.to_string()))?;
+        let platforms = app::platforms(&config, &secrets).map_err(|e| CliError::failed(e.to_string()))?;
         let summaries = Arc::new(Summaries {
             store: store.clone(),
             ctx,
             weekly_at: config.report.weekly_at,
             public_url: config.server.public_url.clone(),
             key: secrets.hash_key.clone(),
+            platform: platforms[0].name(),
         });
         let queued = summaries
             .send(week, now, force)
             .await
             .map_err(|e| CliError::failed(e.to_string()))?;
-        let client = Client::new(
-            &config.line.api_base,
-            &secrets.channel_access_token,
-            Duration::from_secs(10),
-        )
-        .map_err(|e| CliError::failed(format!("cannot build the LINE client: {e}")))?;
         Outbox::new(
             store.clone(),
-            client,
+            platforms.into(),
+            Clock::system(),
             Arc::new(tokio::sync::Notify::new()),
             outbox::Settings::default(),
             summaries.clone(),

@@ -14,10 +14,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::CliError;
+use crate::app::{self, Options, Server};
+use crate::clock::Clock;
 use crate::config::{self, Config, Secrets};
-use crate::outbox;
 use crate::scan::Scanner;
-use crate::server::{Options, Server};
+use crate::workers::outbox;
 
 /// How long the outbox may keep sending after a shutdown signal.
 pub const DRAIN: Duration = Duration::from_secs(5);
@@ -60,12 +61,16 @@ pub fn run(config: Config) -> Result<ExitCode, CliError> {
     let config = Arc::new(config);
     let rt = runtime()?;
     rt.block_on(async move {
+        let platforms =
+            app::platforms(&config, &secrets).map_err(|e| CliError::failed(e.to_string()))?;
         let server = Server::start(Options {
             config: config.clone(),
             secrets,
             scanner,
+            platforms,
             outbox: outbox::Settings::default(),
             drain: DRAIN,
+            clock: Clock::system(),
         })
         .await
         .map_err(|e| CliError::failed(e.to_string()))?;

@@ -13,12 +13,13 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::CliError;
+use crate::app::{self, Options, Server};
+use crate::clock::Clock;
 use crate::config::{Config, GroupConfig, Secrets};
 use crate::line::fake::{webhook, Delivery, FakeLine, Via};
 use crate::line::signature;
-use crate::outbox;
 use crate::secret::HashKey;
-use crate::server::{Options, Server};
+use crate::workers::outbox;
 
 const HEALTH_GROUP: &str = "C5f0e1d2c3b4a59687766554433221100";
 const INSPECTION_GROUP: &str = "C0a1b2c3d4e5f60718293a4b5c6d7e8f9";
@@ -179,17 +180,21 @@ async fn play(mut config: Config, scanner: Arc<crate::scan::Scanner>) -> Result<
     let secret = hex::encode(secret);
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).map_err(|e| fail(&e))?;
+    let secrets = Secrets {
+        channel_secret: secret.clone(),
+        channel_access_token: token.into(),
+        hash_key: HashKey::new(key.to_vec()).expect("32 bytes"),
+        admin_token: None,
+    };
+    let platforms = app::platforms(&config, &secrets).map_err(|e| fail(&e))?;
     let server = Server::start(Options {
         config: Arc::new(config),
-        secrets: Secrets {
-            channel_secret: secret.clone(),
-            channel_access_token: token.into(),
-            hash_key: HashKey::new(key.to_vec()).expect("32 bytes"),
-            admin_token: None,
-        },
+        secrets,
         scanner,
+        platforms,
         outbox: outbox::Settings::default(),
         drain: Duration::from_secs(2),
+        clock: Clock::system(),
     })
     .await
     .map_err(|e| fail(&e))?;

@@ -5,6 +5,9 @@
 
 use serde::Deserialize;
 
+use super::render::{ACK_PREFIX, FALSE_POSITIVE_PREFIX};
+use crate::platform::{self as chat, Body, Chat, ChatEvent, Content};
+
 /// The webhook body.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -85,6 +88,99 @@ impl Event {
     /// Whether the channel is in standby for this event (then nothing is sent).
     pub fn is_standby(&self) -> bool {
         self.mode.as_deref() == Some("standby")
+    }
+}
+
+impl Event {
+    /// The event in the guard's terms; `platform` names the adapter.
+    pub fn into_chat_event(self, platform: &'static str) -> ChatEvent {
+        let standby = self.is_standby();
+        let (chat, sender) = match self.source {
+            Some(Source::Group { group_id, user_id }) => (Chat::Group(group_id), user_id),
+            Some(Source::Room { room_id, user_id }) => (Chat::Room(room_id), user_id),
+            Some(Source::User {
+                user_id: Some(user_id),
+            }) => (Chat::User(user_id.clone()), Some(user_id)),
+            _ => (Chat::Unknown, None),
+        };
+        let kind = match self.kind {
+            EventKind::Message { message } => match message.into_content() {
+                Some(c) => chat::EventKind::Message(c),
+                None => chat::EventKind::Other("message"),
+            },
+            EventKind::MessageEdited { message } => match message.into_content() {
+                Some(c) => chat::EventKind::Edited(c),
+                None => chat::EventKind::Other("messageEdited"),
+            },
+            EventKind::Unsend { unsend } => chat::EventKind::Unsent {
+                message_id: unsend.message_id,
+            },
+            EventKind::Join => chat::EventKind::Joined,
+            EventKind::Leave => chat::EventKind::Left,
+            EventKind::Follow => chat::EventKind::Followed,
+            EventKind::Unfollow => chat::EventKind::Unfollowed,
+            EventKind::Postback { postback } => match feedback(&postback.data) {
+                Some((incident_id, false_positive)) => chat::EventKind::Feedback {
+                    incident_id,
+                    false_positive,
+                },
+                None => chat::EventKind::Other("postback"),
+            },
+            EventKind::Unknown => chat::EventKind::Other("unknown"),
+        };
+        ChatEvent {
+            platform,
+            id: self.webhook_event_id,
+            at: self.timestamp,
+            standby,
+            chat,
+            sender,
+            reply: self.reply_token,
+            kind,
+        }
+    }
+}
+
+impl Message {
+    /// Text or a file as content; `None` for the types the guard does not read.
+    fn into_content(self) -> Option<Content> {
+        match self {
+            Message::Text {
+                id,
+                text,
+                quote_token,
+                ..
+            } => Some(Content {
+                message_id: id,
+                body: Body::Text(text),
+                quote: quote_token,
+            }),
+            Message::File {
+                id,
+                file_name,
+                file_size,
+            } => Some(Content {
+                message_id: id,
+                body: Body::File {
+                    name: file_name,
+                    size: file_size,
+                },
+                quote: None,
+            }),
+            Message::Unknown => None,
+        }
+    }
+}
+
+/// The incident and the answer a warning's postback button carries
+/// (`ack:ID` or `fp:ID`, as [`render`](super::render) writes them).
+fn feedback(data: &str) -> Option<(i64, bool)> {
+    if let Some(id) = data.strip_prefix(ACK_PREFIX) {
+        id.parse().ok().map(|id| (id, false))
+    } else if let Some(id) = data.strip_prefix(FALSE_POSITIVE_PREFIX) {
+        id.parse().ok().map(|id| (id, true))
+    } else {
+        None
     }
 }
 

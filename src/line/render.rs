@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::pipeline::notice::{
+use crate::notice::{
     alert_chat, alert_sender, reminder_text, summary_headline, summary_period, summary_title,
     summary_total, thanks_text, verdict_text, warning_body, Alert, Names, Notice, SummaryCard,
     Warning, GREETING, GREETING_ALL, INTRODUCTION, SUMMARY_REFUSED, SUMMARY_UNAVAILABLE,

@@ -1,75 +1,28 @@
-//! One platform event in → one [`Plan`] out: what to record and what to
-//! send. This is the only place that knows the whole order: normalize →
-//! scan → policy → incident (redacted) → outbox messages.
+//! One platform-neutral event in → one [`Plan`] out: what to record and
+//! what to send. This is the only place that knows the whole order:
+//! normalize → scan → policy → incident (redacted) → notices.
 //!
 //! Building a plan is pure CPU work and touches no IO; the store applies it
 //! in one transaction (with the redelivery check and the cooldown), and the
-//! outbox sends it after the commit.
+//! outbox sends it after the commit. The pipeline sees [`ChatEvent`]s only:
+//! which platform an event came from matters only as the name its answers
+//! go back through.
+
+pub mod plan;
 
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 
 use crate::config::Config;
-use crate::incident::{CategoryFindings, Scanned};
-use crate::line::event::{Event, EventKind, Message, Source};
+use crate::incident::{push_unique, CategoryFindings, Scanned};
 use crate::normalize::NormalizedText;
+use crate::notice::{Alert, Notice, Verdict, Warning};
+use crate::platform::{Body, Chat, ChatEvent, Content, EventKind};
 use crate::policy::{self, Action};
 use crate::scan::Scanner;
-
-pub mod notice;
-pub mod plan;
-
-use crate::line::render::{ACK_PREFIX, FALSE_POSITIVE_PREFIX};
 use crate::secret::HashKey;
-use notice::{Alert, Notice, Verdict, Warning};
 use plan::{Cooldown, IncidentGroup, NewIncident, Op, Outcome, Plan, Route, Send};
-
-/// Where an event happened, as the pipeline sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Chat {
-    /// A group.
-    Group(String),
-    /// A multi-person room.
-    Room(String),
-    /// A 1:1 chat with a user.
-    User(String),
-    /// No usable source.
-    Unknown,
-}
-
-impl Chat {
-    fn from_source(source: Option<&Source>) -> (Chat, Option<String>) {
-        match source {
-            Some(Source::Group { group_id, user_id }) => {
-                (Chat::Group(group_id.clone()), user_id.clone())
-            }
-            Some(Source::Room { room_id, user_id }) => {
-                (Chat::Room(room_id.clone()), user_id.clone())
-            }
-            Some(Source::User {
-                user_id: Some(user_id),
-            }) => (Chat::User(user_id.clone()), Some(user_id.clone())),
-            _ => (Chat::Unknown, None),
-        }
-    }
-
-    /// The id to push to.
-    pub fn id(&self) -> Option<&str> {
-        match self {
-            Chat::Group(id) | Chat::Room(id) | Chat::User(id) => Some(id),
-            Chat::Unknown => None,
-        }
-    }
-
-    fn shared(&self) -> Option<(&str, &'static str)> {
-        match self {
-            Chat::Group(id) => Some((id, "group")),
-            Chat::Room(id) => Some((id, "room")),
-            _ => None,
-        }
-    }
-}
 
 /// Builds plans; shared by every request.
 pub struct Pipeline {
@@ -77,6 +30,7 @@ pub struct Pipeline {
     config: Arc<Config>,
     hash_key: HashKey,
     tz: jiff::tz::TimeZone,
+    officers_platform: &'static str,
 }
 
 impl std::fmt::Debug for Pipeline {
@@ -85,30 +39,31 @@ impl std::fmt::Debug for Pipeline {
     }
 }
 
-/// The event type name used in metrics and logs.
-pub fn event_type(event: &Event) -> &'static str {
-    match &event.kind {
-        EventKind::Message { .. } => "message",
-        EventKind::MessageEdited { .. } => "messageEdited",
-        EventKind::Unsend { .. } => "unsend",
-        EventKind::Join => "join",
-        EventKind::Leave => "leave",
-        EventKind::Follow => "follow",
-        EventKind::Unfollow => "unfollow",
-        EventKind::Postback { .. } => "postback",
-        EventKind::Unknown => "unknown",
-    }
+/// What a warning, an alert or a verdict says about some categories.
+struct Described {
+    categories: Vec<String>,
+    titles: Vec<String>,
+    evidence: String,
+    laws: Vec<String>,
+    advice: Vec<String>,
 }
 
 impl Pipeline {
-    /// A pipeline over `scanner` with the settings and hash key.
-    pub fn new(scanner: Arc<Scanner>, config: Arc<Config>, hash_key: HashKey) -> Pipeline {
+    /// A pipeline over `scanner` with the settings and hash key; officer
+    /// alerts go out through `officers_platform`.
+    pub fn new(
+        scanner: Arc<Scanner>,
+        config: Arc<Config>,
+        hash_key: HashKey,
+        officers_platform: &'static str,
+    ) -> Pipeline {
         let tz = config.report.timezone.clone();
         Pipeline {
             scanner: ArcSwap::new(scanner),
             config,
             hash_key,
             tz,
+            officers_platform,
         }
     }
 
@@ -122,133 +77,95 @@ impl Pipeline {
         self.scanner.store(scanner);
     }
 
-    /// The plan for one event; `now` in ms is used when the event has no timestamp.
-    pub fn plan(&self, event: &Event, now: i64) -> Plan {
-        let at = event.timestamp.unwrap_or(now);
-        let (chat, user) = Chat::from_source(event.source.as_ref());
-        let mut plan = Plan {
-            event_id: event.webhook_event_id.clone(),
-            ops: Vec::new(),
-        };
-        let standby = event.is_standby();
-        let reply = |notice: Notice, fallback: Option<&str>| -> Option<Send> {
-            if standby {
-                return None;
-            }
-            let route = match (&event.reply_token, fallback) {
-                (Some(token), fallback) => Route::Reply {
-                    handle: token.clone(),
-                    fallback_to: fallback.map(String::from),
-                },
-                (None, Some(to)) => Route::Push { to: to.to_string() },
-                (None, None) => return None,
-            };
-            Some(Send { route, notice })
-        };
+    /// The plan for one event; `now` in ms is used when the event has no time.
+    pub fn plan(&self, event: &ChatEvent, now: i64) -> Plan {
+        let at = event.at.unwrap_or(now);
+        let mut ops = Vec::new();
         match &event.kind {
-            EventKind::Message { message } | EventKind::MessageEdited { message } => {
-                let (message_id, text, quote) = match message {
-                    Message::Text {
-                        id,
-                        text,
-                        quote_token,
-                        ..
-                    } => (id, text.as_str(), quote_token.clone()),
-                    Message::File { id, file_name, .. } => (id, file_name.as_str(), None),
-                    Message::Unknown => return plan,
-                };
-                if let Some((chat_id, kind)) = chat.shared() {
-                    plan.ops.push(Op::ChatSeen {
-                        chat_id: chat_id.to_string(),
-                        kind,
-                        joined: false,
-                        at,
-                    });
-                    if let Some(op) = self.group_message(
-                        event,
-                        chat_id,
-                        user.as_deref(),
-                        message_id,
-                        text,
-                        quote,
-                        at,
-                        now,
-                        standby,
-                    ) {
-                        plan.ops.push(op);
-                    }
-                } else if let Chat::User(user_id) = &chat {
-                    let notice = if is_summary_command(text) {
-                        if self.config.report.officers.iter().any(|o| o == user_id) {
-                            Notice::SummaryRequested
-                        } else {
-                            Notice::SummaryRefused
-                        }
-                    } else {
-                        Notice::Verdict(self.verdict(text))
-                    };
-                    if let Some(s) = reply(notice, Some(user_id)) {
-                        plan.ops.push(Op::Send(s));
-                    }
-                }
+            EventKind::Message(content) | EventKind::Edited(content) => {
+                self.message(event, content, at, now, &mut ops)
             }
-            EventKind::Unsend { unsend } => plan.ops.push(Op::Retract {
-                message_id: unsend.message_id.clone(),
+            EventKind::Unsent { message_id } => ops.push(Op::Retract {
+                message_id: message_id.clone(),
                 at,
             }),
-            EventKind::Join => {
-                if let Some((chat_id, kind)) = chat.shared() {
-                    plan.ops.push(Op::ChatSeen {
+            EventKind::Joined => {
+                if let Some((chat_id, kind)) = event.chat.shared() {
+                    ops.push(Op::ChatSeen {
                         chat_id: chat_id.to_string(),
                         kind,
                         joined: true,
                         at,
                     });
-                    if let Some(s) = reply(Notice::Introduction, Some(chat_id)) {
-                        plan.ops.push(Op::Send(s));
-                    }
+                    ops.extend(answer(event, Notice::Introduction, Some(chat_id)).map(Op::Send));
                 }
             }
-            EventKind::Leave => {
-                if let Some((chat_id, _)) = chat.shared() {
-                    plan.ops.push(Op::ChatLeft {
+            EventKind::Left => {
+                if let Some((chat_id, _)) = event.chat.shared() {
+                    ops.push(Op::ChatLeft {
                         chat_id: chat_id.to_string(),
                         at,
                     });
                 }
             }
-            EventKind::Follow => {
-                if let Some(s) = reply(Notice::Greeting, chat.id()) {
-                    plan.ops.push(Op::Send(s));
-                }
+            EventKind::Followed => {
+                ops.extend(answer(event, Notice::Greeting, event.chat.id()).map(Op::Send));
             }
-            EventKind::Postback { postback } => {
-                let parsed = if let Some(id) = postback.data.strip_prefix(ACK_PREFIX) {
-                    id.parse().ok().map(|id| (id, Outcome::Acknowledged))
-                } else if let Some(id) = postback.data.strip_prefix(FALSE_POSITIVE_PREFIX) {
-                    id.parse().ok().map(|id| (id, Outcome::FalsePositive))
+            EventKind::Feedback {
+                incident_id,
+                false_positive,
+            } => ops.push(Op::Feedback {
+                incident_id: *incident_id,
+                user_id: event.sender.clone(),
+                outcome: if *false_positive {
+                    Outcome::FalsePositive
                 } else {
-                    None
-                };
-                if let Some((incident_id, outcome)) = parsed {
-                    let thanks = reply(
-                        Notice::FeedbackThanks {
-                            false_positive: outcome == Outcome::FalsePositive,
-                        },
-                        None,
-                    );
-                    plan.ops.push(Op::Feedback {
-                        incident_id,
-                        user_id: user.clone(),
-                        outcome,
-                        at,
-                        thanks,
-                    });
-                }
-            }
-            EventKind::Unfollow | EventKind::Unknown => {}
+                    Outcome::Acknowledged
+                },
+                at,
+                thanks: answer(
+                    event,
+                    Notice::FeedbackThanks {
+                        false_positive: *false_positive,
+                    },
+                    None,
+                ),
+            }),
+            EventKind::Unfollowed | EventKind::Other(_) => {}
         }
-        plan
+        Plan {
+            event_id: event.id.clone(),
+            ops,
+        }
+    }
+
+    /// A message in a group or room is checked and acted on; in a 1:1 chat
+    /// it is answered with a verdict (or, for `/summary`, the summary).
+    fn message(&self, event: &ChatEvent, content: &Content, at: i64, now: i64, ops: &mut Vec<Op>) {
+        let text = match &content.body {
+            Body::Text(text) => text.as_str(),
+            Body::File { name, .. } => name.as_str(),
+        };
+        if let Some((chat_id, kind)) = event.chat.shared() {
+            ops.push(Op::ChatSeen {
+                chat_id: chat_id.to_string(),
+                kind,
+                joined: false,
+                at,
+            });
+            ops.extend(self.group_message(event, chat_id, content, text, at, now));
+        } else if let Chat::User(user_id) = &event.chat {
+            let notice = if is_summary_command(text) {
+                if self.config.report.officers.iter().any(|o| o == user_id) {
+                    Notice::SummaryRequested
+                } else {
+                    Notice::SummaryRefused
+                }
+            } else {
+                Notice::Verdict(self.verdict(text))
+            };
+            ops.extend(answer(event, notice, Some(user_id)).map(Op::Send));
+        }
     }
 
     fn scan(&self, text: &str) -> (NormalizedText, Scanned) {
@@ -272,47 +189,59 @@ impl Pipeline {
             .to_string()
     }
 
+    /// Categories, titles, evidence, laws and advice of `cats`, as every
+    /// notice about findings shows them.
+    fn describe(&self, scanned: &Scanned, cats: &[&CategoryFindings]) -> Described {
+        let mut laws = Vec::new();
+        let mut advice = Vec::new();
+        for c in cats {
+            c.laws.iter().for_each(|l| push_unique(&mut laws, l));
+            c.advice.iter().for_each(|a| push_unique(&mut advice, a));
+        }
+        laws.truncate(MAX_LAWS);
+        advice.truncate(MAX_ADVICE);
+        Described {
+            categories: cats
+                .iter()
+                .map(|c| self.category_name(&c.category))
+                .collect(),
+            titles: cats.iter().flat_map(|c| c.titles.clone()).collect(),
+            evidence: scanned.excerpt_of(cats.iter().copied()),
+            laws,
+            advice,
+        }
+    }
+
     fn verdict(&self, text: &str) -> Verdict {
         let (_, scanned) = self.scan(text);
         let cats = &scanned.categories;
         let severity = cats.iter().map(|c| c.severity).max();
-        let warn: Vec<&CategoryFindings> = cats
-            .iter()
-            .filter(|c| c.severity >= self.config.policy.warn_at)
-            .collect();
-        let shown: Vec<&CategoryFindings> = if warn.is_empty() {
+        let warn = with_action(cats, |c| c.severity >= self.config.policy.warn_at);
+        let shown = if warn.is_empty() {
             cats.iter().collect()
         } else {
             warn
         };
+        let d = self.describe(&scanned, &shown);
         Verdict {
             severity: severity.map(|s| s.zh().to_string()),
-            categories: shown
-                .iter()
-                .map(|c| self.category_name(&c.category))
-                .collect(),
-            titles: shown.iter().flat_map(|c| c.titles.clone()).collect(),
-            evidence: scanned.excerpt_of(shown.iter().copied()),
-            laws: limit(dedup(shown.iter().flat_map(|c| c.laws.clone())), MAX_LAWS),
-            advice: limit(
-                dedup(shown.iter().flat_map(|c| c.advice.clone())),
-                MAX_ADVICE,
-            ),
+            categories: d.categories,
+            titles: d.titles,
+            evidence: d.evidence,
+            laws: d.laws,
+            advice: d.advice,
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// The incidents of a risky group message and what they send.
     fn group_message(
         &self,
-        event: &Event,
+        event: &ChatEvent,
         chat_id: &str,
-        user: Option<&str>,
-        message_id: &str,
+        content: &Content,
         text: &str,
-        quote: Option<String>,
         at: i64,
         now: i64,
-        standby: bool,
     ) -> Option<Op> {
         let (norm, scanned) = self.scan(text);
         let cats = &scanned.categories;
@@ -321,121 +250,86 @@ impl Pipeline {
         }
         let group = self.config.group(chat_id);
         let allow = group.map(|g| g.allow.as_slice()).unwrap_or(&[]);
-        let actions: Vec<Action> = cats
-            .iter()
-            .map(|c| policy::decide(&self.config.policy, allow, &c.category, c.severity))
-            .collect();
+        let action = |c: &CategoryFindings| {
+            policy::decide(&self.config.policy, allow, &c.category, c.severity)
+        };
         let text_hash = self.hash_key.hash(norm.as_str().as_bytes());
+        let user = event.sender.as_deref();
         let incidents = cats
             .iter()
-            .zip(&actions)
-            .map(|(c, a)| NewIncident {
-                event_id: event.webhook_event_id.clone(),
+            .map(|c| NewIncident {
+                event_id: event.id.clone(),
                 chat_id: chat_id.to_string(),
-                user_id: user.map(String::from),
-                message_id: Some(message_id.to_string()),
+                user_id: event.sender.clone(),
+                message_id: Some(content.message_id.clone()),
                 category: c.category.clone(),
                 rules: c.rules.join(","),
                 severity: c.severity.as_str(),
                 score: i64::from(c.score),
                 excerpt: c.excerpt.clone(),
                 text_hash: text_hash.clone(),
-                action: if standby { "standby" } else { a.as_str() },
+                action: if event.standby {
+                    "standby"
+                } else {
+                    action(c).as_str()
+                },
                 created_at: at,
             })
             .collect();
-        let warned: Vec<&CategoryFindings> = cats
-            .iter()
-            .zip(&actions)
-            .filter(|(_, a)| **a >= Action::Warn)
-            .map(|(c, _)| c)
-            .collect();
-        let reminded: Vec<&CategoryFindings> = cats
-            .iter()
-            .zip(&actions)
-            .filter(|(_, a)| **a == Action::Remind)
-            .map(|(c, _)| c)
-            .collect();
-        let alert = actions.contains(&Action::Alert);
+        let warned = with_action(cats, |c| action(c) >= Action::Warn);
+        let reminded = with_action(cats, |c| action(c) == Action::Remind);
+        let alerted = with_action(cats, |c| action(c) == Action::Alert);
         let mut sends = Vec::new();
-        let route = || match &event.reply_token {
-            Some(token) => Route::Reply {
-                handle: token.clone(),
-                fallback_to: Some(chat_id.to_string()),
-            },
-            None => Route::Push {
-                to: chat_id.to_string(),
-            },
-        };
-        let gated: Vec<&CategoryFindings> = if !warned.is_empty() {
-            sends.push(Send {
-                route: route(),
-                notice: Notice::Warning(Warning {
-                    incident_id: 0,
-                    categories: warned
-                        .iter()
-                        .map(|c| self.category_name(&c.category))
-                        .collect(),
-                    titles: warned.iter().flat_map(|c| c.titles.clone()).collect(),
-                    evidence: scanned.excerpt_of(warned.iter().copied()),
-                    laws: limit(dedup(warned.iter().flat_map(|c| c.laws.clone())), MAX_LAWS),
-                    advice: limit(
-                        dedup(warned.iter().flat_map(|c| c.advice.clone())),
-                        MAX_ADVICE,
-                    ),
-                    mention: user.map(String::from),
-                    quote_token: quote.clone(),
-                }),
+        let gated = if !warned.is_empty() {
+            let d = self.describe(&scanned, &warned);
+            let warning = Notice::Warning(Warning {
+                incident_id: 0,
+                categories: d.categories,
+                titles: d.titles,
+                evidence: d.evidence,
+                laws: d.laws,
+                advice: d.advice,
+                mention: user.map(String::from),
+                quote_token: content.quote.clone(),
             });
-            if alert {
-                let alerted: Vec<&CategoryFindings> = cats
-                    .iter()
-                    .zip(&actions)
-                    .filter(|(_, a)| **a == Action::Alert)
-                    .map(|(c, _)| c)
-                    .collect();
+            sends.extend(answer(event, warning, Some(chat_id)));
+            if !alerted.is_empty() && !event.standby {
                 let severity = alerted.iter().map(|c| c.severity).max().map(|s| s.zh());
-                for officer in &self.config.report.officers {
-                    sends.push(Send {
-                        route: Route::Push {
-                            to: officer.clone(),
-                        },
-                        notice: Notice::Alert(Alert {
-                            incident_id: 0,
-                            chat_id: chat_id.to_string(),
-                            chat_name: group.and_then(|g| g.name.clone()),
-                            user_id: user.map(String::from),
-                            categories: alerted
-                                .iter()
-                                .map(|c| self.category_name(&c.category))
-                                .collect(),
-                            severity: severity.unwrap_or("高").to_string(),
-                            evidence: scanned.excerpt_of(alerted.iter().copied()),
-                            at: self.local_time(at),
-                        }),
-                    });
-                }
+                let d = self.describe(&scanned, &alerted);
+                let alert = Alert {
+                    incident_id: 0,
+                    chat_id: chat_id.to_string(),
+                    chat_name: group.and_then(|g| g.name.clone()),
+                    user_id: user.map(String::from),
+                    categories: d.categories,
+                    severity: severity.unwrap_or("高").to_string(),
+                    evidence: d.evidence,
+                    at: self.local_time(at),
+                };
+                sends.extend(self.config.report.officers.iter().map(|officer| Send {
+                    platform: self.officers_platform,
+                    route: Route::Push {
+                        to: officer.clone(),
+                    },
+                    notice: Notice::Alert(alert.clone()),
+                }));
             }
             warned
         } else if !reminded.is_empty() {
-            sends.push(Send {
-                route: route(),
-                notice: Notice::Reminder {
-                    category_name: reminded
-                        .iter()
-                        .map(|c| self.category_name(&c.category))
-                        .collect::<Vec<_>>()
-                        .join("、"),
-                    quote_token: quote,
-                },
-            });
+            let category_name = reminded
+                .iter()
+                .map(|c| self.category_name(&c.category))
+                .collect::<Vec<_>>()
+                .join("、");
+            let reminder = Notice::Reminder {
+                category_name,
+                quote_token: content.quote.clone(),
+            };
+            sends.extend(answer(event, reminder, Some(chat_id)));
             reminded
         } else {
             Vec::new()
         };
-        if standby {
-            sends.clear();
-        }
         let window = self.config.policy.cooldown_seconds as i64 * 1000;
         let cooldown = (!sends.is_empty() && window > 0).then(|| Cooldown {
             chat_id: chat_id.to_string(),
@@ -461,6 +355,36 @@ impl Pipeline {
     }
 }
 
+/// The answer to `event`: a free reply when it has a reply handle (pushed
+/// to `fallback` if the platform refuses the handle), else a push to
+/// `fallback`; nothing in standby or with nowhere to go.
+fn answer(event: &ChatEvent, notice: Notice, fallback: Option<&str>) -> Option<Send> {
+    if event.standby {
+        return None;
+    }
+    let route = match (&event.reply, fallback) {
+        (Some(handle), fallback) => Route::Reply {
+            handle: handle.clone(),
+            fallback_to: fallback.map(String::from),
+        },
+        (None, Some(to)) => Route::Push { to: to.to_string() },
+        (None, None) => return None,
+    };
+    Some(Send {
+        platform: event.platform,
+        route,
+        notice,
+    })
+}
+
+/// The categories for which `keep` holds, in their order.
+fn with_action(
+    cats: &[CategoryFindings],
+    keep: impl Fn(&CategoryFindings) -> bool,
+) -> Vec<&CategoryFindings> {
+    cats.iter().filter(|c| keep(c)).collect()
+}
+
 /// A warning fits on a phone screen: the first citations and advice only
 /// (the packs list the most important first).
 const MAX_LAWS: usize = 4;
@@ -472,21 +396,6 @@ fn is_summary_command(text: &str) -> bool {
     let t = text.trim();
     let rest = t.strip_prefix('/').or_else(|| t.strip_prefix('／'));
     rest.is_some_and(|r| r.eq_ignore_ascii_case("summary"))
-}
-
-fn limit(mut v: Vec<String>, n: usize) -> Vec<String> {
-    v.truncate(n);
-    v
-}
-
-fn dedup(items: impl Iterator<Item = String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for i in items {
-        if !out.contains(&i) {
-            out.push(i);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

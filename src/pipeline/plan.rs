@@ -5,7 +5,7 @@
 //! incidents carry redacted excerpts and keyed hashes, sends carry
 //! [`Notice`]s.
 
-use super::notice::Notice;
+use crate::notice::Notice;
 
 /// Everything one webhook event changes, applied in one transaction.
 #[derive(Debug, Clone, Default)]
@@ -141,6 +141,8 @@ pub struct NewIncident {
 /// A message for the outbox.
 #[derive(Debug, Clone)]
 pub struct Send {
+    /// The platform it goes out through ([`Platform::name`](crate::platform::Platform::name)).
+    pub platform: &'static str,
     /// How it goes out.
     pub route: Route,
     /// What it says.

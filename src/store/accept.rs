@@ -381,7 +381,7 @@ pub(super) async fn insert_send(
     let retry_key = uuid::Uuid::new_v4().to_string();
     let stmt = Stmt::new(
         "INSERT INTO outbox (incident_id, kind, target, reply_token, retry_key, payload, due_at, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+         created_at, platform) VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)",
     )
     .arg(incident)
     .arg(kind)
@@ -389,7 +389,8 @@ pub(super) async fn insert_send(
     .arg(handle)
     .arg(&retry_key)
     .arg(&payload)
-    .arg(now);
+    .arg(now)
+    .arg(send.platform);
     held.execute(&stmt).await.map_err(q("queue message"))?;
     Ok(())
 }

@@ -20,6 +20,11 @@ pub(super) const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "summaries",
         include_str!("../../migrations/sqlite/0003_summaries.sql"),
     ),
+    (
+        4,
+        "outbox platform",
+        include_str!("../../migrations/sqlite/0004_outbox_platform.sql"),
+    ),
 ];
 /// PostgreSQL has no version 2: SQLite's 0002 only changes a table layout
 /// that PostgreSQL does not have.
@@ -33,6 +38,11 @@ pub(super) const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "summaries",
         include_str!("../../migrations/postgres/0003_summaries.sql"),
+    ),
+    (
+        4,
+        "outbox platform",
+        include_str!("../../migrations/postgres/0004_outbox_platform.sql"),
     ),
 ];
 

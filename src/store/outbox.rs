@@ -23,10 +23,12 @@ pub struct OutboxRow {
     /// The push's retry key, the same on every attempt (LINE:
     /// `X-Line-Retry-Key`).
     pub retry_key: String,
-    /// The [`Notice`](crate::pipeline::notice::Notice), as JSON.
+    /// The [`Notice`](crate::notice::Notice), as JSON.
     pub payload: String,
     /// Attempts so far.
     pub attempts: i64,
+    /// The platform it goes out through.
+    pub platform: String,
 }
 
 impl Store {
@@ -47,7 +49,7 @@ impl Store {
             "UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
              SELECT id FROM outbox WHERE state = 'pending' AND due_at <= $3 \
              AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4{lock}) \
-             RETURNING id, kind, target, reply_token, retry_key, payload, attempts"
+             RETURNING id, kind, target, reply_token, retry_key, payload, attempts, platform"
         );
         on_pool!(self, pool => {
             let rows = sqlx::query(&sql)
@@ -68,6 +70,7 @@ impl Store {
                     retry_key: r.try_get("retry_key").map_err(q("read outbox row"))?,
                     payload: r.try_get("payload").map_err(q("read outbox row"))?,
                     attempts: r.try_get("attempts").map_err(q("read outbox row"))?,
+                    platform: r.try_get("platform").map_err(q("read outbox row"))?,
                 });
             }
             out.sort_by_key(|r| r.id);

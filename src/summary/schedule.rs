@@ -11,7 +11,7 @@ use jiff::Timestamp;
 
 use super::{figures, Context, Figures};
 use crate::calendar::{IsoWeek, WeeklyAt};
-use crate::pipeline::notice::{Notice, SummaryCard};
+use crate::notice::{Notice, SummaryCard};
 use crate::pipeline::plan::{Route, Send};
 use crate::secret::{link_signature, HashKey};
 use crate::store::{Store, StoreError};
@@ -37,6 +37,8 @@ pub struct Summaries {
     pub public_url: String,
     /// Signs report links.
     pub key: HashKey,
+    /// The platform the officers are reached on.
+    pub platform: &'static str,
 }
 
 impl Summaries {
@@ -70,6 +72,7 @@ impl Summaries {
         let mut queued = 0;
         for officer in &self.ctx.officers {
             let send = Send {
+                platform: self.platform,
                 route: Route::Push {
                     to: officer.clone(),
                 },

@@ -414,12 +414,7 @@ fn simulate_plays_the_day_and_shows_what_groups_and_the_officer_saw() {
     // The 1:1 check, and /summary: a card for the officer, a refusal for others.
     assert!(t.contains("未發現不宜外流的內容"));
     assert!(t.contains("本週資訊保護摘要（截至目前）"), "{t}");
-    assert!(t.contains(
-        leakguard::pipeline::notice::SUMMARY_REFUSED
-            .lines()
-            .next()
-            .unwrap()
-    ));
+    assert!(t.contains(leakguard::notice::SUMMARY_REFUSED.lines().next().unwrap()));
     // The stored incidents: the unsent one's excerpt is erased, none keeps a name.
     let stored = &t[t.find("資料庫中的事件紀錄").expect("the incident list")..];
     assert!(stored.contains("已收回") && stored.contains("（已清除）"));

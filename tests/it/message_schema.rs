@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 
 use leakguard::line::render::render;
-use leakguard::pipeline::notice::{Alert, Names, Notice, SummaryCard, Verdict, Warning};
+use leakguard::notice::{Alert, Names, Notice, SummaryCard, Verdict, Warning};
 use serde_json::Value;
 
 use crate::line::fixtures as line_fixtures;

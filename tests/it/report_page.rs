@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use leakguard::pipeline::notice::SUMMARY_REFUSED;
+use leakguard::notice::SUMMARY_REFUSED;
 use serde_json::Value;
 
 use crate::support::*;

@@ -176,6 +176,7 @@ fn summaries(store: Store) -> Summaries {
         weekly_at: "Mon 09:00".parse().unwrap(),
         public_url: "https://guard.example.gov.tw".into(),
         key: leakguard::secret::HashKey::new(b"summary-test-key-0123456789".to_vec()).unwrap(),
+        platform: "line",
     }
 }
 

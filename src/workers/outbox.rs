@@ -1,14 +1,16 @@
 //! The durable send queue (SPEC §7): rows written in the webhook's
 //! transaction are sent after the commit, and survive restarts.
 //!
-//! - A reply carries no retry key. When LINE rejects the token (expired or
-//!   used: 400), the same messages are pushed to the chat instead.
-//! - A push carries the row's `X-Line-Retry-Key`, the same on every
-//!   attempt, so LINE delivers it once; 409 means an earlier attempt got
-//!   through and counts as delivered.
-//! - 5xx, 429 (honouring `Retry-After`) and timeouts are retried with
-//!   exponential backoff; any other 4xx is final and logged with
-//!   `x-line-request-id`.
+//! - Each row goes out through its platform ([`Platform::send`]), which
+//!   says what the answer meant; the rules below are the outbox's.
+//! - A reply carries no retry key. When the platform refuses the reply
+//!   handle (LINE: an expired or used token), the same notice is pushed to
+//!   the chat instead.
+//! - A push carries the row's retry key, the same on every attempt, so the
+//!   platform delivers it once.
+//! - Transient failures are retried with exponential backoff (honouring
+//!   the platform's wait); any other refusal is final and logged with the
+//!   platform's request id.
 //! - Rows are claimed with a lease; on PostgreSQL the claim uses
 //!   `FOR UPDATE SKIP LOCKED`, so replicas never send the same row twice.
 
@@ -18,10 +20,9 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 use tokio::task::JoinSet;
 
-use crate::clock::now_ms;
-use crate::line::client::{Client, Response};
-use crate::line::render::render;
-use crate::pipeline::notice::{Names, Notice};
+use crate::clock::Clock;
+use crate::notice::{Names, Notice};
+use crate::platform::{Platform, SendOutcome, Sent, Target};
 use crate::store::{OutboxRow, Store};
 use crate::summary::schedule::Summaries;
 
@@ -62,12 +63,16 @@ impl Default for Settings {
 #[derive(Clone)]
 pub struct Outbox {
     store: Store,
-    client: Client,
+    platforms: Platforms,
+    clock: Clock,
     wake: Arc<Notify>,
     worker: String,
     settings: Settings,
     summaries: Arc<Summaries>,
 }
+
+/// The platforms rows can go out through, by name.
+pub type Platforms = Arc<[Arc<dyn Platform>]>;
 
 /// What to do with a row after one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,14 +88,16 @@ impl Outbox {
     /// `summaries` answers `/summary` at the moment it is sent.
     pub fn new(
         store: Store,
-        client: Client,
+        platforms: Platforms,
+        clock: Clock,
         wake: Arc<Notify>,
         settings: Settings,
         summaries: Arc<Summaries>,
     ) -> Outbox {
         Outbox {
             store,
-            client,
+            platforms,
+            clock,
             wake,
             worker: uuid::Uuid::new_v4().to_string(),
             settings,
@@ -135,7 +142,8 @@ impl Outbox {
                 }
             }
             if let Some(d) = deadline {
-                let due_now = matches!(self.store.next_due().await, Ok(Some(t)) if t <= now_ms());
+                let due_now =
+                    matches!(self.store.next_due().await, Ok(Some(t)) if t <= self.clock.now_ms());
                 if (sent == 0 && !due_now) || tokio::time::Instant::now() >= d {
                     break;
                 }
@@ -145,8 +153,10 @@ impl Outbox {
                 continue;
             }
             let wait = match self.store.next_due().await {
-                Ok(Some(t)) => Duration::from_millis((t - now_ms()).clamp(0, i64::MAX) as u64)
-                    .min(self.settings.poll),
+                Ok(Some(t)) => {
+                    Duration::from_millis((t - self.clock.now_ms()).clamp(0, i64::MAX) as u64)
+                        .min(self.settings.poll)
+                }
                 _ => self.settings.poll,
             };
             tokio::select! {
@@ -163,12 +173,15 @@ impl Outbox {
     /// as `report --send`: unlike [`Outbox::run`] it never releases claims,
     /// so a `serve` on the same SQLite file keeps its own.
     pub async fn deliver_within(&self, within: Duration) {
-        let deadline = now_ms() + within.as_millis() as i64;
-        while now_ms() < deadline {
+        // The wait is in real time; what is due is read on the clock.
+        let deadline = tokio::time::Instant::now() + within;
+        while tokio::time::Instant::now() < deadline {
+            let now = self.clock.now_ms();
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
             match self.store.next_due().await {
-                Ok(Some(due)) if due > deadline => break,
-                Ok(Some(due)) if due > now_ms() => {
-                    let wait = (due - now_ms()).clamp(1, 1000) as u64;
+                Ok(Some(due)) if due > now + left.as_millis() as i64 => break,
+                Ok(Some(due)) if due > now => {
+                    let wait = (due - now).clamp(1, 1000) as u64;
                     tokio::time::sleep(Duration::from_millis(wait)).await;
                     continue;
                 }
@@ -192,7 +205,7 @@ impl Outbox {
             .store
             .claim(
                 &self.worker,
-                now_ms(),
+                self.clock.now_ms(),
                 self.settings.lease,
                 self.settings.batch,
             )
@@ -219,37 +232,44 @@ impl Outbox {
                 crate::metrics::outbox_done("unknown", "failed");
                 return self
                     .store
-                    .finish(row.id, "failed", None, None, now_ms())
+                    .finish(row.id, "failed", None, None, self.clock.now_ms())
                     .await;
             }
         };
         let notice = match notice {
-            Notice::SummaryRequested => {
-                match self.summaries.card_so_far(jiff::Timestamp::now()).await {
-                    Ok(card) => Notice::Summary(card),
-                    Err(e) => {
-                        tracing::warn!(row = row.id, error = %e, "week so far unavailable; apologising");
-                        Notice::SummaryRequested
-                    }
+            Notice::SummaryRequested => match self.summaries.card_so_far(self.clock.now()).await {
+                Ok(card) => Notice::Summary(card),
+                Err(e) => {
+                    tracing::warn!(row = row.id, error = %e, "week so far unavailable; apologising");
+                    Notice::SummaryRequested
                 }
-            }
+            },
             other => other,
         };
         let kind = notice.kind();
-        let names = self.names(&notice).await;
-        let messages = render(&notice, &names);
-        let (next, request_id) = match (row.kind.as_str(), &row.reply_handle) {
-            ("reply", Some(token)) => {
-                let r = self.client.reply(token, &messages).await;
-                self.judge(&row, true, r)
+        let Some(platform) = self.platforms.iter().find(|p| p.name() == row.platform) else {
+            tracing::error!(row = row.id, platform = %row.platform, "no such platform; giving up");
+            crate::metrics::outbox_done(kind, "failed");
+            return self
+                .store
+                .finish(row.id, "failed", None, None, self.clock.now_ms())
+                .await;
+        };
+        let names = self.names(platform.as_ref(), &notice).await;
+        let target = match (row.kind.as_str(), &row.reply_handle, &row.target) {
+            ("reply", Some(handle), _) => Some(Target::Reply { handle }),
+            (_, _, Some(to)) => Some(Target::Push {
+                to,
+                retry_key: &row.retry_key,
+            }),
+            _ => None,
+        };
+        let (next, request_id) = match target {
+            Some(target) => {
+                let sent = platform.send(target, &notice, &names).await;
+                self.judge(&row, sent)
             }
-            _ => match &row.target {
-                Some(to) => {
-                    let r = self.client.push(to, &messages, &row.retry_key).await;
-                    self.judge(&row, false, r)
-                }
-                None => (Next::GiveUp(None), None),
-            },
+            None => (Next::GiveUp(None), None),
         };
         let rid = request_id.as_deref();
         match next {
@@ -257,7 +277,7 @@ impl Outbox {
                 tracing::info!(row = row.id, kind, via = %row.kind, status, "message delivered");
                 crate::metrics::outbox_done(kind, "sent");
                 self.store
-                    .finish(row.id, "sent", Some(status), rid, now_ms())
+                    .finish(row.id, "sent", Some(status), rid, self.clock.now_ms())
                     .await
             }
             Next::ToPush(status) => {
@@ -267,7 +287,9 @@ impl Outbox {
                     status,
                     "reply token rejected; pushing instead"
                 );
-                self.store.reply_to_push(row.id, status, now_ms()).await?;
+                self.store
+                    .reply_to_push(row.id, status, self.clock.now_ms())
+                    .await?;
                 self.wake.notify_one();
                 Ok(())
             }
@@ -277,63 +299,42 @@ impl Outbox {
                     attempt = row.attempts + 1, delay_ms = delay.as_millis() as u64,
                     "send failed; will retry"
                 );
-                let due = now_ms() + delay.as_millis() as i64;
+                let due = self.clock.now_ms() + delay.as_millis() as i64;
                 self.store.retry_at(row.id, due, status, rid).await
             }
             Next::GiveUp(status) => {
                 tracing::warn!(
                     row = row.id, kind, via = %row.kind, status = status.unwrap_or(0),
                     request_id = rid.unwrap_or("-"), attempts = row.attempts + 1,
-                    "send rejected by LINE; giving up"
+                    "send refused by the platform; giving up"
                 );
                 crate::metrics::outbox_done(kind, "failed");
                 self.store
-                    .finish(row.id, "failed", status, rid, now_ms())
+                    .finish(row.id, "failed", status, rid, self.clock.now_ms())
                     .await
             }
         }
     }
 
-    fn judge(
-        &self,
-        row: &OutboxRow,
-        reply: bool,
-        result: Result<Response, crate::line::client::TransportError>,
-    ) -> (Next, Option<String>) {
+    /// What to do after the platform's answer: the outbox's retry rules.
+    fn judge(&self, row: &OutboxRow, sent: Sent) -> (Next, Option<String>) {
         let last_try = row.attempts + 1 >= self.settings.max_attempts;
         let backoff = self.backoff(row.attempts);
-        match result {
-            Err(e) => {
-                tracing::debug!(row = row.id, error = %e, "line api unreachable");
-                if last_try {
-                    (Next::GiveUp(None), None)
-                } else {
-                    (Next::Retry(None, backoff), None)
-                }
+        let next = match sent.outcome {
+            SendOutcome::Delivered(s) => Next::Sent(s),
+            SendOutcome::Transient { status, .. } if last_try => Next::GiveUp(status),
+            SendOutcome::Transient {
+                status,
+                retry_after,
+            } => {
+                let wait = retry_after.map_or(backoff, |ra| ra.max(backoff));
+                Next::Retry(status, wait.min(self.settings.backoff_max))
             }
-            Ok(r) => {
-                let rid = r.request_id.clone();
-                let s = r.status;
-                let next = if r.is_success() {
-                    Next::Sent(s)
-                } else if s == 409 && !reply {
-                    // An earlier attempt with this retry key was accepted.
-                    Next::Sent(s)
-                } else if s == 429 || s >= 500 {
-                    if last_try {
-                        Next::GiveUp(Some(s))
-                    } else {
-                        let wait = r.retry_after.map_or(backoff, |ra| ra.max(backoff));
-                        Next::Retry(Some(s), wait.min(self.settings.backoff_max))
-                    }
-                } else if reply && s == 400 && row.target.is_some() {
-                    Next::ToPush(s)
-                } else {
-                    Next::GiveUp(Some(s))
-                };
-                (next, rid)
-            }
-        }
+            SendOutcome::ReplyRefused(s) if row.target.is_some() => Next::ToPush(s),
+            SendOutcome::ReplyRefused(s) => Next::GiveUp(Some(s)),
+            SendOutcome::Refused(s) => Next::GiveUp(s),
+        };
+        (next, sent.request_id)
     }
 
     fn backoff(&self, attempts: i64) -> Duration {
@@ -342,8 +343,8 @@ impl Outbox {
     }
 
     /// Group and display names for an alert: the store's cache first,
-    /// then LINE's group summary and member profile APIs.
-    async fn names(&self, notice: &Notice) -> Names {
+    /// then the platform.
+    async fn names(&self, platform: &dyn Platform, notice: &Notice) -> Names {
         let Notice::Alert(a) = notice else {
             return Names::default();
         };
@@ -351,26 +352,24 @@ impl Outbox {
         if a.chat_name.is_none() {
             names.chat_name = match self.store.chat_name(&a.chat_id).await {
                 Ok(Some(n)) => Some(n),
-                _ if a.chat_id.starts_with('C') => {
-                    let n = self.client.group_name(&a.chat_id).await;
+                _ => {
+                    let n = platform.chat_name(&a.chat_id).await;
                     if let Some(n) = &n {
-                        let _ = self.store.set_chat_name(&a.chat_id, n, now_ms()).await;
+                        let now = self.clock.now_ms();
+                        let _ = self.store.set_chat_name(&a.chat_id, n, now).await;
                     }
                     n
                 }
-                _ => None,
             };
         }
         if let Some(user) = &a.user_id {
             names.display_name = match self.store.display_name(&a.chat_id, user).await {
                 Ok(Some(n)) => Some(n),
                 _ => {
-                    let n = self.client.display_name(Some(&a.chat_id), user).await;
+                    let n = platform.display_name(Some(&a.chat_id), user).await;
                     if let Some(n) = &n {
-                        let _ = self
-                            .store
-                            .set_display_name(&a.chat_id, user, n, now_ms())
-                            .await;
+                        let now = self.clock.now_ms();
+                        let _ = self.store.set_display_name(&a.chat_id, user, n, now).await;
                     }
                     n
                 }

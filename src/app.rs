@@ -1,0 +1,214 @@
+//! Start-up and shutdown of the service: open the store, bind the
+//! listener, start the committer and the workers, serve the routes; on
+//! shutdown stop accepting, finish requests in flight, let the outbox
+//! drain for a bounded time, close the store.
+//!
+//! The platforms a server speaks are listed once, in [`platforms`]; a
+//! test or a deployment may add its own through [`Options::platforms`].
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot, watch, Notify};
+
+use crate::clock::Clock;
+use crate::config::{Config, Secrets};
+use crate::http::{self, AppState, Shared};
+use crate::line::client::Client;
+use crate::line::Line;
+use crate::pipeline::Pipeline;
+use crate::platform::Platform;
+use crate::scan::Scanner;
+use crate::store::{Store, StoreError};
+use crate::summary::{self, schedule::Summaries};
+use crate::workers::{self, committer, outbox};
+
+/// Why the server could not start; one line each.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store could not be opened or migrated.
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        /// The configured address.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A platform's client could not be built.
+    #[error("cannot build the LINE client: {0}")]
+    Client(String),
+    /// The committer's thread or runtime could not be started.
+    #[error("cannot start the commit thread: {0}")]
+    Committer(std::io::Error),
+    /// No platform was given.
+    #[error("no chat platform is configured")]
+    NoPlatform,
+}
+
+/// The platforms of a configured server: LINE. A second platform is one
+/// more entry here (and a sibling folder of `line/`).
+pub fn platforms(config: &Config, secrets: &Secrets) -> Result<Vec<Arc<dyn Platform>>, StartError> {
+    let client = Client::new(
+        &config.line.api_base,
+        &secrets.channel_access_token,
+        Duration::from_secs(10),
+    )
+    .map_err(|e| StartError::Client(e.to_string()))?;
+    Ok(vec![Arc::new(Line::new(&secrets.channel_secret, client))])
+}
+
+/// What [`Server::start`] needs.
+pub struct Options {
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Secrets from the environment.
+    pub secrets: Secrets,
+    /// The compiled packs.
+    pub scanner: Arc<Scanner>,
+    /// The platforms served, each at `/webhook/{name}`; officer alerts and
+    /// summaries go out through the first.
+    pub platforms: Vec<Arc<dyn Platform>>,
+    /// Outbox pacing.
+    pub outbox: outbox::Settings,
+    /// How long the outbox may keep sending after shutdown is asked.
+    pub drain: Duration,
+    /// The time.
+    pub clock: Clock,
+}
+
+/// A running server.
+pub struct Server {
+    addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    http: tokio::task::JoinHandle<()>,
+    worker: tokio::task::JoinHandle<()>,
+    /// Fires when the commit thread has finished.
+    committer: oneshot::Receiver<()>,
+    store: Store,
+    pipeline: Arc<Pipeline>,
+}
+
+impl Server {
+    /// Opens the store, binds the listener and starts the workers.
+    pub async fn start(opts: Options) -> Result<Server, StartError> {
+        let config = opts.config;
+        let clock = opts.clock;
+        let officers_platform = opts.platforms.first().ok_or(StartError::NoPlatform)?.name();
+        let platforms: outbox::Platforms = opts.platforms.into();
+        let store = Store::connect(&config.store.url).await?;
+        let listen_err = |source| StartError::Listen {
+            addr: config.server.listen.clone(),
+            source,
+        };
+        let listener = tokio::net::TcpListener::bind(&config.server.listen)
+            .await
+            .map_err(listen_err)?;
+        let addr = listener.local_addr().map_err(listen_err)?;
+        let pipeline = Arc::new(Pipeline::new(
+            opts.scanner,
+            config.clone(),
+            opts.secrets.hash_key.clone(),
+            officers_platform,
+        ));
+        let wake = Arc::new(Notify::new());
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let (commits, jobs) = mpsc::channel(4096);
+        let committer = committer::start(store.clone(), jobs, wake.clone(), clock.clone())
+            .map_err(StartError::Committer)?;
+        let summaries = Arc::new(Summaries {
+            store: store.clone(),
+            ctx: summary::Context::new(&config, &pipeline.scanner()),
+            weekly_at: config.report.weekly_at,
+            public_url: config.server.public_url.clone(),
+            key: opts.secrets.hash_key.clone(),
+            platform: officers_platform,
+        });
+        let worker = tokio::spawn(
+            outbox::Outbox::new(
+                store.clone(),
+                platforms.clone(),
+                clock.clone(),
+                wake.clone(),
+                opts.outbox,
+                summaries.clone(),
+            )
+            .run(shutdown_rx.clone(), opts.drain),
+        );
+        tokio::spawn(workers::quota_loop(platforms.clone(), shutdown_rx.clone()));
+        tokio::spawn(workers::retention_loop(
+            store.clone(),
+            config.store.retention_days,
+            clock.clone(),
+            shutdown_rx.clone(),
+        ));
+        tokio::spawn(workers::summary_loop(
+            summaries.clone(),
+            wake.clone(),
+            clock.clone(),
+            shutdown_rx.clone(),
+        ));
+        let state = AppState::new(Shared {
+            pipeline: pipeline.clone(),
+            store: store.clone(),
+            platforms,
+            commits,
+            summaries,
+            admin_token: opts.secrets.admin_token,
+            clock,
+        });
+        let app = http::router(state);
+        let mut rx = shutdown_rx;
+        let http = tokio::spawn(async move {
+            let stop = async move {
+                let _ = rx.wait_for(|s| *s).await;
+            };
+            if let Err(e) = axum::serve(listener, app)
+                .with_graceful_shutdown(stop)
+                .await
+            {
+                tracing::error!(error = %e, "http server failed");
+            }
+        });
+        tracing::info!(%addr, store = store.url(), "leakguard listening");
+        Ok(Server {
+            addr,
+            shutdown,
+            http,
+            worker,
+            committer,
+            store,
+            pipeline,
+        })
+    }
+
+    /// The bound address (useful with port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The store, for reports and tests.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The pipeline, for hot reload.
+    pub fn pipeline(&self) -> &Arc<Pipeline> {
+        &self.pipeline
+    }
+
+    /// Stops accepting, finishes in-flight requests, lets the outbox
+    /// drain for its bounded time, then closes the store.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.http.await;
+        // The router (and with it the last commit sender) is gone now.
+        let _ = self.committer.await;
+        let _ = self.worker.await;
+        self.store.close().await;
+        tracing::info!("leakguard stopped");
+    }
+}

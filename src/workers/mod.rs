@@ -1,0 +1,121 @@
+//! The background work of a running server, each a loop that watches the
+//! same shutdown signal: the group [`committer`], the [`outbox`] sender,
+//! the weekly summary schedule, retention, and the push quota reading.
+
+pub mod committer;
+pub mod outbox;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{watch, Notify};
+
+use crate::clock::Clock;
+use crate::store::{Purged, Store, StoreError};
+use crate::summary::schedule::Summaries;
+use outbox::Platforms;
+
+/// Queues the weekly summary when it is owed: at start (a week missed
+/// while the service was down goes out now) and then at each `weekly_at`.
+pub async fn summary_loop(
+    summaries: Arc<Summaries>,
+    wake: Arc<Notify>,
+    clock: Clock,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let now = clock.now();
+        match summaries.send_due(now).await {
+            Ok(0) => {}
+            Ok(_) => wake.notify_one(),
+            Err(e) => tracing::warn!(error = %e, "weekly summary not queued; trying again later"),
+        }
+        let next = summaries.weekly_at.next(now, &summaries.ctx.tz);
+        let wait = Duration::from_millis(
+            (next.as_millisecond() - now.as_millisecond()).clamp(1_000, 3_600_000) as u64,
+        );
+        if !pause(wait, &mut shutdown).await {
+            return;
+        }
+    }
+}
+
+/// Sleeps for `wait` unless shutdown is asked first; false when it is.
+pub async fn pause(wait: Duration, shutdown: &mut watch::Receiver<bool>) -> bool {
+    tokio::select! {
+        _ = tokio::time::sleep(wait) => true,
+        _ = shutdown.wait_for(|s| *s) => false,
+    }
+}
+
+/// How long webhook event ids are kept for redelivery dedupe; LINE
+/// redelivers for a much shorter time.
+pub const SEEN_EVENTS_DAYS: i64 = 7;
+
+/// Applies retention once at `now` (ms): incidents and finished sends older
+/// than `retention_days`, event ids older than [`SEEN_EVENTS_DAYS`].
+pub async fn apply_retention(
+    store: &Store,
+    retention_days: u32,
+    now: i64,
+) -> Result<Purged, StoreError> {
+    const DAY: i64 = 24 * 3600 * 1000;
+    let p = store
+        .purge(
+            now - i64::from(retention_days) * DAY,
+            now - SEEN_EVENTS_DAYS * DAY,
+        )
+        .await?;
+    for (table, n) in [
+        ("incidents", p.incidents),
+        ("feedback", p.feedback),
+        ("outbox", p.outbox),
+        ("seen_events", p.seen_events),
+    ] {
+        crate::metrics::retention_deleted(table, n);
+    }
+    tracing::info!(
+        incidents = p.incidents,
+        feedback = p.feedback,
+        outbox = p.outbox,
+        seen_events = p.seen_events,
+        retention_days,
+        "retention applied"
+    );
+    Ok(p)
+}
+
+/// Applies retention at start and then once a day.
+pub async fn retention_loop(
+    store: Store,
+    retention_days: u32,
+    clock: Clock,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        let wait = match apply_retention(&store, retention_days, clock.now_ms()).await {
+            Ok(_) => Duration::from_secs(24 * 3600),
+            Err(e) => {
+                tracing::warn!(error = %e, "retention not applied; trying again in an hour");
+                Duration::from_secs(3600)
+            }
+        };
+        if !pause(wait, &mut shutdown).await {
+            return;
+        }
+    }
+}
+
+/// Reads the platforms' push quota every ten minutes into the metrics.
+pub async fn quota_loop(platforms: Platforms, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        for p in platforms.iter() {
+            if let Some((limit, used)) = p.quota().await {
+                crate::metrics::quota(limit, used);
+            }
+        }
+        if !pause(Duration::from_secs(600), &mut shutdown).await {
+            return;
+        }
+    }
+}
