@@ -10,7 +10,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot, watch, Notify};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::clock::Clock;
 use crate::config::{Config, Secrets};
@@ -22,7 +22,7 @@ use crate::platform::Platform;
 use crate::scan::Scanner;
 use crate::store::{Store, StoreError};
 use crate::summary::{self, schedule::Summaries};
-use crate::workers::{self, committer, outbox};
+use crate::workers::{self, committer, content, outbox, Wakers};
 
 /// Why the server could not start; one line each.
 #[derive(Debug, thiserror::Error)]
@@ -114,10 +114,10 @@ impl Server {
             opts.secrets.hash_key.clone(),
             officers_platform,
         ));
-        let wake = Arc::new(Notify::new());
+        let wakers = Wakers::default();
         let (shutdown, shutdown_rx) = watch::channel(false);
         let (commits, jobs) = mpsc::channel(4096);
-        let committer = committer::start(store.clone(), jobs, wake.clone(), clock.clone())
+        let committer = committer::start(store.clone(), jobs, wakers.clone(), clock.clone())
             .map_err(StartError::Committer)?;
         let summaries = Arc::new(Summaries {
             store: store.clone(),
@@ -132,7 +132,7 @@ impl Server {
                 store.clone(),
                 platforms.clone(),
                 clock.clone(),
-                wake.clone(),
+                wakers.outbox.clone(),
                 opts.outbox,
                 summaries.clone(),
             )
@@ -145,9 +145,19 @@ impl Server {
             clock.clone(),
             shutdown_rx.clone(),
         ));
+        start_content_workers(
+            &store,
+            &pipeline,
+            &platforms,
+            &clock,
+            &wakers,
+            config.content.workers,
+            &shutdown_rx,
+        )
+        .await;
         tokio::spawn(workers::summary_loop(
             summaries.clone(),
-            wake.clone(),
+            wakers.outbox.clone(),
             clock.clone(),
             shutdown_rx.clone(),
         ));
@@ -210,5 +220,40 @@ impl Server {
         let _ = self.worker.await;
         self.store.close().await;
         tracing::info!("leakguard stopped");
+    }
+}
+
+/// Starts `count` content workers. On SQLite no other process can hold a
+/// claim, so those left by a crashed run are taken back first.
+async fn start_content_workers(
+    store: &Store,
+    pipeline: &Arc<Pipeline>,
+    platforms: &outbox::Platforms,
+    clock: &Clock,
+    wakers: &Wakers,
+    count: u32,
+    shutdown: &watch::Receiver<bool>,
+) {
+    if count > 0 && !store.is_shared() {
+        match store.release_content_claims().await {
+            Ok(n) if n > 0 => {
+                tracing::info!(jobs = n, "content job claims of an earlier run released")
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "cannot release content job claims"),
+        }
+    }
+    for _ in 0..count {
+        let worker = content::ContentWorker {
+            store: store.clone(),
+            pipeline: pipeline.clone(),
+            platforms: platforms.clone(),
+            clock: clock.clone(),
+            wake: wakers.content.clone(),
+            outbox: wakers.outbox.clone(),
+            settings: content::Settings::default(),
+            id: uuid::Uuid::new_v4().to_string(),
+        };
+        tokio::spawn(worker.run(shutdown.clone()));
     }
 }

@@ -33,6 +33,8 @@ pub struct Config {
     pub policy: Policy,
     /// Weekly summary.
     pub report: Report,
+    /// The content stage.
+    pub content: ContentStage,
     /// Per-group settings.
     pub groups: Vec<GroupConfig>,
     /// The file the settings came from, if any.
@@ -94,6 +96,22 @@ impl Default for Store {
             url: "sqlite://data/leakguard.db".into(),
             retention_days: 180,
         }
+    }
+}
+
+/// `[content]`: the stage that reads what a message carries besides its
+/// text (a file's name today), after the webhook has answered.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ContentStage {
+    /// Content workers in this process (env `LEAKGUARD_CONTENT_WORKERS`).
+    /// 0 records the jobs for another replica on the same database to do.
+    pub workers: u32,
+}
+
+impl Default for ContentStage {
+    fn default() -> Self {
+        ContentStage { workers: 1 }
     }
 }
 
@@ -291,6 +309,14 @@ impl Config {
         }
         if let Some(v) = var("LEAKGUARD_DATABASE_URL") {
             self.store.url = v;
+        }
+        if let Some(v) = var("LEAKGUARD_CONTENT_WORKERS") {
+            self.content.workers = v.trim().parse().map_err(|_| ConfigError::Invalid {
+                path: "environment".into(),
+                message: format!(
+                    "LEAKGUARD_CONTENT_WORKERS: {v:?} is not a number of workers (0 or more)"
+                ),
+            })?;
         }
         if let Some(v) = var("LEAKGUARD_OFFICERS") {
             self.report.officers = v

@@ -1,9 +1,16 @@
-//! The secret behind every keyed hash and signature the guard keeps
-//! (SPEC §6, §9): the fingerprint of a message's normalized text, and the
-//! signature of a report link. Both are HMAC-SHA256 under the one hash
-//! key, each over its own domain-separated input, so one key handling
-//! serves both. Imports nothing else of the crate.
+//! The secret behind every keyed hash, signature and sealed record the
+//! guard keeps (SPEC §6, §9): the fingerprint of a message's normalized
+//! text and the signature of a report link (HMAC-SHA256 under the hash
+//! key, each over its own domain-separated input), and content waiting
+//! for the content stage, sealed with ChaCha20-Poly1305 under a key
+//! derived from the hash key (HKDF-SHA256), so that a copy of the store
+//! without the key reveals none of it. Imports nothing else of the crate.
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, KeyInit};
+use chacha20poly1305::{ChaCha20Poly1305, Nonce};
+use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -25,7 +32,8 @@ impl HashKey {
 
     /// An HMAC-SHA256 under this key, fed `data`.
     fn mac(&self, data: &[u8]) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("hmac takes any key length");
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("hmac takes any key length");
         mac.update(data);
         mac
     }
@@ -34,7 +42,48 @@ impl HashKey {
     pub fn hash(&self, data: &[u8]) -> String {
         hex::encode(self.mac(data).finalize().into_bytes())
     }
+
+    /// The cipher for records sealed for `purpose`: its own key, derived
+    /// from the hash key, so a sealed record and a fingerprint never share
+    /// a key.
+    fn cipher(&self, purpose: &str) -> ChaCha20Poly1305 {
+        let mut key = [0u8; 32];
+        Hkdf::<Sha256>::new(None, &self.0)
+            .expand(format!("leakguard seal: {purpose}").as_bytes(), &mut key)
+            .expect("32 bytes is a valid HKDF length");
+        ChaCha20Poly1305::new(&key.into())
+    }
+
+    /// `plain` sealed for `purpose`: a random nonce and the ciphertext,
+    /// base64, for a text column.
+    pub fn seal(&self, purpose: &str, plain: &[u8]) -> String {
+        let mut nonce = [0u8; NONCE_LEN];
+        getrandom::fill(&mut nonce).expect("the system has randomness");
+        let sealed = self
+            .cipher(purpose)
+            .encrypt(Nonce::from_slice(&nonce), plain)
+            .expect("encryption of a buffer cannot fail");
+        let mut out = nonce.to_vec();
+        out.extend_from_slice(&sealed);
+        STANDARD.encode(out)
+    }
+
+    /// The plain bytes of a record [`HashKey::seal`]ed for `purpose`;
+    /// `None` when it was sealed under another key or purpose, or altered.
+    pub fn open(&self, purpose: &str, sealed: &str) -> Option<Vec<u8>> {
+        let bytes = STANDARD.decode(sealed).ok()?;
+        if bytes.len() < NONCE_LEN {
+            return None;
+        }
+        let (nonce, body) = bytes.split_at(NONCE_LEN);
+        self.cipher(purpose)
+            .decrypt(Nonce::from_slice(nonce), body)
+            .ok()
+    }
 }
+
+/// ChaCha20-Poly1305's nonce, 96 bits; random per record.
+const NONCE_LEN: usize = 12;
 
 /// What a report link signs: the week and the expiry, under a prefix of
 /// its own so that no message fingerprint can pass for a link signature.
@@ -85,6 +134,31 @@ mod tests {
         assert!(!link_is_valid(&key, "2026-W48", 1_000, "zz", 999));
         let other = HashKey::new(b"another key, sixteen+".to_vec()).unwrap();
         assert!(!link_is_valid(&other, "2026-W48", 1_000, &sig, 999));
+    }
+
+    #[test]
+    fn a_sealed_record_opens_only_with_its_key_and_purpose() {
+        let key = HashKey::new(b"0123456789abcdef0123".to_vec()).unwrap();
+        let sealed = key.seal("jobs", "確診個案名單.xlsx".as_bytes());
+        assert!(!sealed.contains("xlsx"));
+        assert_ne!(
+            sealed,
+            key.seal("jobs", "確診個案名單.xlsx".as_bytes()),
+            "random nonce"
+        );
+        assert_eq!(
+            key.open("jobs", &sealed).unwrap(),
+            "確診個案名單.xlsx".as_bytes()
+        );
+        assert!(key.open("other", &sealed).is_none());
+        let other = HashKey::new(b"another key, sixteen+".to_vec()).unwrap();
+        assert!(other.open("jobs", &sealed).is_none());
+        let mut altered = sealed.clone().into_bytes();
+        altered[20] = if altered[20] == b'A' { b'B' } else { b'A' };
+        assert!(key
+            .open("jobs", std::str::from_utf8(&altered).unwrap())
+            .is_none());
+        assert!(key.open("jobs", "").is_none());
     }
 
     #[test]

@@ -342,16 +342,23 @@ impl Player {
         Ok(())
     }
 
-    /// Waits until the outbox has sent everything.
+    /// Waits until the content stage and the outbox have done everything.
     async fn settle(&self) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(5);
         loop {
+            let jobs = self
+                .store
+                .content_pending()
+                .await
+                .map_err(|e| e.to_string())?;
             let depth = self.store.outbox_depth().await.map_err(|e| e.to_string())?;
-            if depth == 0 {
+            if jobs == 0 && depth == 0 {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                return Err(format!("{depth} messages still waiting in the outbox"));
+                return Err(format!(
+                    "{jobs} content jobs and {depth} messages still waiting"
+                ));
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }

@@ -8,7 +8,10 @@
 //! which platform an event came from matters only as the name its answers
 //! go back through.
 
+mod content;
 pub mod plan;
+
+pub use content::{ContentError, ContentJob};
 
 use std::sync::Arc;
 
@@ -139,13 +142,10 @@ impl Pipeline {
         }
     }
 
-    /// A message in a group or room is checked and acted on; in a 1:1 chat
-    /// it is answered with a verdict (or, for `/summary`, the summary).
+    /// A message in a group or room is recorded as seen. Its text is
+    /// checked now; content that needs more (a file) becomes a job for the
+    /// content stage, which plans it with [`Pipeline::plan_content`].
     fn message(&self, event: &ChatEvent, content: &Content, at: i64, now: i64, ops: &mut Vec<Op>) {
-        let text = match &content.body {
-            Body::Text(text) => text.as_str(),
-            Body::File { name, .. } => name.as_str(),
-        };
         if let Some((chat_id, kind)) = event.chat.shared() {
             ops.push(Op::ChatSeen {
                 chat_id: chat_id.to_string(),
@@ -153,6 +153,30 @@ impl Pipeline {
                 joined: false,
                 at,
             });
+        }
+        match &content.body {
+            Body::Text(text) => self.check(event, content, text, at, now, ops),
+            Body::File { .. } => {
+                if event.chat.id().is_some() {
+                    ops.push(self.queue_content(event, content, at));
+                }
+            }
+        }
+    }
+
+    /// Checks `text`, what `content` says: in a group or room it is acted
+    /// on; in a 1:1 chat it is answered with a verdict (or, for
+    /// `/summary`, the summary).
+    fn check(
+        &self,
+        event: &ChatEvent,
+        content: &Content,
+        text: &str,
+        at: i64,
+        now: i64,
+        ops: &mut Vec<Op>,
+    ) {
+        if let Some((chat_id, _)) = event.chat.shared() {
             ops.extend(self.group_message(event, chat_id, content, text, at, now));
         } else if let Chat::User(user_id) = &event.chat {
             let notice = if is_summary_command(text) {

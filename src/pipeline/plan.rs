@@ -48,6 +48,25 @@ pub enum Op {
         /// When.
         at: i64,
     },
+    /// Content the webhook cannot judge by itself (a file): a job for the
+    /// content stage, recorded with the event's id and due at once.
+    QueueContent {
+        /// The platform to fetch content from.
+        platform: &'static str,
+        /// The event, sealed under a key derived from the hash key.
+        sealed: String,
+    },
+    /// A content job is done; the plan it belongs to is applied only if
+    /// the job is still pending and claimed by `worker`, so it takes
+    /// effect once.
+    FinishContent {
+        /// The job.
+        job_id: i64,
+        /// The worker that claimed it.
+        worker: String,
+        /// When, in ms.
+        at: i64,
+    },
     /// A postback tap on a warning.
     Feedback {
         /// The incident named in the postback data.

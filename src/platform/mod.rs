@@ -13,6 +13,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+
 use crate::notice::{Names, Notice};
 
 /// A boxed future, so that [`Platform`] can be used as a trait object.
@@ -42,7 +44,7 @@ pub struct ChatEvent {
 }
 
 /// Where an event happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Chat {
     /// A group.
     Group(String),
@@ -123,7 +125,7 @@ impl EventKind {
 }
 
 /// A message's content.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Content {
     /// The platform's message id.
     pub message_id: String,
@@ -134,7 +136,7 @@ pub struct Content {
 }
 
 /// What a message carries.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Body {
     /// Text.
     Text(String),

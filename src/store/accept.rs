@@ -22,6 +22,8 @@ pub struct Accepted {
     pub duplicates: usize,
     /// Outbox rows written.
     pub queued: usize,
+    /// Content jobs recorded.
+    pub jobs: usize,
 }
 
 /// Columns of one `incidents` row as the insert writes them.
@@ -113,6 +115,7 @@ impl Store {
             acc.applied += 1;
             for op in &plan.ops {
                 acc.queued += self.apply_op(held, op, now, &mut new_chats).await?;
+                acc.jobs += usize::from(matches!(op, Op::QueueContent { .. }));
             }
         }
         held.execute(&Stmt::new("COMMIT"))
@@ -165,6 +168,31 @@ impl Store {
                 .arg(chat_id)
                 .arg(*at);
                 held.execute(&stmt).await.map_err(q("record leave"))?;
+                Ok(0)
+            }
+            Op::QueueContent { platform, sealed } => {
+                let stmt = Stmt::new(
+                    "INSERT INTO content_jobs (platform, event, due_at, created_at) \
+                     VALUES ($1, $2, $3, $3)",
+                )
+                .arg(*platform)
+                .arg(sealed)
+                .arg(now);
+                held.execute(&stmt).await.map_err(q("queue content job"))?;
+                Ok(0)
+            }
+            Op::FinishContent { job_id, worker, at } => {
+                let stmt = Stmt::new(
+                    "UPDATE content_jobs SET state = 'done', event = '', done_at = $3, \
+                     claimed_by = NULL, claimed_until = NULL \
+                     WHERE id = $1 AND state = 'pending' AND claimed_by = $2",
+                )
+                .arg(*job_id)
+                .arg(worker)
+                .arg(*at);
+                if held.execute(&stmt).await.map_err(q("finish content job"))? == 0 {
+                    return Err(StoreError::JobLost { job: *job_id });
+                }
                 Ok(0)
             }
             Op::Retract { message_id, at } => {

@@ -25,6 +25,11 @@ pub(super) const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "outbox platform",
         include_str!("../../migrations/sqlite/0004_outbox_platform.sql"),
     ),
+    (
+        5,
+        "content jobs",
+        include_str!("../../migrations/sqlite/0005_content_jobs.sql"),
+    ),
 ];
 /// PostgreSQL has no version 2: SQLite's 0002 only changes a table layout
 /// that PostgreSQL does not have.
@@ -43,6 +48,11 @@ pub(super) const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "outbox platform",
         include_str!("../../migrations/postgres/0004_outbox_platform.sql"),
+    ),
+    (
+        5,
+        "content jobs",
+        include_str!("../../migrations/postgres/0005_content_jobs.sql"),
     ),
 ];
 

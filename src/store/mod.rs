@@ -14,7 +14,7 @@
 //!
 //! By concern: [`migrations`] and connecting (here), [`statement`] (one
 //! statement over either driver), [`accept`] (a batch of plans in one
-//! transaction), [`outbox`] rows, [`names`] cached from the platform,
+//! transaction), [`content`] jobs, [`outbox`] rows, [`names`] cached from the platform,
 //! [`report`] queries, [`retention`].
 
 use std::collections::HashSet;
@@ -39,6 +39,7 @@ macro_rules! on_pool {
 }
 
 pub mod accept;
+pub mod content;
 mod migrations;
 pub mod names;
 pub mod outbox;
@@ -47,6 +48,7 @@ pub mod retention;
 pub mod statement;
 
 pub use accept::Accepted;
+pub use content::ContentJobRow;
 pub use outbox::OutboxRow;
 pub use report::{StoredIncident, WeekIncident};
 pub use retention::Purged;
@@ -86,6 +88,13 @@ pub enum StoreError {
         what: &'static str,
         /// The driver's error.
         source: sqlx::Error,
+    },
+    /// A content job was no longer this worker's to finish (its lease ran
+    /// out and another worker took it); nothing of its plan was applied.
+    #[error("content job {job} is no longer claimed by this worker")]
+    JobLost {
+        /// The job.
+        job: i64,
     },
 }
 

@@ -1,5 +1,5 @@
-//! Retention (SPEC §9): incidents, their feedback and finished outbox rows
-//! past `retention_days`, and webhook event ids past the redelivery window,
+//! Retention (SPEC §9): incidents, their feedback, finished outbox rows and
+//! finished content jobs past `retention_days`, and webhook event ids past the redelivery window,
 //! deleted in batches so that a first purge never stalls the webhook.
 
 use super::{q, Store, StoreError};
@@ -15,6 +15,9 @@ pub struct Purged {
     pub outbox: u64,
     /// Webhook event ids past the redelivery window.
     pub seen_events: u64,
+    /// Content jobs done or given up before `retention_days` (their sealed
+    /// events are already erased; the rows are only counts).
+    pub content_jobs: u64,
 }
 
 /// Rows deleted per statement, so a first purge of a large store never
@@ -50,6 +53,13 @@ impl Store {
                 .delete_batched(
                     "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox \
                      WHERE state IN ('sent', 'failed') AND created_at < $1 LIMIT $2)",
+                    records_before,
+                )
+                .await?,
+            content_jobs: self
+                .delete_batched(
+                    "DELETE FROM content_jobs WHERE id IN (SELECT id FROM content_jobs \
+                     WHERE state IN ('done', 'failed') AND created_at < $1 LIMIT $2)",
                     records_before,
                 )
                 .await?,

@@ -8,10 +8,9 @@
 //! round trip waited in a queue behind the request handlers, and under
 //! load that added about a third of a millisecond to every commit.
 
-use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
 
-use tokio::sync::{mpsc, oneshot, Notify};
-
+use super::Wakers;
 use crate::clock::Clock;
 use crate::pipeline::plan::Plan;
 use crate::store::{Held, Store};
@@ -37,7 +36,7 @@ pub struct Job {
 pub fn start(
     store: Store,
     jobs: mpsc::Receiver<Job>,
-    wake: Arc<Notify>,
+    wakers: Wakers,
     clock: Clock,
 ) -> std::io::Result<oneshot::Receiver<()>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -51,7 +50,7 @@ pub fn start(
             // connection it held may still be on its way back to the pool
             // (a task of this runtime); if so, it is closed with the
             // runtime, and the pool opens a new one when next asked.
-            runtime.block_on(commit_loop(store, jobs, wake, clock));
+            runtime.block_on(commit_loop(store, jobs, wakers, clock));
             let _ = finished.send(());
         })?;
     Ok(committer)
@@ -70,7 +69,7 @@ const HOLD_BATCHES: u32 = 8;
 /// sqlx pings a connection on its way back to the pool, which on SQLite is
 /// one more round trip to the connection's thread per commit. It gives the
 /// connection back when no job is waiting, and after [`HOLD_BATCHES`].
-async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Notify>, clock: Clock) {
+async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wakers: Wakers, clock: Clock) {
     let mut pending: Vec<Job> = Vec::new();
     let mut last_batch = 0;
     let mut held: Option<Held> = None;
@@ -136,9 +135,7 @@ async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Noti
         crate::metrics::commit(started.elapsed().as_secs_f64(), all.len());
         match result {
             Ok(acc) => {
-                if acc.queued > 0 {
-                    wake.notify_one();
-                }
+                wakers.after(&acc);
                 for j in pending.drain(..) {
                     let _ = j.done.send(Ok(j.plans.len()));
                 }
@@ -156,8 +153,8 @@ async fn commit_loop(store: Store, mut jobs: mpsc::Receiver<Job>, wake: Arc<Noti
                 held = None;
                 for j in pending.drain(..) {
                     let r = store.accept(&j.plans, clock.now_ms()).await;
-                    if matches!(&r, Ok(a) if a.queued > 0) {
-                        wake.notify_one();
+                    if let Ok(acc) = &r {
+                        wakers.after(acc);
                     }
                     let _ = j
                         .done

@@ -1,8 +1,10 @@
 //! The background work of a running server, each a loop that watches the
-//! same shutdown signal: the group [`committer`], the [`outbox`] sender,
+//! same shutdown signal: the group [`committer`], the [`content`] stage,
+//! the [`outbox`] sender,
 //! the weekly summary schedule, retention, and the push quota reading.
 
 pub mod committer;
+pub mod content;
 pub mod outbox;
 
 use std::sync::Arc;
@@ -11,9 +13,30 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 
 use crate::clock::Clock;
-use crate::store::{Purged, Store, StoreError};
+use crate::store::{Accepted, Purged, Store, StoreError};
 use crate::summary::schedule::Summaries;
 use outbox::Platforms;
+
+/// Wakes the workers that have new rows to handle.
+#[derive(Debug, Clone, Default)]
+pub struct Wakers {
+    /// The outbox sender.
+    pub outbox: Arc<Notify>,
+    /// The content workers.
+    pub content: Arc<Notify>,
+}
+
+impl Wakers {
+    /// Wakes whoever has work after a batch was accepted.
+    pub fn after(&self, acc: &Accepted) {
+        if acc.queued > 0 {
+            self.outbox.notify_one();
+        }
+        if acc.jobs > 0 {
+            self.content.notify_one();
+        }
+    }
+}
 
 /// Queues the weekly summary when it is owed: at start (a week missed
 /// while the service was down goes out now) and then at each `weekly_at`.
@@ -71,6 +94,7 @@ pub async fn apply_retention(
         ("feedback", p.feedback),
         ("outbox", p.outbox),
         ("seen_events", p.seen_events),
+        ("content_jobs", p.content_jobs),
     ] {
         crate::metrics::retention_deleted(table, n);
     }
@@ -79,6 +103,7 @@ pub async fn apply_retention(
         feedback = p.feedback,
         outbox = p.outbox,
         seen_events = p.seen_events,
+        content_jobs = p.content_jobs,
         retention_days,
         "retention applied"
     );

@@ -3,6 +3,7 @@
 //! (the real `serve` binary, a real database, a loopback fake of LINE).
 
 mod cli;
+mod content;
 mod detection;
 mod line;
 mod message_schema;

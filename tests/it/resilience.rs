@@ -35,6 +35,15 @@ async fn privacy_conversation(app: &App) {
         app.events(vec![app.text(ALICE, ALICE, &texts[0])]).await,
         200
     );
+    // A file's name waits for the content stage sealed, then is erased.
+    let file = webhook::file(
+        &format!("01EV{}", unique()),
+        webhook::group_source(GROUP, Some(ALICE)),
+        None,
+        &format!("9{}", unique()),
+        &format!("{}_突擊檢查名單.xlsx", TOKENS[1]),
+    );
+    assert_eq!(app.events(vec![file]).await, 200);
     app.settle().await;
     assert!(
         app.delivered_to(GROUP).len() >= 3,

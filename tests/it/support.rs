@@ -306,6 +306,12 @@ impl App {
         self.child = Some(child);
     }
 
+    /// Sets an environment variable for the next [`App::spawn`].
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+    }
+
     /// Kills the server with SIGKILL.
     pub fn kill(&mut self) {
         if let Some(mut c) = self.child.take() {
@@ -419,15 +425,19 @@ impl App {
         Store::connect(&self.db_url).await.unwrap()
     }
 
-    /// Waits until the outbox is empty and then a little longer, so a
-    /// duplicate send would have happened.
+    /// Waits until no content job is pending and the outbox is empty, and
+    /// then a little longer, so a duplicate send would have happened.
     pub async fn settle(&self) {
         let store = self.store().await;
         let deadline = Instant::now() + Duration::from_secs(20);
-        while store.outbox_depth().await.unwrap() > 0 {
+        loop {
+            let jobs = store.content_pending().await.unwrap();
+            if jobs == 0 && store.outbox_depth().await.unwrap() == 0 {
+                break;
+            }
             assert!(
                 Instant::now() < deadline,
-                "outbox did not drain; log:\n{}",
+                "content jobs or the outbox did not drain; log:\n{}",
                 self.logs()
             );
             tokio::time::sleep(Duration::from_millis(20)).await;

@@ -1,0 +1,142 @@
+//! Content jobs (the content stage): recorded by [`Store::accept`] in the
+//! webhook's transaction, claimed here with a lease (on PostgreSQL with
+//! `FOR UPDATE SKIP LOCKED`), finished inside the transaction that applies
+//! their plan, retried a bounded number of times, and erased when done or
+//! given up. The sealed event is all a row holds of the message.
+
+use std::time::Duration;
+
+use sqlx::Row;
+
+use super::{q, Backend, Store, StoreError};
+
+/// A content job claimed for processing.
+#[derive(Debug, Clone)]
+pub struct ContentJobRow {
+    /// Row id.
+    pub id: i64,
+    /// The platform the event came from.
+    pub platform: String,
+    /// The event, sealed.
+    pub sealed: String,
+    /// Attempts so far.
+    pub attempts: i64,
+}
+
+impl Store {
+    /// Claims up to `limit` due content jobs for `worker` until `now + lease`.
+    pub async fn claim_content(
+        &self,
+        worker: &str,
+        now: i64,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<ContentJobRow>, StoreError> {
+        let until = now + lease.as_millis() as i64;
+        let lock = match self.backend {
+            Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite(_) => "",
+        };
+        let sql = format!(
+            "UPDATE content_jobs SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
+             SELECT id FROM content_jobs WHERE state = 'pending' AND due_at <= $3 \
+             AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4{lock}) \
+             RETURNING id, platform, event, attempts"
+        );
+        const WHAT: &str = "claim content jobs";
+        on_pool!(self, pool => {
+            let rows = sqlx::query(&sql)
+                .bind(worker)
+                .bind(until)
+                .bind(now)
+                .bind(limit)
+                .fetch_all(pool)
+                .await
+                .map_err(q(WHAT))?;
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                out.push(ContentJobRow {
+                    id: r.try_get("id").map_err(q(WHAT))?,
+                    platform: r.try_get("platform").map_err(q(WHAT))?,
+                    sealed: r.try_get("event").map_err(q(WHAT))?,
+                    attempts: r.try_get("attempts").map_err(q(WHAT))?,
+                });
+            }
+            out.sort_by_key(|r| r.id);
+            Ok(out)
+        })
+    }
+
+    /// Schedules another attempt of a job at `due_at`.
+    pub async fn retry_content(&self, id: i64, due_at: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE content_jobs SET due_at = $2, attempts = attempts + 1, \
+                 claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND state = 'pending'",
+            )
+            .bind(id)
+            .bind(due_at)
+            .execute(pool)
+            .await
+            .map_err(q("reschedule content job"))?;
+            Ok(())
+        })
+    }
+
+    /// Gives a job up and erases its sealed event.
+    pub async fn fail_content(&self, id: i64, now: i64) -> Result<(), StoreError> {
+        on_pool!(self, pool => {
+            sqlx::query(
+                "UPDATE content_jobs SET state = 'failed', event = '', done_at = $2, \
+                 attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL \
+                 WHERE id = $1 AND state = 'pending'",
+            )
+            .bind(id)
+            .bind(now)
+            .execute(pool)
+            .await
+            .map_err(q("give up content job"))?;
+            Ok(())
+        })
+    }
+
+    /// Releases every content-job claim (SQLite start-up: no other process
+    /// can hold one).
+    pub async fn release_content_claims(&self) -> Result<u64, StoreError> {
+        on_pool!(self, pool => {
+            let r = sqlx::query(
+                "UPDATE content_jobs SET claimed_by = NULL, claimed_until = NULL \
+                 WHERE state = 'pending' AND claimed_by IS NOT NULL",
+            )
+            .execute(pool)
+            .await
+            .map_err(q("release content job claims"))?;
+            Ok(r.rows_affected())
+        })
+    }
+
+    /// Jobs still to do.
+    pub async fn content_pending(&self) -> Result<i64, StoreError> {
+        on_pool!(self, pool => {
+            let row = sqlx::query("SELECT COUNT(*) FROM content_jobs WHERE state = 'pending'")
+                .fetch_one(pool)
+                .await
+                .map_err(q("count content jobs"))?;
+            row.try_get::<i64, _>(0).map_err(q("count content jobs"))
+        })
+    }
+
+    /// Jobs by state (`pending`, `done`, `failed`), for tests and the
+    /// metrics.
+    pub async fn content_jobs(&self) -> Result<Vec<(i64, String)>, StoreError> {
+        on_pool!(self, pool => {
+            let rows = sqlx::query("SELECT id, state FROM content_jobs ORDER BY id")
+                .fetch_all(pool)
+                .await
+                .map_err(q("read content jobs"))?;
+            rows.iter()
+                .map(|r| Ok((r.try_get(0).map_err(q("read content jobs"))?, r.try_get(1).map_err(q("read content jobs"))?)))
+                .collect()
+        })
+    }
+}

@@ -1,0 +1,150 @@
+//! The content stage's worker: claims content jobs, opens each sealed
+//! event, plans it through the pipeline and applies the plan, which ends
+//! the job in the same transaction. A job whose plan cannot be stored is
+//! retried with backoff a bounded number of times and then given up; a
+//! crash leaves the job pending, and its lease lets another worker (or the
+//! next start) take it.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{watch, Notify};
+
+use super::outbox::Platforms;
+use crate::clock::Clock;
+use crate::pipeline::Pipeline;
+use crate::store::{ContentJobRow, Store, StoreError};
+
+/// How the worker paces itself.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a claim lasts before another worker may take the job.
+    pub lease: Duration,
+    /// Longest idle wait between polls (new jobs wake the worker at once).
+    pub poll: Duration,
+    /// Jobs claimed at a time.
+    pub batch: i64,
+    /// Attempts before a job is given up.
+    pub max_attempts: i64,
+    /// First retry delay; doubled on every further attempt.
+    pub backoff_base: Duration,
+    /// Longest retry delay.
+    pub backoff_max: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            lease: Duration::from_secs(120),
+            poll: Duration::from_secs(1),
+            batch: 8,
+            max_attempts: 5,
+            backoff_base: Duration::from_secs(1),
+            backoff_max: Duration::from_secs(300),
+        }
+    }
+}
+
+/// One content worker.
+pub struct ContentWorker {
+    /// The store the jobs are in.
+    pub store: Store,
+    /// Plans the jobs.
+    pub pipeline: Arc<Pipeline>,
+    /// The platforms jobs may come from.
+    pub platforms: Platforms,
+    /// The time.
+    pub clock: Clock,
+    /// Woken when a job is queued.
+    pub wake: Arc<Notify>,
+    /// Woken when a job's plan queued messages.
+    pub outbox: Arc<Notify>,
+    /// Pacing.
+    pub settings: Settings,
+    /// This worker's id in claims.
+    pub id: String,
+}
+
+impl ContentWorker {
+    /// Works until `shutdown` turns true. Jobs left are durable: they wait
+    /// for the next start.
+    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+        while !*shutdown.borrow() {
+            let handled = match self.round().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "content round failed");
+                    0
+                }
+            };
+            if handled > 0 {
+                continue;
+            }
+            tokio::select! {
+                _ = self.wake.notified() => {}
+                _ = tokio::time::sleep(self.settings.poll) => {}
+                _ = shutdown.changed() => {}
+            }
+        }
+        tracing::info!(worker = %self.id, "content worker stopped");
+    }
+
+    /// Claims one batch and handles it; how many jobs were handled.
+    pub async fn round(&self) -> Result<usize, StoreError> {
+        let now = self.clock.now_ms();
+        let jobs = self
+            .store
+            .claim_content(&self.id, now, self.settings.lease, self.settings.batch)
+            .await?;
+        let n = jobs.len();
+        for job in jobs {
+            if let Err(e) = self.handle(&job).await {
+                tracing::warn!(job = job.id, error = %e, "content job not updated");
+            }
+        }
+        Ok(n)
+    }
+
+    async fn handle(&self, job: &ContentJobRow) -> Result<(), StoreError> {
+        let now = self.clock.now_ms();
+        let Some(platform) = self.platforms.iter().find(|p| p.name() == job.platform) else {
+            tracing::error!(job = job.id, platform = %job.platform, "no such platform; giving up");
+            return self.store.fail_content(job.id, now).await;
+        };
+        let event = match self.pipeline.open_content(job.id, &job.sealed) {
+            Ok(event) => event,
+            Err(e) => {
+                tracing::error!(job = job.id, error = %e, "giving up");
+                return self.store.fail_content(job.id, now).await;
+            }
+        };
+        let plan = self
+            .pipeline
+            .plan_content(platform.name(), job.id, &self.id, &event, now);
+        match self.store.accept(&[plan], now).await {
+            Ok(acc) => {
+                if acc.queued > 0 {
+                    self.outbox.notify_one();
+                }
+                tracing::debug!(job = job.id, queued = acc.queued, "content job done");
+                Ok(())
+            }
+            Err(StoreError::JobLost { job }) => {
+                tracing::info!(job, "content job finished by another worker");
+                Ok(())
+            }
+            Err(e) if job.attempts + 1 >= self.settings.max_attempts => {
+                tracing::error!(job = job.id, error = %e, attempts = job.attempts + 1, "content job given up");
+                self.store.fail_content(job.id, now).await
+            }
+            Err(e) => {
+                let factor = 1u32 << job.attempts.clamp(0, 16) as u32;
+                let delay = (self.settings.backoff_base * factor).min(self.settings.backoff_max);
+                tracing::warn!(job = job.id, error = %e, delay_ms = delay.as_millis() as u64, "content job will be retried");
+                self.store
+                    .retry_content(job.id, now + delay.as_millis() as i64)
+                    .await
+            }
+        }
+    }
+}
