@@ -10,6 +10,7 @@ mod message_schema;
 mod properties;
 mod report_page;
 mod resilience;
+mod second_platform;
 mod service;
 mod summary;
 mod support;
