@@ -10,7 +10,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use serde::Serialize;
 
-use super::entity::{self, EntityKind, KindSet};
+use super::entity::{self, KindSet};
 use super::pack::{Group, Pack, Scope, Severity, Thresholds};
 use crate::normalize::{self, NormalizedText};
 
@@ -662,19 +662,5 @@ pub fn slice_chars(text: &str, start: usize, end: usize) -> String {
     text.chars()
         .skip(start)
         .take(end.saturating_sub(start))
-        .collect()
-}
-
-/// Kinds that [`crate::redact`] masks: identifiers, addresses and names.
-pub(crate) fn redaction_kinds() -> KindSet {
-    EntityKind::ALL
-        .into_iter()
-        .filter(|k| {
-            k.is_identifier()
-                || matches!(
-                    k,
-                    EntityKind::Address | EntityKind::PersonName | EntityKind::NameToken
-                )
-        })
         .collect()
 }

@@ -141,8 +141,7 @@ impl EntityKind {
         1 << (self as u32)
     }
 
-    /// Whether this kind identifies a person through a number (used for
-    /// masking and for the identifier prefilter).
+    /// Whether this kind identifies a person through a number.
     pub fn is_identifier(self) -> bool {
         matches!(
             self,
@@ -156,6 +155,59 @@ impl EntityKind {
                 | EntityKind::MedicalRecord
         )
     }
+
+    /// How redaction masks this kind, or `None` when it is shown as written.
+    ///
+    /// The kind decides, so that a new kind states its own masking here
+    /// instead of in a list kept elsewhere: identifiers keep a few
+    /// characters at each end, addresses lose their house numbers, names
+    /// keep their surname.
+    pub fn mask(self) -> Option<Mask> {
+        let significant = |head, tail| Some(Mask::Significant { head, tail });
+        match self {
+            EntityKind::NationalId | EntityKind::ResidentId => significant(3, 2),
+            EntityKind::Mobile => significant(4, 3),
+            EntityKind::Landline => significant(3, 2),
+            EntityKind::Passport | EntityKind::NhiCard | EntityKind::MedicalRecord => {
+                significant(0, 2)
+            }
+            EntityKind::Plate => significant(1, 1),
+            EntityKind::Address => Some(Mask::HouseNumbers),
+            EntityKind::PersonName | EntityKind::NameToken => Some(Mask::Name),
+            // Listed one by one so that a new kind has to choose.
+            EntityKind::Street
+            | EntityKind::District
+            | EntityKind::Date
+            | EntityKind::Weekday
+            | EntityKind::RelativeDay
+            | EntityKind::PastDay
+            | EntityKind::Time
+            | EntityKind::Age
+            | EntityKind::Business
+            | EntityKind::Floor
+            | EntityKind::Building
+            | EntityKind::Bed
+            | EntityKind::SchoolClass
+            | EntityKind::CaseNumber => None,
+        }
+    }
+}
+
+/// How redaction masks an entity (see [`EntityKind::mask`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mask {
+    /// Keep the first `head` and the last `tail` significant characters
+    /// (letters and digits, not units such as 號); the others become `*`.
+    Significant {
+        /// Significant characters kept at the start.
+        head: usize,
+        /// Significant characters kept at the end.
+        tail: usize,
+    },
+    /// Every number of a 巷/弄/號/樓 becomes one ○.
+    HouseNumbers,
+    /// The given name is masked, the surname and any title kept (王○明).
+    Name,
 }
 
 /// A set of entity kinds, as a bit set.
@@ -1118,6 +1170,17 @@ mod tests {
 
     fn texts(text: &str, kind: EntityKind) -> Vec<String> {
         found(text, kind).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn identifiers_addresses_and_names_are_the_masked_kinds() {
+        for k in EntityKind::ALL {
+            let named = matches!(
+                k,
+                EntityKind::Address | EntityKind::PersonName | EntityKind::NameToken
+            );
+            assert_eq!(k.mask().is_some(), k.is_identifier() || named, "{k:?}");
+        }
     }
 
     #[test]
