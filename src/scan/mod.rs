@@ -10,6 +10,7 @@
 
 pub mod engine;
 pub mod entity;
+mod finding;
 pub mod pack;
 mod toml_error;
 
