@@ -14,6 +14,9 @@ use super::writer::Writer;
 /// A run of spacing and filler characters (zero-width characters inside it
 /// are skipped): removed when it carries no meaning, else kept (spaces
 /// collapsed to one). `first` is the folded first character, already read.
+// `#[inline]`: the character loop in `mod.rs` calls it once per gap; it was
+// inlined there when both lived in one module, and this keeps it so.
+#[inline]
 pub(super) fn gap(
     t: &Tables,
     w: &mut Writer,
@@ -118,9 +121,6 @@ fn lookahead(t: &Tables, mut it: std::str::Chars<'_>) -> [char; 3] {
 
 /// Whether a character of class `cls`, folded to `folded`, is spacing or
 /// filler (including full-width filler such as ＊).
-// `#[inline]`: its hot callers are in another module, maybe another codegen
-// unit; this keeps it inlinable there as before the split.
-#[inline]
 pub(super) fn is_gap(cls: u8, folded: char) -> bool {
     matches!(cls, SPACE | FILLER | IDEOGRAPHIC_SPACE) || (cls == FULL_WIDTH && is_filler(folded))
 }

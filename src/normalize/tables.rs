@@ -68,9 +68,6 @@ fn is_han_bmp(c: char) -> bool {
 }
 
 /// Characters written without spaces around them in Chinese text.
-// `#[inline]`: its hot callers are in another module, maybe another codegen
-// unit; this keeps it inlinable there as before the split.
-#[inline]
 pub(super) fn is_cjk(c: char) -> bool {
     is_han_bmp(c)
         || ('\u{3000}'..='\u{30FF}').contains(&c) // CJK symbols, kana

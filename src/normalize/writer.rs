@@ -73,14 +73,14 @@ impl Writer {
     }
 
     /// The last character written.
-    // `#[inline]`: its hot callers are in other modules, maybe other codegen
-    // units; this keeps it inlinable there as before the split.
-    #[inline]
     pub(super) fn last(&self) -> char {
         self.last
     }
 
     /// The last three characters written, newest first.
+    // `#[inline]`: the gap logic calls it; it was inlined there when both
+    // lived in one module, and this keeps it so.
+    #[inline]
     pub(super) fn recent(&self) -> [char; 3] {
         let mut r = ['\0'; 3];
         for (slot, c) in r.iter_mut().zip(self.text.chars().rev()) {
