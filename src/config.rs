@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::calendar::WeeklyAt;
+pub use crate::scan::describe_toml_error;
 use crate::scan::Severity;
 use crate::secret::HashKey;
 
@@ -187,35 +188,6 @@ pub struct GroupConfig {
     /// Categories this group legitimately handles.
     #[serde(default)]
     pub allow: Vec<String>,
-}
-
-/// A TOML error on one line, naming the line and the key:
-/// `line 2, key policy.warn_at: unknown variant `loud`, expected one of …`.
-pub fn describe_toml_error(text: &str, e: &toml::de::Error) -> String {
-    let message = e.message().trim().replace('\n', " ");
-    let Some(span) = e.span() else {
-        return message;
-    };
-    let start = span.start.min(text.len());
-    let before = &text[..start];
-    let line_no = before.matches('\n').count() + 1;
-    let line = text.lines().nth(line_no - 1).unwrap_or("").trim();
-    let key = line
-        .split_once('=')
-        .map(|(k, _)| k.trim().trim_matches('"'))
-        .filter(|k| !k.is_empty() && !k.starts_with('['));
-    let table = before
-        .lines()
-        .rev()
-        .skip(1)
-        .map(str::trim)
-        .find(|l| l.starts_with('['))
-        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim());
-    match (table, key) {
-        (Some(t), Some(k)) => format!("line {line_no}, key {t}.{k}: {message}"),
-        (None, Some(k)) => format!("line {line_no}, key {k}: {message}"),
-        _ => format!("line {line_no}: {message}"),
-    }
 }
 
 /// A config that could not be loaded.

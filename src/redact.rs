@@ -4,8 +4,7 @@
 //! only the significant characters are masked.
 
 use crate::normalize::NormalizedText;
-use crate::scan::engine::redaction_kinds;
-use crate::scan::entity::{self, EntityKind};
+use crate::scan::entity::{self, EntityKind, KindSet, Mask};
 
 /// Returns `text` with every identifier, person name and house number masked.
 pub fn redact(text: &str) -> String {
@@ -26,7 +25,7 @@ pub fn redact_normalized(text: &str, norm: &NormalizedText) -> String {
 /// that masking removed (the digits of a house number beyond its ○) are NUL.
 pub fn masked_chars(text: &str, norm: &NormalizedText) -> Vec<char> {
     let mut chars: Vec<char> = text.chars().collect();
-    let entities = entity::extract(norm, redaction_kinds());
+    let entities = entity::extract(norm, masked_kinds());
     for e in &entities {
         let (s, t) = norm.original_span(e.start, e.end);
         let t = t.min(chars.len());
@@ -34,20 +33,22 @@ pub fn masked_chars(text: &str, norm: &NormalizedText) -> Vec<char> {
             continue;
         }
         let span = &mut chars[s..t];
-        match e.kind {
-            EntityKind::NationalId | EntityKind::ResidentId => mask_significant(span, 3, 2, '*'),
-            EntityKind::Mobile => mask_significant(span, 4, 3, '*'),
-            EntityKind::Landline => mask_significant(span, 3, 2, '*'),
-            EntityKind::Passport | EntityKind::NhiCard | EntityKind::MedicalRecord => {
-                mask_significant(span, 0, 2, '*')
-            }
-            EntityKind::Plate => mask_significant(span, 1, 1, '*'),
-            EntityKind::Address => mask_house_numbers(span),
-            EntityKind::PersonName | EntityKind::NameToken => mask_name(span),
-            _ => {}
+        match e.kind.mask() {
+            Some(Mask::Significant { head, tail }) => mask_significant(span, head, tail, '*'),
+            Some(Mask::HouseNumbers) => mask_house_numbers(span),
+            Some(Mask::Name) => mask_name(span),
+            None => {}
         }
     }
     chars
+}
+
+/// The kinds that have a mask: the only ones worth extracting here.
+fn masked_kinds() -> KindSet {
+    EntityKind::ALL
+        .into_iter()
+        .filter(|k| k.mask().is_some())
+        .collect()
 }
 
 fn is_significant(c: char) -> bool {

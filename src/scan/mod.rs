@@ -10,7 +10,10 @@
 
 pub mod engine;
 pub mod entity;
+mod finding;
 pub mod pack;
+mod toml_error;
 
 pub use engine::{Contribution, Evidence, EvidenceKind, Finding, ScanResult, Scanner};
 pub use pack::{builtin_packs, load_dir, Pack, PackError, Severity};
+pub use toml_error::describe_toml_error;

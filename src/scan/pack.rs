@@ -309,7 +309,7 @@ pub fn pack_paths(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackError> {
     let mut pack: Pack = toml::from_str(text).map_err(|e| PackError::Parse {
         file: file.to_string(),
-        message: crate::config::describe_toml_error(text, &e),
+        message: super::describe_toml_error(text, &e),
     })?;
     pack.source = file.to_string();
     Ok(pack)

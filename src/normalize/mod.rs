@@ -1,0 +1,390 @@
+//! Text normalization with an offset map back to the original (SPEC §3).
+//!
+//! Every matcher in leakguard runs on [`NormalizedText::as_str`], a folded form
+//! of the message that defeats the cheap evasions seen in chat: full-width
+//! characters, zero-width characters, letters spaced out one by one,
+//! Simplified script, 臺/台 and 身份/身分 variants, Chinese digits written for
+//! phone numbers. Each normalized character remembers which original
+//! character produced it, so evidence found on the normalized text can still
+//! point at — and quote — exactly what the user typed.
+//!
+//! The steps, in order:
+//! 1. drop format characters (Cf: zero-width space, joiners, bidi controls,
+//!    BOM, soft hyphen) and combining marks (variation selectors, accents);
+//! 2. NFKC for everything outside the ASCII and CJK fast paths
+//!    (full-width → half-width, ideographic space → space);
+//! 3. fold dash and wave-dash variants to `-` and `~`; ASCII letters upper-cased;
+//! 4. Simplified → Traditional (OpenCC s2tw, phrase level) when the message
+//!    is written in Simplified script: it has more characters that only
+//!    Simplified uses than characters that only Traditional uses;
+//! 5. fold 臺→台, 週→周, 身份→身分, ◯→○;
+//! 6. runs of seven or more Chinese digits (〇九二七…) become ASCII digits;
+//! 7. spacing removed where it carries no meaning: between CJK characters,
+//!    next to CJK characters, inside runs of single spaced-out letters or
+//!    digits, around a dash between digits; filler punctuation (`. · * _ ‧`)
+//!    removed between CJK characters.
+//!
+//! The character loop, [`NormalizedText::new`], lives here with the offset
+//! map; `tables` classifies characters and folds them one for one, `gap`
+//! decides what becomes of spacing and filler runs, and `writer` builds the
+//! text and its map.
+
+use unicode_normalization::UnicodeNormalization;
+
+mod gap;
+mod tables;
+mod writer;
+
+use gap::{gap, is_gap};
+use tables::{
+    fold_punct, fold_simple, fold_variant, is_dropped, tables, COMPLEX, DIGIT, DROP, HAN_DIGIT,
+    KEPT, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,
+};
+use writer::Writer;
+
+/// A message in normalized form, with the map back to the original text.
+#[derive(Debug, Clone)]
+pub struct NormalizedText {
+    text: String,
+    /// The offset map, piecewise: `(normalized index, original index)` where a
+    /// run of one-for-one characters starts; inside a piece the two advance
+    /// together. Before the first piece normalized index = original index, so
+    /// a message normalization left in place has no piece at all.
+    pieces: Vec<(u32, u32)>,
+    /// Number of normalized characters.
+    chars: u32,
+    /// Byte offset in `text` of each normalized character, built on first
+    /// use (a harmless message with no keyword hit never needs it).
+    starts: std::cell::OnceCell<Vec<u32>>,
+    /// Number of characters in the original text.
+    original_chars: u32,
+    /// ASCII digits in the normalized text: a cheap prefilter for identifiers.
+    digits: u32,
+    /// The longest run of consecutive ASCII digits.
+    digit_run: u32,
+}
+
+impl NormalizedText {
+    /// Normalizes `original`.
+    pub fn new(original: &str) -> Self {
+        let t = tables();
+        let mut w = Writer::with_capacity(original.len());
+        let mut script = Script::default();
+        let mut han_digit_run = 0u32;
+        let mut long_han_digit_run = false;
+        let bytes = original.as_bytes();
+        // The classes seen, as a bit set: later passes run only when needed.
+        let mut seen = 0u32;
+        let mut b = 0usize;
+        let mut i = 0u32;
+        // A run of characters normalization keeps as they are is copied in
+        // one go; it starts where the last changed character ended.
+        let (mut run_start, mut run_origin) = (0usize, 0u32);
+        // How many kept characters of each class were seen (of the Han
+        // characters the fast run takes, only the script classes are counted).
+        let mut kept = [0u32; 16];
+        // ASCII digits among the kept characters: the identifier prefilters.
+        let (mut digit_run, mut longest_digit_run) = (0u32, 0u32);
+        while b < bytes.len() {
+            // Most of a Chinese message is Han characters that stay as they
+            // are: a tight loop counts their script and copies nothing.
+            if (0xE4..=0xE9).contains(&bytes[b]) {
+                let run = t.han_run(bytes, b);
+                if run.chars > 0 {
+                    kept[SIMPLIFIED as usize] += run.simplified;
+                    kept[TRADITIONAL as usize] += run.traditional;
+                    han_digit_run = 0;
+                    digit_run = 0;
+                    i += run.chars;
+                    b = run.end;
+                    continue;
+                }
+            }
+            let (cp, width) = decode(bytes, b);
+            let cls = t.class_of_code_point(cp);
+            if KEPT & (1 << cls) != 0 {
+                kept[cls as usize] += 1;
+                // Digits are rare and come in runs: these branches predict well.
+                if cls == DIGIT {
+                    digit_run += 1;
+                    longest_digit_run = longest_digit_run.max(digit_run);
+                    han_digit_run = 0;
+                } else if cls == HAN_DIGIT {
+                    han_digit_run += 1;
+                    long_han_digit_run |= han_digit_run >= 7;
+                    digit_run = 0;
+                } else {
+                    han_digit_run = 0;
+                    digit_run = 0;
+                }
+                i += 1;
+                b += width;
+                continue;
+            }
+            // `original` is a `str`, so every decoded code point is a char.
+            let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
+            seen |= 1 << cls;
+            han_digit_run = 0;
+            digit_run = 0;
+            w.copy(&original[run_start..b], run_origin, i - run_origin);
+            match cls {
+                // A zero-width character between digits joins them.
+                DROP => w.joined_digits |= w.last().is_ascii_digit(),
+                _ if is_gap(cls, fold_simple(cls, c, '\0')) => {
+                    let first = fold_simple(cls, c, '\0');
+                    let mut it = original[b + width..].chars();
+                    gap(t, &mut w, &mut it, &mut i, first);
+                    b = original.len() - it.as_str().len();
+                    (run_start, run_origin) = (b, i);
+                    continue;
+                }
+                COMPLEX => {
+                    for d in std::iter::once(c).nfkc() {
+                        if is_dropped(d) {
+                            continue;
+                        }
+                        let d = fold_punct(d).unwrap_or(d).to_ascii_uppercase();
+                        script.count(t.class_of(d));
+                        w.push(fold_variant(d, w.last()), i);
+                    }
+                }
+                _ => {
+                    script.count(cls);
+                    w.push(fold_simple(cls, c, w.last()), i);
+                }
+            }
+            i += 1;
+            b += width;
+            (run_start, run_origin) = (b, i);
+        }
+        w.copy(&original[run_start..], run_origin, i - run_origin);
+        script.simplified += kept[SIMPLIFIED as usize];
+        script.traditional += kept[TRADITIONAL as usize];
+        for (cls, &n) in kept.iter().enumerate() {
+            if n > 0 {
+                seen |= 1 << cls;
+            }
+        }
+        if script.is_simplified() {
+            w.convert_to_traditional(t);
+        }
+        if long_han_digit_run {
+            w.chinese_digit_runs();
+            seen |= 1 << DIGIT;
+        }
+        let lower = seen & (1 << UPPER) != 0;
+        // Digits counted in the loop are exact unless characters that were
+        // dropped, removed or folded may have joined or added digits.
+        let exact = !w.joined_digits && !long_han_digit_run;
+        let counted = exact.then_some((kept[DIGIT as usize], longest_digit_run));
+        w.finish(i, lower, counted)
+    }
+
+    /// Whether normalization kept every character in place (at most ASCII
+    /// case and one-for-one folds changed).
+    pub fn is_identity(&self) -> bool {
+        self.pieces.is_empty() && self.chars == self.original_chars
+    }
+
+    /// The normalized text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Number of normalized characters.
+    pub fn char_len(&self) -> usize {
+        self.chars as usize
+    }
+
+    /// Number of characters of the original text.
+    pub fn original_char_len(&self) -> usize {
+        self.original_chars as usize
+    }
+
+    /// How many ASCII digits the normalized text holds.
+    pub fn digit_count(&self) -> usize {
+        self.digits as usize
+    }
+
+    /// The longest run of consecutive ASCII digits (identifiers need one).
+    pub fn digit_run(&self) -> usize {
+        self.digit_run as usize
+    }
+
+    fn starts(&self) -> &[u32] {
+        self.starts
+            .get_or_init(|| self.text.char_indices().map(|(b, _)| b as u32).collect())
+    }
+
+    /// Normalized character index of a byte offset (which must be a char boundary
+    /// or the end of the text).
+    pub fn char_index(&self, byte: usize) -> usize {
+        self.starts().partition_point(|&s| (s as usize) < byte)
+    }
+
+    /// Byte offset of a normalized character index (or the text length).
+    pub fn byte_index(&self, char_idx: usize) -> usize {
+        self.starts()
+            .get(char_idx)
+            .map(|&b| b as usize)
+            .unwrap_or(self.text.len())
+    }
+
+    /// Original character index of normalized character `i` (`i < char_len`).
+    fn origin(&self, i: usize) -> usize {
+        let k = self.pieces.partition_point(|&(n, _)| n as usize <= i);
+        if k == 0 {
+            return i;
+        }
+        let (n, o) = self.pieces[k - 1];
+        o as usize + (i - n as usize)
+    }
+
+    /// Maps a normalized character range `[start, end)` to the original text's
+    /// character range. Always in bounds of the original text.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let len = self.chars as usize;
+        if len == 0 || start >= end || start >= len {
+            let at = if start < len {
+                self.origin(start)
+            } else {
+                self.original_chars as usize
+            };
+            return (at, at);
+        }
+        let end = end.min(len);
+        let s = self.origin(start);
+        let e = self.origin(end - 1) + 1;
+        (
+            s.min(self.original_chars as usize),
+            e.max(s).min(self.original_chars as usize),
+        )
+    }
+
+    /// Maps a normalized byte range to the original character range.
+    pub fn original_span_of_bytes(&self, start: usize, end: usize) -> (usize, usize) {
+        self.original_span(self.char_index(start), self.char_index(end))
+    }
+}
+
+/// Decodes the code point at byte `b` of valid UTF-8 and its width: the
+/// hot loop's own decoder, which also yields the byte offset for run copies.
+/// Characters normalization keeps are only classified, so the loop turns a
+/// code point into a `char` only for the few it changes.
+#[inline(always)]
+fn decode(bytes: &[u8], b: usize) -> (u32, usize) {
+    let x = bytes[b] as u32;
+    let cont = |k: usize| bytes[b + k] as u32 & 0x3F;
+    let (cp, width) = if x < 0x80 {
+        (x, 1)
+    } else if x < 0xE0 {
+        ((x & 0x1F) << 6 | cont(1), 2)
+    } else if x < 0xF0 {
+        ((x & 0x0F) << 12 | cont(1) << 6 | cont(2), 3)
+    } else {
+        ((x & 0x07) << 18 | cont(1) << 12 | cont(2) << 6 | cont(3), 4)
+    };
+    (cp, width)
+}
+
+/// Characters seen that only one script uses.
+#[derive(Debug, Default, Clone, Copy)]
+struct Script {
+    simplified: u32,
+    traditional: u32,
+}
+
+impl Script {
+    #[inline]
+    fn count(&mut self, cls: u8) {
+        match cls {
+            SIMPLIFIED => self.simplified += 1,
+            TRADITIONAL | VARIANT => self.traditional += 1,
+            _ => {}
+        }
+    }
+
+    /// A message is Simplified when Simplified-only characters outnumber
+    /// Traditional-only ones: a Traditional message with one variant such as
+    /// 雇 or 麽 stays as written.
+    fn is_simplified(self) -> bool {
+        self.simplified > self.traditional
+    }
+}
+
+/// Builds the conversion tables now, so the first message does not pay for it.
+pub fn warm_up() {
+    tables();
+}
+
+/// Normalizes a pattern term the way message text is normalized, so a pack
+/// may spell 臺/台, 身份/身分 or full-width characters either way.
+pub fn normalize_term(term: &str) -> String {
+    NormalizedText::new(term).text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> String {
+        NormalizedText::new(s).as_str().to_string()
+    }
+
+    #[test]
+    fn normalization_table() {
+        let cases: &[(&str, &str)] = &[
+            ("Ａ１２３４５６７８９", "A123456789"),
+            ("（０２）２３４５－６７８９", "(02)2345-6789"),
+            ("k220819374", "K220819374"),
+            ("明\u{200B}天\u{200B}稽\u{200B}查", "明天稽查"),
+            ("S155\u{200B}204\u{200B}689", "S155204689"),
+            ("陳 情 人 是 對 面", "陳情人是對面"),
+            ("M 1 9 9 2 3 5 5 7 0 林志豪", "M199235570林志豪"),
+            ("0 9 1 8 - 3 3 0 - 2 7 5", "0918-330-275"),
+            ("0912 345 678", "0912 345 678"),
+            ("12/16 9:00", "12/16 9:00"),
+            ("確診者 張某某 住在", "確診者張某某住在"),
+            ("刚才通知 确诊者", "剛才通知確診者"),
+            ("后天上午十点 突击稽查", "後天上午十點突擊稽查"),
+            ("臺北市", "台北市"),
+            ("身份證", "身分證"),
+            ("下週三", "下周三"),
+            ("〇九五二七七一三〇八", "0952771308"),
+            ("電話〇九一二三四五六七八給他", "電話0912345678給他"),
+            ("請在下週到臺北，确诊者", "請在下周到台北,确诊者"),
+            ("十二月十一日", "十二月十一日"),
+            ("0912–345–678", "0912-345-678"),
+            ("稽.查", "稽查"),
+            ("里長說", "里長說"),
+            ("a\u{FE0F}b", "AB"),
+            ("　全形空白　", " 全形空白 "),
+        ];
+        for (input, want) in cases {
+            assert_eq!(&n(input), want, "normalizing {input:?}");
+        }
+    }
+
+    #[test]
+    fn offsets_point_into_the_original() {
+        let original = "😷明\u{200B}天 稽 查ＡＢ";
+        let norm = NormalizedText::new(original);
+        assert_eq!(norm.as_str(), "😷明天稽查AB");
+        let b = norm.as_str().find("稽查").unwrap();
+        let (s, e) = norm.original_span_of_bytes(b, b + "稽查".len());
+        let quoted: String = original.chars().skip(s).take(e - s).collect();
+        assert_eq!(quoted, "稽 查");
+        assert_eq!((s, e), (5, 8));
+        let b = norm.as_str().find("AB").unwrap();
+        let (s, e) = norm.original_span_of_bytes(b, b + 2);
+        let quoted: String = original.chars().skip(s).take(e - s).collect();
+        assert_eq!(quoted, "ＡＢ");
+    }
+
+    #[test]
+    fn empty_text_is_empty() {
+        let norm = NormalizedText::new("");
+        assert_eq!(norm.as_str(), "");
+        assert_eq!(norm.original_span(0, 0), (0, 0));
+    }
+}

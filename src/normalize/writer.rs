@@ -1,0 +1,180 @@
+//! The writer of a normalized text: it appends characters and copied runs,
+//! and records where each run came from, so the result carries its
+//! piecewise offset map back to the original.
+//!
+//! Also the whole-text passes that run after the character loop when
+//! needed: Simplified → Traditional and Chinese digit runs.
+
+use super::tables::{chinese_digit, fold_variant, Tables};
+use super::NormalizedText;
+
+/// Builds the normalized text and its piecewise offset map.
+pub(super) struct Writer {
+    text: String,
+    pieces: Vec<(u32, u32)>,
+    n: u32,
+    /// The original index that continues the current piece.
+    expected: u32,
+    /// The last character written.
+    last: char,
+    /// Whether the last character written came right after a spacing run
+    /// (kept or removed), and whether the next one will.
+    pub(super) gap_before_last: bool,
+    pub(super) pending_gap: bool,
+    /// Digit runs must be recounted: a removed gap or a dropped character stood
+    /// next to a digit, or a digit was written by folding.
+    pub(super) joined_digits: bool,
+}
+
+impl Writer {
+    pub(super) fn with_capacity(bytes: usize) -> Self {
+        Writer {
+            text: String::with_capacity(bytes),
+            pieces: Vec::new(),
+            n: 0,
+            expected: 0,
+            last: '\0',
+            gap_before_last: false,
+            pending_gap: false,
+            joined_digits: false,
+        }
+    }
+
+    #[inline(always)]
+    pub(super) fn push(&mut self, c: char, origin: u32) {
+        if origin != self.expected {
+            self.pieces.push((self.n, origin));
+        }
+        self.expected = origin + 1;
+        self.last = c;
+        // A digit written one by one (full-width, NFKC) is not in the loop's count.
+        self.joined_digits |= c.is_ascii_digit();
+        self.text.push(c);
+        self.n += 1;
+        self.gap_before_last = std::mem::take(&mut self.pending_gap);
+    }
+
+    /// Copies `count` characters that normalization keeps, starting at
+    /// original character `origin`.
+    #[inline(always)]
+    pub(super) fn copy(&mut self, slice: &str, origin: u32, count: u32) {
+        if count == 0 {
+            return;
+        }
+        if origin != self.expected {
+            self.pieces.push((self.n, origin));
+        }
+        self.expected = origin + count;
+        self.last = slice.chars().next_back().unwrap_or(self.last);
+        self.text.push_str(slice);
+        self.n += count;
+        let pending = std::mem::take(&mut self.pending_gap);
+        self.gap_before_last = count == 1 && pending;
+    }
+
+    /// The last character written.
+    pub(super) fn last(&self) -> char {
+        self.last
+    }
+
+    /// The last three characters written, newest first.
+    // `#[inline]`: the gap logic calls it; it was inlined there when both
+    // lived in one module, and this keeps it so.
+    #[inline]
+    pub(super) fn recent(&self) -> [char; 3] {
+        let mut r = ['\0'; 3];
+        for (slot, c) in r.iter_mut().zip(self.text.chars().rev()) {
+            *slot = c;
+        }
+        r
+    }
+
+    /// Simplified → Traditional, phrase level; the map stays as it is
+    /// because the conversion keeps the character count (else it goes one
+    /// character at a time).
+    pub(super) fn convert_to_traditional(&mut self, t: &Tables) {
+        let converted = t.s2t.convert(&self.text);
+        let mut out = String::with_capacity(converted.len());
+        if converted.chars().count() == self.n as usize {
+            out = converted;
+        } else {
+            let mut buf = [0u8; 4];
+            for c in self.text.chars() {
+                let one = t.s2t.convert(c.encode_utf8(&mut buf));
+                let mut it = one.chars();
+                match (it.next(), it.next()) {
+                    (Some(d), None) => out.push(d),
+                    _ => out.push(c),
+                }
+            }
+        }
+        let mut prev = '\0';
+        self.text = out
+            .chars()
+            .map(|c| {
+                prev = fold_variant(c, prev);
+                prev
+            })
+            .collect();
+    }
+
+    /// Runs of seven or more Chinese digits are numbers written out (phones, IDs).
+    pub(super) fn chinese_digit_runs(&mut self) {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut out = String::with_capacity(self.text.len());
+        let mut i = 0;
+        while i < chars.len() {
+            let start = i;
+            while i < chars.len() && chinese_digit(chars[i]).is_some() {
+                i += 1;
+            }
+            let long = i - start >= 7;
+            for &c in &chars[start..i] {
+                out.push(if long {
+                    chinese_digit(c).unwrap_or(c)
+                } else {
+                    c
+                });
+            }
+            if i < chars.len() {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+        self.text = out;
+    }
+
+    pub(super) fn finish(
+        mut self,
+        original_chars: u32,
+        lower: bool,
+        counted_digits: Option<(u32, u32)>,
+    ) -> NormalizedText {
+        if lower {
+            // Lower-case ASCII letters were copied as they are.
+            self.text.make_ascii_uppercase();
+        }
+        let (digits, digit_run) = counted_digits.unwrap_or_else(|| {
+            let (mut digits, mut run, mut longest) = (0, 0, 0);
+            for b in self.text.bytes() {
+                if b.is_ascii_digit() {
+                    digits += 1;
+                    run += 1;
+                    longest = u32::max(longest, run);
+                } else {
+                    run = 0;
+                }
+            }
+            (digits, longest)
+        });
+        NormalizedText {
+            text: self.text,
+            pieces: self.pieces,
+            chars: self.n,
+            starts: std::cell::OnceCell::new(),
+            original_chars,
+            digits,
+            digit_run,
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! Identifier numbers: national ID and resident certificate (with their
+//! check digit), passport, NHI card, licence plate, medical record and case
+//! numbers.
+//!
+//! Formats and checksums follow `reference/tw-identifiers.md` (letter table
+//! and weights from the national-ID specification; plates: 公路總局 rules).
+//! Most of these need a run of digits, so the digit counts of
+//! [`NormalizedText`](crate::normalize::NormalizedText) gate them before any
+//! regex runs.
+
+use regex::Regex;
+
+use super::{alnum_bounded, compile, digit_bounded, preceded_by, EntityKind, Extraction};
+
+/// Well-known example and test numbers that pass the checksum but belong to
+/// nobody (textbook and validator examples from reference/tw-identifiers.md).
+const PUBLIC_EXAMPLE_IDS: &[&str] = &["A123456789", "A800000014", "AA00000009"];
+
+/// National ID letter values (reference/tw-identifiers.md §1), A..=Z.
+const LETTER_VALUES: [u32; 26] = [
+    10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29, 32, 30,
+    31, 33,
+];
+const ID_WEIGHTS: [u32; 11] = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1];
+
+/// Validates a national ID or resident certificate number (both formats).
+/// Returns the kind it is, if valid.
+pub fn validate_id(s: &str) -> Option<EntityKind> {
+    let b = s.as_bytes();
+    if b.len() != 10 || !b[0].is_ascii_uppercase() || !b[2..].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let v1 = LETTER_VALUES[(b[0] - b'A') as usize];
+    let (second, kind) = match b[1] {
+        b'1' | b'2' => ((b[1] - b'0') as u32, EntityKind::NationalId),
+        b'8' | b'9' => ((b[1] - b'0') as u32, EntityKind::ResidentId),
+        b'A'..=b'D' => (
+            LETTER_VALUES[(b[1] - b'A') as usize] % 10,
+            EntityKind::ResidentId,
+        ),
+        _ => return None,
+    };
+    let mut digits = [0u32; 11];
+    digits[0] = v1 / 10;
+    digits[1] = v1 % 10;
+    digits[2] = second;
+    for (i, &d) in b[2..].iter().enumerate() {
+        digits[3 + i] = (d - b'0') as u32;
+    }
+    let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(d, w)| d * w).sum();
+    (sum % 10 == 0).then_some(kind)
+}
+
+/// This family's recognizers, compiled once with the others (see
+/// [`super::warm_up`]).
+pub(super) struct Recognizers {
+    pub(super) id: Regex,
+    pub(super) nine_digits: Regex,
+    pub(super) twelve_digits: Regex,
+    pub(super) plate: Regex,
+    pub(super) medical_record: Regex,
+    pub(super) case_number: Regex,
+}
+
+pub(super) fn build() -> Recognizers {
+    Recognizers {
+        id: compile("[A-Z][0-9A-D][0-9]{8}"),
+        nine_digits: compile("[0-9]{9}"),
+        twelve_digits: compile("[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}"),
+        plate: compile("[A-Z]{3}-?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}"),
+        medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
+        case_number: compile(
+            r"案 ?[0-9]{2,6}|CASE ?[0-9]{2,6}|個案編號 ?[A-Z]?-?[0-9]{2,6}|第[0-9]{1,5}[個例位]|個案[A-Z](?:[^A-Z]|$)",
+        ),
+    }
+}
+
+/// National IDs and resident certificates with a valid check digit.
+pub(super) fn national_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, run, .. } = *cx;
+    if run >= 8
+        && (kinds.contains(EntityKind::NationalId) || kinds.contains(EntityKind::ResidentId))
+    {
+        for m in r.id.find_iter(s) {
+            if !alnum_bounded(s, m.start(), m.end()) {
+                continue;
+            }
+            let v = m.as_str();
+            if PUBLIC_EXAMPLE_IDS.contains(&v) {
+                continue;
+            }
+            if let Some(kind) = validate_id(v) {
+                if kinds.contains(kind) {
+                    cx.push(kind, m.start(), m.end(), Some(v.to_string()));
+                }
+            }
+        }
+    }
+}
+
+/// Nine-digit passport numbers next to 護照 / PASSPORT.
+pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, run, .. } = *cx;
+    if run >= 9 && kinds.contains(EntityKind::Passport) {
+        for m in r.nine_digits.find_iter(s) {
+            if digit_bounded(s, m.start(), m.end())
+                && preceded_by(s, m.start(), 16, &["護照", "PASSPORT"])
+            {
+                cx.push(
+                    EntityKind::Passport,
+                    m.start(),
+                    m.end(),
+                    Some(m.as_str().to_string()),
+                );
+            }
+        }
+    }
+}
+
+/// Twelve-digit NHI card numbers next to 健保.
+pub(super) fn nhi_cards(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction {
+        s,
+        kinds,
+        digits,
+        run,
+        ..
+    } = *cx;
+    if digits >= 12 && run >= 4 && kinds.contains(EntityKind::NhiCard) {
+        for m in r.twelve_digits.find_iter(s) {
+            if digit_bounded(s, m.start(), m.end()) && preceded_by(s, m.start(), 16, &["健保"]) {
+                let v: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+                cx.push(EntityKind::NhiCard, m.start(), m.end(), Some(v));
+            }
+        }
+    }
+}
+
+/// Licence plates (not national IDs, not retired letter/digit choices).
+pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, run, .. } = *cx;
+    if run >= 4 && kinds.contains(EntityKind::Plate) {
+        for m in r.plate.find_iter(s) {
+            if !alnum_bounded(s, m.start(), m.end()) {
+                continue;
+            }
+            let v = m.as_str();
+            let letters: String = v.chars().filter(char::is_ascii_uppercase).collect();
+            let nums: String = v.chars().filter(char::is_ascii_digit).collect();
+            // Current plates drop I and O and the digit 4 (公路總局).
+            if letters.len() == 3 && (letters.contains(['I', 'O']) || nums.contains('4')) {
+                continue;
+            }
+            if validate_id(v).is_some() {
+                continue;
+            }
+            cx.push(
+                EntityKind::Plate,
+                m.start(),
+                m.end(),
+                Some(v.replace('-', "")),
+            );
+        }
+    }
+}
+
+/// Medical record numbers after 病歷(號).
+pub(super) fn medical_records(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, has, .. } = *cx;
+    if kinds.contains(EntityKind::MedicalRecord) && has.record {
+        for c in r.medical_record.captures_iter(s) {
+            if let (Some(all), Some(v)) = (c.get(0), c.get(1)) {
+                cx.push(
+                    EntityKind::MedicalRecord,
+                    all.start(),
+                    all.end(),
+                    Some(v.as_str().to_string()),
+                );
+            }
+        }
+    }
+}
+
+/// Case numbers (案1127, 個案編號T-1152, 第12個).
+pub(super) fn case_numbers(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction {
+        s,
+        kinds,
+        digits,
+        has,
+        ..
+    } = *cx;
+    if kinds.contains(EntityKind::CaseNumber) && (digits >= 2 || has.case) {
+        for m in r.case_number.find_iter(s) {
+            cx.push(EntityKind::CaseNumber, m.start(), m.end(), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::texts;
+    use super::*;
+
+    #[test]
+    fn national_and_resident_ids_follow_the_reference_examples() {
+        for v in [
+            "W100000001",
+            "I123456781",
+            "O223456784",
+            "Z212345670",
+            "F130000005",
+            "D200000006",
+        ] {
+            assert_eq!(validate_id(v), Some(EntityKind::NationalId), "{v}");
+        }
+        for v in [
+            "A800000014",
+            "F800000000",
+            "A900000007",
+            "H876543212",
+            "B912345674",
+        ] {
+            assert_eq!(validate_id(v), Some(EntityKind::ResidentId), "{v}");
+        }
+        for v in [
+            "AA00000009",
+            "FA12345670",
+            "AB00000001",
+            "TC12345675",
+            "HD76543212",
+        ] {
+            assert_eq!(validate_id(v), Some(EntityKind::ResidentId), "{v}");
+        }
+        for v in [
+            "A123456788",
+            "B223456783",
+            "A323456789",
+            "A12345678",
+            "A800000015",
+            "A700000001",
+            "AA00000008",
+            "AE00000001",
+        ] {
+            assert_eq!(validate_id(v), None, "{v}");
+        }
+    }
+
+    #[test]
+    fn ids_are_found_through_evasions() {
+        let table: &[(&str, &str)] = &[
+            ("身分證B127361586，住", "B127361586"),
+            ("身分證字號 k220819374（小寫）", "k220819374"),
+            ("Ｈ２８８４４１０２５", "Ｈ２８８４４１０２５"),
+            ("M 1 9 9 2 3 5 5 7 0 林志豪", "M 1 9 9 2 3 5 5 7 0"),
+            (
+                "陳佳蓉 S155\u{200B}204\u{200B}689 這個",
+                "S155\u{200B}204\u{200B}689",
+            ),
+            ("舊居留證GB24088316，要換新式", "GB24088316"),
+            ("居留證 E860277160", "E860277160"),
+        ];
+        for (text, want) in table {
+            let got: Vec<String> = [EntityKind::NationalId, EntityKind::ResidentId]
+                .iter()
+                .flat_map(|&k| texts(text, k))
+                .collect();
+            assert_eq!(got, vec![want.to_string()], "in {text:?}");
+        }
+        assert!(texts("訂單編號B223456783的紙箱", EntityKind::NationalId).is_empty());
+        assert!(texts("例如A123456789是教科書範例", EntityKind::NationalId).is_empty());
+        assert!(texts("收文號XA115881394", EntityKind::NationalId).is_empty());
+    }
+
+    #[test]
+    fn passport_nhi_and_plates_need_their_shape() {
+        assert_eq!(
+            texts("護照號碼 318204576 周美玲", EntityKind::Passport),
+            vec!["318204576"]
+        );
+        assert_eq!(
+            texts("護照號碼 3 1 8 2 0 4 5 7 6 那位", EntityKind::Passport),
+            vec!["3 1 8 2 0 4 5 7 6"]
+        );
+        assert!(texts("訂單 318204576", EntityKind::Passport).is_empty());
+        assert_eq!(
+            texts("健保卡號 0000 3318 2046，", EntityKind::NhiCard),
+            vec!["0000 3318 2046"]
+        );
+        assert_eq!(
+            texts("停車名單：RDK-6158 李建國", EntityKind::Plate),
+            vec!["RDK-6158"]
+        );
+        assert_eq!(
+            texts("車號AB-1234的公務車", EntityKind::Plate),
+            vec!["AB-1234"]
+        );
+        assert!(texts("ABC-1234", EntityKind::Plate).is_empty());
+        assert!(texts("ABI-1235", EntityKind::Plate).is_empty());
+    }
+
+    #[test]
+    fn medical_records_and_case_numbers() {
+        assert_eq!(
+            texts("病歷號 B0098765 住院", EntityKind::MedicalRecord).len(),
+            1
+        );
+        assert!(!texts("case 2031 = 中山", EntityKind::CaseNumber).is_empty());
+        for text in ["案379", "個案編號T-1152", "第12個確診者"] {
+            assert!(!texts(text, EntityKind::CaseNumber).is_empty(), "{text}");
+        }
+    }
+}

@@ -1,0 +1,581 @@
+//! Structured entities found in normalized text: identifiers with their
+//! checksums, phone numbers, plates, addresses, dates (ROC, Gregorian,
+//! relative, Chinese numerals), weekdays, times, ages, person names, business
+//! names, medical record and bed numbers.
+//!
+//! Formats and checksums follow `reference/tw-identifiers.md` (national ID and
+//! resident certificate: letter table and weights from the national-ID
+//! specification cited there; phones: libphonenumber's TW metadata; plates:
+//! 公路總局 rules; addresses: Chunghwa Post unit order). Every recognizer runs
+//! on [`NormalizedText`], so full-width digits, spacing and Chinese digit runs
+//! are already folded; `[0-9]` is used instead of the Unicode `\d`.
+//!
+//! One file per family of entities, each with its own patterns and tests:
+//! `ids` (identifier numbers), `phones`, `places`, `time`, `people` and
+//! `orgs`. This module holds the kinds, the [`extract`] entry point that
+//! runs the families in a fixed order, and what they share: the trigger
+//! characters (`Marks`) and the boundary checks. All patterns are compiled together,
+//! once, and a family's patterns run only when the requested kinds need
+//! them (and their trigger characters are in the text).
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::normalize::NormalizedText;
+
+mod ids;
+mod orgs;
+mod people;
+mod phones;
+mod places;
+mod time;
+
+pub use ids::validate_id;
+pub use people::SURNAMES;
+pub use time::parse_number;
+
+/// The kinds of entity a rule can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntityKind {
+    /// 國民身分證統一編號 with a valid check digit.
+    NationalId,
+    /// 居留證 / 統一證號, 2021 one-letter or old two-letter format, valid check digit.
+    ResidentId,
+    /// Mobile number, 09 + 8 digits or +886 9….
+    Mobile,
+    /// Landline with area code (not toll-free).
+    Landline,
+    /// Nine-digit passport number next to 護照 / passport.
+    Passport,
+    /// Twelve-digit NHI card number next to 健保.
+    NhiCard,
+    /// Licence plate.
+    Plate,
+    /// Address down to a house number (號), with at least a road, lane or district.
+    Address,
+    /// Road or street name, optionally with section and lane, without a house number.
+    Street,
+    /// Named district, township or village (北投區, 興邦里, 湖口鄉).
+    District,
+    /// Calendar date: ROC or Gregorian year, month/day, Chinese numerals.
+    Date,
+    /// Weekday (週三, 星期三, 禮拜三, (三) after a date).
+    Weekday,
+    /// Today or a future relative day (今天, 明早, 後天, 下周一, 今晚).
+    RelativeDay,
+    /// A past relative day (昨天, 前天, 上周).
+    PastDay,
+    /// Clock time (上午10點, 14:00, 十點半) or a part of day (下午, 凌晨).
+    Time,
+    /// Age (45歲, 男58, F,34, 50S).
+    Age,
+    /// Person name: masked (王○明, 陳○○, 林姓), titled (陳小姐, 吳科員),
+    /// familiar (小陳, 老王) or labelled (姓名：林美玲).
+    PersonName,
+    /// A three-character token standing alone that starts with a common
+    /// surname (陳文宏、林靜怡): a likely full name in lists and next to
+    /// identifiers, too weak to count anywhere else.
+    NameToken,
+    /// Business, venue or institution name (…餐廳, ○○公司, …國小).
+    Business,
+    /// Floor (5樓, 8F, B1).
+    Floor,
+    /// Building (B棟).
+    Building,
+    /// Hospital bed or ward (512床, 7B病房, 1208房).
+    Bed,
+    /// Medical record number (病歷號 A0012345).
+    MedicalRecord,
+    /// School class (三年二班, 四年乙班).
+    SchoolClass,
+    /// Case number (案1127, case 379, 個案編號T-1152, 第12個).
+    CaseNumber,
+}
+
+impl EntityKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [EntityKind; 25] = [
+        EntityKind::NationalId,
+        EntityKind::ResidentId,
+        EntityKind::Mobile,
+        EntityKind::Landline,
+        EntityKind::Passport,
+        EntityKind::NhiCard,
+        EntityKind::Plate,
+        EntityKind::Address,
+        EntityKind::Street,
+        EntityKind::District,
+        EntityKind::Date,
+        EntityKind::Weekday,
+        EntityKind::RelativeDay,
+        EntityKind::PastDay,
+        EntityKind::Time,
+        EntityKind::Age,
+        EntityKind::PersonName,
+        EntityKind::NameToken,
+        EntityKind::Business,
+        EntityKind::Floor,
+        EntityKind::Building,
+        EntityKind::Bed,
+        EntityKind::MedicalRecord,
+        EntityKind::SchoolClass,
+        EntityKind::CaseNumber,
+    ];
+
+    /// The snake_case name used in packs and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            EntityKind::NationalId => "national_id",
+            EntityKind::ResidentId => "resident_id",
+            EntityKind::Mobile => "mobile",
+            EntityKind::Landline => "landline",
+            EntityKind::Passport => "passport",
+            EntityKind::NhiCard => "nhi_card",
+            EntityKind::Plate => "plate",
+            EntityKind::Address => "address",
+            EntityKind::Street => "street",
+            EntityKind::District => "district",
+            EntityKind::Date => "date",
+            EntityKind::Weekday => "weekday",
+            EntityKind::RelativeDay => "relative_day",
+            EntityKind::PastDay => "past_day",
+            EntityKind::Time => "time",
+            EntityKind::Age => "age",
+            EntityKind::PersonName => "person_name",
+            EntityKind::NameToken => "name_token",
+            EntityKind::Business => "business",
+            EntityKind::Floor => "floor",
+            EntityKind::Building => "building",
+            EntityKind::Bed => "bed",
+            EntityKind::MedicalRecord => "medical_record",
+            EntityKind::SchoolClass => "school_class",
+            EntityKind::CaseNumber => "case_number",
+        }
+    }
+
+    fn bit(self) -> u32 {
+        1 << (self as u32)
+    }
+
+    /// Whether this kind identifies a person through a number.
+    pub fn is_identifier(self) -> bool {
+        matches!(
+            self,
+            EntityKind::NationalId
+                | EntityKind::ResidentId
+                | EntityKind::Mobile
+                | EntityKind::Landline
+                | EntityKind::Passport
+                | EntityKind::NhiCard
+                | EntityKind::Plate
+                | EntityKind::MedicalRecord
+        )
+    }
+
+    /// How redaction masks this kind, or `None` when it is shown as written.
+    ///
+    /// The kind decides, so that a new kind states its own masking here
+    /// instead of in a list kept elsewhere: identifiers keep a few
+    /// characters at each end, addresses lose their house numbers, names
+    /// keep their surname.
+    pub fn mask(self) -> Option<Mask> {
+        let significant = |head, tail| Some(Mask::Significant { head, tail });
+        match self {
+            EntityKind::NationalId | EntityKind::ResidentId => significant(3, 2),
+            EntityKind::Mobile => significant(4, 3),
+            EntityKind::Landline => significant(3, 2),
+            EntityKind::Passport | EntityKind::NhiCard | EntityKind::MedicalRecord => {
+                significant(0, 2)
+            }
+            EntityKind::Plate => significant(1, 1),
+            EntityKind::Address => Some(Mask::HouseNumbers),
+            EntityKind::PersonName | EntityKind::NameToken => Some(Mask::Name),
+            // Listed one by one so that a new kind has to choose.
+            EntityKind::Street
+            | EntityKind::District
+            | EntityKind::Date
+            | EntityKind::Weekday
+            | EntityKind::RelativeDay
+            | EntityKind::PastDay
+            | EntityKind::Time
+            | EntityKind::Age
+            | EntityKind::Business
+            | EntityKind::Floor
+            | EntityKind::Building
+            | EntityKind::Bed
+            | EntityKind::SchoolClass
+            | EntityKind::CaseNumber => None,
+        }
+    }
+}
+
+/// How redaction masks an entity (see [`EntityKind::mask`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mask {
+    /// Keep the first `head` and the last `tail` significant characters
+    /// (letters and digits, not units such as 號); the others become `*`.
+    Significant {
+        /// Significant characters kept at the start.
+        head: usize,
+        /// Significant characters kept at the end.
+        tail: usize,
+    },
+    /// Every number of a 巷/弄/號/樓 becomes one ○.
+    HouseNumbers,
+    /// The given name is masked, the surname and any title kept (王○明).
+    Name,
+}
+
+/// A set of entity kinds, as a bit set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KindSet(u32);
+
+impl KindSet {
+    /// Adds a kind.
+    pub fn insert(&mut self, kind: EntityKind) {
+        self.0 |= kind.bit();
+    }
+    /// Whether the set holds `kind`.
+    pub fn contains(self, kind: EntityKind) -> bool {
+        self.0 & kind.bit() != 0
+    }
+    /// Union of two sets.
+    pub fn union(self, other: KindSet) -> KindSet {
+        KindSet(self.0 | other.0)
+    }
+    /// The kinds of `self` not in `other`.
+    pub fn difference(self, other: KindSet) -> KindSet {
+        KindSet(self.0 & !other.0)
+    }
+    /// Whether the set is empty.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+impl FromIterator<EntityKind> for KindSet {
+    fn from_iter<I: IntoIterator<Item = EntityKind>>(iter: I) -> Self {
+        let mut s = KindSet::default();
+        for k in iter {
+            s.insert(k);
+        }
+        s
+    }
+}
+
+/// One entity occurrence, in normalized character offsets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entity {
+    /// What it is.
+    pub kind: EntityKind,
+    /// Normalized character offset, inclusive.
+    pub start: usize,
+    /// Normalized character offset, exclusive.
+    pub end: usize,
+    /// A canonical value where one exists (`2026-12-11`, `14:30`, `A123456789`).
+    pub value: Option<String>,
+}
+
+/// The character class of a number written in Arabic digits or Chinese
+/// numerals, for the patterns of several families.
+const N: &str = "[0-9〇零一二兩三四五六七八九十廿卅百]";
+
+/// Compiles one of the built-in patterns; they are constants, so an error
+/// is a bug.
+fn compile(p: &str) -> Regex {
+    Regex::new(p).unwrap_or_else(|e| panic!("entity pattern {p:?}: {e}"))
+}
+
+/// Every family's recognizers, compiled together and once for the process.
+struct Recognizers {
+    ids: ids::Recognizers,
+    phones: phones::Recognizers,
+    places: places::Recognizers,
+    time: time::Recognizers,
+    people: people::Recognizers,
+    orgs: orgs::Recognizers,
+}
+
+fn recognizers() -> &'static Recognizers {
+    static R: OnceLock<Recognizers> = OnceLock::new();
+    R.get_or_init(|| Recognizers {
+        ids: ids::build(),
+        phones: phones::build(),
+        places: places::build(),
+        time: time::build(),
+        people: people::build(),
+        orgs: orgs::build(),
+    })
+}
+
+/// Compiles the recognizers now rather than on the first message.
+pub fn warm_up() {
+    recognizers();
+}
+
+/// The source of every entity regex, for benchmarks that compare the scan
+/// with a plain `RegexSet` over the same patterns.
+pub fn patterns() -> Vec<&'static str> {
+    let r = recognizers();
+    let (ids, phones, places, time, people, orgs) =
+        (&r.ids, &r.phones, &r.places, &r.time, &r.people, &r.orgs);
+    [
+        &ids.id,
+        &phones.mobile,
+        &phones.landline,
+        &ids.nine_digits,
+        &ids.twelve_digits,
+        &ids.plate,
+        &places.address,
+        &places.street,
+        &places.district,
+        &time.date_ymd,
+        &time.date_numeric,
+        &time.date_md,
+        &time.date_slash,
+        &time.weekday,
+        &time.weekday_paren,
+        &time.time_clock,
+        &time.time_cn,
+        &people.age,
+        &people.name_masked,
+        &people.name_titled,
+        &people.name_familiar,
+        &people.name_labelled,
+        &people.name_bounded,
+        &orgs.business,
+        &places.floor,
+        &places.building,
+        &places.bed,
+        &ids.medical_record,
+        &orgs.school_class,
+        &ids.case_number,
+    ]
+    .into_iter()
+    .map(Regex::as_str)
+    .collect()
+}
+
+/// One call of [`extract`]: what every recognizer reads, and the entities
+/// found so far.
+struct Extraction<'a> {
+    text: &'a NormalizedText,
+    /// The normalized text.
+    s: &'a str,
+    /// The kinds asked for.
+    kinds: KindSet,
+    /// ASCII digits in the text, and the longest run of them.
+    digits: usize,
+    run: usize,
+    /// Trigger characters (all false when no requested kind needs them).
+    has: Marks,
+    out: Vec<Entity>,
+}
+
+impl Extraction<'_> {
+    /// Records an entity found at normalized bytes `[bs, be)`.
+    fn push(&mut self, kind: EntityKind, bs: usize, be: usize, value: Option<String>) {
+        self.out.push(Entity {
+            kind,
+            start: self.text.char_index(bs),
+            end: self.text.char_index(be),
+            value,
+        });
+    }
+}
+
+/// Finds the entities of the requested kinds.
+///
+/// The entities come out in the order of the calls below, family by family
+/// and, within one, pattern by pattern: callers may depend on it, so a new
+/// recognizer goes where it does not reorder the others.
+pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
+    if kinds.is_empty() {
+        return Vec::new();
+    }
+    let r = recognizers();
+    let s = text.as_str();
+    // Trigger characters, found in one pass, but only if a kind needs them.
+    let needs_marks = [
+        EntityKind::PersonName,
+        EntityKind::Street,
+        EntityKind::Date,
+        EntityKind::Weekday,
+        EntityKind::Time,
+        EntityKind::Building,
+        EntityKind::Bed,
+        EntityKind::MedicalRecord,
+        EntityKind::SchoolClass,
+        EntityKind::CaseNumber,
+    ]
+    .iter()
+    .any(|&k| kinds.contains(k));
+    let has = if needs_marks {
+        Marks::of(s)
+    } else {
+        Marks::default()
+    };
+    let mut cx = Extraction {
+        text,
+        s,
+        kinds,
+        digits: text.digit_count(),
+        run: text.digit_run(),
+        has,
+        out: Vec::new(),
+    };
+    ids::national_ids(&r.ids, &mut cx);
+    phones::mobiles(&r.phones, &mut cx);
+    phones::landlines(&r.phones, &mut cx);
+    ids::passports(&r.ids, &mut cx);
+    ids::nhi_cards(&r.ids, &mut cx);
+    ids::plates(&r.ids, &mut cx);
+    places::addresses(&r.places, &mut cx);
+    places::streets(&r.places, &mut cx);
+    places::districts(&r.places, &mut cx);
+    time::dates(&r.time, &mut cx);
+    time::weekdays(&r.time, &mut cx);
+    let periods = time::relative_days(&r.time, &mut cx);
+    time::times(&r.time, &mut cx, periods);
+    people::ages(&r.people, &mut cx);
+    people::names(&r.people, &mut cx);
+    people::name_tokens(&r.people, &mut cx);
+    orgs::businesses(&r.orgs, &mut cx);
+    places::floors(&r.places, &mut cx);
+    places::buildings(&r.places, &mut cx);
+    places::beds(&r.places, &mut cx);
+    ids::medical_records(&r.ids, &mut cx);
+    orgs::school_classes(&r.orgs, &mut cx);
+    ids::case_numbers(&r.ids, &mut cx);
+    cx.out
+}
+
+/// Which trigger characters a text holds, found in one pass: each
+/// recognizer runs only when its unit characters are there.
+#[derive(Debug, Default, Clone, Copy)]
+struct Marks {
+    hao: bool,
+    road: bool,
+    month: bool,
+    paren: bool,
+    clock: bool,
+    building: bool,
+    bed: bool,
+    record: bool,
+    class: bool,
+    case: bool,
+    colon: bool,
+    meridiem: bool,
+    date_sep: bool,
+    weekday: bool,
+    mask: bool,
+    title: bool,
+    familiar: bool,
+}
+
+impl Marks {
+    fn of(s: &str) -> Marks {
+        let mut m = Marks::default();
+        for c in s.chars() {
+            match c {
+                '號' => m.hao = true,
+                '路' | '街' | '道' => m.road = true,
+                '月' => m.month = true,
+                '(' => m.paren = true,
+                '點' | '時' => m.clock = true,
+                '棟' | '館' => m.building = true,
+                '床' | '房' => m.bed = true,
+                '歷' => m.record = true,
+                '班' | '級' => m.class = true,
+                '案' => m.case = true,
+                ':' => m.colon = true,
+                'M' => m.meridiem = true,
+                '/' | '.' | '-' => m.date_sep = true,
+                '星' | '拜' | '周' => m.weekday = true,
+                '○' | '〇' | 'O' | 'X' | '*' | '某' | '姓' => m.mask = true,
+                '生' | '姐' | '太' | '士' | '闆' | '師' | '學' | '員' | '長' | '理' | '任'
+                | '姨' | '伯' | '公' | '嬤' | '董' | '委' | '議' | '傅' => m.title = true,
+                '小' | '老' | '阿' => m.familiar = true,
+                _ => {}
+            }
+        }
+        m
+    }
+}
+
+fn prev_char(s: &str, at: usize) -> Option<char> {
+    s[..at].chars().next_back()
+}
+
+fn next_char(s: &str, at: usize) -> Option<char> {
+    s[at..].chars().next()
+}
+
+/// No ASCII letter or digit directly before or after.
+fn alnum_bounded(s: &str, start: usize, end: usize) -> bool {
+    !prev_char(s, start).is_some_and(|c| c.is_ascii_alphanumeric())
+        && !next_char(s, end).is_some_and(|c| c.is_ascii_alphanumeric())
+}
+
+/// No digit directly before or after.
+fn digit_bounded(s: &str, start: usize, end: usize) -> bool {
+    !prev_char(s, start).is_some_and(|c| c.is_ascii_digit())
+        && !next_char(s, end).is_some_and(|c| c.is_ascii_digit())
+}
+
+/// One of `words` ends within `chars` characters before `at`.
+fn preceded_by(s: &str, at: usize, chars: usize, words: &[&str]) -> bool {
+    let from = s[..at]
+        .char_indices()
+        .rev()
+        .nth(chars.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let before = &s[from..at];
+    words.iter().any(|w| before.contains(w))
+}
+
+#[cfg(test)]
+mod testing {
+    //! Helpers for the family tests.
+
+    use super::*;
+
+    /// The entities of `kind` in `text`: the original characters and the value.
+    pub(super) fn found(text: &str, kind: EntityKind) -> Vec<(String, Option<String>)> {
+        let norm = NormalizedText::new(text);
+        let kinds: KindSet = [kind].into_iter().collect();
+        extract(&norm, kinds)
+            .into_iter()
+            .filter(|e| e.kind == kind)
+            .map(|e| {
+                let (s, t) = norm.original_span(e.start, e.end);
+                (text.chars().skip(s).take(t - s).collect(), e.value)
+            })
+            .collect()
+    }
+
+    /// The original characters of the entities of `kind` in `text`.
+    pub(super) fn texts(text: &str, kind: EntityKind) -> Vec<String> {
+        found(text, kind).into_iter().map(|(t, _)| t).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_addresses_and_names_are_the_masked_kinds() {
+        for k in EntityKind::ALL {
+            let named = matches!(
+                k,
+                EntityKind::Address | EntityKind::PersonName | EntityKind::NameToken
+            );
+            assert_eq!(k.mask().is_some(), k.is_identifier() || named, "{k:?}");
+        }
+    }
+}

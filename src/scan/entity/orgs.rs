@@ -1,0 +1,64 @@
+//! Organisations: business, venue and institution names (…餐廳, ○○公司,
+//! …國小) and school classes (三年二班).
+
+use regex::Regex;
+
+use super::{compile, EntityKind, Extraction, N};
+
+/// This family's recognizers, compiled once with the others (see
+/// [`super::warm_up`]).
+pub(super) struct Recognizers {
+    pub(super) business: Regex,
+    pub(super) school_class: Regex,
+}
+
+pub(super) fn build() -> Recognizers {
+    Recognizers {
+        business: compile(
+            r"(?:○○|OO|XX|[\p{Han}A-Z○--[的了是不也都去在要有就和與到會被把讓這那你我他她們很還再又才未已將從向對給為於及或等並但而所以之其此每各該本某一上下中個家說看吃喝買賣用做開關進出來回跟找問請叫讓]]{2,6})(?:餐廳|小吃|牛肉麵|滷味|雞排店|KTV|賓館|旅館|旅社|汽車旅館|民宿|背包客棧|工廠|加工廠|廠|公司|診所|醫美診所|幼兒園|幼稚園|托嬰中心|補習班|安親班|市場|夜市|攤|商行|食品行|冷凍食品行|超市|藥局|藥妝|醫院|飯店|酒店|酒吧|LOUNGE|BAR|HOTEL|網咖|撞球間|按摩店|汽修|機車行|燒烤|醬油廠|豆干|冷飲店|手搖飲|加油站|瓦斯行|汽車旅館|三溫暖|遊藝場|娛樂城|養豬場|繁殖場|回收場|農場|工地|營造|建設|企業|國小|國中|高中|大學|護理之家|長照中心|長照機構|百貨|美食街|宮|廟|店|茶藝館|旅店)",
+        ),
+        school_class: compile(&format!(
+            "{N}{{1,2}}年{N}{{1,2}}班|{N}{{1,2}}年[甲乙丙丁戊忠孝仁愛]班|[一二三四五六]年級"
+        )),
+    }
+}
+
+/// Business, venue and institution names.
+pub(super) fn businesses(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, .. } = *cx;
+    if kinds.contains(EntityKind::Business) {
+        for m in r.business.find_iter(s) {
+            cx.push(EntityKind::Business, m.start(), m.end(), None);
+        }
+    }
+}
+
+/// School classes (三年二班, 四年乙班, 五年級).
+pub(super) fn school_classes(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, has, .. } = *cx;
+    if kinds.contains(EntityKind::SchoolClass) && has.class {
+        for m in r.school_class.find_iter(s) {
+            cx.push(EntityKind::SchoolClass, m.start(), m.end(), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::texts;
+    use super::*;
+
+    #[test]
+    fn businesses_and_school_classes() {
+        assert!(!texts("稽查○○食品行", EntityKind::Business).is_empty());
+        assert_eq!(
+            texts("四年五班的王同學", EntityKind::SchoolClass),
+            vec!["四年五班"]
+        );
+        for text in ["○○冷凍食品行", "鼎好滷味", "三重○○網咖", "○○ KTV"] {
+            assert!(!texts(text, EntityKind::Business).is_empty(), "{text}");
+        }
+        // Phrases ending in a suffix character are not businesses.
+        assert!(texts("紅燈右轉都不行", EntityKind::Business).is_empty());
+    }
+}

@@ -1,0 +1,147 @@
+//! People: person names (masked, titled, familiar, labelled), lone
+//! three-character name tokens that start with a common surname, and ages.
+
+use regex::Regex;
+
+use super::{compile, digit_bounded, EntityKind, Extraction, N};
+
+/// Common Taiwanese surnames (one character), Traditional script after folding.
+pub const SURNAMES: &str = "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛丁卓馬董温溫唐藍石蔣古紀姚連馮歐程湯田康姜白汪鄒尤巫涂龔嚴韓袁黎金阮倪夏錢";
+
+/// Last characters of three-character words that are not given names.
+const NOT_NAME_ENDINGS: &str = "人書案區市縣路街局處科室課組會店所館院廠司部署隊班校園場行號樓巷段里鄉鎮村站線法條表單證卡費款單車機";
+
+/// A Han character (CJK Unified Ideographs and Extension A).
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
+}
+
+/// This family's recognizers, compiled once with the others (see
+/// [`super::warm_up`]).
+pub(super) struct Recognizers {
+    pub(super) age: Regex,
+    pub(super) name_masked: Regex,
+    pub(super) name_titled: Regex,
+    pub(super) name_familiar: Regex,
+    pub(super) name_labelled: Regex,
+    pub(super) name_bounded: Regex,
+}
+
+pub(super) fn build() -> Recognizers {
+    let sn = format!("[{SURNAMES}]");
+    Recognizers {
+        age: compile(&format!(
+            r"{N}{{1,3}}(?:歲|岁)|[0-9]{{1,2}}多歲|[男女][ ,]?[0-9]{{1,2}}|[FM] ?,[0-9]{{2}}|[FM] [0-9]0S|[0-9]0S|{N}{{1,2}}個月大"
+        )),
+        name_masked: compile(&format!("{sn}(?:[○〇OX\\*][○〇OX\\*]?|某某?)[\\p{{Han}}]?|{sn}姓|姓{sn}")),
+        name_titled: compile(&format!(
+            "{sn}(?:先生|小姐|太太|女士|老闆娘|老闆|老師|同學|科員|課長|經理|主任|阿姨|阿伯|阿公|阿嬤|董|護理師|醫師|技士|技正|主委|議員|里長|師傅)"
+        )),
+        name_familiar: compile(&format!("[小老阿]{sn}")),
+        name_labelled: compile(&format!(
+            "(?:姓名|戶名|寄給|匯給|給|打給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)[:： ]?({sn}[\\p{{Han}}]{{1,2}})"
+        )),
+        name_bounded: compile(&format!("(?:^|[^\\p{{Han}}])({sn}[\\p{{Han}}]{{2}})")),
+    }
+}
+
+/// Ages (45歲, 男58, F,34, 50S, 7個月大).
+pub(super) fn ages(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, .. } = *cx;
+    if kinds.contains(EntityKind::Age) {
+        for m in r.age.find_iter(s) {
+            if digit_bounded(s, m.start(), m.end()) {
+                cx.push(EntityKind::Age, m.start(), m.end(), None);
+            }
+        }
+    }
+}
+
+/// Person names: masked, titled and familiar forms (each only when its
+/// trigger characters are there), then names after a label.
+pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, has, .. } = *cx;
+    if kinds.contains(EntityKind::PersonName) {
+        let gated = [
+            (&r.name_masked, has.mask),
+            (&r.name_titled, has.title),
+            (&r.name_familiar, has.familiar),
+        ];
+        for (re, present) in gated {
+            if !present {
+                continue;
+            }
+            for m in re.find_iter(s) {
+                cx.push(EntityKind::PersonName, m.start(), m.end(), None);
+            }
+        }
+        for c in r.name_labelled.captures_iter(s) {
+            if let Some(m) = c.get(1) {
+                cx.push(EntityKind::PersonName, m.start(), m.end(), None);
+            }
+        }
+    }
+}
+
+/// Three-character tokens standing alone that start with a surname.
+pub(super) fn name_tokens(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, .. } = *cx;
+    if kinds.contains(EntityKind::NameToken) {
+        // A three-character token standing alone (陳文宏、林靜怡 / 王美雲0910…)
+        // that starts with a surname and is not a word ending in a unit.
+        for c in r.name_bounded.captures_iter(s) {
+            let Some(m) = c.get(1) else { continue };
+            let after = &s[m.end()..];
+            let bounded = after.chars().next().is_none_or(|ch| !is_han(ch))
+                || ["先生", "小姐", "太太", "女士"]
+                    .iter()
+                    .any(|t| after.starts_with(t));
+            let last = m.as_str().chars().next_back().unwrap_or(' ');
+            if bounded && !NOT_NAME_ENDINGS.contains(last) {
+                cx.push(EntityKind::NameToken, m.start(), m.end(), None);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::texts;
+    use super::*;
+
+    #[test]
+    fn person_names() {
+        assert_eq!(
+            texts("確診者王○明住", EntityKind::PersonName),
+            vec!["王○明"]
+        );
+        assert!(texts("林姓男子", EntityKind::PersonName).contains(&"林姓".to_string()));
+        assert!(
+            texts("檢舉人是對面的黃小姐", EntityKind::PersonName).contains(&"黃小姐".to_string())
+        );
+        assert!(texts("姓名：高明哲", EntityKind::PersonName).contains(&"高明哲".to_string()));
+        assert_eq!(texts("王○明", EntityKind::PersonName), vec!["王○明"]);
+        assert!(texts("小陳你好", EntityKind::PersonName).contains(&"小陳".to_string()));
+        assert!(texts("姓劉的", EntityKind::PersonName).contains(&"姓劉".to_string()));
+    }
+
+    #[test]
+    fn name_tokens_stand_alone() {
+        assert_eq!(
+            texts("名單：陳文宏、林靜怡", EntityKind::NameToken),
+            vec!["陳文宏", "林靜怡"]
+        );
+        // A three-character word ending in a unit is not a name.
+        assert!(texts("到陳情人那邊", EntityKind::NameToken).is_empty());
+    }
+
+    #[test]
+    fn ages() {
+        assert!(!texts("45歲男", EntityKind::Age).is_empty());
+        assert!(!texts("（F,34）", EntityKind::Age).is_empty());
+        for text in ["68歲男性", "男58", "女,29", "F 50S", "三十五歲", "7個月大"] {
+            assert!(!texts(text, EntityKind::Age).is_empty(), "{text}");
+        }
+        assert!(texts("3個月前", EntityKind::Age).is_empty());
+    }
+}

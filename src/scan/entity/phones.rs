@@ -1,0 +1,114 @@
+//! Phone numbers: mobiles (09 + 8 digits, +886 9…) and landlines with an
+//! area code, in every spacing and dash style seen in chat.
+//!
+//! Formats follow libphonenumber's TW metadata (`reference/tw-identifiers.md`);
+//! the value is always the national form (`0912345678`).
+
+use regex::Regex;
+
+use super::{compile, digit_bounded, EntityKind, Extraction};
+
+/// This family's recognizers, compiled once with the others (see
+/// [`super::warm_up`]).
+pub(super) struct Recognizers {
+    pub(super) mobile: Regex,
+    pub(super) landline: Regex,
+}
+
+pub(super) fn build() -> Recognizers {
+    Recognizers {
+        mobile: compile(r"(?:\+?886[ -]?0?|0)9[0-9](?:[ .\-]{0,2}[0-9]){7}"),
+        landline: compile(r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}"),
+    }
+}
+
+/// Mobile numbers, national or +886.
+pub(super) fn mobiles(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction {
+        s,
+        kinds,
+        digits,
+        run,
+        ..
+    } = *cx;
+    if digits >= 9 && run >= 3 && kinds.contains(EntityKind::Mobile) {
+        for m in r.mobile.find_iter(s) {
+            if !digit_bounded(s, m.start(), m.end()) {
+                continue;
+            }
+            let d: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+            let national = d
+                .strip_prefix("886")
+                .map(|x| x.trim_start_matches('0'))
+                .map(|x| format!("0{x}"))
+                .unwrap_or(d);
+            if national.len() == 10 {
+                cx.push(EntityKind::Mobile, m.start(), m.end(), Some(national));
+            }
+        }
+    }
+}
+
+/// Landlines with an area code, not toll-free (080…).
+pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction {
+        s,
+        kinds,
+        digits,
+        run,
+        ..
+    } = *cx;
+    if digits >= 8 && run >= 3 && kinds.contains(EntityKind::Landline) {
+        for m in r.landline.find_iter(s) {
+            if !digit_bounded(s, m.start(), m.end()) {
+                continue;
+            }
+            let d: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+            let national = match d.strip_prefix("886") {
+                Some(x) => format!("0{x}"),
+                None => d,
+            };
+            let toll_free = national.starts_with("080");
+            if (9..=10).contains(&national.len()) && !national.starts_with("09") && !toll_free {
+                cx.push(EntityKind::Landline, m.start(), m.end(), Some(national));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::found;
+    use super::*;
+
+    #[test]
+    fn phones_in_every_style() {
+        for (text, want) in [
+            ("手機0932-118-406，", "0932118406"),
+            ("+886 912 345 678", "0912345678"),
+            ("886912345678", "0912345678"),
+            ("+886-912-345678", "0912345678"),
+            ("０９１２３４５６７８", "0912345678"),
+            ("〇九五二七七一三〇八", "0952771308"),
+            ("0 9 1 8 - 3 3 0 - 2 7 5", "0918330275"),
+            ("0912.345.678", "0912345678"),
+            ("0912–345–678", "0912345678"),
+        ] {
+            let got = found(text, EntityKind::Mobile);
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
+        }
+        assert!(found("0912-34-567", EntityKind::Mobile).is_empty());
+        assert!(found("0912-345-6789", EntityKind::Mobile).is_empty());
+        for text in [
+            "(02)2345-6789",
+            "04-2234-5678",
+            "049-2345678",
+            "(03)345-6789",
+            "07-3456789",
+        ] {
+            assert_eq!(found(text, EntityKind::Landline).len(), 1, "{text}");
+        }
+        assert!(found("0800-000-123", EntityKind::Landline).is_empty());
+    }
+}

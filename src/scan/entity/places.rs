@@ -1,0 +1,205 @@
+//! Places: addresses down to a house number, streets, districts, floors,
+//! buildings, and hospital beds or rooms.
+//!
+//! Addresses follow Chunghwa Post's unit order (縣市, 區鄉鎮, 里村, 鄰, road,
+//! 段, 巷, 弄, 號, 樓); numbers may be Arabic or Chinese ([`N`]).
+
+use regex::Regex;
+
+use super::{alnum_bounded, compile, EntityKind, Extraction, N};
+
+/// Words ending in 區/里/鄉/鎮 that name no place.
+const COMMON_AREA_WORDS: &[&str] = &[
+    "地區",
+    "社區",
+    "園區",
+    "校區",
+    "市區",
+    "災區",
+    "疫區",
+    "學區",
+    "山區",
+    "郊區",
+    "轄區",
+    "警區",
+    "分區",
+    "本區",
+    "該區",
+    "全區",
+    "各區",
+    "禁區",
+    "專區",
+    "戰區",
+    "營區",
+    "院區",
+    "廠區",
+    "展區",
+    "公里",
+    "千里",
+    "萬里",
+    "鄰里",
+    "這里",
+    "那里",
+    "哪里",
+    "故鄉",
+    "家鄉",
+    "城鎮",
+    "坐鎮",
+    "重鎮",
+    "誤區",
+    "盲區",
+    "時區",
+    "小區",
+    "東區",
+    "西區",
+    "南區",
+    "北區",
+    "中區",
+    "灣區",
+    "半區",
+    "停車區",
+];
+
+/// This family's recognizers, compiled once with the others (see
+/// [`super::warm_up`]).
+pub(super) struct Recognizers {
+    pub(super) address: Regex,
+    pub(super) street: Regex,
+    pub(super) district: Regex,
+    pub(super) floor: Regex,
+    pub(super) building: Regex,
+    pub(super) bed: Regex,
+}
+
+pub(super) fn build() -> Recognizers {
+    Recognizers {
+        address: compile(&format!(
+            r"(?:[\p{{Han}}]{{2}}[縣市])?(?:[\p{{Han}}]{{1,3}}[區鄉鎮])?(?:[\p{{Han}}]{{1,3}}[里村])?(?:{N}+鄰)?(?:[\p{{Han}}]{{1,6}}(?:大道|路|街))?(?:{N}+段)?(?:{N}+巷)?(?:{N}+[弄衖])?[0-9]+(?:[之-][0-9]+)?號(?:(?:{N}+|B)(?:樓|F)|[0-9]+F)?(?:之[0-9]+)?"
+        )),
+        street: compile(&format!(
+            r"[\p{{Han}}]{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
+        )),
+        district: compile(r"[\p{Han}]{2}(?:區|里|鄉|鎮)"),
+        floor: compile(&format!("{N}{{1,3}}(?:樓|F)(?:之[0-9]+)?|B[1-9]|地下{N}樓")),
+        building: compile("[A-Z0-9甲乙丙丁]{1,2}棟|[A-Z0-9]館"),
+        bed: compile(&format!(
+            "{N}{{1,4}}床|[0-9]{{1,2}}[A-Z東西南北]?病房|[0-9]{{3,4}}房"
+        )),
+    }
+}
+
+/// Addresses with a house number and at least a road, lane or district.
+pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, .. } = *cx;
+    if kinds.contains(EntityKind::Address) && s.contains('號') {
+        for m in r.address.find_iter(s) {
+            let t = m.as_str();
+            let strong = [
+                "路", "街", "巷", "弄", "鄰", "段", "區", "鄉", "鎮", "縣", "村",
+            ]
+            .iter()
+            .any(|u| t.contains(u));
+            if strong {
+                cx.push(EntityKind::Address, m.start(), m.end(), None);
+            }
+        }
+    }
+}
+
+/// Road and street names, with section and lane.
+pub(super) fn streets(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, has, .. } = *cx;
+    if kinds.contains(EntityKind::Street) && has.road {
+        for m in r.street.find_iter(s) {
+            cx.push(EntityKind::Street, m.start(), m.end(), None);
+        }
+    }
+}
+
+/// Named districts, townships and villages, not common area words.
+pub(super) fn districts(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, .. } = *cx;
+    if kinds.contains(EntityKind::District) {
+        for m in r.district.find_iter(s) {
+            if !COMMON_AREA_WORDS.iter().any(|w| m.as_str().ends_with(w)) {
+                cx.push(EntityKind::District, m.start(), m.end(), None);
+            }
+        }
+    }
+}
+
+/// Floors (5樓, 8F, B1).
+pub(super) fn floors(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, .. } = *cx;
+    if kinds.contains(EntityKind::Floor) {
+        for m in r.floor.find_iter(s) {
+            if alnum_bounded(s, m.start(), m.end()) || m.as_str().ends_with('樓') {
+                cx.push(EntityKind::Floor, m.start(), m.end(), None);
+            }
+        }
+    }
+}
+
+/// Buildings (B棟).
+pub(super) fn buildings(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, has, .. } = *cx;
+    if kinds.contains(EntityKind::Building) && has.building {
+        for m in r.building.find_iter(s) {
+            cx.push(EntityKind::Building, m.start(), m.end(), None);
+        }
+    }
+}
+
+/// Hospital beds, wards and rooms.
+pub(super) fn beds(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, has, .. } = *cx;
+    if kinds.contains(EntityKind::Bed) && has.bed {
+        for m in r.bed.find_iter(s) {
+            cx.push(EntityKind::Bed, m.start(), m.end(), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::texts;
+    use super::*;
+
+    #[test]
+    fn addresses_need_a_house_number_and_a_road() {
+        for text in [
+            "新北市板橋區文化里5鄰中山路一段100巷5弄3號4樓之2",
+            "桃園市中壢區中央西路二段30號",
+            "臺中市西屯區台灣大道三段99號10樓",
+            "光明路5巷12號三樓",
+            "民生東路三段100-2號",
+            "中山路二段 2 1 5 號",
+        ] {
+            assert_eq!(texts(text, EntityKind::Address).len(), 1, "{text}");
+        }
+        assert!(texts("明天 10 號開會", EntityKind::Address).is_empty());
+        assert!(texts("我們約 3 號", EntityKind::Address).is_empty());
+    }
+
+    #[test]
+    fn streets_and_districts() {
+        assert_eq!(
+            texts("住在和平東路三段那邊", EntityKind::Street),
+            vec!["住在和平東路三段"]
+        );
+        assert_eq!(
+            texts("湖口鄉的養雞場", EntityKind::District),
+            vec!["湖口鄉"]
+        );
+        assert!(texts("這個社區很安靜", EntityKind::District).is_empty());
+    }
+
+    #[test]
+    fn floors_buildings_and_beds() {
+        assert_eq!(texts("隔離病房308床", EntityKind::Bed), vec!["308床"]);
+        assert_eq!(texts("8A病房 3床", EntityKind::Bed), vec!["8A病房", "3床"]);
+        assert_eq!(texts("住在C棟9樓", EntityKind::Floor), vec!["9樓"]);
+        assert_eq!(texts("住在C棟9樓", EntityKind::Building), vec!["C棟"]);
+        assert_eq!(texts("8F住戶", EntityKind::Floor), vec!["8F"]);
+    }
+}
