@@ -2,9 +2,12 @@
 //! the real binary, property tests, and the webhook service end to end
 //! (the real `serve` binary, a real database, a loopback fake of LINE).
 
+mod architecture;
 mod cli;
 mod content;
+mod delivery;
 mod detection;
+mod events;
 mod line;
 mod message_schema;
 mod properties;

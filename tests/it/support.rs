@@ -497,3 +497,15 @@ pub fn text_of(d: &Delivery) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// The postback data of the warning button labelled `label`.
+pub fn button_data(app: &App, label: &str) -> String {
+    let w = &app.delivered_to(GROUP)[0];
+    w.messages[0]["quickReply"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["action"]["label"] == label)
+        .map(|i| i["action"]["data"].as_str().unwrap().to_string())
+        .unwrap()
+}

@@ -13,7 +13,10 @@ use serde::Deserialize;
 use crate::calendar::WeeklyAt;
 pub use crate::scan::describe_toml_error;
 use crate::scan::Severity;
-use crate::secret::HashKey;
+
+mod secrets;
+
+pub use secrets::{key_file_path, SecretError, Secrets};
 
 /// The default config file, used when it exists and no `--config` is given.
 pub const DEFAULT_PATH: &str = "config/leakguard.toml";
@@ -313,157 +316,6 @@ impl Config {
     }
 }
 
-/// Secrets, from the environment only (SPEC §6): each `NAME` or
-/// `NAME_FILE` holding a path.
-#[derive(Clone)]
-pub struct Secrets {
-    /// `LINE_CHANNEL_SECRET`: the webhook signature key.
-    pub channel_secret: String,
-    /// `LINE_CHANNEL_ACCESS_TOKEN`: the Messaging API bearer token.
-    pub channel_access_token: String,
-    /// `LEAKGUARD_HASH_KEY`, or the key file beside the config file.
-    pub hash_key: HashKey,
-    /// `LEAKGUARD_ADMIN_TOKEN`, if set.
-    pub admin_token: Option<String>,
-}
-
-impl std::fmt::Debug for Secrets {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secrets(..)")
-    }
-}
-
-/// A secret that is missing or unreadable.
-#[derive(Debug, thiserror::Error)]
-pub enum SecretError {
-    /// Neither `NAME` nor `NAME_FILE` is set.
-    #[error("{0} is not set (set it, or {0}_FILE to a file holding it)")]
-    Missing(&'static str),
-    /// Set but empty.
-    #[error("{0} is empty")]
-    Empty(&'static str),
-    /// `NAME_FILE` names a file that cannot be read.
-    #[error("{name}_FILE={path}: cannot read: {source}")]
-    File {
-        /// The variable.
-        name: &'static str,
-        /// The path.
-        path: String,
-        /// Why.
-        source: std::io::Error,
-    },
-    /// The hash key is too short.
-    #[error("{0} must be at least 16 bytes")]
-    WeakKey(&'static str),
-    /// The key file could not be created.
-    #[error("cannot create the hash key file {path}: {source}")]
-    KeyFile {
-        /// The path.
-        path: PathBuf,
-        /// Why.
-        source: std::io::Error,
-    },
-}
-
-/// Where the hash key file lives when `LEAKGUARD_HASH_KEY` is not given:
-/// beside the config file, never in the data directory.
-pub fn key_file_path(config: &Config) -> PathBuf {
-    let dir = config
-        .source
-        .as_deref()
-        .and_then(Path::parent)
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("config"));
-    dir.join("leakguard.key")
-}
-
-fn secret(
-    name: &'static str,
-    var: &impl Fn(&str) -> Option<String>,
-) -> Result<Option<String>, SecretError> {
-    let value =
-        match var(name) {
-            Some(v) => v,
-            None => match var(&format!("{name}_FILE")) {
-                Some(path) => std::fs::read_to_string(&path)
-                    .map_err(|source| SecretError::File { name, path, source })?,
-                None => return Ok(None),
-            },
-        };
-    let value = value.trim().to_string();
-    if value.is_empty() {
-        return Err(SecretError::Empty(name));
-    }
-    Ok(Some(value))
-}
-
-impl Secrets {
-    /// Reads the secrets; a missing hash key is created in `key_file`
-    /// (mode 0600) on first start, and `created` tells the caller to say so.
-    pub fn load(
-        var: impl Fn(&str) -> Option<String>,
-        key_file: &Path,
-    ) -> Result<(Secrets, Option<PathBuf>), SecretError> {
-        let channel_secret = secret("LINE_CHANNEL_SECRET", &var)?
-            .ok_or(SecretError::Missing("LINE_CHANNEL_SECRET"))?;
-        let channel_access_token = secret("LINE_CHANNEL_ACCESS_TOKEN", &var)?
-            .ok_or(SecretError::Missing("LINE_CHANNEL_ACCESS_TOKEN"))?;
-        let admin_token = secret("LEAKGUARD_ADMIN_TOKEN", &var)?;
-        let (hash_key, created) = match secret("LEAKGUARD_HASH_KEY", &var)? {
-            Some(k) => (
-                HashKey::new(k.into_bytes()).ok_or(SecretError::WeakKey("LEAKGUARD_HASH_KEY"))?,
-                None,
-            ),
-            None => load_or_create_key(key_file)?,
-        };
-        Ok((
-            Secrets {
-                channel_secret,
-                channel_access_token,
-                hash_key,
-                admin_token,
-            },
-            created,
-        ))
-    }
-}
-
-fn load_or_create_key(path: &Path) -> Result<(HashKey, Option<PathBuf>), SecretError> {
-    let err = |source| SecretError::KeyFile {
-        path: path.to_path_buf(),
-        source,
-    };
-    match std::fs::read_to_string(path) {
-        Ok(text) => {
-            let key = HashKey::new(text.trim().as_bytes().to_vec())
-                .ok_or(SecretError::WeakKey("the hash key file"))?;
-            return Ok((key, None));
-        }
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(err(e)),
-        Err(_) => {}
-    }
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| err(std::io::Error::other(e.to_string())))?;
-    let text = hex::encode(bytes);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(err)?;
-    }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    use std::io::Write;
-    let mut f = options.open(path).map_err(err)?;
-    f.write_all(format!("{text}\n").as_bytes()).map_err(err)?;
-    f.sync_all().map_err(err)?;
-    let key = HashKey::new(text.into_bytes()).expect("64 hex characters");
-    Ok((key, Some(path.to_path_buf())))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -547,9 +399,10 @@ allow = ["inspection"]
 
     #[test]
     fn the_shipped_example_config_parses() {
-        let text = include_str!("../config/leakguard.example.toml");
+        let text = include_str!("../../config/leakguard.example.toml");
         let c = Config::parse("config/leakguard.example.toml", text).unwrap();
         assert_eq!(c.store.retention_days, 180);
+        assert_eq!(c.content.workers, 1);
         assert_eq!(c.groups.len(), 1);
     }
 
@@ -559,43 +412,17 @@ allow = ["inspection"]
         c.apply_env(|k| (k == "LEAKGUARD_OFFICERS").then(|| "U1, U2".to_string()))
             .unwrap();
         assert_eq!(c.report.officers, ["U1", "U2"]);
-    }
-
-    #[test]
-    fn secrets_come_from_the_environment_or_a_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let token_file = dir.path().join("token");
-        std::fs::write(&token_file, "tok\n").unwrap();
-        let key = dir.path().join("k/leakguard.key");
-        let env = |k: &str| match k {
-            "LINE_CHANNEL_SECRET" => Some("s3cret".to_string()),
-            "LINE_CHANNEL_ACCESS_TOKEN_FILE" => Some(token_file.display().to_string()),
-            _ => None,
-        };
-        let (s, created) = Secrets::load(env, &key).unwrap();
-        assert_eq!(s.channel_access_token, "tok");
-        assert_eq!(created.as_deref(), Some(key.as_path()));
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&key).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        // The second start reads the same key and says nothing.
-        let (s2, created) = Secrets::load(env, &key).unwrap();
-        assert!(created.is_none());
-        assert_eq!(s.hash_key.hash(b"x"), s2.hash_key.hash(b"x"));
-    }
-
-    #[test]
-    fn a_missing_secret_is_named() {
-        let e = Secrets::load(|_| None, Path::new("/nonexistent/k")).unwrap_err();
-        assert!(e.to_string().contains("LINE_CHANNEL_SECRET"), "{e}");
-        let e = Secrets::load(
-            |k| (k == "LINE_CHANNEL_SECRET").then(|| "x".to_string()),
-            Path::new("/nonexistent/k"),
-        )
-        .unwrap_err();
-        assert!(e.to_string().contains("LINE_CHANNEL_ACCESS_TOKEN"), "{e}");
+        assert_eq!(c.content.workers, 1);
+        c.apply_env(|k| (k == "LEAKGUARD_CONTENT_WORKERS").then(|| "0".to_string()))
+            .unwrap();
+        assert_eq!(c.content.workers, 0);
+        let err = c
+            .apply_env(|k| (k == "LEAKGUARD_CONTENT_WORKERS").then(|| "two".to_string()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("LEAKGUARD_CONTENT_WORKERS") && err.contains("\"two\""),
+            "{err}"
+        );
     }
 }
