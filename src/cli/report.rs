@@ -42,7 +42,8 @@ pub fn run(
     force: bool,
 ) -> Result<ExitCode, CliError> {
     let ctx = summary::Context::new(&config, &super::build_scanner(&config)?);
-    let now = jiff::Timestamp::now();
+    let clock = Clock::system();
+    let now = clock.now();
     let week = match week {
         Some(w) => w
             .parse::<IsoWeek>()
@@ -103,7 +104,7 @@ pub fn run(
         Outbox::new(
             store.clone(),
             platforms.into(),
-            Clock::system(),
+            clock,
             Arc::new(tokio::sync::Notify::new()),
             outbox::Settings::default(),
             summaries.clone(),

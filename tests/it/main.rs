@@ -4,6 +4,7 @@
 
 mod architecture;
 mod cli;
+mod clock;
 mod content;
 mod delivery;
 mod detection;

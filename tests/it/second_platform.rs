@@ -10,22 +10,16 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
-use leakguard::app::{self, Options, Server};
 use leakguard::clock::Clock;
-use leakguard::config::{Config, Secrets};
-use leakguard::line::fake::FakeLine;
 use leakguard::notice::{Names, Notice};
 use leakguard::platform::{
     Body, BodyError, BoxFuture, Chat, ChatEvent, Content, EventError, EventKind, Platform,
     SendOutcome, Sent, Target,
 };
-use leakguard::scan::{builtin_packs, Scanner};
-use leakguard::secret::HashKey;
-use leakguard::workers::outbox;
 use serde_json::{json, Value};
 use sha2::Sha256;
 
-use crate::support::{unique, INSPECTION, OFFICER, SECRET, TOKEN};
+use crate::support::{unique, Local, INSPECTION, OFFICER};
 
 const JSON_SECRET: &[u8] = b"jsonchat-test-secret";
 
@@ -162,36 +156,11 @@ async fn wait_until(what: &str, done: impl Fn() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_platform_runs_through_the_same_pipeline_store_and_outbox() {
-    let fake = FakeLine::start(TOKEN).await.unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::default();
-    config.server.listen = "127.0.0.1:0".into();
-    config.line.api_base = fake.base_url();
-    config.store.url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
-    config.report.officers = vec![OFFICER.into()];
-    config.policy.cooldown_seconds = 0;
-    let secrets = Secrets {
-        channel_secret: SECRET.into(),
-        channel_access_token: TOKEN.into(),
-        hash_key: HashKey::new(b"second-platform-key-0123".to_vec()).unwrap(),
-        admin_token: None,
-    };
     let jsonchat = JsonChat::default();
-    let mut platforms = app::platforms(&config, &secrets).unwrap();
-    platforms.push(Arc::new(jsonchat.clone())); // the one line of registration
-    let scanner = Scanner::new(&builtin_packs().unwrap()).unwrap();
-    let server = Server::start(Options {
-        config: Arc::new(config),
-        secrets,
-        scanner: Arc::new(scanner),
-        platforms,
-        outbox: outbox::Settings::default(),
-        drain: Duration::from_secs(1),
-        clock: Clock::system(),
-    })
-    .await
-    .unwrap();
-    let url = format!("http://{}", server.addr());
+    // The one line of registration.
+    let extra: Vec<Arc<dyn Platform>> = vec![Arc::new(jsonchat.clone())];
+    let local = Local::start(Clock::system(), 0, extra).await;
+    let (url, fake) = (&local.url, &local.fake);
 
     let id = unique();
     let body = json!({"events": [
@@ -200,13 +169,13 @@ async fn a_second_platform_runs_through_the_same_pipeline_store_and_outbox() {
         {"chat": "room-7"}
     ]})
     .to_string();
-    assert_eq!(post(&url, "/webhook/jsonchat", &body, None).await, 401);
+    assert_eq!(post(url, "/webhook/jsonchat", &body, None).await, 401);
     assert_eq!(
-        post(&url, "/webhook/jsonchat", &body, Some("00".into())).await,
+        post(url, "/webhook/jsonchat", &body, Some("00".into())).await,
         401
     );
     assert_eq!(
-        post(&url, "/webhook/nochat", &body, Some(sign(body.as_bytes()))).await,
+        post(url, "/webhook/nochat", &body, Some(sign(body.as_bytes()))).await,
         404
     );
     assert_eq!(
@@ -253,8 +222,8 @@ async fn a_second_platform_runs_through_the_same_pipeline_store_and_outbox() {
     let alerts = fake.deliveries();
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].to.as_deref(), Some(OFFICER));
-    let incidents = server.store().incidents().await.unwrap();
+    let incidents = local.server.store().incidents().await.unwrap();
     assert_eq!(incidents.len(), 2);
     assert!(incidents.iter().all(|i| i.chat_id == "room-7"));
-    server.shutdown().await;
+    local.server.shutdown().await;
 }
