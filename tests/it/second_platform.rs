@@ -179,13 +179,7 @@ async fn a_second_platform_runs_through_the_same_pipeline_store_and_outbox() {
         404
     );
     assert_eq!(
-        post(
-            &url,
-            "/webhook/jsonchat",
-            &body,
-            Some(sign(body.as_bytes()))
-        )
-        .await,
+        post(url, "/webhook/jsonchat", &body, Some(sign(body.as_bytes()))).await,
         200
     );
     // The group warnings go back through jsonchat (one for the text, one
@@ -198,13 +192,7 @@ async fn a_second_platform_runs_through_the_same_pipeline_store_and_outbox() {
     assert!(fake.wait_for_deliveries(1, Duration::from_secs(10)).await);
     // A redelivery of the same body is processed once.
     assert_eq!(
-        post(
-            &url,
-            "/webhook/jsonchat",
-            &body,
-            Some(sign(body.as_bytes()))
-        )
-        .await,
+        post(url, "/webhook/jsonchat", &body, Some(sign(body.as_bytes()))).await,
         200
     );
     tokio::time::sleep(Duration::from_millis(500)).await;
