@@ -1,5 +1,5 @@
 //! The HTTP edge (SPEC §5): the routes and the state they share. The
-//! webhook of each platform ([`webhook`]), the report pages ([`reports`]),
+//! webhook of each platform (`webhook`), the report pages (`reports`),
 //! health, readiness and the metrics.
 
 mod reports;

@@ -12,7 +12,7 @@
 //! excerpts, keyed hashes, ids and notices rendered later by a platform
 //! adapter. The store knows no platform.
 //!
-//! By concern: [`migrations`] and connecting (here), [`statement`] (one
+//! By concern: `migrations` and connecting (here), [`statement`] (one
 //! statement over either driver), [`accept`] (a batch of plans in one
 //! transaction), [`content`] jobs, [`outbox`] rows, [`names`] cached from the platform,
 //! [`report`] queries, [`retention`].

@@ -1,6 +1,6 @@
 //! One statement, backend-neutral: its SQL and its arguments as plain
 //! values, bound to whichever driver the store has in one place
-//! ([`bind!`]). The multi-statement paths (accepting a batch, queuing a
+//! (`bind!`). The multi-statement paths (accepting a batch, queuing a
 //! summary) are written once, in ordinary Rust, over a [`Held`]
 //! connection; only the few lines here know that there are two drivers.
 

@@ -31,7 +31,7 @@ pub struct Job {
     pub done: oneshot::Sender<Result<usize, String>>,
 }
 
-/// Starts [`commit_loop`] on the thread `leakguard-commit`, with a
+/// Starts `commit_loop` on the thread `leakguard-commit`, with a
 /// single-threaded runtime of its own.
 pub fn start(
     store: Store,
