@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use sqlx::Row;
 
-use super::{q, Backend, Store, StoreError};
+use super::{q, Queue, Store, StoreError};
 
 /// A content job claimed for processing.
 #[derive(Debug, Clone)]
@@ -33,16 +33,7 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<ContentJobRow>, StoreError> {
         let until = now + lease.as_millis() as i64;
-        let lock = match self.backend {
-            Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite(_) => "",
-        };
-        let sql = format!(
-            "UPDATE content_jobs SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
-             SELECT id FROM content_jobs WHERE state = 'pending' AND due_at <= $3 \
-             AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4{lock}) \
-             RETURNING id, platform, event, attempts"
-        );
+        let sql = self.claim_sql(Queue::ContentJobs, "id, platform, event, attempts");
         const WHAT: &str = "claim content jobs";
         on_pool!(self, pool => {
             let rows = sqlx::query(&sql)
@@ -103,16 +94,7 @@ impl Store {
     /// Releases every content-job claim (SQLite start-up: no other process
     /// can hold one).
     pub async fn release_content_claims(&self) -> Result<u64, StoreError> {
-        on_pool!(self, pool => {
-            let r = sqlx::query(
-                "UPDATE content_jobs SET claimed_by = NULL, claimed_until = NULL \
-                 WHERE state = 'pending' AND claimed_by IS NOT NULL",
-            )
-            .execute(pool)
-            .await
-            .map_err(q("release content job claims"))?;
-            Ok(r.rows_affected())
-        })
+        self.release(Queue::ContentJobs).await
     }
 
     /// Jobs still to do.

@@ -240,3 +240,52 @@ impl Store {
         Held::acquire(&self.backend).await.map_err(q("begin"))
     }
 }
+
+/// The two queues claimed with a lease: the outbox and the content jobs.
+#[derive(Debug, Clone, Copy)]
+enum Queue {
+    Outbox,
+    ContentJobs,
+}
+
+impl Queue {
+    fn table(self) -> &'static str {
+        match self {
+            Queue::Outbox => "outbox",
+            Queue::ContentJobs => "content_jobs",
+        }
+    }
+}
+
+impl Store {
+    /// The statement that claims up to `$4` due rows of `queue` for worker
+    /// `$1` until `$2` (now is `$3`) and returns `returning` of each. On
+    /// PostgreSQL the rows are locked and skipped by other replicas.
+    fn claim_sql(&self, queue: Queue, returning: &str) -> String {
+        let lock = match self.backend {
+            Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite(_) => "",
+        };
+        let table = queue.table();
+        format!(
+            "UPDATE {table} SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
+             SELECT id FROM {table} WHERE state = 'pending' AND due_at <= $3 \
+             AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4{lock}) \
+             RETURNING {returning}"
+        )
+    }
+
+    /// Releases every claim on `queue` (SQLite start-up: no other process
+    /// can hold one); how many.
+    async fn release(&self, queue: Queue) -> Result<u64, StoreError> {
+        let sql = format!(
+            "UPDATE {} SET claimed_by = NULL, claimed_until = NULL \
+             WHERE state = 'pending' AND claimed_by IS NOT NULL",
+            queue.table()
+        );
+        on_pool!(self, pool => {
+            let r = sqlx::query(&sql).execute(pool).await.map_err(q("release claims"))?;
+            Ok(r.rows_affected())
+        })
+    }
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sqlx::Row;
 
-use super::{q, Backend, Store, StoreError};
+use super::{q, Queue, Store, StoreError};
 
 /// An outbox row claimed for sending.
 #[derive(Debug, Clone)]
@@ -41,15 +41,9 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<OutboxRow>, StoreError> {
         let until = now + lease.as_millis() as i64;
-        let lock = match self.backend {
-            Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite(_) => "",
-        };
-        let sql = format!(
-            "UPDATE outbox SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
-             SELECT id FROM outbox WHERE state = 'pending' AND due_at <= $3 \
-             AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4{lock}) \
-             RETURNING id, kind, target, reply_token, retry_key, payload, attempts, platform"
+        let sql = self.claim_sql(
+            Queue::Outbox,
+            "id, kind, target, reply_token, retry_key, payload, attempts, platform",
         );
         on_pool!(self, pool => {
             let rows = sqlx::query(&sql)
@@ -80,15 +74,7 @@ impl Store {
 
     /// Releases every claim (SQLite start-up: no other process can hold one).
     pub async fn release_claims(&self) -> Result<u64, StoreError> {
-        on_pool!(self, pool => {
-            let r = sqlx::query(
-                "UPDATE outbox SET claimed_by = NULL, claimed_until = NULL WHERE state = 'pending' AND claimed_by IS NOT NULL",
-            )
-            .execute(pool)
-            .await
-            .map_err(q("release outbox claims"))?;
-            Ok(r.rows_affected())
-        })
+        self.release(Queue::Outbox).await
     }
 
     /// Marks a row delivered (`state` `sent`) or given up (`failed`) and
