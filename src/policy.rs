@@ -90,4 +90,20 @@ mod tests {
         assert_eq!(decide(&policy, &[], "patient", Medium), Action::Record);
         assert_eq!(decide(&policy, &[], "patient", High), Action::Alert);
     }
+
+    #[test]
+    fn a_held_back_send_is_recorded_as_cooldown_and_the_window_is_inclusive() {
+        for (done, recorded) in [
+            ("warned", "cooldown"),
+            ("alerted", "cooldown"),
+            ("reminded", "cooldown"),
+            ("recorded", "recorded"),
+            ("standby", "standby"),
+        ] {
+            assert_eq!(held_back(done), recorded, "{done}");
+        }
+        // A rule that last sent exactly one window ago may send again.
+        let (now, window) = (100_000, 60_000);
+        assert_eq!(cooldown_cutoff(now, window), 40_000);
+    }
 }

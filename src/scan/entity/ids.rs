@@ -76,6 +76,7 @@ pub(super) fn build() -> Recognizers {
 }
 
 /// National IDs and resident certificates with a valid check digit.
+#[inline]
 pub(super) fn national_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, run, .. } = *cx;
     if run >= 8
@@ -99,6 +100,7 @@ pub(super) fn national_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Nine-digit passport numbers next to 護照 / PASSPORT.
+#[inline]
 pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, run, .. } = *cx;
     if run >= 9 && kinds.contains(EntityKind::Passport) {
@@ -118,6 +120,7 @@ pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Twelve-digit NHI card numbers next to 健保.
+#[inline]
 pub(super) fn nhi_cards(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction {
         s,
@@ -137,6 +140,7 @@ pub(super) fn nhi_cards(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Licence plates (not national IDs, not retired letter/digit choices).
+#[inline]
 pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, run, .. } = *cx;
     if run >= 4 && kinds.contains(EntityKind::Plate) {
@@ -165,6 +169,7 @@ pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Medical record numbers after 病歷(號).
+#[inline]
 pub(super) fn medical_records(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, has, .. } = *cx;
     if kinds.contains(EntityKind::MedicalRecord) && has.record {
@@ -182,6 +187,7 @@ pub(super) fn medical_records(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Case numbers (案1127, 個案編號T-1152, 第12個).
+#[inline]
 pub(super) fn case_numbers(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction {
         s,

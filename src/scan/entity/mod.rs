@@ -377,6 +377,7 @@ struct Extraction<'a> {
 
 impl Extraction<'_> {
     /// Records an entity found at normalized bytes `[bs, be)`.
+    #[inline]
     fn push(&mut self, kind: EntityKind, bs: usize, be: usize, value: Option<String>) {
         self.out.push(Entity {
             kind,

@@ -24,6 +24,7 @@ pub(super) fn build() -> Recognizers {
 }
 
 /// Business, venue and institution names.
+#[inline]
 pub(super) fn businesses(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if kinds.contains(EntityKind::Business) {
@@ -34,6 +35,7 @@ pub(super) fn businesses(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// School classes (三年二班, 四年乙班, 五年級).
+#[inline]
 pub(super) fn school_classes(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, has, .. } = *cx;
     if kinds.contains(EntityKind::SchoolClass) && has.class {

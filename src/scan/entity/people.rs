@@ -46,6 +46,7 @@ pub(super) fn build() -> Recognizers {
 }
 
 /// Ages (45歲, 男58, F,34, 50S, 7個月大).
+#[inline]
 pub(super) fn ages(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if kinds.contains(EntityKind::Age) {
@@ -59,6 +60,7 @@ pub(super) fn ages(r: &Recognizers, cx: &mut Extraction<'_>) {
 
 /// Person names: masked, titled and familiar forms (each only when its
 /// trigger characters are there), then names after a label.
+#[inline]
 pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, has, .. } = *cx;
     if kinds.contains(EntityKind::PersonName) {
@@ -84,6 +86,7 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Three-character tokens standing alone that start with a surname.
+#[inline]
 pub(super) fn name_tokens(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if kinds.contains(EntityKind::NameToken) {

@@ -23,6 +23,7 @@ pub(super) fn build() -> Recognizers {
 }
 
 /// Mobile numbers, national or +886.
+#[inline]
 pub(super) fn mobiles(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction {
         s,
@@ -50,6 +51,7 @@ pub(super) fn mobiles(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Landlines with an area code, not toll-free (080…).
+#[inline]
 pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction {
         s,

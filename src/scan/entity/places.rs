@@ -89,6 +89,7 @@ pub(super) fn build() -> Recognizers {
 }
 
 /// Addresses with a house number and at least a road, lane or district.
+#[inline]
 pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if kinds.contains(EntityKind::Address) && s.contains('號') {
@@ -107,6 +108,7 @@ pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Road and street names, with section and lane.
+#[inline]
 pub(super) fn streets(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, has, .. } = *cx;
     if kinds.contains(EntityKind::Street) && has.road {
@@ -117,6 +119,7 @@ pub(super) fn streets(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Named districts, townships and villages, not common area words.
+#[inline]
 pub(super) fn districts(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if kinds.contains(EntityKind::District) {
@@ -129,6 +132,7 @@ pub(super) fn districts(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Floors (5樓, 8F, B1).
+#[inline]
 pub(super) fn floors(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if kinds.contains(EntityKind::Floor) {
@@ -141,6 +145,7 @@ pub(super) fn floors(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Buildings (B棟).
+#[inline]
 pub(super) fn buildings(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, has, .. } = *cx;
     if kinds.contains(EntityKind::Building) && has.building {
@@ -151,6 +156,7 @@ pub(super) fn buildings(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Hospital beds, wards and rooms.
+#[inline]
 pub(super) fn beds(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, has, .. } = *cx;
     if kinds.contains(EntityKind::Bed) && has.bed {

@@ -178,6 +178,7 @@ fn lexicon() -> (aho_corasick::AhoCorasick, Vec<Vec<EntityKind>>) {
 }
 
 /// Calendar dates: 年/月/日, month with 初/中/底, numeric and slashed.
+#[inline]
 pub(super) fn dates(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction {
         s,
@@ -230,6 +231,7 @@ pub(super) fn dates(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Weekdays, spelled out or in parentheses after a date.
+#[inline]
 pub(super) fn weekdays(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, has, .. } = *cx;
     if kinds.contains(EntityKind::Weekday) && has.weekday {
@@ -246,6 +248,7 @@ pub(super) fn weekdays(r: &Recognizers, cx: &mut Extraction<'_>) {
 
 /// Relative and past days; returns the parts of day found in the same
 /// pass, for [`times`].
+#[inline]
 pub(super) fn relative_days(r: &Recognizers, cx: &mut Extraction<'_>) -> Vec<(usize, usize)> {
     let Extraction { s, kinds, .. } = *cx;
     let lexical = [
@@ -272,6 +275,7 @@ pub(super) fn relative_days(r: &Recognizers, cx: &mut Extraction<'_>) -> Vec<(us
 
 /// Clock times, Chinese clock times, and the parts of day no clock time
 /// contains.
+#[inline]
 pub(super) fn times(r: &Recognizers, cx: &mut Extraction<'_>, periods: Vec<(usize, usize)>) {
     let Extraction {
         s,
