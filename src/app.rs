@@ -234,6 +234,12 @@ async fn start_content_workers(
     count: u32,
     shutdown: &watch::Receiver<bool>,
 ) {
+    if count == 0 && !store.is_shared() {
+        tracing::warn!(
+            "content.workers is 0 on SQLite: file messages are recorded but not checked \
+             until the service starts with workers"
+        );
+    }
     if count > 0 && !store.is_shared() {
         match store.release_content_claims().await {
             Ok(n) if n > 0 => {
@@ -254,6 +260,6 @@ async fn start_content_workers(
             settings: content::Settings::default(),
             id: uuid::Uuid::new_v4().to_string(),
         };
-        tokio::spawn(worker.run(shutdown.clone()));
+        tokio::spawn(Arc::new(worker).run(shutdown.clone()));
     }
 }

@@ -59,6 +59,7 @@ impl Pipeline {
         let json = serde_json::to_vec(&job).expect("a content job serializes");
         Op::QueueContent {
             platform: event.platform,
+            message_id: content.message_id.clone(),
             sealed: self.hash_key.seal(SEAL_PURPOSE, &json),
         }
     }

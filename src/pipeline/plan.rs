@@ -53,6 +53,8 @@ pub enum Op {
     QueueContent {
         /// The platform to fetch content from.
         platform: &'static str,
+        /// The platform's message id, so that an unsend can find the job.
+        message_id: String,
         /// The event, sealed under a key derived from the hash key.
         sealed: String,
     },

@@ -170,12 +170,17 @@ impl Store {
                 held.execute(&stmt).await.map_err(q("record leave"))?;
                 Ok(0)
             }
-            Op::QueueContent { platform, sealed } => {
+            Op::QueueContent {
+                platform,
+                message_id,
+                sealed,
+            } => {
                 let stmt = Stmt::new(
-                    "INSERT INTO content_jobs (platform, event, due_at, created_at) \
-                     VALUES ($1, $2, $3, $3)",
+                    "INSERT INTO content_jobs (platform, message_id, event, due_at, created_at) \
+                     VALUES ($1, $2, $3, $4, $4)",
                 )
                 .arg(*platform)
+                .arg(message_id)
                 .arg(sealed)
                 .arg(now);
                 held.execute(&stmt).await.map_err(q("queue content job"))?;
@@ -203,6 +208,18 @@ impl Store {
                 .arg(message_id)
                 .arg(*at);
                 held.execute(&stmt).await.map_err(q("retract incident"))?;
+                // A job of the message not yet done never takes effect,
+                // and its sealed event goes now.
+                let stmt = Stmt::new(
+                    "UPDATE content_jobs SET state = 'retracted', event = '', done_at = $2, \
+                     claimed_by = NULL, claimed_until = NULL \
+                     WHERE message_id = $1 AND state = 'pending'",
+                )
+                .arg(message_id)
+                .arg(*at);
+                held.execute(&stmt)
+                    .await
+                    .map_err(q("retract content job"))?;
                 Ok(0)
             }
             Op::Feedback {

@@ -19,7 +19,7 @@ pub struct ContentJobRow {
     pub platform: String,
     /// The event, sealed.
     pub sealed: String,
-    /// Attempts so far.
+    /// Attempts so far, this one included.
     pub attempts: i64,
 }
 
@@ -58,15 +58,21 @@ impl Store {
         })
     }
 
-    /// Schedules another attempt of a job at `due_at`.
-    pub async fn retry_content(&self, id: i64, due_at: i64) -> Result<(), StoreError> {
+    /// Schedules another attempt of a job `worker` holds at `due_at`.
+    pub async fn retry_content(
+        &self,
+        id: i64,
+        worker: &str,
+        due_at: i64,
+    ) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             sqlx::query(
-                "UPDATE content_jobs SET due_at = $2, attempts = attempts + 1, \
-                 claimed_by = NULL, claimed_until = NULL WHERE id = $1 AND state = 'pending'",
+                "UPDATE content_jobs SET due_at = $2, claimed_by = NULL, claimed_until = NULL \
+                 WHERE id = $1 AND state = 'pending' AND claimed_by = $3",
             )
             .bind(id)
             .bind(due_at)
+            .bind(worker)
             .execute(pool)
             .await
             .map_err(q("reschedule content job"))?;
@@ -74,16 +80,17 @@ impl Store {
         })
     }
 
-    /// Gives a job up and erases its sealed event.
-    pub async fn fail_content(&self, id: i64, now: i64) -> Result<(), StoreError> {
+    /// Gives up a job `worker` holds and erases its sealed event.
+    pub async fn fail_content(&self, id: i64, worker: &str, now: i64) -> Result<(), StoreError> {
         on_pool!(self, pool => {
             sqlx::query(
                 "UPDATE content_jobs SET state = 'failed', event = '', done_at = $2, \
-                 attempts = attempts + 1, claimed_by = NULL, claimed_until = NULL \
-                 WHERE id = $1 AND state = 'pending'",
+                 claimed_by = NULL, claimed_until = NULL \
+                 WHERE id = $1 AND state = 'pending' AND claimed_by = $3",
             )
             .bind(id)
             .bind(now)
+            .bind(worker)
             .execute(pool)
             .await
             .map_err(q("give up content job"))?;

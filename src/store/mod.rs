@@ -90,8 +90,9 @@ pub enum StoreError {
         source: sqlx::Error,
     },
     /// A content job was no longer this worker's to finish (its lease ran
-    /// out and another worker took it); nothing of its plan was applied.
-    #[error("content job {job} is no longer claimed by this worker")]
+    /// out and another worker took it, or its message was unsent);
+    /// nothing of its plan was applied.
+    #[error("content job {job} is no longer pending for this worker")]
     JobLost {
         /// The job.
         job: i64,
@@ -255,6 +256,16 @@ impl Queue {
             Queue::ContentJobs => "content_jobs",
         }
     }
+
+    /// What else a claim sets. A content job's attempt is counted when it
+    /// is claimed, so that a job that crashes its worker runs out of
+    /// attempts too; an outbox row's when its send is answered.
+    fn on_claim(self) -> &'static str {
+        match self {
+            Queue::Outbox => "",
+            Queue::ContentJobs => ", attempts = attempts + 1",
+        }
+    }
 }
 
 impl Store {
@@ -266,9 +277,9 @@ impl Store {
             Backend::Postgres(_) => " FOR UPDATE SKIP LOCKED",
             Backend::Sqlite(_) => "",
         };
-        let table = queue.table();
+        let (table, also) = (queue.table(), queue.on_claim());
         format!(
-            "UPDATE {table} SET claimed_by = $1, claimed_until = $2 WHERE id IN (\
+            "UPDATE {table} SET claimed_by = $1, claimed_until = $2{also} WHERE id IN (\
              SELECT id FROM {table} WHERE state = 'pending' AND due_at <= $3 \
              AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY id LIMIT $4{lock}) \
              RETURNING {returning}"

@@ -226,14 +226,15 @@ impl Store {
             Ok(true)
         }
         .await;
-        let end = if matches!(queued, Ok(true)) {
-            "COMMIT"
+        if matches!(queued, Ok(true)) {
+            if let Err(e) = held.execute(&Stmt::new("COMMIT")).await {
+                // A failed COMMIT can leave the transaction open on the
+                // connection, which goes back to the pool.
+                let _ = held.execute(&Stmt::new("ROLLBACK")).await;
+                return Err(q("commit")(e));
+            }
         } else {
-            "ROLLBACK"
-        };
-        let closed = held.execute(&Stmt::new(end)).await;
-        if end == "COMMIT" {
-            closed.map_err(q("commit"))?;
+            let _ = held.execute(&Stmt::new("ROLLBACK")).await;
         }
         queued
     }

@@ -15,8 +15,9 @@ pub struct Purged {
     pub outbox: u64,
     /// Webhook event ids past the redelivery window.
     pub seen_events: u64,
-    /// Content jobs done or given up before `retention_days` (their sealed
-    /// events are already erased; the rows are only counts).
+    /// Content jobs past retention, whatever their state: one still
+    /// pending then (no worker ran for that long) goes with its sealed
+    /// event.
     pub content_jobs: u64,
 }
 
@@ -59,7 +60,7 @@ impl Store {
             content_jobs: self
                 .delete_batched(
                     "DELETE FROM content_jobs WHERE id IN (SELECT id FROM content_jobs \
-                     WHERE state IN ('done', 'failed') AND created_at < $1 LIMIT $2)",
+                     WHERE created_at < $1 LIMIT $2)",
                     records_before,
                 )
                 .await?,

@@ -68,7 +68,7 @@ pub struct ContentWorker {
 impl ContentWorker {
     /// Works until `shutdown` turns true. Jobs left are durable: they wait
     /// for the next start.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(self: Arc<Self>, mut shutdown: watch::Receiver<bool>) {
         while !*shutdown.borrow() {
             let handled = match self.round().await {
                 Ok(n) => n,
@@ -90,7 +90,7 @@ impl ContentWorker {
     }
 
     /// Claims one batch and handles it; how many jobs were handled.
-    pub async fn round(&self) -> Result<usize, StoreError> {
+    pub async fn round(self: &Arc<Self>) -> Result<usize, StoreError> {
         let now = self.clock.now_ms();
         let jobs = self
             .store
@@ -98,8 +98,17 @@ impl ContentWorker {
             .await?;
         let n = jobs.len();
         for job in jobs {
-            if let Err(e) = self.handle(&job).await {
-                tracing::warn!(job = job.id, error = %e, "content job not updated");
+            // Each job runs in a task of its own: a panic while planning
+            // one is contained there. Its claim then lapses, and the
+            // attempt it used is already counted.
+            let this = self.clone();
+            let id = job.id;
+            match tokio::spawn(async move { this.handle(&job).await }).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(job = id, error = %e, "content job not updated"),
+                Err(e) => {
+                    tracing::error!(job = id, error = %e, "content job failed abruptly; it is retried when its claim lapses")
+                }
             }
         }
         Ok(n)
@@ -107,16 +116,24 @@ impl ContentWorker {
 
     async fn handle(&self, job: &ContentJobRow) -> Result<(), StoreError> {
         let now = self.clock.now_ms();
+        let give_up = |why: &str| {
+            tracing::error!(
+                job = job.id,
+                attempts = job.attempts,
+                why,
+                "content job given up"
+            );
+            self.store.fail_content(job.id, &self.id, now)
+        };
+        if job.attempts > self.settings.max_attempts {
+            return give_up("its earlier attempts ended abruptly").await;
+        }
         let Some(platform) = self.platforms.iter().find(|p| p.name() == job.platform) else {
-            tracing::error!(job = job.id, platform = %job.platform, "no such platform; giving up");
-            return self.store.fail_content(job.id, now).await;
+            return give_up("no such platform").await;
         };
         let event = match self.pipeline.open_content(job.id, &job.sealed) {
             Ok(event) => event,
-            Err(e) => {
-                tracing::error!(job = job.id, error = %e, "giving up");
-                return self.store.fail_content(job.id, now).await;
-            }
+            Err(e) => return give_up(&e.to_string()).await,
         };
         let plan = self
             .pipeline
@@ -130,19 +147,19 @@ impl ContentWorker {
                 Ok(())
             }
             Err(StoreError::JobLost { job }) => {
-                tracing::info!(job, "content job finished by another worker");
+                tracing::info!(
+                    job,
+                    "content job no longer this worker's (taken over or unsent)"
+                );
                 Ok(())
             }
-            Err(e) if job.attempts + 1 >= self.settings.max_attempts => {
-                tracing::error!(job = job.id, error = %e, attempts = job.attempts + 1, "content job given up");
-                self.store.fail_content(job.id, now).await
-            }
+            Err(e) if job.attempts >= self.settings.max_attempts => give_up(&e.to_string()).await,
             Err(e) => {
-                let factor = 1u32 << job.attempts.clamp(0, 16) as u32;
+                let factor = 1u32 << (job.attempts - 1).clamp(0, 16) as u32;
                 let delay = (self.settings.backoff_base * factor).min(self.settings.backoff_max);
                 tracing::warn!(job = job.id, error = %e, delay_ms = delay.as_millis() as u64, "content job will be retried");
                 self.store
-                    .retry_content(job.id, now + delay.as_millis() as i64)
+                    .retry_content(job.id, &self.id, now + delay.as_millis() as i64)
                     .await
             }
         }

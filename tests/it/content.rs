@@ -2,9 +2,15 @@
 //! webhook's transaction, is planned by a content worker after the 200,
 //! survives a SIGKILL before it runs, and takes effect exactly once.
 
+use std::sync::Arc;
 use std::time::Duration;
 
+use leakguard::config::Config;
 use leakguard::line::fake::webhook;
+use leakguard::platform::{Body, Chat, ChatEvent, Content, EventKind};
+use leakguard::scan::{builtin_packs, Scanner};
+use leakguard::secret::HashKey;
+use leakguard::store::Store;
 use sqlx::Connection;
 
 use crate::support::*;
@@ -117,4 +123,120 @@ async fn a_job_sealed_under_another_hash_key_is_given_up_and_erased() {
         .await
         .unwrap();
     assert_eq!(sealed, "", "the sealed event is erased when given up");
+}
+
+/// A pipeline and a fresh SQLite store, for the content stage's rules at
+/// the store's level.
+async fn stage() -> (leakguard::pipeline::Pipeline, Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("s.db").display());
+    let store = Store::connect(&url).await.unwrap();
+    let pipeline = leakguard::pipeline::Pipeline::new(
+        Arc::new(Scanner::new(&builtin_packs().unwrap()).unwrap()),
+        Arc::new(Config::default()),
+        HashKey::new(b"content-stage-test-key-01".to_vec()).unwrap(),
+        "line",
+    );
+    (pipeline, store, dir)
+}
+
+fn file_message(message_id: &str) -> ChatEvent {
+    ChatEvent {
+        platform: "line",
+        id: Some(format!("01EV{}", unique())),
+        at: Some(NOW),
+        standby: false,
+        chat: Chat::Group(GROUP.into()),
+        sender: Some(ALICE.into()),
+        reply: None,
+        kind: EventKind::Message(Content {
+            message_id: message_id.into(),
+            body: Body::File {
+                name: FILE_NAME.into(),
+                size: None,
+            },
+            quote: None,
+        }),
+    }
+}
+
+const NOW: i64 = 1_764_554_400_000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_whose_claim_lapsed_cannot_finish_the_job_and_nothing_of_its_plan_stays() {
+    let (pipeline, store, _dir) = stage().await;
+    let plan = pipeline.plan(&file_message("m1"), NOW);
+    assert_eq!(store.accept(&[plan], NOW).await.unwrap().jobs, 1);
+    let lease = Duration::from_millis(10);
+    let a = store.claim_content("A", NOW, lease, 10).await.unwrap();
+    assert_eq!(a.len(), 1);
+    assert!(
+        store
+            .claim_content("B", NOW + 5, lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "A holds it"
+    );
+    // A's claim lapses; B takes the job over.
+    let b = store
+        .claim_content("B", NOW + 20, Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert_eq!((b.len(), b[0].attempts), (1, 2), "the second attempt");
+    let job = pipeline.open_content(a[0].id, &a[0].sealed).unwrap();
+    let late = pipeline.plan_content("line", a[0].id, "A", &job, NOW + 30);
+    match store.accept(&[late], NOW + 30).await {
+        Err(leakguard::store::StoreError::JobLost { job }) => assert_eq!(job, a[0].id),
+        other => panic!("A finished a job it no longer held: {other:?}"),
+    }
+    assert!(store.incidents().await.unwrap().is_empty());
+    assert_eq!(store.outbox_depth().await.unwrap(), 0);
+    let on_time = pipeline.plan_content("line", b[0].id, "B", &job, NOW + 40);
+    store.accept(&[on_time], NOW + 40).await.unwrap();
+    assert_eq!(store.incidents().await.unwrap().len(), 1);
+    assert_eq!(
+        store.content_jobs().await.unwrap(),
+        [(b[0].id, "done".to_string())]
+    );
+    // A's retry or give-up after that changes nothing.
+    store.retry_content(a[0].id, "A", NOW + 50).await.unwrap();
+    store.fail_content(a[0].id, "A", NOW + 50).await.unwrap();
+    assert_eq!(
+        store.content_jobs().await.unwrap(),
+        [(b[0].id, "done".to_string())]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_unsent_before_its_job_ran_is_never_warned_about() {
+    let (pipeline, store, _dir) = stage().await;
+    let queued = pipeline.plan(&file_message("m2"), NOW);
+    store.accept(&[queued], NOW).await.unwrap();
+    let claimed = store
+        .claim_content("A", NOW, Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    let mut unsend = file_message("m2");
+    unsend.kind = EventKind::Unsent {
+        message_id: "m2".into(),
+    };
+    store
+        .accept(&[pipeline.plan(&unsend, NOW + 1)], NOW + 1)
+        .await
+        .unwrap();
+    assert_eq!(store.content_jobs().await.unwrap()[0].1, "retracted");
+    // The worker that had claimed it loses it; nothing is recorded or sent.
+    let job = pipeline
+        .open_content(claimed[0].id, &claimed[0].sealed)
+        .unwrap();
+    let plan = pipeline.plan_content("line", claimed[0].id, "A", &job, NOW + 2);
+    assert!(store.accept(&[plan], NOW + 2).await.is_err());
+    assert!(store.incidents().await.unwrap().is_empty());
+    assert_eq!(store.outbox_depth().await.unwrap(), 0);
+    assert!(store
+        .claim_content("B", NOW + 3, Duration::from_secs(60), 10)
+        .await
+        .unwrap()
+        .is_empty());
 }
