@@ -18,7 +18,7 @@ use crate::http::{self, AppState, Shared};
 use crate::line::client::Client;
 use crate::line::Line;
 use crate::pipeline::Pipeline;
-use crate::platform::Platform;
+use crate::platform::{Platform, Platforms};
 use crate::scan::Scanner;
 use crate::store::{Store, StoreError};
 use crate::summary::{self, schedule::Summaries};
@@ -98,7 +98,7 @@ impl Server {
         let config = opts.config;
         let clock = opts.clock;
         let officers_platform = opts.platforms.first().ok_or(StartError::NoPlatform)?.name();
-        let platforms: outbox::Platforms = opts.platforms.into();
+        let platforms = Platforms::new(opts.platforms);
         let store = Store::connect(&config.store.url).await?;
         let listen_err = |source| StartError::Listen {
             addr: config.server.listen.clone(),
@@ -228,7 +228,7 @@ impl Server {
 async fn start_content_workers(
     store: &Store,
     pipeline: &Arc<Pipeline>,
-    platforms: &outbox::Platforms,
+    platforms: &Platforms,
     clock: &Clock,
     wakers: &Wakers,
     count: u32,

@@ -12,6 +12,7 @@ use crate::app;
 use crate::calendar::IsoWeek;
 use crate::clock::Clock;
 use crate::config::{self, Config, Secrets};
+use crate::platform::Platforms;
 use crate::store::Store;
 use crate::summary::schedule::Summaries;
 use crate::summary::{self, page, render};
@@ -103,7 +104,7 @@ pub fn run(
             .map_err(|e| CliError::failed(e.to_string()))?;
         Outbox::new(
             store.clone(),
-            platforms.into(),
+            Platforms::new(platforms),
             clock,
             Arc::new(tokio::sync::Notify::new()),
             outbox::Settings::default(),

@@ -16,10 +16,10 @@ use tokio::sync::mpsc;
 
 use crate::clock::Clock;
 use crate::pipeline::Pipeline;
+use crate::platform::Platforms;
 use crate::store::Store;
 use crate::summary::schedule::Summaries;
 use crate::workers::committer::Job;
-use crate::workers::outbox::Platforms;
 
 /// Largest webhook body accepted (SPEC §5).
 pub const BODY_LIMIT: usize = 1 << 20;

@@ -21,7 +21,7 @@ pub(super) async fn webhook(
     Path(name): Path<String>,
     req: Request,
 ) -> Response {
-    let Some(platform) = state.platforms.iter().find(|p| p.name() == name).cloned() else {
+    let Some(platform) = state.platforms.get(&name).cloned() else {
         return (StatusCode::NOT_FOUND, "no such platform\n").into_response();
     };
     let (status, text) = match signed_body(&state, platform.as_ref(), req).await {

@@ -11,6 +11,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -213,6 +214,27 @@ pub enum SendOutcome {
     ReplyRefused(u16),
     /// Refused for good.
     Refused(Option<u16>),
+}
+
+/// The platforms a server speaks, found by name; cheap to clone.
+#[derive(Clone)]
+pub struct Platforms(Arc<[Arc<dyn Platform>]>);
+
+impl Platforms {
+    /// The platforms, in order: the first is the officers'.
+    pub fn new(platforms: Vec<Arc<dyn Platform>>) -> Platforms {
+        Platforms(platforms.into())
+    }
+
+    /// The platform called `name` (a webhook path, an outbox row, a job).
+    pub fn get(&self, name: &str) -> Option<&Arc<dyn Platform>> {
+        self.0.iter().find(|p| p.name() == name)
+    }
+
+    /// Every platform, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Platform>> {
+        self.0.iter()
+    }
 }
 
 /// A chat platform, as the server, the outbox and the workers use it.

@@ -106,13 +106,7 @@ impl Store {
 
     /// Jobs still to do.
     pub async fn content_pending(&self) -> Result<i64, StoreError> {
-        on_pool!(self, pool => {
-            let row = sqlx::query("SELECT COUNT(*) FROM content_jobs WHERE state = 'pending'")
-                .fetch_one(pool)
-                .await
-                .map_err(q("count content jobs"))?;
-            row.try_get::<i64, _>(0).map_err(q("count content jobs"))
-        })
+        self.pending(Queue::ContentJobs).await
     }
 
     /// Jobs by state (`pending`, `done`, `failed`), for tests and the

@@ -286,6 +286,18 @@ impl Store {
         )
     }
 
+    /// Rows of `queue` still pending.
+    async fn pending(&self, queue: Queue) -> Result<i64, StoreError> {
+        let sql = format!(
+            "SELECT COUNT(*) FROM {} WHERE state = 'pending'",
+            queue.table()
+        );
+        on_pool!(self, pool => {
+            let row = sqlx::query(&sql).fetch_one(pool).await.map_err(q("count pending rows"))?;
+            sqlx::Row::try_get::<i64, _>(&row, 0).map_err(q("count pending rows"))
+        })
+    }
+
     /// Releases every claim on `queue` (SQLite start-up: no other process
     /// can hold one); how many.
     async fn release(&self, queue: Queue) -> Result<u64, StoreError> {

@@ -149,13 +149,7 @@ impl Store {
 
     /// Rows still to send.
     pub async fn outbox_depth(&self) -> Result<i64, StoreError> {
-        on_pool!(self, pool => {
-            let row = sqlx::query("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
-                .fetch_one(pool)
-                .await
-                .map_err(q("count outbox"))?;
-            row.try_get::<i64, _>(0).map_err(q("count outbox"))
-        })
+        self.pending(Queue::Outbox).await
     }
 
     /// The earliest due time of a pending row, if any.

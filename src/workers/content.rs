@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use tokio::sync::{watch, Notify};
 
-use super::outbox::Platforms;
 use crate::clock::Clock;
 use crate::pipeline::Pipeline;
+use crate::platform::Platforms;
 use crate::store::{ContentJobRow, Store, StoreError};
 
 /// How the worker paces itself.
@@ -128,7 +128,7 @@ impl ContentWorker {
         if job.attempts > self.settings.max_attempts {
             return give_up("its earlier attempts ended abruptly").await;
         }
-        let Some(platform) = self.platforms.iter().find(|p| p.name() == job.platform) else {
+        let Some(platform) = self.platforms.get(&job.platform) else {
             return give_up("no such platform").await;
         };
         let event = match self.pipeline.open_content(job.id, &job.sealed) {

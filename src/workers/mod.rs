@@ -13,9 +13,9 @@ use std::time::Duration;
 use tokio::sync::{watch, Notify};
 
 use crate::clock::Clock;
+use crate::platform::Platforms;
 use crate::store::{Accepted, Purged, Store, StoreError};
 use crate::summary::schedule::Summaries;
-use outbox::Platforms;
 
 /// Wakes the workers that have new rows to handle.
 #[derive(Debug, Clone, Default)]

@@ -22,7 +22,7 @@ use tokio::task::JoinSet;
 
 use crate::clock::Clock;
 use crate::notice::{Names, Notice};
-use crate::platform::{Platform, SendOutcome, Sent, Target};
+use crate::platform::{Platform, Platforms, SendOutcome, Sent, Target};
 use crate::store::{OutboxRow, Store};
 use crate::summary::schedule::Summaries;
 
@@ -70,9 +70,6 @@ pub struct Outbox {
     settings: Settings,
     summaries: Arc<Summaries>,
 }
-
-/// The platforms rows can go out through, by name.
-pub type Platforms = Arc<[Arc<dyn Platform>]>;
 
 /// What to do with a row after one attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,7 +244,7 @@ impl Outbox {
             other => other,
         };
         let kind = notice.kind();
-        let Some(platform) = self.platforms.iter().find(|p| p.name() == row.platform) else {
+        let Some(platform) = self.platforms.get(&row.platform) else {
             tracing::error!(row = row.id, platform = %row.platform, "no such platform; giving up");
             crate::metrics::outbox_done(kind, "failed");
             return self
