@@ -99,7 +99,8 @@ impl Server {
         let clock = opts.clock;
         let officers_platform = opts.platforms.first().ok_or(StartError::NoPlatform)?.name();
         let platforms = Platforms::new(opts.platforms);
-        let store = Store::connect(&config.store.url).await?;
+        let keys = opts.secrets.master_key.keys(config.report.link_epoch);
+        let store = Store::connect(&config.store.url, keys.records.clone()).await?;
         let listen_err = |source| StartError::Listen {
             addr: config.server.listen.clone(),
             source,
@@ -111,7 +112,7 @@ impl Server {
         let pipeline = Arc::new(Pipeline::new(
             opts.scanner,
             config.clone(),
-            opts.secrets.hash_key.clone(),
+            &keys,
             officers_platform,
         ));
         let wakers = Wakers::default();
@@ -124,7 +125,7 @@ impl Server {
             ctx: summary::Context::new(&config, &pipeline.scanner()),
             weekly_at: config.report.weekly_at,
             public_url: config.server.public_url.clone(),
-            key: opts.secrets.hash_key.clone(),
+            links: keys.links.clone(),
             platform: officers_platform,
         });
         let worker = tokio::spawn(

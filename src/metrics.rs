@@ -19,6 +19,7 @@ struct Metrics {
     registry: Registry,
     webhook_requests: Family<Labels, Counter>,
     events: Family<Labels, Counter>,
+    event_times_clamped: Counter,
     findings: Family<Labels, Counter>,
     line_api_calls: Family<Labels, Counter>,
     outbox_depth: Gauge,
@@ -42,6 +43,12 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     );
     let events = Family::<Labels, Counter>::default();
     registry.register("events", "Webhook events by type", events.clone());
+    let event_times_clamped = Counter::default();
+    registry.register(
+        "event_times_clamped",
+        "Events whose time was more than a day from the receive time, stored at the receive time",
+        event_times_clamped.clone(),
+    );
     let findings = Family::<Labels, Counter>::default();
     registry.register(
         "findings",
@@ -117,6 +124,7 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         registry,
         webhook_requests,
         events,
+        event_times_clamped,
         findings,
         line_api_calls,
         outbox_depth,
@@ -145,6 +153,11 @@ pub fn event(kind: &str) {
         .events
         .get_or_create(&vec![("type", kind.to_string())])
         .inc();
+}
+
+/// Counts one event whose time was not believed.
+pub fn event_time_clamped() {
+    METRICS.event_times_clamped.inc();
 }
 
 /// Counts one finding.

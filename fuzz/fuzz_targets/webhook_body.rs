@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use leakguard::config::Config;
 use leakguard::line::event::parse_batch;
-use leakguard::secret::HashKey;
+use leakguard::secret::MasterKey;
 use leakguard::pipeline::Pipeline;
 use leakguard::scan::{builtin_packs, Scanner};
 use libfuzzer_sys::fuzz_target;
@@ -20,7 +20,9 @@ fn pipeline() -> &'static Pipeline {
         Pipeline::new(
             Arc::new(scanner),
             Arc::new(config),
-            HashKey::new(b"fuzzing-key-0123456789".to_vec()).expect("key"),
+            &MasterKey::new(b"fuzzing-key-0123456789".to_vec())
+                .expect("key")
+                .keys(1),
             "line",
         )
     })

@@ -51,9 +51,13 @@ pub fn run(
             .map_err(|e| CliError::usage(format!("--week: {e}")))?,
         None => IsoWeek::last_complete(now, &ctx.tz),
     };
+    let key_file = config::key_file_path(&config);
+    let (master, _) = config::master_key(&|k: &str| std::env::var(k).ok(), &key_file)
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let keys = master.keys(config.report.link_epoch);
     let rt = super::serve::runtime()?;
     rt.block_on(async move {
-        let store = Store::connect(&config.store.url)
+        let store = Store::connect(&config.store.url, keys.records.clone())
             .await
             .map_err(|e| CliError::failed(e.to_string()))?;
         if !send {
@@ -95,7 +99,7 @@ pub fn run(
             ctx,
             weekly_at: config.report.weekly_at,
             public_url: config.server.public_url.clone(),
-            key: secrets.hash_key.clone(),
+            links: keys.links.clone(),
             platform: platforms[0].name(),
         });
         let queued = summaries

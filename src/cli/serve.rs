@@ -23,10 +23,14 @@ use crate::workers::outbox;
 /// How long the outbox may keep sending after a shutdown signal.
 pub const DRAIN: Duration = Duration::from_secs(5);
 
-/// Logs to stderr: ids and counts, never message text (SPEC §9).
+/// Logs to stderr: ids and counts, never message text (SPEC §9). The
+/// filter is `LEAKGUARD_LOG`, else `RUST_LOG`, else `info` for leakguard
+/// and warnings from the libraries.
 pub fn init_logging() {
-    let filter =
-        tracing_subscriber::EnvFilter::try_from_env("LEAKGUARD_LOG").unwrap_or_else(|_| {
+    let filter = ["LEAKGUARD_LOG", "RUST_LOG"]
+        .into_iter()
+        .find_map(|var| tracing_subscriber::EnvFilter::try_from_env(var).ok())
+        .unwrap_or_else(|| {
             tracing_subscriber::EnvFilter::new("info,sqlx=warn,hyper=warn,reqwest=warn,h2=warn")
         });
     let _ = tracing_subscriber::fmt()

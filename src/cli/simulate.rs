@@ -18,7 +18,7 @@ use crate::clock::Clock;
 use crate::config::{Config, GroupConfig, Secrets};
 use crate::line::fake::{webhook, Delivery, FakeLine, Via};
 use crate::line::signature;
-use crate::secret::HashKey;
+use crate::secret::MasterKey;
 use crate::workers::outbox;
 
 const HEALTH_GROUP: &str = "C5f0e1d2c3b4a59687766554433221100";
@@ -183,7 +183,7 @@ async fn play(mut config: Config, scanner: Arc<crate::scan::Scanner>) -> Result<
     let secrets = Secrets {
         channel_secret: secret.clone(),
         channel_access_token: token.into(),
-        hash_key: HashKey::new(key.to_vec()).expect("32 bytes"),
+        master_key: MasterKey::new(key.to_vec()).expect("32 bytes"),
         admin_token: None,
     };
     let platforms = app::platforms(&config, &secrets).map_err(|e| fail(&e))?;

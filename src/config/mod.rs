@@ -16,7 +16,7 @@ use crate::scan::Severity;
 
 mod secrets;
 
-pub use secrets::{key_file_path, SecretError, Secrets};
+pub use secrets::{key_file_path, master_key, SecretError, Secrets};
 
 /// The default config file, used when it exists and no `--config` is given.
 pub const DEFAULT_PATH: &str = "config/leakguard.toml";
@@ -160,6 +160,9 @@ pub struct Report {
     /// Time zone of `weekly_at` and of report weeks, e.g. `Asia/Taipei`.
     #[serde(deserialize_with = "time_zone")]
     pub timezone: jiff::tz::TimeZone,
+    /// The epoch of the report link key (env `LEAKGUARD_LINK_EPOCH`):
+    /// raising it revokes every link signed before, and nothing else.
+    pub link_epoch: u32,
 }
 
 /// An IANA time zone name, looked up in the bundled database.
@@ -175,6 +178,7 @@ impl Default for Report {
             officers: Vec::new(),
             weekly_at: "Mon 09:00".parse().expect("a valid default"),
             timezone: jiff::tz::TimeZone::get("Asia/Taipei").expect("bundled tzdb"),
+            link_epoch: 1,
         }
     }
 }
@@ -286,12 +290,10 @@ impl Config {
             self.store.url = v;
         }
         if let Some(v) = var("LEAKGUARD_CONTENT_WORKERS") {
-            self.content.workers = v.trim().parse().map_err(|_| ConfigError::Invalid {
-                path: "environment".into(),
-                message: format!(
-                    "LEAKGUARD_CONTENT_WORKERS: {v:?} is not a number of workers (0 or more)"
-                ),
-            })?;
+            self.content.workers = env_count("LEAKGUARD_CONTENT_WORKERS", &v, "number of workers")?;
+        }
+        if let Some(v) = var("LEAKGUARD_LINK_EPOCH") {
+            self.report.link_epoch = env_count("LEAKGUARD_LINK_EPOCH", &v, "link key epoch")?;
         }
         if let Some(v) = var("LEAKGUARD_OFFICERS") {
             self.report.officers = v
@@ -314,6 +316,14 @@ impl Config {
     pub fn patterns_dir(&self) -> Option<&Path> {
         self.patterns.dir.as_deref()
     }
+}
+
+/// A whole number from the environment variable `name`.
+fn env_count(name: &str, value: &str, what: &str) -> Result<u32, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Invalid {
+        path: "environment".into(),
+        message: format!("{name}: {value:?} is not a {what} (0 or more)"),
+    })
 }
 
 #[cfg(test)]

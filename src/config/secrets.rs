@@ -1,12 +1,13 @@
 //! Secrets (SPEC §6): from the environment only, each `NAME` or a
 //! `NAME_FILE` holding a path; the hash key, when not given, from a key
 //! file beside the config file (created on first start, mode 0600), never
-//! in the data directory.
+//! in the data directory. A key file that other users may read stops
+//! start-up.
 
 use std::path::{Path, PathBuf};
 
 use super::Config;
-use crate::secret::HashKey;
+use crate::secret::MasterKey;
 
 /// Secrets, from the environment only (SPEC §6): each `NAME` or
 /// `NAME_FILE` holding a path.
@@ -16,8 +17,9 @@ pub struct Secrets {
     pub channel_secret: String,
     /// `LINE_CHANNEL_ACCESS_TOKEN`: the Messaging API bearer token.
     pub channel_access_token: String,
-    /// `LEAKGUARD_HASH_KEY`, or the key file beside the config file.
-    pub hash_key: HashKey,
+    /// `LEAKGUARD_HASH_KEY`, or the key file beside the config file: the
+    /// master key every other key is derived from.
+    pub master_key: MasterKey,
     /// `LEAKGUARD_ADMIN_TOKEN`, if set.
     pub admin_token: Option<String>,
 }
@@ -50,6 +52,17 @@ pub enum SecretError {
     /// The hash key is too short.
     #[error("{0} must be at least 16 bytes")]
     WeakKey(&'static str),
+    /// The key file can be read or written by other users.
+    #[error(
+        "the hash key file {path} is open to other users (mode {mode:04o}); \
+         make it readable by this user alone: chmod 600 {path}"
+    )]
+    KeyFileOpen {
+        /// The path.
+        path: String,
+        /// Its permission bits.
+        mode: u32,
+    },
     /// The key file could not be created.
     #[error("cannot create the hash key file {path}: {source}")]
     KeyFile {
@@ -77,15 +90,22 @@ fn secret(
     name: &'static str,
     var: &impl Fn(&str) -> Option<String>,
 ) -> Result<Option<String>, SecretError> {
-    let value =
-        match var(name) {
-            Some(v) => v,
-            None => match var(&format!("{name}_FILE")) {
-                Some(path) => std::fs::read_to_string(&path)
-                    .map_err(|source| SecretError::File { name, path, source })?,
-                None => return Ok(None),
-            },
-        };
+    let value = match var(name) {
+        Some(v) => v,
+        None => match var(&format!("{name}_FILE")) {
+            Some(path) => {
+                if name == "LEAKGUARD_HASH_KEY" {
+                    private_to_owner(Path::new(&path))?;
+                }
+                std::fs::read_to_string(&path).map_err(|source| SecretError::File {
+                    name,
+                    path,
+                    source,
+                })?
+            }
+            None => return Ok(None),
+        },
+    };
     let value = value.trim().to_string();
     if value.is_empty() {
         return Err(SecretError::Empty(name));
@@ -105,18 +125,12 @@ impl Secrets {
         let channel_access_token = secret("LINE_CHANNEL_ACCESS_TOKEN", &var)?
             .ok_or(SecretError::Missing("LINE_CHANNEL_ACCESS_TOKEN"))?;
         let admin_token = secret("LEAKGUARD_ADMIN_TOKEN", &var)?;
-        let (hash_key, created) = match secret("LEAKGUARD_HASH_KEY", &var)? {
-            Some(k) => (
-                HashKey::new(k.into_bytes()).ok_or(SecretError::WeakKey("LEAKGUARD_HASH_KEY"))?,
-                None,
-            ),
-            None => load_or_create_key(key_file)?,
-        };
+        let (master_key, created) = master_key(&var, key_file)?;
         Ok((
             Secrets {
                 channel_secret,
                 channel_access_token,
-                hash_key,
+                master_key,
                 admin_token,
             },
             created,
@@ -124,14 +138,50 @@ impl Secrets {
     }
 }
 
-fn load_or_create_key(path: &Path) -> Result<(HashKey, Option<PathBuf>), SecretError> {
+/// The master key: `LEAKGUARD_HASH_KEY` (or `_FILE`), else the key file,
+/// created on first start; the path when it was created, for the caller
+/// to say so.
+pub fn master_key(
+    var: &impl Fn(&str) -> Option<String>,
+    key_file: &Path,
+) -> Result<(MasterKey, Option<PathBuf>), SecretError> {
+    match secret("LEAKGUARD_HASH_KEY", var)? {
+        Some(k) => Ok((
+            MasterKey::new(k.into_bytes()).ok_or(SecretError::WeakKey("LEAKGUARD_HASH_KEY"))?,
+            None,
+        )),
+        None => load_or_create_key(key_file),
+    }
+}
+
+/// Refuses a key file that users other than its owner may read or write:
+/// whoever reads it can open every sealed record of the store.
+fn private_to_owner(path: &Path) -> Result<(), SecretError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(SecretError::KeyFileOpen {
+                    path: path.display().to_string(),
+                    mode,
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn load_or_create_key(path: &Path) -> Result<(MasterKey, Option<PathBuf>), SecretError> {
     let err = |source| SecretError::KeyFile {
         path: path.to_path_buf(),
         source,
     };
+    private_to_owner(path)?;
     match std::fs::read_to_string(path) {
         Ok(text) => {
-            let key = HashKey::new(text.trim().as_bytes().to_vec())
+            let key = MasterKey::new(text.trim().as_bytes().to_vec())
                 .ok_or(SecretError::WeakKey("the hash key file"))?;
             return Ok((key, None));
         }
@@ -155,7 +205,7 @@ fn load_or_create_key(path: &Path) -> Result<(HashKey, Option<PathBuf>), SecretE
     let mut f = options.open(path).map_err(err)?;
     f.write_all(format!("{text}\n").as_bytes()).map_err(err)?;
     f.sync_all().map_err(err)?;
-    let key = HashKey::new(text.into_bytes()).expect("64 hex characters");
+    let key = MasterKey::new(text.into_bytes()).expect("64 hex characters");
     Ok((key, Some(path.to_path_buf())))
 }
 
@@ -186,7 +236,36 @@ mod tests {
         // The second start reads the same key and says nothing.
         let (s2, created) = Secrets::load(env, &key).unwrap();
         assert!(created.is_none());
-        assert_eq!(s.hash_key.hash(b"x"), s2.hash_key.hash(b"x"));
+        assert_eq!(
+            s.master_key.keys(1).text.hash(b"x"),
+            s2.master_key.keys(1).text.hash(b"x")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_open_to_other_users_stops_start_up() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let key = dir.path().join("leakguard.key");
+        std::fs::write(&key, "0123456789abcdef0123456789abcdef\n").unwrap();
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let env = |k: &str| match k {
+            "LINE_CHANNEL_SECRET" | "LINE_CHANNEL_ACCESS_TOKEN" => Some("x".to_string()),
+            _ => None,
+        };
+        let e = Secrets::load(env, &key).unwrap_err().to_string();
+        assert!(e.contains("chmod 600") && e.contains("0644"), "{e}");
+        // The same file named by LEAKGUARD_HASH_KEY_FILE is refused too.
+        let named = |k: &str| match k {
+            "LEAKGUARD_HASH_KEY_FILE" => Some(key.display().to_string()),
+            other => env(other),
+        };
+        let e = Secrets::load(named, Path::new("/nonexistent/k")).unwrap_err();
+        assert!(e.to_string().contains("chmod 600"), "{e}");
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(Secrets::load(env, &key).is_ok());
+        assert!(Secrets::load(named, Path::new("/nonexistent/k")).is_ok());
     }
 
     #[test]

@@ -8,7 +8,7 @@ mod webhook;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -54,6 +54,22 @@ impl AppState {
     }
 }
 
+impl Shared {
+    /// Whether `headers` carry the admin token as `Authorization: Bearer
+    /// …` (compared in constant time); never without a token configured.
+    pub(crate) fn is_admin(&self, headers: &HeaderMap) -> bool {
+        self.admin_token.as_deref().is_some_and(|token| {
+            headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .is_some_and(|given| {
+                    subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes()).into()
+                })
+        })
+    }
+}
+
 impl std::ops::Deref for AppState {
     type Target = Shared;
     fn deref(&self) -> &Shared {
@@ -82,7 +98,17 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn metrics() -> Response {
+/// `GET /metrics`, for the admin token only: the figures tell what the
+/// groups are warned about.
+async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !state.is_admin(&headers) {
+        return (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "the metrics need the admin token (Authorization: Bearer)\n",
+        )
+            .into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use crate::calendar::IsoWeek;
-use crate::secret::link_is_valid;
 use crate::summary::{self, page, render};
 
 /// The query of a signed report link.
@@ -68,26 +67,14 @@ pub(super) async fn report(
     let now = state.clock.now();
     let signed = match (&link.expires, &link.sig) {
         (Some(expires), Some(sig)) => expires.parse::<i64>().is_ok_and(|expires| {
-            link_is_valid(
-                &state.summaries.key,
-                &week.to_string(),
-                expires,
-                sig,
-                now.as_second(),
-            )
+            state
+                .summaries
+                .links
+                .verify(&week.to_string(), expires, sig, now.as_second())
         }),
         _ => false,
     };
-    let admin = state.admin_token.as_deref().is_some_and(|token| {
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|given| {
-                subtle::ConstantTimeEq::ct_eq(given.as_bytes(), token.as_bytes()).into()
-            })
-    });
-    if !signed && !admin {
+    if !signed && !state.is_admin(&headers) {
         crate::metrics::report_view(format, "denied");
         return private(HTML, page::denied(), StatusCode::FORBIDDEN);
     }

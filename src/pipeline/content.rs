@@ -13,9 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::plan::{Op, Plan};
 use super::Pipeline;
 use crate::platform::{Body, Chat, ChatEvent, Content, EventKind};
-
-/// What sealed records of the content stage are sealed for.
-pub const SEAL_PURPOSE: &str = "content job";
+use crate::secret::Record;
 
 /// The event of a content job, as sealed into the store.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,7 +37,7 @@ pub struct ContentJob {
 /// A job that cannot be planned.
 #[derive(Debug, thiserror::Error)]
 pub enum ContentError {
-    /// The sealed event does not open under this hash key, or is not a job.
+    /// The sealed event does not open under this key, or is not a job.
     #[error("the sealed event of content job {0} cannot be opened with this hash key")]
     Unreadable(i64),
 }
@@ -60,14 +58,14 @@ impl Pipeline {
         Op::QueueContent {
             platform: event.platform,
             message_id: content.message_id.clone(),
-            sealed: self.hash_key.seal(SEAL_PURPOSE, &json),
+            sealed: self.records.seal(Record::ContentJob, &json),
         }
     }
 
     /// Opens the sealed event of job `job_id`.
     pub fn open_content(&self, job_id: i64, sealed: &str) -> Result<ContentJob, ContentError> {
-        self.hash_key
-            .open(SEAL_PURPOSE, sealed)
+        self.records
+            .open(Record::ContentJob, sealed)
             .and_then(|json| serde_json::from_slice(&json).ok())
             .ok_or(ContentError::Unreadable(job_id))
     }

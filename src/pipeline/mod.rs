@@ -24,14 +24,15 @@ use crate::notice::{Alert, Notice, Verdict, Warning};
 use crate::platform::{Body, Chat, ChatEvent, Content, EventKind};
 use crate::policy::{self, Action};
 use crate::scan::Scanner;
-use crate::secret::HashKey;
+use crate::secret::{Keys, RecordKey, TextKey};
 use plan::{Cooldown, IncidentGroup, NewIncident, Op, Outcome, Plan, Route, Send};
 
 /// Builds plans; shared by every request.
 pub struct Pipeline {
     scanner: ArcSwap<Scanner>,
     config: Arc<Config>,
-    hash_key: HashKey,
+    text_key: TextKey,
+    records: RecordKey,
     tz: jiff::tz::TimeZone,
     officers_platform: &'static str,
 }
@@ -52,19 +53,21 @@ struct Described {
 }
 
 impl Pipeline {
-    /// A pipeline over `scanner` with the settings and hash key; officer
-    /// alerts go out through `officers_platform`.
+    /// A pipeline over `scanner` with the settings and keys (text hashes,
+    /// sealed content jobs); officer alerts go out through
+    /// `officers_platform`.
     pub fn new(
         scanner: Arc<Scanner>,
         config: Arc<Config>,
-        hash_key: HashKey,
+        keys: &Keys,
         officers_platform: &'static str,
     ) -> Pipeline {
         let tz = config.report.timezone.clone();
         Pipeline {
             scanner: ArcSwap::new(scanner),
             config,
-            hash_key,
+            text_key: keys.text.clone(),
+            records: keys.records.clone(),
             tz,
             officers_platform,
         }
@@ -80,9 +83,9 @@ impl Pipeline {
         self.scanner.store(scanner);
     }
 
-    /// The plan for one event; `now` in ms is used when the event has no time.
+    /// The plan for one event received at `now` (ms).
     pub fn plan(&self, event: &ChatEvent, now: i64) -> Plan {
-        let at = event.at.unwrap_or(now);
+        let at = event_time(event.at, now);
         let mut ops = Vec::new();
         match &event.kind {
             EventKind::Message(content) | EventKind::Edited(content) => {
@@ -277,7 +280,7 @@ impl Pipeline {
         let action = |c: &CategoryFindings| {
             policy::decide(&self.config.policy, allow, &c.category, c.severity)
         };
-        let text_hash = self.hash_key.hash(norm.as_str().as_bytes());
+        let text_hash = self.text_key.hash(norm.as_str().as_bytes());
         let user = event.sender.as_deref();
         let incidents = cats
             .iter()
@@ -422,9 +425,27 @@ fn is_summary_command(text: &str) -> bool {
     rest.is_some_and(|r| r.eq_ignore_ascii_case("summary"))
 }
 
+/// How far an event's time may be from its receive time and be believed.
+const BELIEVED_SKEW_MS: i64 = 24 * 3600 * 1000;
+
+/// The time an event is stored and kept by: its own, unless it has none or
+/// is more than a day from `now`, the receive time (a signed but forged or
+/// broken time must not keep a record past retention, or date it years
+/// back); such a time is counted.
+fn event_time(at: Option<i64>, now: i64) -> i64 {
+    match at {
+        Some(at) if at.abs_diff(now) <= BELIEVED_SKEW_MS as u64 => at,
+        Some(_) => {
+            crate::metrics::event_time_clamped();
+            now
+        }
+        None => now,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_summary_command;
+    use super::{event_time, is_summary_command};
 
     #[test]
     fn summary_is_the_whole_message_in_any_case_and_either_slash() {
@@ -441,5 +462,18 @@ mod tests {
         ] {
             assert!(!is_summary_command(no), "{no:?}");
         }
+    }
+
+    #[test]
+    fn an_event_time_far_from_now_is_stored_as_the_receive_time() {
+        const DAY: i64 = 24 * 3600 * 1000;
+        let now = 1_800_000_000_000;
+        assert_eq!(event_time(Some(now - 5_000), now), now - 5_000);
+        assert_eq!(event_time(Some(now - DAY), now), now - DAY);
+        assert_eq!(event_time(Some(now + DAY + 1), now), now);
+        assert_eq!(event_time(Some(i64::MAX), now), now);
+        assert_eq!(event_time(Some(i64::MIN), now), now);
+        assert_eq!(event_time(Some(0), now), now);
+        assert_eq!(event_time(None, now), now);
     }
 }

@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use super::statement::{Arg, Held, Stmt};
 use super::{q, Store, StoreError};
 use crate::pipeline::plan::{IncidentGroup, Op, Plan, Route, Send};
+use crate::secret::{Record, RecordKey};
 
 /// What a batch of plans did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub struct Accepted {
     pub queued: usize,
     /// Content jobs recorded.
     pub jobs: usize,
+    /// Messages unsent.
+    pub unsent: usize,
 }
 
 /// Columns of one `incidents` row as the insert writes them.
@@ -66,9 +69,20 @@ impl Store {
         let begin = self.begin(held).await?;
         match self.apply(held, begin, &ids, plans, now).await {
             Ok((acc, new_chats)) => {
-                let mut known = self.chats.lock().expect("chat cache");
-                for c in new_chats {
-                    known.insert(c.to_string());
+                {
+                    let mut known = self.chats.lock().expect("chat cache");
+                    for c in new_chats {
+                        known.insert(c.to_string());
+                    }
+                }
+                if acc.unsent > 0 && !self.is_shared() {
+                    // The log still holds the pages as they were before the
+                    // unsend erased the excerpts; the events are stored
+                    // already, so a failure here only leaves them longer.
+                    let truncate = Stmt::new("PRAGMA wal_checkpoint(TRUNCATE)");
+                    if let Err(e) = held.execute(&truncate).await {
+                        tracing::warn!(error = %e, "cannot truncate the log after an unsend");
+                    }
                 }
                 Ok(acc)
             }
@@ -116,6 +130,7 @@ impl Store {
             for op in &plan.ops {
                 acc.queued += self.apply_op(held, op, now, &mut new_chats).await?;
                 acc.jobs += usize::from(matches!(op, Op::QueueContent { .. }));
+                acc.unsent += usize::from(matches!(op, Op::Retract { .. }));
             }
         }
         held.execute(&Stmt::new("COMMIT"))
@@ -133,9 +148,9 @@ impl Store {
         new_chats: &mut Vec<&'p str>,
     ) -> Result<usize, StoreError> {
         match op {
-            Op::Incidents(g) => record_incidents(held, g, now).await,
+            Op::Incidents(g) => record_incidents(held, &self.records, g, now).await,
             Op::Send(s) => {
-                insert_send(held, s, None, now).await?;
+                insert_send(held, &self.records, s, None, now).await?;
                 Ok(1)
             }
             Op::ChatSeen {
@@ -253,7 +268,7 @@ impl Store {
                 held.execute(&stmt).await.map_err(q("record feedback"))?;
                 match thanks {
                     Some(s) => {
-                        insert_send(held, s, Some(*incident_id), now).await?;
+                        insert_send(held, &self.records, s, Some(*incident_id), now).await?;
                         Ok(1)
                     }
                     None => Ok(0),
@@ -305,11 +320,12 @@ async fn record_ids(
     Ok(new_ids.into_iter().collect())
 }
 
-/// Records one message's incidents in one statement and, unless the
-/// cooldown holds, queues its sends pointing at the first incident; the
-/// outbox rows queued.
+/// Records one message's incidents in one statement, their excerpts
+/// sealed, and, unless the cooldown holds, queues its sends pointing at
+/// the first incident; the outbox rows queued.
 async fn record_incidents(
     held: &mut Held,
+    records: &RecordKey,
     g: &IncidentGroup,
     now: i64,
 ) -> Result<usize, StoreError> {
@@ -329,8 +345,13 @@ async fn record_incidents(
                 format!("({})", row.join(", "))
             })
         );
+        let excerpts: Vec<String> = g
+            .incidents
+            .iter()
+            .map(|inc| records.seal_text(Record::Excerpt, &inc.excerpt))
+            .collect();
         let mut stmt = Stmt::new(sql);
-        for inc in &g.incidents {
+        for (inc, excerpt) in g.incidents.iter().zip(&excerpts) {
             let action = if open {
                 inc.action
             } else {
@@ -345,7 +366,7 @@ async fn record_incidents(
                 (&inc.rules).into(),
                 inc.severity.into(),
                 inc.score.into(),
-                (&inc.excerpt).into(),
+                excerpt.into(),
                 (&inc.text_hash).into(),
                 action.into(),
                 inc.created_at.into(),
@@ -370,7 +391,7 @@ async fn record_incidents(
         if let Some(id) = first_id {
             s.notice.set_incident(id);
         }
-        insert_send(held, &s, first_id, now).await?;
+        insert_send(held, records, &s, first_id, now).await?;
     }
     Ok(g.sends.len())
 }
@@ -408,9 +429,11 @@ async fn cooldown_opens(
     Ok(changed > 0)
 }
 
-/// Writes one outbox row inside a transaction, due at `now`.
+/// Writes one outbox row inside a transaction, due at `now`, its notice
+/// sealed.
 pub(super) async fn insert_send(
     held: &mut Held,
+    records: &RecordKey,
     send: &Send,
     incident: Option<i64>,
     now: i64,
@@ -422,7 +445,10 @@ pub(super) async fn insert_send(
         } => ("reply", fallback_to.as_deref(), Some(handle.as_str())),
         Route::Push { to } => ("push", Some(to.as_str()), None),
     };
-    let payload = serde_json::to_string(&send.notice).expect("a notice serializes");
+    let payload = records.seal(
+        Record::Notice,
+        &serde_json::to_vec(&send.notice).expect("a notice serializes"),
+    );
     let retry_key = uuid::Uuid::new_v4().to_string();
     let stmt = Stmt::new(
         "INSERT INTO outbox (incident_id, kind, target, reply_token, retry_key, payload, due_at, \

@@ -10,9 +10,11 @@
 //!
 //! Nothing here ever receives raw message text: plans carry redacted
 //! excerpts, keyed hashes, ids and notices rendered later by a platform
-//! adapter. The store knows no platform.
+//! adapter, and the excerpts, notices and names are sealed before they
+//! are written ([`at_rest`]). The store knows no platform.
 //!
-//! By concern: `migrations` and connecting (here), [`statement`] (one
+//! By concern: `migrations` and connecting (here), [`at_rest`] (sealed
+//! columns, private files, erased pages), [`statement`] (one
 //! statement over either driver), [`accept`] (a batch of plans in one
 //! transaction), [`content`] jobs, [`outbox`] rows, [`names`] cached from the platform,
 //! [`report`] queries, [`retention`].
@@ -27,6 +29,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use crate::secret::RecordKey;
+
 /// Runs the same body against whichever pool the store has; the body is
 /// type-checked once per backend.
 macro_rules! on_pool {
@@ -39,6 +43,7 @@ macro_rules! on_pool {
 }
 
 pub mod accept;
+mod at_rest;
 pub mod content;
 mod migrations;
 pub mod names;
@@ -110,9 +115,11 @@ enum Backend {
 }
 
 /// The store; cheap to clone.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    /// Seals and opens every message-derived text.
+    records: RecordKey,
     url: String,
     /// Chats known to have a row, so that a message in a known chat
     /// costs no statement (rows are never deleted).
@@ -131,9 +138,19 @@ fn redact_url(url: &str) -> String {
     url.to_string()
 }
 
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Store {
-    /// Opens (creating a SQLite file and its directory if needed) and migrates.
-    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+    /// Opens (creating a private SQLite file and its directory if needed),
+    /// migrates, and seals what an older version kept in clear; every
+    /// message-derived text is sealed and opened with `records`.
+    pub async fn connect(url: &str, records: RecordKey) -> Result<Store, StoreError> {
         let shown = redact_url(url);
         let connect_err = |source| StoreError::Connect {
             url: shown.clone(),
@@ -171,15 +188,13 @@ impl Store {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(5))
+                // Deleted content is overwritten, not left in free pages.
+                .pragma("secure_delete", "ON")
                 .foreign_keys(false);
-            if let Some(dir) = opts.get_filename().parent() {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Url {
-                        url: shown.clone(),
-                        reason: format!("cannot create {}: {e}", dir.display()),
-                    })?;
-                }
-            }
+            at_rest::private_files(opts.get_filename()).map_err(|e| StoreError::Url {
+                url: shown.clone(),
+                reason: format!("cannot create {}: {e}", opts.get_filename().display()),
+            })?;
             // One connection: SQLite has one writer anyway, and a single
             // connection never meets SQLITE_BUSY from itself. Throughput
             // comes from batching events into one transaction (group commit).
@@ -205,11 +220,17 @@ impl Store {
                 reason: "must start with sqlite: or postgres://".into(),
             });
         };
-        Ok(Store {
+        let store = Store {
             backend,
+            records,
             url: redact_url(url),
             chats: Arc::default(),
-        })
+        };
+        let sealed = store.seal_plain_values().await?;
+        if sealed > 0 {
+            tracing::info!(values = sealed, "stored values of an older version sealed");
+        }
+        Ok(store)
     }
 
     fn known_chat(&self, chat_id: &str) -> bool {

@@ -1,10 +1,12 @@
 //! Names looked up from the platform when an alert is sent (a group's
 //! name, a member's display name), cached so that each is asked once, and
-//! whether a chat is still active.
+//! whether a chat is still active. Names are personal data: they are
+//! kept sealed.
 
 use sqlx::Row;
 
 use super::{q, Store, StoreError};
+use crate::secret::Record;
 
 impl Store {
     /// The cached name of a chat.
@@ -16,7 +18,10 @@ impl Store {
                 .await
                 .map_err(q("read chat"))?;
             match row {
-                Some(r) => r.try_get::<Option<String>, _>(0).map_err(q("read chat")),
+                Some(r) => Ok(self.opened(
+                    Record::ChatName,
+                    r.try_get::<Option<String>, _>(0).map_err(q("read chat"))?,
+                )),
                 None => Ok(None),
             }
         })
@@ -35,7 +40,7 @@ impl Store {
                  ON CONFLICT (chat_id) DO UPDATE SET name = excluded.name, name_fetched_at = excluded.name_fetched_at",
             )
             .bind(chat_id)
-            .bind(name)
+            .bind(self.records.seal_text(Record::ChatName, name))
             .bind(now)
             .execute(pool)
             .await
@@ -58,7 +63,10 @@ impl Store {
                 .await
                 .map_err(q("read profile"))?;
             match row {
-                Some(r) => r.try_get::<String, _>(0).map(Some).map_err(q("read profile")),
+                Some(r) => Ok(self.opened(
+                    Record::DisplayName,
+                    r.try_get::<Option<String>, _>(0).map_err(q("read profile"))?,
+                )),
                 None => Ok(None),
             }
         })
@@ -80,7 +88,7 @@ impl Store {
             )
             .bind(chat_id)
             .bind(user_id)
-            .bind(name)
+            .bind(self.records.seal_text(Record::DisplayName, name))
             .bind(now)
             .execute(pool)
             .await

@@ -8,6 +8,7 @@ use std::time::Duration;
 use sqlx::Row;
 
 use super::{q, Queue, Store, StoreError};
+use crate::secret::Record;
 
 /// An outbox row claimed for sending.
 #[derive(Debug, Clone)]
@@ -23,7 +24,8 @@ pub struct OutboxRow {
     /// The push's retry key, the same on every attempt (LINE:
     /// `X-Line-Retry-Key`).
     pub retry_key: String,
-    /// The [`Notice`](crate::notice::Notice), as JSON.
+    /// The [`Notice`](crate::notice::Notice), as JSON, opened; empty
+    /// when it cannot be opened with this key.
     pub payload: String,
     /// Attempts so far.
     pub attempts: i64,
@@ -62,7 +64,9 @@ impl Store {
                     target: r.try_get("target").map_err(q("read outbox row"))?,
                     reply_handle: r.try_get("reply_token").map_err(q("read outbox row"))?,
                     retry_key: r.try_get("retry_key").map_err(q("read outbox row"))?,
-                    payload: r.try_get("payload").map_err(q("read outbox row"))?,
+                    payload: self
+                        .opened(Record::Notice, r.try_get("payload").map_err(q("read outbox row"))?)
+                        .unwrap_or_default(),
                     attempts: r.try_get("attempts").map_err(q("read outbox row"))?,
                     platform: r.try_get("platform").map_err(q("read outbox row"))?,
                 });

@@ -8,6 +8,7 @@ use super::accept::insert_send;
 use super::statement::Stmt;
 use super::{q, Store, StoreError};
 use crate::pipeline::plan::Send;
+use crate::secret::Record;
 
 /// An incident as stored (for reports and tests).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +25,8 @@ pub struct StoredIncident {
     pub rules: String,
     /// Severity.
     pub severity: String,
-    /// Redacted excerpt; `None` once retracted.
+    /// Redacted excerpt; `None` once retracted (or when it cannot be
+    /// opened with this key).
     pub excerpt: Option<String>,
     /// What was done.
     pub action: String,
@@ -54,7 +56,10 @@ impl Store {
                     category: r.try_get("category").map_err(q("read incidents"))?,
                     rules: r.try_get("rules").map_err(q("read incidents"))?,
                     severity: r.try_get("severity").map_err(q("read incidents"))?,
-                    excerpt: r.try_get("excerpt").map_err(q("read incidents"))?,
+                    excerpt: self.opened(
+                        Record::Excerpt,
+                        r.try_get("excerpt").map_err(q("read incidents"))?,
+                    ),
                     action: r.try_get("action").map_err(q("read incidents"))?,
                     outcome: r.try_get("outcome").map_err(q("read incidents"))?,
                     outcome_by: r.try_get("outcome_by").map_err(q("read incidents"))?,
@@ -107,7 +112,7 @@ impl Store {
                 const WHAT: &str = "read incidents of a week";
                 out.push(WeekIncident {
                     chat_id: r.try_get(0).map_err(q(WHAT))?,
-                    chat_name: r.try_get(1).map_err(q(WHAT))?,
+                    chat_name: self.opened(Record::ChatName, r.try_get(1).map_err(q(WHAT))?),
                     category: r.try_get(2).map_err(q(WHAT))?,
                     severity: r.try_get(3).map_err(q(WHAT))?,
                     rules: r.try_get(4).map_err(q(WHAT))?,
@@ -222,7 +227,7 @@ impl Store {
             {
                 return Ok(false);
             }
-            insert_send(&mut held, send, None, now).await?;
+            insert_send(&mut held, &self.records, send, None, now).await?;
             Ok(true)
         }
         .await;

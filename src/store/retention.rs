@@ -1,6 +1,8 @@
 //! Retention (SPEC §9): incidents, their feedback, finished outbox rows and
 //! finished content jobs past `retention_days`, and webhook event ids past the redelivery window,
-//! deleted in batches so that a first purge never stalls the webhook.
+//! deleted in batches so that a first purge never stalls the webhook; the
+//! write-ahead log is truncated after a purge that deleted anything, so
+//! the old pages do not linger in it.
 
 use super::{q, Store, StoreError};
 
@@ -35,7 +37,7 @@ impl Store {
         events_before: i64,
     ) -> Result<Purged, StoreError> {
         // Feedback first: it is found through the incidents it belongs to.
-        Ok(Purged {
+        let purged = Purged {
             feedback: self
                 .delete_batched(
                     "DELETE FROM feedback WHERE id IN (SELECT f.id FROM feedback f \
@@ -71,7 +73,11 @@ impl Store {
                     events_before,
                 )
                 .await?,
-        })
+        };
+        if purged != Purged::default() {
+            self.truncate_log().await?;
+        }
+        Ok(purged)
     }
 
     /// Runs `sql` (a delete of at most `$2` rows older than `$1`) until it

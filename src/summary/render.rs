@@ -61,11 +61,25 @@ pub fn text(f: &Figures) -> String {
     out
 }
 
-/// The figures as one long CSV table: `section,key,detail,value`.
+/// A CSV cell a spreadsheet will not run: a cell that starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return is a formula to Excel and
+/// LibreOffice, so it gets a leading apostrophe (OWASP's advice on CSV
+/// injection). A group's name is set by any member.
+pub fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// The figures as one long CSV table: `section,key,detail,value`, every
+/// cell through [`csv_cell`].
 pub fn csv(f: &Figures) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let mut row = |section: &str, key: &str, detail: &str, value: String| {
-        w.write_record([section, key, detail, &value])
+        let cells = [section, key, detail, &value].map(csv_cell);
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
             .expect("writing to memory cannot fail");
     };
     row("section", "key", "detail", "value".into());
@@ -120,4 +134,26 @@ pub fn csv(f: &Figures) -> String {
     row("groups", "left", "", f.groups_left.to_string());
     row("alerts", "sent", "", f.alerts_sent.to_string());
     String::from_utf8(w.into_inner().expect("in memory")).expect("csv of utf-8 is utf-8")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_neutralized() {
+        for (cell, shown) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+886", "'+886"),
+            ("-1+1", "'-1+1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tcmd", "'\tcmd"),
+            ("\rcmd", "'\rcmd"),
+            ("防疫工作群組", "防疫工作群組"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_cell(cell), shown, "{cell:?}");
+        }
+    }
 }

@@ -13,7 +13,7 @@ use super::{figures, Context, Figures};
 use crate::calendar::{IsoWeek, WeeklyAt};
 use crate::notice::{Notice, SummaryCard};
 use crate::pipeline::plan::{Route, Send};
-use crate::secret::{link_signature, HashKey};
+use crate::secret::LinkKey;
 use crate::store::{Store, StoreError};
 
 /// `store_meta` key: the first time the schedule ran against this store.
@@ -36,7 +36,7 @@ pub struct Summaries {
     /// `[server] public_url`, for the report link.
     pub public_url: String,
     /// Signs report links.
-    pub key: HashKey,
+    pub links: LinkKey,
     /// The platform the officers are reached on.
     pub platform: &'static str,
 }
@@ -116,7 +116,7 @@ impl Summaries {
         format!(
             "{}/reports/{week}?expires={expires}&sig={}",
             self.public_url.trim_end_matches('/'),
-            link_signature(&self.key, &week.to_string(), expires)
+            self.links.sign(&week.to_string(), expires)
         )
     }
 }

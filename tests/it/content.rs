@@ -9,7 +9,7 @@ use leakguard::config::Config;
 use leakguard::line::fake::webhook;
 use leakguard::platform::{Body, Chat, ChatEvent, Content, EventKind};
 use leakguard::scan::{builtin_packs, Scanner};
-use leakguard::secret::HashKey;
+use leakguard::secret::MasterKey;
 use leakguard::store::Store;
 use sqlx::Connection;
 
@@ -130,11 +130,14 @@ async fn a_job_sealed_under_another_hash_key_is_given_up_and_erased() {
 async fn stage() -> (leakguard::pipeline::Pipeline, Store, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("s.db").display());
-    let store = Store::connect(&url).await.unwrap();
+    let keys = MasterKey::new(b"content-stage-test-key-01".to_vec())
+        .unwrap()
+        .keys(1);
+    let store = Store::connect(&url, keys.records.clone()).await.unwrap();
     let pipeline = leakguard::pipeline::Pipeline::new(
         Arc::new(Scanner::new(&builtin_packs().unwrap()).unwrap()),
         Arc::new(Config::default()),
-        HashKey::new(b"content-stage-test-key-01".to_vec()).unwrap(),
+        &keys,
         "line",
     );
     (pipeline, store, dir)

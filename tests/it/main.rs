@@ -3,6 +3,7 @@
 //! (the real `serve` binary, a real database, a loopback fake of LINE).
 
 mod architecture;
+mod at_rest;
 mod cli;
 mod clock;
 mod content;

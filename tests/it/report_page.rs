@@ -14,8 +14,6 @@ use serde_json::Value;
 
 use crate::support::*;
 
-const ADMIN_TOKEN: &str = "admin-token-for-tests-0123456789";
-
 /// Where Debian puts Chromium, or `None` with a note (a failure under CI).
 fn chromium() -> Option<PathBuf> {
     for p in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] {
@@ -242,13 +240,12 @@ async fn summary_card_link_opens_the_report_page_in_headless_chromium() {
         if link.ends_with('0') { '1' } else { '0' }
     );
     // Signed with the server's key, but a minute ago.
-    let key = std::fs::read_to_string(app.dir.join("leakguard.key")).unwrap();
-    let key = leakguard::secret::HashKey::new(key.trim().as_bytes().to_vec()).unwrap();
+    let key = app.keys().links;
     let past = jiff::Timestamp::now().as_second() - 60;
     let expired = format!(
         "{}/reports/{week}?expires={past}&sig={}",
         app.url,
-        leakguard::secret::link_signature(&key, week, past)
+        key.sign(week, past)
     );
     let other_week = link.replacen(&format!("/reports/{week}"), "/reports/2020-W01", 1);
     let bare = format!("{}/reports/{week}?", app.url);

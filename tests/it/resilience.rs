@@ -5,7 +5,6 @@
 use std::time::Duration;
 
 use leakguard::line::fake::webhook;
-use sqlx::{Connection, Row};
 
 use crate::support::*;
 
@@ -98,30 +97,9 @@ async fn message_text_appears_nowhere_in_the_postgres_tables_or_the_logs() {
     })
     .await;
     privacy_conversation(&app).await;
-    let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
-    let tables: Vec<String> = sqlx::query(
-        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
-    )
-    .fetch_all(&mut conn)
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|r| r.get(0))
-    .collect();
-    assert!(tables.iter().any(|t| t == "incidents"), "{tables:?}");
-    let mut rows = 0;
-    for t in &tables {
-        let dump: Vec<String> = sqlx::query(&format!("SELECT CAST(x AS TEXT) FROM \"{t}\" x"))
-            .fetch_all(&mut conn)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|r| r.get(0))
-            .collect();
-        rows += dump.len();
-        assert_no_tokens(&format!("table {t}"), dump.join("\n").as_bytes());
+    for (table, dump) in postgres_tables(&url).await {
+        assert_no_tokens(&format!("table {table}"), dump.as_bytes());
     }
-    assert!(rows > 5, "the tables hold the conversation's records");
     assert_no_tokens("the server log", app.logs().as_bytes());
 }
 

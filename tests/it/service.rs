@@ -443,7 +443,7 @@ on_both!(
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn health_readiness_and_metrics_answer() {
+async fn health_readiness_and_metrics_answer_and_metrics_need_the_admin_token() {
     let app = sqlite().await;
     assert_eq!(app.get("/healthz").await.0, 200);
     assert_eq!(app.get("/readyz").await.0, 200);
@@ -452,8 +452,17 @@ async fn health_readiness_and_metrics_answer() {
         200
     );
     app.settle().await;
-    let (status, body) = app.get("/metrics").await;
-    assert_eq!(status, 200);
+    let (status, refused) = app.get("/metrics").await;
+    assert_eq!(status, 401, "no token: {refused}");
+    assert!(!refused.contains("leakguard_"), "{refused}");
+    let wrong = reqwest::Client::new()
+        .get(format!("{}/metrics", app.url))
+        .bearer_auth("not-the-admin-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let body = app.metrics().await;
     for needle in [
         "leakguard_webhook_requests_total{status=\"200\"}",
         "leakguard_events_total{type=\"message\"}",

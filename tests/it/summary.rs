@@ -167,6 +167,12 @@ async fn figures_count_what_came_through_the_webhook_on_postgres() {
     .await;
 }
 
+fn keys() -> leakguard::secret::Keys {
+    leakguard::secret::MasterKey::new(b"summary-test-key-0123456789".to_vec())
+        .unwrap()
+        .keys(1)
+}
+
 fn summaries(store: Store) -> Summaries {
     let mut config = Config::default();
     config.report.officers = vec![OFFICER.into(), SECOND_OFFICER.into()];
@@ -175,7 +181,7 @@ fn summaries(store: Store) -> Summaries {
         ctx: Context::new(&config, crate::scanner()),
         weekly_at: "Mon 09:00".parse().unwrap(),
         public_url: "https://guard.example.gov.tw".into(),
-        key: leakguard::secret::HashKey::new(b"summary-test-key-0123456789".to_vec()).unwrap(),
+        links: keys().links,
         platform: "line",
     }
 }
@@ -200,7 +206,7 @@ async fn queued_summaries(store: &Store) -> Vec<(String, Value)> {
 }
 
 async fn exactly_once(url: String) {
-    let store = Store::connect(&url).await.unwrap();
+    let store = Store::connect(&url, keys().records).await.unwrap();
     let s = summaries(store.clone());
     // Installed on Sunday: the week before is not owed.
     assert_eq!(
@@ -240,7 +246,7 @@ async fn exactly_once(url: String) {
     store.close().await;
 
     // A restart (a new connection, a new process's view) does not resend.
-    let again = summaries(Store::connect(&url).await.unwrap());
+    let again = summaries(Store::connect(&url, keys().records).await.unwrap());
     assert_eq!(
         again
             .send_due(at("2026-11-30T10:00[Asia/Taipei]"))
@@ -280,8 +286,8 @@ async fn the_weekly_summary_goes_out_at_monday_nine_once_per_officer_on_postgres
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_replicas_on_one_postgres_database_send_the_summary_once() {
     let Some(url) = postgres().await else { return };
-    let a = summaries(Store::connect(&url).await.unwrap());
-    let b = summaries(Store::connect(&url).await.unwrap());
+    let a = summaries(Store::connect(&url, keys().records).await.unwrap());
+    let b = summaries(Store::connect(&url, keys().records).await.unwrap());
     assert_eq!(
         a.send_due(at("2026-11-29T12:00[Asia/Taipei]"))
             .await
@@ -350,6 +356,26 @@ async fn report_send_pushes_the_card_once_and_force_sends_it_again() {
     assert_eq!(cards().len(), 2, "--force sends again");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_name_a_spreadsheet_would_run_is_neutralized_in_the_csv() {
+    let app = App::start(Setup::default()).await;
+    // Any member can name the group.
+    app.fake
+        .set_group_name(GROUP, "=HYPERLINK(\"http://evil.example/\",\"點我\")");
+    assert_eq!(app.events(vec![app.text(GROUP, ALICE, PATIENT)]).await, 200);
+    app.settle().await;
+    let week = IsoWeek::containing(
+        Timestamp::now(),
+        &jiff::tz::TimeZone::get("Asia/Taipei").unwrap(),
+    );
+    let csv = report(&app, &["--week", &week.to_string(), "--format", "csv"]);
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("group,"))
+        .unwrap_or_else(|| panic!("no group row:\n{csv}"));
+    assert!(row.starts_with("group,\"'=HYPERLINK(\"\"http"), "{row}");
+}
+
 /// Retention at start: incidents past `retention_days` (with their finished
 /// sends) and event ids past seven days are deleted and counted in the
 /// metrics; recent ones stay, and a recent event is still deduplicated.
@@ -394,7 +420,7 @@ async fn retention_deletes_what_is_old(app: App) {
     let after = app.incidents().await;
     assert_eq!(after.len(), before.len() - old_incidents);
     assert!(after.iter().all(|i| i.user_id.as_deref() != Some(ALICE)));
-    let (_, metrics) = app.get("/metrics").await;
+    let metrics = app.metrics().await;
     assert!(
         metrics.contains(&format!(
             "leakguard_retention_deleted_total{{table=\"incidents\"}} {old_incidents}"

@@ -11,7 +11,7 @@ use leakguard::line::fake::{webhook, FakeLine};
 use leakguard::line::signature;
 use leakguard::platform::Platform;
 use leakguard::scan::{builtin_packs, Scanner};
-use leakguard::secret::HashKey;
+use leakguard::secret::MasterKey;
 use leakguard::workers::outbox;
 use serde_json::Value;
 
@@ -48,7 +48,7 @@ impl Local {
         let secrets = Secrets {
             channel_secret: SECRET.into(),
             channel_access_token: TOKEN.into(),
-            hash_key: HashKey::new(b"in-process-test-key-0123".to_vec()).unwrap(),
+            master_key: MasterKey::new(b"in-process-test-key-0123".to_vec()).unwrap(),
             admin_token: None,
         };
         let mut platforms = app::platforms(&config, &secrets).unwrap();

@@ -19,6 +19,8 @@ use sqlx::Connection;
 pub const SECRET: &str = "test-channel-secret";
 /// The test access token.
 pub const TOKEN: &str = "test-access-token";
+/// The admin token of every test server (the report pages, `/metrics`).
+pub const ADMIN_TOKEN: &str = "admin-token-for-tests-0123456789";
 /// The officer in every test config.
 pub const OFFICER: &str = "U0fficer00000000000000000000000001";
 /// A group with no allowances.
@@ -38,6 +40,38 @@ pub const PATIENT: &str = "確診個案王小明，45歲，住大同區民生西
 pub const CHATTER: &str = "大家午安，下午三點開會，請記得帶筆電";
 
 mod local;
+
+/// Every row of every table of the PostgreSQL database at `url`, as text,
+/// by table; asserts that the conversation left records.
+pub async fn postgres_tables(url: &str) -> Vec<(String, String)> {
+    use sqlx::Row;
+    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+    let tables: Vec<String> = sqlx::query(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|r| r.get(0))
+    .collect();
+    assert!(tables.iter().any(|t| t == "incidents"), "{tables:?}");
+    let mut out = Vec::new();
+    let mut rows = 0;
+    for t in tables {
+        let dump: Vec<String> = sqlx::query(&format!("SELECT CAST(x AS TEXT) FROM \"{t}\" x"))
+            .fetch_all(&mut conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect();
+        rows += dump.len();
+        out.push((t, dump.join("\n")));
+    }
+    assert!(rows > 5, "the tables hold the conversation's records");
+    out
+}
 
 pub use local::Local;
 
@@ -264,6 +298,7 @@ impl App {
         }
         cmd.env("LINE_CHANNEL_SECRET", SECRET)
             .env("LINE_CHANNEL_ACCESS_TOKEN", TOKEN)
+            .env("LEAKGUARD_ADMIN_TOKEN", ADMIN_TOKEN)
             .env(
                 "LEAKGUARD_LOG",
                 "debug,sqlx=warn,hyper=warn,reqwest=warn,h2=warn,hyper_util=warn",
@@ -419,14 +454,37 @@ impl App {
         (r.status().as_u16(), r.text().await.unwrap())
     }
 
+    /// `GET /metrics` with the admin token; the exposition.
+    pub async fn metrics(&self) -> String {
+        let r = self
+            .http
+            .get(format!("{}/metrics", self.url))
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "/metrics with the admin token");
+        r.text().await.unwrap()
+    }
+
     /// The server's config file.
     pub fn config_path(&self) -> &Path {
         &self.config
     }
 
-    /// The store, opened from the test.
+    /// The keys of the server's key file (link epoch 1).
+    pub fn keys(&self) -> leakguard::secret::Keys {
+        let key = std::fs::read_to_string(self.dir.join("leakguard.key")).unwrap();
+        leakguard::secret::MasterKey::new(key.trim().as_bytes().to_vec())
+            .unwrap()
+            .keys(1)
+    }
+
+    /// The store, opened from the test with the server's key.
     pub async fn store(&self) -> Store {
-        Store::connect(&self.db_url).await.unwrap()
+        Store::connect(&self.db_url, self.keys().records)
+            .await
+            .unwrap()
     }
 
     /// Waits until no content job is pending and the outbox is empty, and
