@@ -270,3 +270,61 @@ async fn a_forged_event_time_is_clamped_and_purged_by_retention() {
     assert_eq!(purged.incidents, 1);
     assert!(store.incidents().await.unwrap().is_empty());
 }
+
+/// A store written by a version that kept excerpts and names in clear is
+/// sealed on the first start with the key, and the old text is gone from
+/// the file, free pages included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn values_an_older_version_kept_in_clear_are_sealed_on_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.db");
+    let url = format!("sqlite://{}", file.display());
+    let keys = leakguard::secret::MasterKey::new(b"older-version-test-key-01".to_vec())
+        .unwrap()
+        .keys(1);
+    let store = leakguard::store::Store::connect(&url, keys.records.clone())
+        .await
+        .unwrap();
+    store.close().await;
+    // What an older version wrote.
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    for sql in [
+        "INSERT INTO incidents (chat_id, category, rules, severity, score, excerpt, text_hash, \
+         action, created_at) VALUES ('C1', 'patient', 'patient.case', 'high', 90, \
+         '確診個案王○明…足跡全聯新莊店', 'h', 'warned', 1)",
+        "INSERT INTO chats (chat_id, kind, name) VALUES ('C1', 'group', '新莊防疫聯繫群組')",
+        "INSERT INTO profiles (chat_id, user_id, display_name, fetched_at) \
+         VALUES ('C1', 'U1', '陳淑芬', 1)",
+    ] {
+        sqlx::query(sql).execute(&mut db).await.unwrap();
+    }
+    db.close().await.unwrap();
+
+    let store = leakguard::store::Store::connect(&url, keys.records.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        store.incidents().await.unwrap()[0].excerpt.as_deref(),
+        Some("確診個案王○明…足跡全聯新莊店")
+    );
+    assert_eq!(
+        store.chat_name("C1").await.unwrap().as_deref(),
+        Some("新莊防疫聯繫群組")
+    );
+    assert_eq!(
+        store.display_name("C1", "U1").await.unwrap().as_deref(),
+        Some("陳淑芬")
+    );
+    store.close().await;
+    let pieces = pieces(&[
+        "確診個案王○明…足跡全聯新莊店".to_string(),
+        "新莊防疫聯繫群組".to_string(),
+        "陳淑芬".to_string(),
+    ]);
+    for suffix in ["", "-wal"] {
+        let path = format!("{}{suffix}", file.display());
+        if let Ok(bytes) = std::fs::read(&path) {
+            assert_none_in(&path, &bytes, &pieces);
+        }
+    }
+}
