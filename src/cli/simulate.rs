@@ -410,7 +410,7 @@ impl Player {
         let _ = write!(
             self.out,
             "\n════════════════════════════════════════════════════════\n\
-             資料庫中的事件紀錄（不含訊息原文，只有遮蔽後的證據片段）\n"
+             資料庫中的事件紀錄（不含訊息原文；遮蔽後的證據片段加密保存，此處以金鑰解開顯示）\n"
         );
         for i in incidents {
             let outcome = match i.outcome.as_deref() {
