@@ -44,23 +44,19 @@ impl BodyBudget {
         }
     }
 
-    /// Reads the body of `req`: 413 when it declares more than
-    /// [`BODY_LIMIT`] (before reading), 503 when the budget has no room
-    /// for it before the deadline, 408 when it has not arrived by then,
-    /// 400 when it cannot be read, 413 when it turns out too long.
+    /// Reads the body of `req`: 503 when the budget has no room for it
+    /// before the deadline, 408 when it has not arrived by then, 400 when
+    /// it cannot be read, 413 past [`BODY_LIMIT`].
     pub async fn read(&self, req: Request) -> Result<ReadBody, Unread> {
         let declared = req
             .headers()
             .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
-        let share = match declared {
-            Some(n) if n > BODY_LIMIT as u64 => {
-                return Err((StatusCode::PAYLOAD_TOO_LARGE, "body too large\n"))
-            }
-            Some(n) => n as u32,
-            None => BODY_LIMIT as u32,
-        };
+        // A body declared longer than the limit takes the limit's share and
+        // is answered 413 once that much has been read, as before: refused
+        // at once, the client (still sending) would see a reset, not 413.
+        let share = declared.map_or(BODY_LIMIT, |n| n.min(BODY_LIMIT as u64) as usize) as u32;
         let deadline = tokio::time::Instant::now() + self.timeout;
         let share = tokio::time::timeout_at(deadline, self.bytes.clone().acquire_many_owned(share))
             .await

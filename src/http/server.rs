@@ -29,6 +29,11 @@ pub struct Limits {
     pub shutdown_grace: Duration,
 }
 
+/// The most a connection's read buffer grows to (hyper's default is about
+/// 400 KiB): heads fit easily, and a body is read in pieces this size, so
+/// what bodies take in memory stays close to the body budget.
+const READ_BUFFER: usize = 64 << 10;
+
 /// How long to wait before accepting again after an accept failed for
 /// want of resources (descriptors, memory): the connections waiting in
 /// the listen queue stay there, and the loop does not spin.
@@ -49,6 +54,7 @@ pub async fn serve(
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
+        .max_buf_size(READ_BUFFER)
         .keep_alive(true);
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections));
