@@ -1,7 +1,8 @@
 //! Start-up and shutdown of the service: open the store, bind the
 //! listener, start the committer and the workers, serve the routes; on
-//! shutdown stop accepting, finish requests in flight, let the outbox
-//! drain for a bounded time, close the store.
+//! shutdown stop accepting, let requests in flight finish for a grace
+//! period (`http::server`), let the outbox drain for a bounded time,
+//! close the store.
 //!
 //! The platforms a server speaks are listed once, in [`platforms`]; a
 //! test or a deployment may add its own through [`Options::platforms`].
@@ -14,7 +15,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::clock::Clock;
 use crate::config::{Config, Secrets};
-use crate::http::{self, AppState, Shared};
+use crate::http::{self, server, AppState, BodyBudget, Shared};
 use crate::line::client::Client;
 use crate::line::Line;
 use crate::pipeline::Pipeline;
@@ -170,20 +171,22 @@ impl Server {
             summaries,
             admin_token: opts.secrets.admin_token,
             clock,
+            bodies: BodyBudget::new(
+                config.server.body_buffer_mib << 20,
+                Duration::from_secs(config.server.body_timeout_seconds),
+            ),
         });
-        let app = http::router(state);
-        let mut rx = shutdown_rx;
-        let http = tokio::spawn(async move {
-            let stop = async move {
-                let _ = rx.wait_for(|s| *s).await;
-            };
-            if let Err(e) = axum::serve(listener, app)
-                .with_graceful_shutdown(stop)
-                .await
-            {
-                tracing::error!(error = %e, "http server failed");
-            }
-        });
+        let limits = server::Limits {
+            header_timeout: Duration::from_secs(config.server.header_timeout_seconds),
+            max_connections: config.server.max_connections,
+            shutdown_grace: Duration::from_secs(config.server.shutdown_grace_seconds),
+        };
+        let http = tokio::spawn(server::serve(
+            listener,
+            http::router(state),
+            limits,
+            shutdown_rx,
+        ));
         tracing::info!(%addr, store = store.url(), "leakguard listening");
         Ok(Server {
             addr,
@@ -211,8 +214,9 @@ impl Server {
         &self.pipeline
     }
 
-    /// Stops accepting, finishes in-flight requests, lets the outbox
-    /// drain for its bounded time, then closes the store.
+    /// Stops accepting, lets in-flight requests finish for the grace
+    /// period (then closes their connections), lets the outbox drain for
+    /// its bounded time, then closes the store.
     pub async fn shutdown(self) {
         let _ = self.shutdown.send(true);
         let _ = self.http.await;

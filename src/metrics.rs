@@ -31,6 +31,9 @@ struct Metrics {
     quota_used: Gauge,
     report_views: Family<Labels, Counter>,
     retention_deleted: Family<Labels, Counter>,
+    connections_open: Gauge,
+    connections_closed: Family<Labels, Counter>,
+    accept_errors: Counter,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -120,6 +123,24 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Rows deleted by the daily retention job, by table",
         retention_deleted.clone(),
     );
+    let connections_open = Gauge::default();
+    registry.register(
+        "http_connections_open",
+        "Connections on the public port being served now",
+        connections_open.clone(),
+    );
+    let connections_closed = Family::<Labels, Counter>::default();
+    registry.register(
+        "http_connections_closed",
+        "Connections on the public port closed, by reason (done, header_timeout, error, forced at shutdown)",
+        connections_closed.clone(),
+    );
+    let accept_errors = Counter::default();
+    registry.register(
+        "http_accept_errors",
+        "Failed accepts on the public port (e.g. out of file descriptors)",
+        accept_errors.clone(),
+    );
     Metrics {
         registry,
         webhook_requests,
@@ -136,8 +157,30 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         quota_used,
         report_views,
         retention_deleted,
+        connections_open,
+        connections_closed,
+        accept_errors,
     }
 });
+
+/// One more connection being served.
+pub fn connection_opened() {
+    METRICS.connections_open.inc();
+}
+
+/// A connection closed, and why: `done`, `header_timeout`, `error`, `forced`.
+pub fn connection_closed(reason: &'static str) {
+    METRICS.connections_open.dec();
+    METRICS
+        .connections_closed
+        .get_or_create(&vec![("reason", reason.to_string())])
+        .inc();
+}
+
+/// One failed accept.
+pub fn accept_error() {
+    METRICS.accept_errors.inc();
+}
 
 /// Counts one webhook request.
 pub fn webhook_request(status: u16) {

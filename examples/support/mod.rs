@@ -28,7 +28,19 @@ pub struct Channel<'a> {
 /// as `LEAKGUARD_LOG` and `stderr` for its log; returns the child and the
 /// address it printed.
 pub fn start_serve(config: &Path, channel: Channel, log: &str, stderr: Stdio) -> (Child, String) {
-    let mut child = Command::new(release_binary())
+    start(Command::new(release_binary()), config, channel, log, stderr)
+}
+
+/// [`start_serve`] with `program`, which runs the binary with the
+/// arguments it is given (e.g. another build, under `sh -c`).
+pub fn start(
+    mut program: Command,
+    config: &Path,
+    channel: Channel,
+    log: &str,
+    stderr: Stdio,
+) -> (Child, String) {
+    let mut child = program
         .args(["serve", "--config"])
         .arg(config)
         .env("LINE_CHANNEL_SECRET", channel.secret)
@@ -53,10 +65,15 @@ pub fn start_serve(config: &Path, channel: Channel, log: &str, stderr: Stdio) ->
 
 /// Peak resident set of `pid` in MiB (`VmHWM`), or NaN when unreadable.
 pub fn peak_rss_mib(pid: u32) -> f64 {
+    status_mib(pid, "VmHWM:")
+}
+
+/// A size in `/proc/PID/status` (`VmRSS:`, `VmHWM:`) in MiB, or NaN.
+pub fn status_mib(pid: u32, key: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(key))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }

@@ -62,6 +62,7 @@ pub fn run(config: Config) -> Result<ExitCode, CliError> {
         );
     }
     let scanner = Arc::new(super::build_scanner(&config)?);
+    raise_open_files(config.server.max_connections);
     let config = Arc::new(config);
     let rt = runtime()?;
     rt.block_on(async move {
@@ -84,6 +85,38 @@ pub fn run(config: Config) -> Result<ExitCode, CliError> {
         server.shutdown().await;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Descriptors the service needs besides its connections: the database,
+/// outbound calls, logs, the content stage's children.
+const OTHER_FILES: u64 = 256;
+
+/// Raises the soft limit of open files to the hard limit, so that the
+/// connection cap, not a default of 1024 descriptors, bounds the public
+/// port; warns when the limit is still below what the cap needs.
+fn raise_open_files(max_connections: usize) {
+    let before = rlimit::getrlimit(rlimit::Resource::NOFILE).map(|(soft, _)| soft);
+    match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => {
+            let needed = max_connections as u64 + OTHER_FILES;
+            if before.as_ref().is_ok_and(|b| *b != limit) {
+                tracing::info!(
+                    from = before.unwrap_or(0),
+                    to = limit,
+                    "open file limit raised"
+                );
+            }
+            if limit < needed {
+                tracing::warn!(
+                    limit,
+                    needed,
+                    "the open file limit is below server.max_connections plus {OTHER_FILES}; \
+                     connections past it fail to be accepted (logged)"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot raise the open file limit"),
+    }
 }
 
 #[cfg(unix)]

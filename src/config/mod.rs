@@ -54,6 +54,24 @@ pub struct Server {
     pub listen: String,
     /// Public base URL used in report links.
     pub public_url: String,
+    /// How long a connection may take to send a request's head, counted
+    /// from when the server waits for it: on a new connection and between
+    /// keep-alive requests, so it is also the idle timeout.
+    pub header_timeout_seconds: u64,
+    /// How long a webhook body may take, waiting for room in the body
+    /// budget included, before the request is answered 408 (or 503) and
+    /// the connection closed.
+    pub body_timeout_seconds: u64,
+    /// Connections served at once; past it the server stops accepting
+    /// until one closes (the rest wait in the listen queue).
+    pub max_connections: usize,
+    /// MiB of webhook bodies being read or held at once, over all
+    /// connections; a body waits for its declared length (1 MiB when it
+    /// declares none) to fit.
+    pub body_buffer_mib: usize,
+    /// After a shutdown signal, how long requests in flight may take to
+    /// finish before their connections are closed.
+    pub shutdown_grace_seconds: u64,
 }
 
 impl Default for Server {
@@ -61,9 +79,52 @@ impl Default for Server {
         Server {
             listen: "127.0.0.1:8080".into(),
             public_url: "http://127.0.0.1:8080".into(),
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 10,
+            max_connections: 4096,
+            body_buffer_mib: 16,
+            shutdown_grace_seconds: 10,
         }
     }
 }
+
+impl Server {
+    /// The bounds of the public port, each within what makes sense.
+    fn validate(&self, bad: &dyn Fn(&str, String) -> ConfigError) -> Result<(), ConfigError> {
+        let seconds = [
+            ("header_timeout_seconds", self.header_timeout_seconds, 1),
+            ("body_timeout_seconds", self.body_timeout_seconds, 1),
+            ("shutdown_grace_seconds", self.shutdown_grace_seconds, 0),
+        ];
+        for (key, value, least) in seconds {
+            if !(least..=MAX_SECONDS).contains(&value) {
+                return Err(bad(
+                    &format!("server.{key}"),
+                    format!("{value} is not between {least} and {MAX_SECONDS} seconds"),
+                ));
+            }
+        }
+        if !(1..=1_000_000).contains(&self.max_connections) {
+            return Err(bad(
+                "server.max_connections",
+                format!("{} is not between 1 and 1000000", self.max_connections),
+            ));
+        }
+        if !(1..=4096).contains(&self.body_buffer_mib) {
+            return Err(bad(
+                "server.body_buffer_mib",
+                format!(
+                    "{} is not between 1 (one largest body) and 4096 MiB",
+                    self.body_buffer_mib
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The longest timeout or grace period accepted, in seconds.
+const MAX_SECONDS: u64 = 300;
 
 /// `[line]`.
 #[derive(Debug, Clone, Deserialize)]
@@ -264,6 +325,7 @@ impl Config {
                 "must not be lower than policy.warn_at".into(),
             ));
         }
+        self.server.validate(&bad)?;
         if self.store.retention_days == 0 {
             return Err(bad("store.retention_days", "must be at least 1".into()));
         }

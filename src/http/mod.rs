@@ -2,7 +2,9 @@
 //! webhook of each platform (`webhook`), the report pages (`reports`),
 //! health, readiness and the metrics.
 
+mod body;
 mod reports;
+pub mod server;
 mod webhook;
 
 use std::sync::Arc;
@@ -20,6 +22,8 @@ use crate::platform::Platforms;
 use crate::store::Store;
 use crate::summary::schedule::Summaries;
 use crate::workers::committer::Job;
+
+pub use body::BodyBudget;
 
 /// Largest webhook body accepted (SPEC §5).
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -45,6 +49,8 @@ pub struct Shared {
     pub admin_token: Option<String>,
     /// The time.
     pub clock: Clock,
+    /// Room and time for webhook bodies.
+    pub bodies: BodyBudget,
 }
 
 impl AppState {

@@ -5,12 +5,12 @@
 //! only once they are on disk; 503 when they cannot be stored, so the
 //! platform redelivers. One unreadable event never fails the batch.
 
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use tokio::sync::oneshot;
 
+use super::body::ReadBody;
 use super::AppState;
 use crate::platform::Platform;
 use crate::workers::committer::Job;
@@ -25,7 +25,7 @@ pub(super) async fn webhook(
         return (StatusCode::NOT_FOUND, "no such platform\n").into_response();
     };
     let (status, text) = match signed_body(&state, platform.as_ref(), req).await {
-        Ok(body) => match accept(&state, platform.as_ref(), &body).await {
+        Ok(body) => match accept(&state, platform.as_ref(), &body.bytes).await {
             StatusCode::OK => (StatusCode::OK, "ok\n"),
             StatusCode::BAD_REQUEST => (StatusCode::BAD_REQUEST, "malformed json\n"),
             status => (status, "cannot store the events now; please redeliver\n"),
@@ -42,26 +42,24 @@ type Refused = (StatusCode, &'static str);
 const BAD_SIGNATURE: Refused = (StatusCode::UNAUTHORIZED, "invalid signature\n");
 
 /// The raw body, once its signature checks out: 401 without a signature
-/// (before the body is read) or with a wrong one, 413 over the limit, 400
-/// when the body cannot be read.
+/// or with one that cannot be the platform's (both before the body is
+/// read) or with a wrong one; otherwise what reading within the body
+/// budget and deadline answers (`body`).
 async fn signed_body(
     state: &AppState,
     platform: &dyn Platform,
     req: Request,
-) -> Result<Bytes, Refused> {
+) -> Result<ReadBody, Refused> {
     let signature = req
         .headers()
         .get(platform.signature_header())
         .map(|v| v.to_str().map(str::to_owned).unwrap_or_default())
         .ok_or(BAD_SIGNATURE)?;
-    let body = Bytes::from_request(req, state).await.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            (StatusCode::PAYLOAD_TOO_LARGE, "body too large\n")
-        } else {
-            (StatusCode::BAD_REQUEST, "unreadable body\n")
-        }
-    })?;
-    if platform.verify(&signature, &body) {
+    if !platform.signature_well_formed(&signature) {
+        return Err(BAD_SIGNATURE);
+    }
+    let body = state.bodies.read(req).await?;
+    if platform.verify(&signature, &body.bytes) {
         Ok(body)
     } else {
         Err(BAD_SIGNATURE)

@@ -45,6 +45,10 @@ impl Platform for Line {
         "x-line-signature"
     }
 
+    fn signature_well_formed(&self, signature: &str) -> bool {
+        signature::well_formed(signature)
+    }
+
     fn verify(&self, signature: &str, body: &[u8]) -> bool {
         signature::verify(&self.secret, body, Some(signature)).is_ok()
     }

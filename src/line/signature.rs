@@ -38,6 +38,15 @@ pub fn verify(secret: &[u8], body: &[u8], signature: Option<&str>) -> Result<(),
         .map_err(|_| SignatureError::Mismatch)
 }
 
+/// Whether `signature` can be a LINE signature at all: base64 of the 32
+/// bytes of an HMAC-SHA256, so 44 characters. Checked on the header alone,
+/// before the body is read.
+pub fn well_formed(signature: &str) -> bool {
+    let signature = signature.trim();
+    let mut mac = [0u8; 33];
+    signature.len() == 44 && STANDARD.decode_slice(signature, &mut mac) == Ok(32)
+}
+
 /// The signature LINE would send for `body` (for tests and the fake platform).
 pub fn sign(secret: &[u8], body: &[u8]) -> String {
     let mut mac = HmacSha256::new_from_slice(secret).expect("HMAC accepts keys of any length");
@@ -70,5 +79,23 @@ mod tests {
             verify(b"secret", b"{}", Some("not base64!")),
             Err(SignatureError::NotBase64)
         );
+    }
+
+    #[test]
+    fn only_base64_of_32_bytes_is_a_well_formed_signature() {
+        assert!(well_formed(&sign(b"secret", b"{}")));
+        assert!(well_formed(&format!(" {} ", sign(b"other", b"x"))));
+        assert!(well_formed(&STANDARD.encode([0u8; 32])));
+        for bad in [
+            String::new(),
+            "junk".into(),
+            STANDARD.encode([0u8; 31]),
+            STANDARD.encode([0u8; 33]),
+            STANDARD.encode([0u8; 64]),
+            format!("{}!", &sign(b"secret", b"{}")[..43]),
+            "A".repeat(44),
+        ] {
+            assert!(!well_formed(&bad), "{bad:?}");
+        }
     }
 }

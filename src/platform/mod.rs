@@ -245,6 +245,14 @@ pub trait Platform: Send + Sync + 'static {
     /// The header that carries the webhook body's signature.
     fn signature_header(&self) -> &'static str;
 
+    /// Whether `signature` has the form of this platform's signatures (a
+    /// cheap check of the header alone), so that a request which cannot
+    /// be signed is refused before its body is read. Any non-empty value
+    /// unless the platform says more.
+    fn signature_well_formed(&self, signature: &str) -> bool {
+        !signature.trim().is_empty()
+    }
+
     /// Whether `signature` signs `body`; compared in constant time.
     fn verify(&self, signature: &str, body: &[u8]) -> bool;
 

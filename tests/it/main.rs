@@ -12,6 +12,7 @@ mod detection;
 mod events;
 mod line;
 mod message_schema;
+mod port;
 mod properties;
 mod report_page;
 mod resilience;

@@ -37,6 +37,19 @@ impl Local {
         cooldown_seconds: u64,
         extra: Vec<Arc<dyn Platform>>,
     ) -> Local {
+        Local::start_with(clock, extra, |config| {
+            config.policy.cooldown_seconds = cooldown_seconds
+        })
+        .await
+    }
+
+    /// Starts with `clock`, `extra` platforms after LINE, and the settings
+    /// as `settings` leaves them.
+    pub async fn start_with(
+        clock: Clock,
+        extra: Vec<Arc<dyn Platform>>,
+        settings: impl FnOnce(&mut Config),
+    ) -> Local {
         let fake = FakeLine::start(TOKEN).await.unwrap();
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::default();
@@ -44,7 +57,7 @@ impl Local {
         config.line.api_base = fake.base_url();
         config.store.url = format!("sqlite://{}", dir.path().join("db.sqlite").display());
         config.report.officers = vec![OFFICER.into()];
-        config.policy.cooldown_seconds = cooldown_seconds;
+        settings(&mut config);
         let secrets = Secrets {
             channel_secret: SECRET.into(),
             channel_access_token: TOKEN.into(),
@@ -87,6 +100,11 @@ impl Local {
             .unwrap()
             .status()
             .as_u16()
+    }
+
+    /// Shuts the server down (the database stays until it has stopped).
+    pub async fn shutdown(self) {
+        self.server.shutdown().await;
     }
 
     /// Waits until the outbox is empty, then a little longer.
