@@ -55,6 +55,7 @@ pub fn validate_id(s: &str) -> Option<EntityKind> {
 /// [`super::warm_up`]).
 pub(super) struct Recognizers {
     pub(super) id: Regex,
+    pub(super) id_grouped: Regex,
     pub(super) nine_digits: Regex,
     pub(super) twelve_digits: Regex,
     pub(super) plate: Regex,
@@ -65,6 +66,9 @@ pub(super) struct Recognizers {
 pub(super) fn build() -> Recognizers {
     Recognizers {
         id: compile("[A-Z][0-9A-D][0-9]{8}"),
+        // A123-456-789, V 223 109 150, C143.270.830: the letter, then
+        // three groups of three split by a dash, space or dot.
+        id_grouped: compile("[A-Z][ .-]?[0-9A-D][0-9]{2}[ .-][0-9]{3}[ .-][0-9]{3}"),
         nine_digits: compile("[0-9]{9}"),
         twelve_digits: compile("[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}"),
         plate: compile("[A-Z]{3}-?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}"),
@@ -75,26 +79,42 @@ pub(super) fn build() -> Recognizers {
     }
 }
 
-/// National IDs and resident certificates with a valid check digit.
+/// National IDs and resident certificates with a valid check digit,
+/// written in one piece or in groups of three (A123-456-789).
 #[inline]
 pub(super) fn national_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
-    let Extraction { s, kinds, run, .. } = *cx;
-    if run >= 8
-        && (kinds.contains(EntityKind::NationalId) || kinds.contains(EntityKind::ResidentId))
-    {
+    let Extraction {
+        s,
+        kinds,
+        run,
+        digits,
+        ..
+    } = *cx;
+    if !(kinds.contains(EntityKind::NationalId) || kinds.contains(EntityKind::ResidentId)) {
+        return;
+    }
+    if run >= 8 {
         for m in r.id.find_iter(s) {
-            if !alnum_bounded(s, m.start(), m.end()) {
-                continue;
-            }
-            let v = m.as_str();
-            if PUBLIC_EXAMPLE_IDS.contains(&v) {
-                continue;
-            }
-            if let Some(kind) = validate_id(v) {
-                if kinds.contains(kind) {
-                    cx.push(kind, m.start(), m.end(), Some(v.to_string()));
-                }
-            }
+            push_valid_id(cx, m.start(), m.end(), m.as_str().to_string());
+        }
+    }
+    if digits >= 8 && run < 10 {
+        for m in r.id_grouped.find_iter(s) {
+            let joined: String = m.as_str().chars().filter(|c| !" .-".contains(*c)).collect();
+            push_valid_id(cx, m.start(), m.end(), joined);
+        }
+    }
+}
+
+/// Records the number `v` found at `[start, end)` when it stands alone, is
+/// no public example and passes the checksum.
+fn push_valid_id(cx: &mut Extraction<'_>, start: usize, end: usize, v: String) {
+    if !alnum_bounded(cx.s, start, end) || PUBLIC_EXAMPLE_IDS.contains(&v.as_str()) {
+        return;
+    }
+    if let Some(kind) = validate_id(&v) {
+        if cx.kinds.contains(kind) {
+            cx.push(kind, start, end, Some(v));
         }
     }
 }
@@ -265,6 +285,9 @@ mod tests {
             ),
             ("舊居留證GB24088316，要換新式", "GB24088316"),
             ("居留證 E860277160", "E860277160"),
+            ("申請人 B127-361-586 資料", "B127-361-586"),
+            ("B 127 361 586，住", "B 127 361 586"),
+            ("號碼B127.361.586", "B127.361.586"),
         ];
         for (text, want) in table {
             let got: Vec<String> = [EntityKind::NationalId, EntityKind::ResidentId]
@@ -276,6 +299,9 @@ mod tests {
         assert!(texts("訂單編號B223456783的紙箱", EntityKind::NationalId).is_empty());
         assert!(texts("例如A123456789是教科書範例", EntityKind::NationalId).is_empty());
         assert!(texts("收文號XA115881394", EntityKind::NationalId).is_empty());
+        // Grouped, the checksum still decides.
+        assert!(texts("發票B127-361-587", EntityKind::NationalId).is_empty());
+        assert!(texts("A123-456-789", EntityKind::NationalId).is_empty());
     }
 
     #[test]

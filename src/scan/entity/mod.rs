@@ -324,6 +324,7 @@ pub fn patterns() -> Vec<&'static str> {
         (&r.ids, &r.phones, &r.places, &r.time, &r.people, &r.orgs);
     [
         &ids.id,
+        &ids.id_grouped,
         &phones.mobile,
         &phones.landline,
         &ids.nine_digits,
