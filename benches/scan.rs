@@ -91,6 +91,18 @@ fn floor(c: &mut Criterion, scanner: &Scanner, messages: &[String]) {
     group.bench_function(BenchmarkId::new("full_scan", messages.len()), |b| {
         b.iter(|| scan_all(scanner, messages))
     });
+    // The same scan without the homophone variants of the anchor keywords
+    // (the phonetic matching): what they cost is the difference.
+    let exact =
+        Scanner::exact_only(&leakguard::scan::builtin_packs().expect("packs")).expect("scanner");
+    eprintln!(
+        "keywords without homophone variants: {}",
+        exact.keywords().len()
+    );
+    group.bench_function(
+        BenchmarkId::new("full_scan_exact_only", messages.len()),
+        |b| b.iter(|| scan_all(&exact, messages)),
+    );
     group.bench_function(BenchmarkId::new("normalize_only", messages.len()), |b| {
         b.iter(|| {
             let mut chars = 0;

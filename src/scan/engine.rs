@@ -11,7 +11,11 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::entity::{self, KindSet};
 pub use super::finding::{Contribution, Evidence, EvidenceKind, Finding, ScanResult};
-use super::pack::{Group, Pack, Scope, Thresholds};
+use super::pack::Pack;
+use super::phonetic;
+use super::rule::{
+    compile_group, drop_contained_keyword_hits, score_at, Buckets, CompiledRule, Hit, UsedHits,
+};
 use crate::normalize::{self, NormalizedText};
 
 /// The buffers one scan works in, kept per thread and reused across
@@ -27,6 +31,10 @@ struct Scratch {
     judged: Vec<(u32, u32)>,
     /// One candidate rule's hits, keyword and entity, in character offsets.
     hits: Vec<Hit>,
+    /// Per rule: the points of its positive keyword groups hit, and which
+    /// groups (a bit each), to decide whether homophone variants may make
+    /// it a candidate.
+    open: Vec<(i32, u64)>,
 }
 
 impl Scratch {
@@ -36,6 +44,7 @@ impl Scratch {
         self.candidates.clear();
         self.judged.clear();
         self.hits.clear();
+        self.open.clear();
     }
 }
 
@@ -46,53 +55,18 @@ thread_local! {
             candidates: Vec::new(),
             judged: Vec::new(),
             hits: Vec::new(),
+            open: Vec::new(),
         })
     };
-}
-
-#[derive(Debug)]
-struct CompiledGroup {
-    label: String,
-    weight: i32,
-    negative: bool,
-    anchor: bool,
-    scope: Scope,
-    max: usize,
-    kinds: KindSet,
-    is_keyword: bool,
-    /// Group indexes of which one must be in scope for this anchor to count.
-    requires: Vec<usize>,
-}
-
-#[derive(Debug)]
-struct CompiledRule {
-    id: String,
-    title: String,
-    category: String,
-    window: usize,
-    thresholds: Thresholds,
-    groups: Vec<CompiledGroup>,
-    laws: Vec<String>,
-    advice: Vec<String>,
-    /// Entity kinds any group needs.
-    needs: KindSet,
-    /// Entity kinds that anchor the rule: it is a candidate when the message
-    /// has one of them.
-    anchor_kinds: KindSet,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Target {
     rule: u32,
     group: u32,
-}
-
-/// A hit in normalized character offsets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Hit {
-    group: u32,
-    start: usize,
-    end: usize,
+    /// For a homophone variant: the anchor keyword it stands for, as an
+    /// index into `Scanner::sound_keywords`.
+    sound: Option<u32>,
 }
 
 /// The compiled scanner.
@@ -108,6 +82,13 @@ pub struct Scanner {
     /// Per keyword: whether it starts / ends with an ASCII letter or digit,
     /// and so must not touch another one there (ID is not in FRIDAY).
     ascii_edges: Vec<(bool, bool)>,
+    /// The homophone variants of the anchor keywords (`phonetic`), and the
+    /// anchor groups each stands for.
+    variants: AhoCorasick,
+    variant_targets: Vec<Vec<Target>>,
+    /// The anchor keywords the variants stand for, to name them in the
+    /// explanation.
+    sound_keywords: Vec<String>,
     categories: Vec<String>,
     category_names: Vec<(String, String)>,
 }
@@ -121,9 +102,21 @@ pub enum BuildError {
 }
 
 impl Scanner {
-    /// Compiles the packs.
+    /// Compiles the packs, with the homophone variants of their anchor
+    /// keywords.
     pub fn new(packs: &[Pack]) -> Result<Scanner, BuildError> {
+        Scanner::build(packs, true)
+    }
+
+    /// Compiles the packs without homophone variants (for the bench that
+    /// prices them).
+    pub fn exact_only(packs: &[Pack]) -> Result<Scanner, BuildError> {
+        Scanner::build(packs, false)
+    }
+
+    fn build(packs: &[Pack], with_sounds: bool) -> Result<Scanner, BuildError> {
         normalize::warm_up();
+        super::phonetic::warm_up();
         entity::warm_up();
         let mut rules = Vec::new();
         let mut keywords: Vec<String> = Vec::new();
@@ -131,6 +124,20 @@ impl Scanner {
         let mut targets: Vec<Vec<Target>> = Vec::new();
         let mut categories = Vec::new();
         let mut category_names = Vec::new();
+        let mut sound_keywords = Vec::new();
+        let mut variant_index = std::collections::HashMap::new();
+        let mut variant_words: Vec<String> = Vec::new();
+        let mut variant_targets: Vec<Vec<Target>> = Vec::new();
+        let exact: std::collections::HashSet<String> = packs
+            .iter()
+            .flat_map(|p| {
+                p.rules
+                    .iter()
+                    .flat_map(|r| r.positive_groups().chain(&r.negative))
+                    .chain(&p.negative)
+            })
+            .flat_map(|g| g.terms.iter().map(|t| normalize::normalize_term(t)))
+            .collect();
         for pack in packs {
             if !categories.contains(&pack.category) {
                 categories.push(pack.category.clone());
@@ -153,15 +160,33 @@ impl Scanner {
                         if t.is_empty() {
                             continue;
                         }
-                        let id = *index.entry(t.clone()).or_insert_with(|| {
-                            keywords.push(t);
-                            targets.push(Vec::new());
-                            keywords.len() - 1
-                        });
-                        targets[id].push(Target {
+                        let target = Target {
                             rule: rule_idx,
                             group: group_idx,
-                        });
+                            sound: None,
+                        };
+                        if with_sounds && g.anchor && !neg {
+                            let sound = Some(sound_keywords.len() as u32);
+                            let variants = phonetic::variants(&t);
+                            if !variants.is_empty() {
+                                sound_keywords.push(t.clone());
+                            }
+                            for v in variants {
+                                // A variant that is a keyword itself is a word
+                                // of its own (病例 is not a typo of 病歷).
+                                if !exact.contains(&v) {
+                                    let at = keyword_id(
+                                        &mut variant_index,
+                                        &mut variant_words,
+                                        &mut variant_targets,
+                                        v,
+                                    );
+                                    variant_targets[at].push(Target { sound, ..target });
+                                }
+                            }
+                        }
+                        let id = keyword_id(&mut index, &mut keywords, &mut targets, t);
+                        targets[id].push(target);
                     }
                     let mut cg = compile_group(g, neg);
                     cg.requires = g
@@ -210,13 +235,23 @@ impl Scanner {
             .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&keywords)?;
+        // Thousands of variants would make a DFA of tens of megabytes; the
+        // contiguous NFA keeps them in a few, and runs only for the
+        // messages that need it.
+        let variants = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .match_kind(MatchKind::Standard)
+            .build(&variant_words)?;
         Ok(Scanner {
             rules,
             entity_anchor_kinds,
             automaton,
             targets,
+            variants,
+            variant_targets,
             keywords,
             ascii_edges,
+            sound_keywords,
             categories,
             category_names,
         })
@@ -266,6 +301,7 @@ impl Scanner {
             candidates,
             judged,
             hits,
+            open,
         } = scratch;
         let s = norm.as_str();
         let bytes = s.as_bytes();
@@ -286,37 +322,19 @@ impl Scanner {
                         group: t.group,
                         start,
                         end,
+                        sound: None,
                     },
                 ));
             }
         }
+        self.keyword_candidates(per_rule, candidates, judged);
+        if self.add_variant_hits(norm, per_rule, candidates, open) {
+            judged.clear();
+            self.keyword_candidates(per_rule, candidates, judged);
+        }
         // Identifier rules need a digit somewhere (every identifier, house number
         // and plate has one).
         let digits_ok = norm.digit_count() >= 1;
-        // (rule, group) pairs already judged unable to anchor (`judged`):
-        // each pair's `requires` is looked up once, however often its
-        // keyword repeats.
-        for (rule, hit) in per_rule.iter() {
-            if candidates.contains(rule) || judged.contains(&(*rule, hit.group)) {
-                continue;
-            }
-            let r = &self.rules[*rule as usize];
-            let g = &r.groups[hit.group as usize];
-            // An anchor that requires keyword groups none of which matched
-            // can never count: no need to look for entities.
-            let possible = g.requires.is_empty()
-                || g.requires.iter().any(|&q| {
-                    !r.groups[q].is_keyword
-                        || per_rule
-                            .iter()
-                            .any(|(r2, h2)| r2 == rule && h2.group as usize == q)
-                });
-            if g.anchor && possible {
-                candidates.push(*rule);
-            } else {
-                judged.push((*rule, hit.group));
-            }
-        }
         // Entity-anchored rules: look for their anchor kinds first, and make
         // the rule a candidate only when one is there.
         let mut entities = Vec::new();
@@ -350,6 +368,7 @@ impl Scanner {
                 group: h.group,
                 start: norm.char_index(h.start),
                 end: norm.char_index(h.end),
+                sound: h.sound,
             }));
             for (gi, g) in rule.groups.iter().enumerate() {
                 if g.kinds.is_empty() {
@@ -360,6 +379,7 @@ impl Scanner {
                         group: gi as u32,
                         start: e.start,
                         end: e.end,
+                        sound: None,
                     });
                 }
             }
@@ -407,9 +427,13 @@ impl Scanner {
             for h in group_hits {
                 let (s, e) = norm.original_span(h.start, h.end);
                 let quoted = slice_chars(text, s, e);
+                let label = match h.sound {
+                    Some(k) => format!("{}〔同音：{}〕", g.label, self.sound_keywords[k as usize]),
+                    None => g.label.clone(),
+                };
                 explanation.push(Contribution {
-                    label: g.label.clone(),
-                    points: if g.negative { -g.weight } else { g.weight },
+                    label,
+                    points: h.points(g),
                     text: quoted.clone(),
                 });
                 if !g.negative {
@@ -447,132 +471,112 @@ impl Scanner {
     }
 }
 
-fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
-    CompiledGroup {
-        label: g.label.clone(),
-        weight: g.weight,
-        negative,
-        anchor: g.anchor && !negative,
-        scope: g.scope,
-        max: g.max,
-        kinds: g.kinds.iter().copied().collect(),
-        is_keyword: !g.terms.is_empty(),
-        requires: Vec::new(),
-    }
-}
-
-/// A keyword inside a longer keyword of another group of the same rule does
-/// not count on its own when the longer one is an anchor or negative
-/// evidence (被檢舉人 is not 檢舉人, 稽查人員 is not 稽查), and negative
-/// evidence inside any longer keyword does not count (未公布 is not 公布).
-/// Supporting groups do not hide each other.
-///
-/// `hits` must be sorted by start; only keywords that can reach over a hit
-/// (starting at most the longest keyword's length before its end) are
-/// compared, so a message of thousands of repeated keywords stays linear.
-fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hit>) {
-    let group = |h: &Hit| &rule.groups[h.group as usize];
-    let keywords: Vec<Hit> = hits
-        .iter()
-        .copied()
-        .filter(|h| group(h).is_keyword)
-        .collect();
-    let longest = keywords.iter().map(|h| h.end - h.start).max().unwrap_or(0);
-    hits.retain(|h| {
-        let g = group(h);
-        if !g.is_keyword {
-            return true;
-        }
-        let lo = keywords.partition_point(|o| o.start + longest < h.end);
-        let hi = keywords.partition_point(|o| o.start <= h.start);
-        !keywords[lo..hi.max(lo)].iter().any(|o| {
-            let og = group(o);
-            o.group != h.group
-                && o.start <= h.start
-                && h.end <= o.end
-                && (o.end - o.start) > (h.end - h.start)
-                && (og.anchor || og.negative || g.negative)
-        })
-    });
-}
-
-fn gap(a: &Hit, b: &Hit) -> usize {
-    if b.start >= a.end {
-        b.start - a.end
-    } else {
-        a.start.saturating_sub(b.end)
-    }
-}
-
-/// The hits that counted, per group index.
-type UsedHits = Vec<(usize, Vec<Hit>)>;
-
-/// A rule's hits split by group, each list in start order, with the longest
-/// hit of each group: an anchor then looks only at the hits that can fall
-/// inside its window.
-struct Buckets {
-    by_group: Vec<Vec<Hit>>,
-    longest: Vec<usize>,
-}
-
-impl Buckets {
-    /// `hits` must be sorted by start.
-    fn new(rule: &CompiledRule, hits: &[Hit]) -> Buckets {
-        let mut by_group = vec![Vec::new(); rule.groups.len()];
-        let mut longest = vec![0; rule.groups.len()];
-        for h in hits {
-            let g = h.group as usize;
-            by_group[g].push(*h);
-            longest[g] = longest[g].max(h.end - h.start);
-        }
-        Buckets { by_group, longest }
-    }
-
-    /// The hits of group `gi` that may lie within `window` of `anchor`
-    /// (a superset: the caller still checks the gap).
-    fn near(&self, gi: usize, anchor: &Hit, window: usize) -> &[Hit] {
-        let bucket = &self.by_group[gi];
-        let first = anchor.start.saturating_sub(window + self.longest[gi]);
-        let last = anchor.end + window;
-        let lo = bucket.partition_point(|h| h.start < first);
-        let hi = bucket.partition_point(|h| h.start <= last);
-        &bucket[lo..hi.max(lo)]
-    }
-}
-
-/// Score of one anchor: each group adds its weight once per distinct hit in
-/// scope, up to its `max`; negative groups subtract.
-fn score_at(rule: &CompiledRule, anchor: &Hit, buckets: &Buckets) -> (i32, UsedHits) {
-    let mut score = 0;
-    let mut used: Vec<(usize, Vec<Hit>)> = Vec::new();
-    for (gi, g) in rule.groups.iter().enumerate() {
-        let mut chosen: Vec<Hit> = Vec::new();
-        if gi as u32 == anchor.group {
-            chosen.push(*anchor);
-        }
-        let candidates = if g.scope == Scope::Message {
-            &buckets.by_group[gi][..]
-        } else {
-            buckets.near(gi, anchor, rule.window)
-        };
-        for h in candidates {
-            if chosen.len() >= g.max {
-                break;
+impl Scanner {
+    /// Makes candidates of the rules whose keyword hits include an anchor
+    /// that can count.
+    fn keyword_candidates(
+        &self,
+        per_rule: &[(u32, Hit)],
+        candidates: &mut Vec<u32>,
+        judged: &mut Vec<(u32, u32)>,
+    ) {
+        // (rule, group) pairs already judged unable to anchor (`judged`):
+        // each pair's `requires` is looked up once, however often its
+        // keyword repeats.
+        for (rule, hit) in per_rule.iter() {
+            if candidates.contains(rule) || judged.contains(&(*rule, hit.group)) {
+                continue;
             }
-            let in_scope = g.scope == Scope::Message || gap(anchor, h) <= rule.window;
-            let overlaps = chosen.iter().any(|c| c.start < h.end && h.start < c.end);
-            if in_scope && !overlaps {
-                chosen.push(*h);
+            let r = &self.rules[*rule as usize];
+            let g = &r.groups[hit.group as usize];
+            // An anchor that requires keyword groups none of which matched
+            // can never count: no need to look for entities.
+            let possible = g.requires.is_empty()
+                || g.requires.iter().any(|&q| {
+                    !r.groups[q].is_keyword
+                        || per_rule
+                            .iter()
+                            .any(|(r2, h2)| r2 == rule && h2.group as usize == q)
+                });
+            if g.anchor && possible {
+                candidates.push(*rule);
+            } else {
+                judged.push((*rule, hit.group));
             }
         }
-        if chosen.is_empty() {
-            continue;
-        }
-        let points = g.weight * chosen.len() as i32;
-        score += if g.negative { -points } else { points };
-        used.push((gi, chosen));
     }
-    (score, used)
+}
+
+impl Scanner {
+    /// Adds the homophone variants of anchor keywords found in the message,
+    /// for rules with no candidate yet whose own keywords already give them
+    /// [`phonetic::VARIANT_CONTEXT`] points: a typo of an anchor next to its
+    /// supporting words. Whether any was added. Most messages have no such
+    /// rule and skip the pass.
+    fn add_variant_hits(
+        &self,
+        norm: &NormalizedText,
+        per_rule: &mut Vec<(u32, Hit)>,
+        candidates: &[u32],
+        open: &mut Vec<(i32, u64)>,
+    ) -> bool {
+        if self.sound_keywords.is_empty() || per_rule.is_empty() {
+            return false;
+        }
+        open.clear();
+        open.resize(self.rules.len(), (0, 0));
+        for (r, h) in per_rule.iter() {
+            let g = &self.rules[*r as usize].groups[h.group as usize];
+            let (points, seen) = &mut open[*r as usize];
+            let bit = 1u64 << (h.group % 64);
+            if !g.negative && *seen & bit == 0 {
+                *seen |= bit;
+                *points += g.weight;
+            }
+        }
+        for &c in candidates {
+            open[c as usize].0 = 0;
+        }
+        let open: Vec<bool> = open
+            .iter()
+            .map(|(p, _)| *p >= phonetic::VARIANT_CONTEXT)
+            .collect();
+        if !open.contains(&true) {
+            return false;
+        }
+        let before = per_rule.len();
+        for m in self.variants.find_overlapping_iter(norm.as_str()) {
+            if !phonetic::within_one_word(norm, m.start(), m.end()) {
+                continue;
+            }
+            for t in &self.variant_targets[m.pattern().as_usize()] {
+                if open[t.rule as usize] {
+                    let hit = Hit {
+                        group: t.group,
+                        start: m.start(),
+                        end: m.end(),
+                        sound: t.sound,
+                    };
+                    per_rule.push((t.rule, hit));
+                }
+            }
+        }
+        per_rule.len() > before
+    }
+}
+
+/// The id of keyword `k` in the automaton's list, added if new.
+fn keyword_id(
+    index: &mut std::collections::HashMap<String, usize>,
+    keywords: &mut Vec<String>,
+    targets: &mut Vec<Vec<Target>>,
+    k: String,
+) -> usize {
+    *index.entry(k.clone()).or_insert_with(|| {
+        keywords.push(k);
+        targets.push(Vec::new());
+        keywords.len() - 1
+    })
 }
 
 fn entity_label<'a>(entities: &'a [entity::Entity], h: &Hit) -> Option<&'a str> {

@@ -12,6 +12,8 @@ pub mod engine;
 pub mod entity;
 mod finding;
 pub mod pack;
+mod phonetic;
+mod rule;
 mod toml_error;
 
 pub use engine::{Contribution, Evidence, EvidenceKind, Finding, ScanResult, Scanner};

@@ -142,3 +142,36 @@ fn every_finding_explains_its_score_and_names_suppressions() {
         ("published_or_past", "公布")
     );
 }
+
+#[test]
+fn a_homophone_typo_of_an_anchor_is_found_weaker_and_named() {
+    // Written for this test; each typo is another character of the same
+    // syllable and tone, as an 注音 input method offers it.
+    detects! {
+        "陳晴人就是巷口雜貨店的老闆娘，她叫我們不要說" => ["informant"],
+        "下週二早上九點要去稽茶中山路那三家小吃店，不要先講" => ["inspection"],
+        "那位外送小哥是結和病，住在永和的宿舍，還沒公布" => ["patient"],
+        // Another word one character away, of another tone, is not a typo.
+        "請在底下留言，宿舍的同學都可以參加" => [],
+        // Nor two words that meet across a line break.
+        "名單：林美惠\n同事們請今天下午交" => [],
+    }
+    let typo = scanner().scan("陳晴人就是巷口雜貨店的老闆娘，她叫我們不要說");
+    let exact = scanner().scan("陳情人就是巷口雜貨店的老闆娘，她叫我們不要說");
+    let by_sound = typo.findings[0]
+        .explanation
+        .iter()
+        .find(|c| c.label.contains("〔同音：陳情人〕"))
+        .expect("the match by sound is named");
+    assert_eq!(by_sound.text, "陳晴人");
+    let exact_points = exact.findings[0]
+        .explanation
+        .iter()
+        .find(|c| c.text.starts_with("陳情"))
+        .expect("the exact match")
+        .points;
+    assert!(
+        by_sound.points < exact_points,
+        "{by_sound:?} vs {exact_points}"
+    );
+}

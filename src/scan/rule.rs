@@ -1,0 +1,191 @@
+//! A compiled rule and how it scores a message: its groups, the hits of a
+//! message in them, the keywords hidden inside longer ones, and the score
+//! around each anchor within the rule's window.
+
+use super::entity::KindSet;
+use super::pack::{Group, Scope, Thresholds};
+
+#[derive(Debug)]
+pub(super) struct CompiledGroup {
+    pub(super) label: String,
+    pub(super) weight: i32,
+    pub(super) negative: bool,
+    pub(super) anchor: bool,
+    pub(super) scope: Scope,
+    pub(super) max: usize,
+    pub(super) kinds: KindSet,
+    pub(super) is_keyword: bool,
+    /// Group indexes of which one must be in scope for this anchor to count.
+    pub(super) requires: Vec<usize>,
+}
+
+#[derive(Debug)]
+pub(super) struct CompiledRule {
+    pub(super) id: String,
+    pub(super) title: String,
+    pub(super) category: String,
+    pub(super) window: usize,
+    pub(super) thresholds: Thresholds,
+    pub(super) groups: Vec<CompiledGroup>,
+    pub(super) laws: Vec<String>,
+    pub(super) advice: Vec<String>,
+    /// Entity kinds any group needs.
+    pub(super) needs: KindSet,
+    /// Entity kinds that anchor the rule: it is a candidate when the message
+    /// has one of them.
+    pub(super) anchor_kinds: KindSet,
+}
+
+/// A hit in normalized character offsets; `sound` names the keyword when
+/// it was found by its sound rather than its characters (see `phonetic`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Hit {
+    pub(super) group: u32,
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) sound: Option<u32>,
+}
+
+impl Hit {
+    /// What this hit adds to (or takes from) the score in group `g`: the
+    /// group's weight, four fifths of it for a match by sound.
+    pub(super) fn points(&self, g: &CompiledGroup) -> i32 {
+        let weight = match self.sound {
+            Some(_) => g.weight * 4 / 5,
+            None => g.weight,
+        };
+        if g.negative {
+            -weight
+        } else {
+            weight
+        }
+    }
+}
+
+pub(super) fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
+    CompiledGroup {
+        label: g.label.clone(),
+        weight: g.weight,
+        negative,
+        anchor: g.anchor && !negative,
+        scope: g.scope,
+        max: g.max,
+        kinds: g.kinds.iter().copied().collect(),
+        is_keyword: !g.terms.is_empty(),
+        requires: Vec::new(),
+    }
+}
+
+/// A keyword inside a longer keyword of another group of the same rule does
+/// not count on its own when the longer one is an anchor or negative
+/// evidence (被檢舉人 is not 檢舉人, 稽查人員 is not 稽查), and negative
+/// evidence inside any longer keyword does not count (未公布 is not 公布).
+/// Supporting groups do not hide each other.
+///
+/// `hits` must be sorted by start; only keywords that can reach over a hit
+/// (starting at most the longest keyword's length before its end) are
+/// compared, so a message of thousands of repeated keywords stays linear.
+pub(super) fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hit>) {
+    let group = |h: &Hit| &rule.groups[h.group as usize];
+    let keywords: Vec<Hit> = hits
+        .iter()
+        .copied()
+        .filter(|h| group(h).is_keyword)
+        .collect();
+    let longest = keywords.iter().map(|h| h.end - h.start).max().unwrap_or(0);
+    hits.retain(|h| {
+        let g = group(h);
+        if !g.is_keyword {
+            return true;
+        }
+        let lo = keywords.partition_point(|o| o.start + longest < h.end);
+        let hi = keywords.partition_point(|o| o.start <= h.start);
+        !keywords[lo..hi.max(lo)].iter().any(|o| {
+            let og = group(o);
+            o.group != h.group
+                && o.start <= h.start
+                && h.end <= o.end
+                && (o.end - o.start) > (h.end - h.start)
+                && (og.anchor || og.negative || g.negative)
+        })
+    });
+}
+
+fn gap(a: &Hit, b: &Hit) -> usize {
+    if b.start >= a.end {
+        b.start - a.end
+    } else {
+        a.start.saturating_sub(b.end)
+    }
+}
+
+/// The hits that counted, per group index.
+pub(super) type UsedHits = Vec<(usize, Vec<Hit>)>;
+
+/// A rule's hits split by group, each list in start order, with the longest
+/// hit of each group: an anchor then looks only at the hits that can fall
+/// inside its window.
+pub(super) struct Buckets {
+    pub(super) by_group: Vec<Vec<Hit>>,
+    longest: Vec<usize>,
+}
+
+impl Buckets {
+    /// `hits` must be sorted by start.
+    pub(super) fn new(rule: &CompiledRule, hits: &[Hit]) -> Buckets {
+        let mut by_group = vec![Vec::new(); rule.groups.len()];
+        let mut longest = vec![0; rule.groups.len()];
+        for h in hits {
+            let g = h.group as usize;
+            by_group[g].push(*h);
+            longest[g] = longest[g].max(h.end - h.start);
+        }
+        Buckets { by_group, longest }
+    }
+
+    /// The hits of group `gi` that may lie within `window` of `anchor`
+    /// (a superset: the caller still checks the gap).
+    fn near(&self, gi: usize, anchor: &Hit, window: usize) -> &[Hit] {
+        let bucket = &self.by_group[gi];
+        let first = anchor.start.saturating_sub(window + self.longest[gi]);
+        let last = anchor.end + window;
+        let lo = bucket.partition_point(|h| h.start < first);
+        let hi = bucket.partition_point(|h| h.start <= last);
+        &bucket[lo..hi.max(lo)]
+    }
+}
+
+/// Score of one anchor: each group adds its weight once per distinct hit in
+/// scope (four fifths of it for a match by sound), up to its `max`;
+/// negative groups subtract.
+pub(super) fn score_at(rule: &CompiledRule, anchor: &Hit, buckets: &Buckets) -> (i32, UsedHits) {
+    let mut score = 0;
+    let mut used: Vec<(usize, Vec<Hit>)> = Vec::new();
+    for (gi, g) in rule.groups.iter().enumerate() {
+        let mut chosen: Vec<Hit> = Vec::new();
+        if gi as u32 == anchor.group {
+            chosen.push(*anchor);
+        }
+        let candidates = if g.scope == Scope::Message {
+            &buckets.by_group[gi][..]
+        } else {
+            buckets.near(gi, anchor, rule.window)
+        };
+        for h in candidates {
+            if chosen.len() >= g.max {
+                break;
+            }
+            let in_scope = g.scope == Scope::Message || gap(anchor, h) <= rule.window;
+            let overlaps = chosen.iter().any(|c| c.start < h.end && h.start < c.end);
+            if in_scope && !overlaps {
+                chosen.push(*h);
+            }
+        }
+        if chosen.is_empty() {
+            continue;
+        }
+        score += chosen.iter().map(|h| h.points(g)).sum::<i32>();
+        used.push((gi, chosen));
+    }
+    (score, used)
+}
