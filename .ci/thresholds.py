@@ -1,4 +1,5 @@
-"""Fails when an accuracy figure is below the thresholds of issue 2.
+"""Fails when an accuracy figure is below the thresholds of issue 2, or
+the adversarial set of issue 16 falls below what the packs reach today.
 
 Reads the `leakguard eval --json` reports written by .ci/run and prints one
 line per check; exits 1 if any check fails.
@@ -8,6 +9,15 @@ import sys
 from pathlib import Path
 
 CATEGORIES = ["patient", "inspection", "informant", "personal_data"]
+
+# tests/adversarial (issue 16): a ratchet at what the packs reach now
+# (precision, recall); issue 16 asks for 0.90 and 0.90 in every category.
+ADVERSARIAL_FLOORS = {
+    "patient": (0.95, 0.90),
+    "inspection": (0.85, 0.65),
+    "informant": (0.90, 0.75),
+    "personal_data": (0.95, 0.95),
+}
 
 
 def load(d: Path, name: str) -> dict:
@@ -27,6 +37,11 @@ def main() -> int:
     fwd = load(d, "real-forwards-dev")
     checks.append(("real-forwards unlabelled flag rate", fwd["unlabelled"]["rate"], "<=", 0.01))
     checks.append(("real-forwards patient recall", fwd["categories"]["patient"]["recall"], ">=", 0.80))
+    adv = load(d, "adversarial")
+    for cat, (precision, recall) in ADVERSARIAL_FLOORS.items():
+        c = adv["categories"][cat]
+        checks.append((f"adversarial {cat} precision", c["precision"], ">=", precision))
+        checks.append((f"adversarial {cat} recall", c["recall"], ">=", recall))
 
     failed = 0
     for name, value, op, limit in checks:
