@@ -14,7 +14,7 @@ CATEGORIES = ["patient", "inspection", "informant", "personal_data"]
 # (precision, recall); issue 16 asks for 0.90 and 0.90 in every category.
 ADVERSARIAL_FLOORS = {
     "patient": (0.95, 0.90),
-    "inspection": (0.85, 0.65),
+    "inspection": (0.85, 0.70),
     "informant": (0.90, 0.75),
     "personal_data": (0.95, 0.95),
 }
