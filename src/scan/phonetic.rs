@@ -120,7 +120,7 @@ pub(super) fn variants(keyword: &str) -> Vec<String> {
 /// 50, so a typo with less context around it could not make one without
 /// entities to help; this spares the pass to the many messages that only
 /// share a common word with a rule (就是, 那間, 學生).
-pub(super) const VARIANT_CONTEXT: i32 = 25;
+pub(super) const VARIANT_CONTEXT: i32 = 30;
 
 /// Whether normalized bytes `[start, end)` were one run of characters in
 /// the message: a homophone typo is made inside a word, so a match over
