@@ -528,6 +528,8 @@ impl Scanner {
         for (r, h) in per_rule.iter() {
             let g = &self.rules[*r as usize].groups[h.group as usize];
             let (points, seen) = &mut open[*r as usize];
+            // A rule of more than 64 groups shares bits between them, which
+            // can only undercount its points and keep the pass closed.
             let bit = 1u64 << (h.group % 64);
             if !g.negative && *seen & bit == 0 {
                 *seen |= bit;
@@ -537,11 +539,8 @@ impl Scanner {
         for &c in candidates {
             open[c as usize].0 = 0;
         }
-        let open: Vec<bool> = open
-            .iter()
-            .map(|(p, _)| *p >= phonetic::VARIANT_CONTEXT)
-            .collect();
-        if !open.contains(&true) {
+        let is_open = |rule: u32| open[rule as usize].0 >= phonetic::VARIANT_CONTEXT;
+        if !(0..self.rules.len() as u32).any(is_open) {
             return false;
         }
         let before = per_rule.len();
@@ -550,7 +549,7 @@ impl Scanner {
                 continue;
             }
             for t in &self.variant_targets[m.pattern().as_usize()] {
-                if open[t.rule as usize] {
+                if is_open(t.rule) {
                     let hit = Hit {
                         group: t.group,
                         start: m.start(),

@@ -79,7 +79,7 @@ impl Store {
                     // The log still holds the pages as they were before the
                     // unsend erased the excerpts; the events are stored
                     // already, so a failure here only leaves them longer.
-                    let truncate = Stmt::new("PRAGMA wal_checkpoint(TRUNCATE)");
+                    let truncate = Stmt::new(super::at_rest::TRUNCATE_LOG);
                     if let Err(e) = held.execute(&truncate).await {
                         tracing::warn!(error = %e, "cannot truncate the log after an unsend");
                     }

@@ -29,6 +29,9 @@ const SEALED_COLUMNS: [(&str, &str, &str, Record); 4] = [
     ),
 ];
 
+/// Moves the write-ahead log into the database file and truncates it.
+pub(super) const TRUNCATE_LOG: &str = "PRAGMA wal_checkpoint(TRUNCATE)";
+
 impl Store {
     /// The text of a value sealed as `kind`; `None` for no value, or one
     /// that does not open with this key.
@@ -42,7 +45,7 @@ impl Store {
     /// file of ours).
     pub async fn truncate_log(&self) -> Result<(), StoreError> {
         if let Backend::Sqlite(pool) = &self.backend {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            sqlx::query(TRUNCATE_LOG)
                 .execute(pool)
                 .await
                 .map_err(q("checkpoint the log"))?;

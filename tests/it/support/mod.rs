@@ -44,33 +44,34 @@ mod local;
 /// Every row of every table of the PostgreSQL database at `url`, as text,
 /// by table; asserts that the conversation left records.
 pub async fn postgres_tables(url: &str) -> Vec<(String, String)> {
-    use sqlx::Row;
     let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    let tables: Vec<String> = sqlx::query(
+    let tables = text_column(
+        &mut conn,
         "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
     )
-    .fetch_all(&mut conn)
-    .await
-    .unwrap()
-    .into_iter()
-    .map(|r| r.get(0))
-    .collect();
+    .await;
     assert!(tables.iter().any(|t| t == "incidents"), "{tables:?}");
     let mut out = Vec::new();
     let mut rows = 0;
     for t in tables {
-        let dump: Vec<String> = sqlx::query(&format!("SELECT CAST(x AS TEXT) FROM \"{t}\" x"))
-            .fetch_all(&mut conn)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|r| r.get(0))
-            .collect();
+        let dump = text_column(&mut conn, &format!("SELECT CAST(x AS TEXT) FROM \"{t}\" x")).await;
         rows += dump.len();
         out.push((t, dump.join("\n")));
     }
     assert!(rows > 5, "the tables hold the conversation's records");
     out
+}
+
+/// The first column of every row `sql` returns, as text.
+async fn text_column(conn: &mut sqlx::PgConnection, sql: &str) -> Vec<String> {
+    use sqlx::Row;
+    sqlx::query(sql)
+        .fetch_all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.get(0))
+        .collect()
 }
 
 pub use local::Local;
