@@ -11,10 +11,11 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::entity::{self, KindSet};
 pub use super::finding::{Contribution, Evidence, EvidenceKind, Finding, ScanResult};
-use super::pack::Pack;
+use super::pack::{Pack, Scope};
 use super::phonetic;
 use super::rule::{
-    compile_group, drop_contained_keyword_hits, score_at, Buckets, CompiledRule, Hit, UsedHits,
+    compile_group, drop_contained_keyword_hits, score_at, sentence_ends, Buckets, CompiledRule,
+    Hit, UsedHits,
 };
 use crate::normalize::{self, NormalizedText};
 
@@ -407,8 +408,13 @@ impl Scanner {
     ) -> Option<Finding> {
         let mut best: Option<(i32, UsedHits)> = None;
         let buckets = Buckets::new(rule, hits);
+        let ends = if rule.groups.iter().any(|g| g.scope == Scope::Sentence) {
+            sentence_ends(norm.as_str())
+        } else {
+            Vec::new()
+        };
         for anchor in hits.iter().filter(|h| rule.groups[h.group as usize].anchor) {
-            let (score, used) = score_at(rule, anchor, &buckets);
+            let (score, used) = score_at(rule, anchor, &buckets, &ends);
             let requires = &rule.groups[anchor.group as usize].requires;
             if !requires.is_empty() && !used.iter().any(|(gi, _)| requires.contains(gi)) {
                 continue;

@@ -164,6 +164,10 @@ pub enum Scope {
     Window,
     /// Anywhere in the message.
     Message,
+    /// Anywhere in the anchor's sentence: no 。！？；or line break between
+    /// them. A word about training in one item of a meeting's minutes does
+    /// not clear the inspection announced in the next.
+    Sentence,
 }
 
 /// A group of keywords or entity kinds that counts as one piece of evidence.
@@ -194,6 +198,11 @@ pub struct Group {
     /// inspection only next to an agency or a complaint).
     #[serde(default)]
     pub requires: Vec<String>,
+    /// Characters around the anchor within which this group's hits count,
+    /// when it must be closer than the rule's window: "的是" names the one
+    /// who complained only right after the act (通報虐童的是…).
+    #[serde(default)]
+    pub window: Option<usize>,
 }
 
 fn one() -> usize {
@@ -436,6 +445,12 @@ fn check_group(g: &Group) -> Result<(), String> {
     if g.terms.iter().any(|t| t.trim().is_empty()) {
         return Err(format!("group {:?} has an empty term", g.label));
     }
+    if g.window.is_some() && g.scope != Scope::Window {
+        return Err(format!(
+            "group {:?}: a window needs scope = \"window\"",
+            g.label
+        ));
+    }
     Ok(())
 }
 
@@ -453,30 +468,45 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_bad_pack_names_file_and_rule() {
-        let text = r#"
+    /// What `validate` says of a one-rule pack with these thresholds and
+    /// an anchor group followed by `groups`.
+    fn validation_error(thresholds: &str, groups: &str) -> String {
+        let text = format!(
+            r#"
 category = "demo"
 name = "示範"
 [[rules]]
 id = "demo.x"
 title = "t"
-thresholds = { low = 50, medium = 40, high = 80 }
+thresholds = {thresholds}
 laws = []
 advice = []
-examples = { positive = [], negative = [] }
+examples = {{ positive = [], negative = [] }}
 [[rules.keywords]]
 label = "k"
 terms = ["稽查"]
-weight = 10
+weight = 30
 anchor = true
-"#;
-        let pack = parse_pack("demo.toml", text).unwrap();
-        let err = validate(&[pack]).unwrap_err().to_string();
+{groups}"#
+        );
+        let pack = parse_pack("demo.toml", &text).unwrap();
+        validate(&[pack]).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn a_bad_pack_names_file_and_rule() {
+        let err = validation_error("{ low = 50, medium = 40, high = 80 }", "");
         assert!(
             err.starts_with("demo.toml: rule demo.x: thresholds"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_group_window_needs_the_window_scope() {
+        let near = "[[rules.keywords]]\nlabel = \"near\"\nterms = [\"明天\"]\nweight = 20\nscope = \"sentence\"\nwindow = 5\n";
+        let err = validation_error("{ low = 30, medium = 50, high = 80 }", near);
+        assert!(err.contains("\"near\": a window needs"), "{err}");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub(super) struct CompiledGroup {
     pub(super) is_keyword: bool,
     /// Group indexes of which one must be in scope for this anchor to count.
     pub(super) requires: Vec<usize>,
+    /// The group's own window, when narrower than the rule's.
+    pub(super) window: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -73,6 +75,7 @@ pub(super) fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
         kinds: g.kinds.iter().copied().collect(),
         is_keyword: !g.terms.is_empty(),
         requires: Vec::new(),
+        window: g.window,
     }
 }
 
@@ -155,10 +158,37 @@ impl Buckets {
     }
 }
 
+/// Where sentences end in a message: the character index of each 。！？；
+/// (and their ASCII forms) or line break, in order.
+pub(super) fn sentence_ends(text: &str) -> Vec<usize> {
+    text.chars()
+        .enumerate()
+        .filter(|(_, c)| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n'))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether no sentence end lies between hits `a` and `b`.
+fn same_sentence(a: &Hit, b: &Hit, ends: &[usize]) -> bool {
+    let (lo, hi) = if a.start <= b.start {
+        (a.end, b.start)
+    } else {
+        (b.end, a.start)
+    };
+    let first = ends.partition_point(|&e| e < lo);
+    ends.get(first).is_none_or(|&e| e >= hi)
+}
+
 /// Score of one anchor: each group adds its weight once per distinct hit in
 /// scope (four fifths of it for a match by sound), up to its `max`;
-/// negative groups subtract.
-pub(super) fn score_at(rule: &CompiledRule, anchor: &Hit, buckets: &Buckets) -> (i32, UsedHits) {
+/// negative groups subtract. `ends` are the message's [`sentence_ends`]
+/// (needed only by a rule with a sentence-scoped group).
+pub(super) fn score_at(
+    rule: &CompiledRule,
+    anchor: &Hit,
+    buckets: &Buckets,
+    ends: &[usize],
+) -> (i32, UsedHits) {
     let mut score = 0;
     let mut used: Vec<(usize, Vec<Hit>)> = Vec::new();
     for (gi, g) in rule.groups.iter().enumerate() {
@@ -166,16 +196,20 @@ pub(super) fn score_at(rule: &CompiledRule, anchor: &Hit, buckets: &Buckets) -> 
         if gi as u32 == anchor.group {
             chosen.push(*anchor);
         }
-        let candidates = if g.scope == Scope::Message {
-            &buckets.by_group[gi][..]
-        } else {
-            buckets.near(gi, anchor, rule.window)
+        let window = g.window.unwrap_or(rule.window);
+        let candidates = match g.scope {
+            Scope::Window => buckets.near(gi, anchor, window),
+            Scope::Message | Scope::Sentence => &buckets.by_group[gi][..],
         };
         for h in candidates {
             if chosen.len() >= g.max {
                 break;
             }
-            let in_scope = g.scope == Scope::Message || gap(anchor, h) <= rule.window;
+            let in_scope = match g.scope {
+                Scope::Window => gap(anchor, h) <= window,
+                Scope::Message => true,
+                Scope::Sentence => same_sentence(anchor, h, ends),
+            };
             let overlaps = chosen.iter().any(|c| c.start < h.end && h.start < c.end);
             if in_scope && !overlaps {
                 chosen.push(*h);

@@ -56,7 +56,7 @@ pub fn validate_id(s: &str) -> Option<EntityKind> {
 pub(super) struct Recognizers {
     pub(super) id: Regex,
     pub(super) id_grouped: Regex,
-    pub(super) nine_digits: Regex,
+    pub(super) passport_number: Regex,
     pub(super) twelve_digits: Regex,
     pub(super) plate: Regex,
     pub(super) medical_record: Regex,
@@ -69,7 +69,9 @@ pub(super) fn build() -> Recognizers {
         // A123-456-789, V 223 109 150, C143.270.830: the letter, then
         // three groups of three split by a dash, space or dot.
         id_grouped: compile("[A-Z][ .-]?[0-9A-D][0-9]{2}[ .-][0-9]{3}[ .-][0-9]{3}"),
-        nine_digits: compile("[0-9]{9}"),
+        // Taiwan's nine digits; other countries' one or two letters and six
+        // to eight digits (C8835172, EA1234567): next to 護照 either way.
+        passport_number: compile("[0-9]{9}|[A-Z]{1,2}[0-9]{6,8}"),
         twelve_digits: compile("[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}"),
         plate: compile("[A-Z]{3}-?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}"),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
@@ -119,13 +121,14 @@ fn push_valid_id(cx: &mut Extraction<'_>, start: usize, end: usize, v: String) {
     }
 }
 
-/// Nine-digit passport numbers next to 護照 / PASSPORT.
+/// Passport numbers next to 護照 / PASSPORT: Taiwan's nine digits, or a
+/// foreign passport's letters and digits.
 #[inline]
 pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, run, .. } = *cx;
-    if run >= 9 && kinds.contains(EntityKind::Passport) {
-        for m in r.nine_digits.find_iter(s) {
-            if digit_bounded(s, m.start(), m.end())
+    if run >= 6 && kinds.contains(EntityKind::Passport) {
+        for m in r.passport_number.find_iter(s) {
+            if alnum_bounded(s, m.start(), m.end())
                 && preceded_by(s, m.start(), 16, &["護照", "PASSPORT"])
             {
                 cx.push(
@@ -315,6 +318,14 @@ mod tests {
             vec!["3 1 8 2 0 4 5 7 6"]
         );
         assert!(texts("訂單 318204576", EntityKind::Passport).is_empty());
+        assert_eq!(
+            texts(
+                "看護Sari的護照號碼C8835172，仲介要影本",
+                EntityKind::Passport
+            ),
+            vec!["C8835172"]
+        );
+        assert!(texts("護照申請表 A12345", EntityKind::Passport).is_empty());
         assert_eq!(
             texts("健保卡號 0000 3318 2046，", EntityKind::NhiCard),
             vec!["0000 3318 2046"]

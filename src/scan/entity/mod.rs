@@ -48,7 +48,8 @@ pub enum EntityKind {
     Mobile,
     /// Landline with area code (not toll-free).
     Landline,
-    /// Nine-digit passport number next to 護照 / passport.
+    /// Passport number next to 護照 / passport (Taiwan's nine digits, or a
+    /// foreign one's letters and digits).
     Passport,
     /// Twelve-digit NHI card number next to 健保.
     NhiCard,
@@ -327,7 +328,7 @@ pub fn patterns() -> Vec<&'static str> {
         &ids.id_grouped,
         &phones.mobile,
         &phones.landline,
-        &ids.nine_digits,
+        &ids.passport_number,
         &ids.twelve_digits,
         &ids.plate,
         &places.address,
@@ -499,7 +500,8 @@ impl Marks {
                 '星' | '拜' | '周' => m.weekday = true,
                 '○' | '〇' | 'O' | 'X' | '*' | '某' | '姓' => m.mask = true,
                 '生' | '姐' | '太' | '士' | '闆' | '師' | '學' | '員' | '長' | '理' | '任'
-                | '姨' | '伯' | '公' | '嬤' | '董' | '委' | '議' | '傅' => m.title = true,
+                | '姨' | '伯' | '公' | '嬤' | '董' | '委' | '議' | '傅' | '叔' | '哥' | '媽'
+                | '爸' | '奶' | '爺' | '嫂' | '授' => m.title = true,
                 '小' | '老' | '阿' => m.familiar = true,
                 _ => {}
             }

@@ -35,7 +35,7 @@ pub(super) fn build() -> Recognizers {
         )),
         name_masked: compile(&format!("{sn}(?:[○〇OX\\*][○〇OX\\*]?|某某?)[\\p{{Han}}]?|{sn}姓|姓{sn}")),
         name_titled: compile(&format!(
-            "{sn}(?:先生|小姐|太太|女士|老闆娘|老闆|老師|同學|科員|課長|經理|主任|阿姨|阿伯|阿公|阿嬤|董|護理師|醫師|技士|技正|主委|議員|里長|師傅)"
+            "{sn}(?:先生|小姐|太太|女士|老闆娘|老闆|老師|同學|科員|課長|科長|股長|組長|經理|主任|阿姨|阿伯|阿公|阿嬤|董|護理師|醫師|醫生|律師|教授|技士|技正|主委|議員|里長|師傅|伯伯|伯母|叔叔|大哥|大姐|媽媽|爸爸|奶奶|爺爺|哥|姐|嫂)"
         )),
         name_familiar: compile(&format!("[小老阿]{sn}")),
         name_labelled: compile(&format!(
@@ -126,6 +126,9 @@ mod tests {
         assert_eq!(texts("王○明", EntityKind::PersonName), vec!["王○明"]);
         assert!(texts("小陳你好", EntityKind::PersonName).contains(&"小陳".to_string()));
         assert!(texts("姓劉的", EntityKind::PersonName).contains(&"姓劉".to_string()));
+        // Kinship honorifics are how neighbours are named (吳伯伯, 林姐).
+        assert!(texts("常來陳情的吳伯伯", EntityKind::PersonName).contains(&"吳伯伯".to_string()));
+        assert!(texts("問一下林姐", EntityKind::PersonName).contains(&"林姐".to_string()));
     }
 
     #[test]
