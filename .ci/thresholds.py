@@ -1,5 +1,6 @@
 """Fails when an accuracy figure is below the thresholds of issue 2, or
-the adversarial set of issue 16 falls below what the packs reach today.
+the adversarial set of issue 16 falls below 0.90 precision or recall in a
+category.
 
 Reads the `leakguard eval --json` reports written by .ci/run and prints one
 line per check; exits 1 if any check fails.
@@ -10,14 +11,8 @@ from pathlib import Path
 
 CATEGORIES = ["patient", "inspection", "informant", "personal_data"]
 
-# tests/adversarial (issue 16): a ratchet at what the packs reach now
-# (precision, recall); issue 16 asks for 0.90 and 0.90 in every category.
-ADVERSARIAL_FLOORS = {
-    "patient": (0.95, 0.90),
-    "inspection": (0.85, 0.70),
-    "informant": (0.90, 0.75),
-    "personal_data": (0.95, 0.95),
-}
+# tests/adversarial (issue 16): (precision, recall) in every category.
+ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 
 
 def load(d: Path, name: str) -> dict:

@@ -73,6 +73,21 @@ fn informant_identities_are_found_and_procedures_are_not() {
         "檢舉案件請依規定保密，不得洩漏檢舉人身分" => [],
         "本月受理檢舉案件共45件，已處理完畢" => [],
         "民眾可以透過1999專線檢舉違規停車" => [],
+        // Named by what they did: the act, then "的是" right after it.
+        "打電話去講的就是他們隔壁那間修車廠的老闆" => ["informant"],
+        "寫信去環保局的其實是樓上的陳媽媽" => ["informant"],
+        // The act far from "的是" names no one.
+        "昨天打電話給環保局問了很久，結果最重要的是要先填表" => [],
+    }
+}
+
+#[test]
+fn a_buried_inspection_is_not_cleared_by_another_sentence() {
+    detects! {
+        // Minutes: the training item does not clear the next item's visit.
+        "週會紀錄：一、下月教育訓練報名。二、週五上午十點突擊檢查那家冷凍廠，別讓廠商知道。" => ["inspection"],
+        // In the same sentence it does.
+        "週會紀錄：一、下週五上午十點稽查教育訓練，三樓會議室。二、公文請準時簽。" => [],
     }
 }
 
@@ -83,6 +98,9 @@ fn personal_identifiers_tied_to_a_person_are_found() {
         "那位阿伯的電話是0933-456-789，兒子叫陳建宏" => ["personal_data"],
         "新同事的手機是0910-222-333，大家加一下LINE" => ["personal_data"],
         "申請人 C290117440 林雅慧" => ["personal_data"],
+        // A foreign passport: letters and digits, next to 護照.
+        "外籍看護Lina的護照號碼B4471902，仲介明天要" => ["personal_data"],
+        "Passport No. 318204576, Mrs. Tsai, arriving Monday" => ["personal_data"],
         "本局總機(02)2720-8889，分機請洽各科" => [],
         "車牌ABC-5678是誰的車？擋到出口了" => [],
         "請填寫身分證字號欄位，格式為一個英文字母加九個數字" => [],
