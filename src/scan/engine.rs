@@ -12,7 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use super::entity::{self, KindSet};
 pub use super::finding::{Contribution, Evidence, EvidenceKind, Finding, ScanResult};
 use super::pack::{Pack, Scope};
-use super::phonetic;
+use super::phonetic::{self, SoundIndex};
 use super::rule::{
     compile_group, drop_contained_keyword_hits, score_at, sentence_ends, Buckets, CompiledRule,
     Hit, UsedHits,
@@ -33,8 +33,8 @@ struct Scratch {
     /// One candidate rule's hits, keyword and entity, in character offsets.
     hits: Vec<Hit>,
     /// Per rule: the points of its positive keyword groups hit, and which
-    /// groups (a bit each), to decide whether homophone variants may make
-    /// it a candidate.
+    /// groups (a bit each), to decide whether homophone typos may make it a
+    /// candidate.
     open: Vec<(i32, u64)>,
 }
 
@@ -65,8 +65,8 @@ thread_local! {
 struct Target {
     rule: u32,
     group: u32,
-    /// For a homophone variant: the anchor keyword it stands for, as an
-    /// index into `Scanner::sound_keywords`.
+    /// For a homophone typo: the id of the anchor keyword it stands for in
+    /// `Scanner::sounds`.
     sound: Option<u32>,
 }
 
@@ -83,13 +83,10 @@ pub struct Scanner {
     /// Per keyword: whether it starts / ends with an ASCII letter or digit,
     /// and so must not touch another one there (ID is not in FRIDAY).
     ascii_edges: Vec<(bool, bool)>,
-    /// The homophone variants of the anchor keywords (`phonetic`), and the
-    /// anchor groups each stands for.
-    variants: AhoCorasick,
-    variant_targets: Vec<Vec<Target>>,
-    /// The anchor keywords the variants stand for, to name them in the
-    /// explanation.
-    sound_keywords: Vec<String>,
+    /// The anchor keywords whose homophone typos are looked for
+    /// (`phonetic`), and the anchor groups each stands for, by its id.
+    sounds: SoundIndex,
+    sound_targets: Vec<Vec<Target>>,
     categories: Vec<String>,
     category_names: Vec<(String, String)>,
 }
@@ -103,13 +100,13 @@ pub enum BuildError {
 }
 
 impl Scanner {
-    /// Compiles the packs, with the homophone variants of their anchor
+    /// Compiles the packs, with the homophone typos of their anchor
     /// keywords.
     pub fn new(packs: &[Pack]) -> Result<Scanner, BuildError> {
         Scanner::build(packs, true)
     }
 
-    /// Compiles the packs without homophone variants (for the bench that
+    /// Compiles the packs without homophone typos (for the bench that
     /// prices them).
     pub fn exact_only(packs: &[Pack]) -> Result<Scanner, BuildError> {
         Scanner::build(packs, false)
@@ -117,7 +114,7 @@ impl Scanner {
 
     fn build(packs: &[Pack], with_sounds: bool) -> Result<Scanner, BuildError> {
         normalize::warm_up();
-        super::phonetic::warm_up();
+        phonetic::warm_up();
         entity::warm_up();
         let mut rules = Vec::new();
         let mut keywords: Vec<String> = Vec::new();
@@ -125,10 +122,8 @@ impl Scanner {
         let mut targets: Vec<Vec<Target>> = Vec::new();
         let mut categories = Vec::new();
         let mut category_names = Vec::new();
-        let mut sound_keywords = Vec::new();
-        let mut variant_index = std::collections::HashMap::new();
-        let mut variant_words: Vec<String> = Vec::new();
-        let mut variant_targets: Vec<Vec<Target>> = Vec::new();
+        // Anchor keywords and the groups they anchor, for `sounds`.
+        let mut anchors: Vec<(String, Target)> = Vec::new();
         let exact: std::collections::HashSet<String> = packs
             .iter()
             .flat_map(|p| {
@@ -167,24 +162,7 @@ impl Scanner {
                             sound: None,
                         };
                         if with_sounds && g.anchor && !neg {
-                            let sound = Some(sound_keywords.len() as u32);
-                            let variants = phonetic::variants(&t);
-                            if !variants.is_empty() {
-                                sound_keywords.push(t.clone());
-                            }
-                            for v in variants {
-                                // A variant that is a keyword itself is a word
-                                // of its own (病例 is not a typo of 病歷).
-                                if !exact.contains(&v) {
-                                    let at = keyword_id(
-                                        &mut variant_index,
-                                        &mut variant_words,
-                                        &mut variant_targets,
-                                        v,
-                                    );
-                                    variant_targets[at].push(Target { sound, ..target });
-                                }
-                            }
+                            anchors.push((t.clone(), target));
                         }
                         let id = keyword_id(&mut index, &mut keywords, &mut targets, t);
                         targets[id].push(target);
@@ -232,27 +210,31 @@ impl Scanner {
         let entity_anchor_kinds = rules
             .iter()
             .fold(KindSet::default(), |s, r| s.union(r.anchor_kinds));
+        let sounds = SoundIndex::new(anchors.iter().map(|(k, _)| k.as_str()), exact);
+        let mut sound_targets: Vec<Vec<Target>> = Vec::new();
+        for (k, target) in &anchors {
+            if let Some(id) = sounds.id(k) {
+                let at = id as usize;
+                if sound_targets.len() <= at {
+                    sound_targets.resize(at + 1, Vec::new());
+                }
+                let sound = Some(id);
+                sound_targets[at].push(Target { sound, ..*target });
+            }
+        }
         let automaton = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .build(&keywords)?;
-        // Thousands of variants would make a DFA of tens of megabytes; the
-        // contiguous NFA keeps them in a few, and runs only for the
-        // messages that need it.
-        let variants = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .match_kind(MatchKind::Standard)
-            .build(&variant_words)?;
         Ok(Scanner {
             rules,
             entity_anchor_kinds,
             automaton,
             targets,
-            variants,
-            variant_targets,
+            sounds,
+            sound_targets,
             keywords,
             ascii_edges,
-            sound_keywords,
             categories,
             category_names,
         })
@@ -329,7 +311,7 @@ impl Scanner {
             }
         }
         self.keyword_candidates(per_rule, candidates, judged);
-        if self.add_variant_hits(norm, per_rule, candidates, open) {
+        if self.add_sound_hits(norm, per_rule, candidates, open) {
             judged.clear();
             self.keyword_candidates(per_rule, candidates, judged);
         }
@@ -434,7 +416,7 @@ impl Scanner {
                 let (s, e) = norm.original_span(h.start, h.end);
                 let quoted = slice_chars(text, s, e);
                 let label = match h.sound {
-                    Some(k) => format!("{}〔同音：{}〕", g.label, self.sound_keywords[k as usize]),
+                    Some(k) => format!("{}〔同音：{}〕", g.label, self.sounds.keyword(k)),
                     None => g.label.clone(),
                 };
                 explanation.push(Contribution {
@@ -514,19 +496,19 @@ impl Scanner {
 }
 
 impl Scanner {
-    /// Adds the homophone variants of anchor keywords found in the message,
-    /// for rules with no candidate yet whose own keywords already give them
-    /// [`phonetic::VARIANT_CONTEXT`] points: a typo of an anchor next to its
+    /// Adds the homophone typos of anchor keywords in the message, for
+    /// rules with no candidate yet whose own keywords already give them
+    /// [`phonetic::TYPO_CONTEXT`] points: a typo of an anchor next to its
     /// supporting words. Whether any was added. Most messages have no such
     /// rule and skip the pass.
-    fn add_variant_hits(
+    fn add_sound_hits(
         &self,
         norm: &NormalizedText,
         per_rule: &mut Vec<(u32, Hit)>,
         candidates: &[u32],
         open: &mut Vec<(i32, u64)>,
     ) -> bool {
-        if self.sound_keywords.is_empty() || per_rule.is_empty() {
+        if self.sounds.is_empty() || per_rule.is_empty() {
             return false;
         }
         open.clear();
@@ -545,27 +527,24 @@ impl Scanner {
         for &c in candidates {
             open[c as usize].0 = 0;
         }
-        let is_open = |rule: u32| open[rule as usize].0 >= phonetic::VARIANT_CONTEXT;
+        let is_open = |rule: u32| open[rule as usize].0 >= phonetic::TYPO_CONTEXT;
         if !(0..self.rules.len() as u32).any(is_open) {
             return false;
         }
         let before = per_rule.len();
-        for m in self.variants.find_overlapping_iter(norm.as_str()) {
-            if !phonetic::within_one_word(norm, m.start(), m.end()) {
-                continue;
-            }
-            for t in &self.variant_targets[m.pattern().as_usize()] {
+        self.sounds.find(norm, |start, end, id| {
+            for t in &self.sound_targets[id as usize] {
                 if is_open(t.rule) {
                     let hit = Hit {
                         group: t.group,
-                        start: m.start(),
-                        end: m.end(),
+                        start,
+                        end,
                         sound: t.sound,
                     };
                     per_rule.push((t.rule, hit));
                 }
             }
-        }
+        });
         per_rule.len() > before
     }
 }
