@@ -1,6 +1,7 @@
-"""Fails when an accuracy figure is below the thresholds of issue 2, or
+"""Fails when an accuracy figure is below the thresholds of issue 2, when
 the adversarial set of issue 16 falls below 0.90 precision or recall in a
-category.
+category, or when the later adversarial rounds fall below what the packs
+reach today.
 
 Reads the `leakguard eval --json` reports written by .ci/run and prints one
 line per check; exits 1 if any check fails.
@@ -13,6 +14,17 @@ CATEGORIES = ["patient", "inspection", "informant", "personal_data"]
 
 # tests/adversarial (issue 16): (precision, recall) in every category.
 ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
+
+# tests/adversarial/round2 and round3, written blind after the first set
+# and then used to find what the packs missed: a ratchet at what they reach
+# (inspection recall is held down by homophone typos whose context is only
+# a date or a place, see README "Homophone typos").
+LATER_FLOORS = {
+    "patient": (0.95, 0.95),
+    "inspection": (0.93, 0.85),
+    "informant": (0.95, 0.95),
+    "personal_data": (0.95, 0.95),
+}
 
 
 def load(d: Path, name: str) -> dict:
@@ -32,11 +44,12 @@ def main() -> int:
     fwd = load(d, "real-forwards-dev")
     checks.append(("real-forwards unlabelled flag rate", fwd["unlabelled"]["rate"], "<=", 0.01))
     checks.append(("real-forwards patient recall", fwd["categories"]["patient"]["recall"], ">=", 0.80))
-    adv = load(d, "adversarial")
-    for cat, (precision, recall) in ADVERSARIAL_FLOORS.items():
-        c = adv["categories"][cat]
-        checks.append((f"adversarial {cat} precision", c["precision"], ">=", precision))
-        checks.append((f"adversarial {cat} recall", c["recall"], ">=", recall))
+    for name, floors in [("adversarial", ADVERSARIAL_FLOORS), ("adversarial-later", LATER_FLOORS)]:
+        report = load(d, name)
+        for cat, (precision, recall) in floors.items():
+            c = report["categories"][cat]
+            checks.append((f"{name} {cat} precision", c["precision"], ">=", precision))
+            checks.append((f"{name} {cat} recall", c["recall"], ">=", recall))
 
     failed = 0
     for name, value, op, limit in checks:

@@ -46,6 +46,10 @@ fn patient_details_are_found_and_public_health_news_is_not() {
         "我媽昨天快篩陽性，我今天先在家上班" => [],
         "你們那邊今天有人確診嗎？我們這邊都還好" => [],
         "龜山某路口死亡車禍 行車紀錄器畫面" => [],
+        // The disease, then at once who has it.
+        "那個德國麻疹的是總務科的小林啦" => ["patient"],
+        // An outbreak in a class before the disease is named.
+        "三年五班今天有六個小朋友上吐下瀉，其中陳小弟已經送急診" => ["patient"],
     }
 }
 
@@ -60,6 +64,8 @@ fn future_inspections_are_found_and_past_results_are_not() {
         "上週臨檢查獲三名逃逸移工，已移送" => [],
         "會勘紀錄請於明天下班前上傳" => [],
         "我明天要去台北出差，下午兩點的高鐵" => [],
+        "這週六晚上八點聯合檢查那兩家KTV，不會先發函" => ["inspection"],
+        "昨天的聯合檢查已經結束，結果下週公布" => [],
     }
 }
 
@@ -78,6 +84,10 @@ fn informant_identities_are_found_and_procedures_are_not() {
         "寫信去環保局的其實是樓上的陳媽媽" => ["informant"],
         // The act far from "的是" names no one.
         "昨天打電話給環保局問了很久，結果最重要的是要先填表" => [],
+        // The role word, then at once who it is.
+        "舉報人叫阿財，在市場賣魚的，別說出去" => ["informant"],
+        // The complainant asking about their own case.
+        "我是陳情人，想問上週反映的路燈修好了沒" => [],
     }
 }
 
@@ -101,6 +111,9 @@ fn personal_identifiers_tied_to_a_person_are_found() {
         // A foreign passport: letters and digits, next to 護照.
         "外籍看護Lina的護照號碼B4471902，仲介明天要" => ["personal_data"],
         "Passport No. 318204576, Mrs. Tsai, arriving Monday" => ["personal_data"],
+        "越南籍配偶阮氏梅，護照號碼C4829173，下週要辦居留" => ["personal_data"],
+        // One's own number is one's own to give.
+        "我的身分證是C290117440，麻煩人事幫我更新" => [],
         "本局總機(02)2720-8889，分機請洽各科" => [],
         "車牌ABC-5678是誰的車？擋到出口了" => [],
         "請填寫身分證字號欄位，格式為一個英文字母加九個數字" => [],
@@ -141,9 +154,9 @@ fn every_finding_explains_its_score_and_names_suppressions() {
     let total: i32 = plain.explanation.iter().map(|c| c.points).sum();
     assert_eq!(total.clamp(0, 100), plain.score as i32);
 
-    // Published results: the same words, lowered below a warning, and the
+    // Published: the same words, lowered below a warning, and the
     // explanation says by what.
-    let r = scanner().scan("衛生局公布抽驗結果：明天稽查的○○餐廳已改善");
+    let r = scanner().scan("衛生局公布：明天稽查的○○餐廳");
     let f = r
         .findings
         .iter()

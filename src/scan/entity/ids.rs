@@ -69,9 +69,10 @@ pub(super) fn build() -> Recognizers {
         // A123-456-789, V 223 109 150, C143.270.830: the letter, then
         // three groups of three split by a dash, space or dot.
         id_grouped: compile("[A-Z][ .-]?[0-9A-D][0-9]{2}[ .-][0-9]{3}[ .-][0-9]{3}"),
-        // Taiwan's nine digits; other countries' one or two letters and six
-        // to eight digits (C8835172, EA1234567): next to 護照 either way.
-        passport_number: compile("[0-9]{9}|[A-Z]{1,2}[0-9]{6,8}"),
+        // Taiwan's nine digits; other countries' one or two letters, six to
+        // eight digits and at times a letter (C8835172, EA1234567,
+        // P2946185A): next to 護照 either way.
+        passport_number: compile("[0-9]{9}|[A-Z]{1,2}[0-9]{6,8}[A-Z]?"),
         twelve_digits: compile("[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}"),
         plate: compile("[A-Z]{3}-?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}"),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
@@ -324,6 +325,10 @@ mod tests {
                 EntityKind::Passport
             ),
             vec!["C8835172"]
+        );
+        assert_eq!(
+            texts("passport: P2946185A (Philippines)", EntityKind::Passport),
+            vec!["P2946185A"]
         );
         assert!(texts("護照申請表 A12345", EntityKind::Passport).is_empty());
         assert_eq!(
