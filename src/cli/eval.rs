@@ -144,28 +144,44 @@ pub fn read_items(path: &Path) -> Result<Vec<Item>, CliError> {
     Ok(items)
 }
 
-/// Evaluates `items`.
-pub fn evaluate(
+/// The categories warned about (severity ≥ `min`) for each item.
+pub fn predict(
     scanner: &Scanner,
     items: &[Item],
     min: Severity,
     progress: &ProgressBar,
+) -> Vec<BTreeSet<String>> {
+    items
+        .iter()
+        .map(|item| {
+            let got = scanner
+                .scan(&item.text)
+                .findings
+                .into_iter()
+                .filter(|f| f.severity >= min)
+                .map(|f| f.category)
+                .collect();
+            progress.inc(1);
+            got
+        })
+        .collect()
+}
+
+/// Scores the predictions `got` of `items` (in the same order), for the
+/// scanner's `categories` and any other that a label or prediction names.
+pub fn score(
+    categories: &[String],
+    items: &[Item],
+    got: &[BTreeSet<String>],
+    min: Severity,
 ) -> Report {
-    let mut categories: BTreeMap<String, Score> = scanner
-        .categories()
+    let mut categories: BTreeMap<String, Score> = categories
         .iter()
         .map(|c| (c.clone(), Score::default()))
         .collect();
     let mut errors = Vec::new();
     let mut unlabelled = Unlabelled::default();
-    for item in items {
-        let result = scanner.scan(&item.text);
-        let got: BTreeSet<String> = result
-            .findings
-            .iter()
-            .filter(|f| f.severity >= min)
-            .map(|f| f.category.clone())
-            .collect();
+    for (item, got) in items.iter().zip(got) {
         for c in got.union(&item.labels) {
             let s = categories.entry(c.clone()).or_default();
             match (got.contains(c), item.labels.contains(c)) {
@@ -181,14 +197,13 @@ pub fn evaluate(
                 unlabelled.flagged += 1;
             }
         }
-        if got != item.labels {
+        if *got != item.labels {
             errors.push(ItemError {
                 id: item.id.clone(),
                 expected: item.labels.iter().cloned().collect(),
-                got: got.into_iter().collect(),
+                got: got.iter().cloned().collect(),
             });
         }
-        progress.inc(1);
     }
     let mut micro = Score::default();
     for s in categories.values_mut() {
@@ -210,16 +225,29 @@ pub fn evaluate(
     }
 }
 
-/// Runs `eval`.
+/// One file's report, for `--by-file`.
+#[derive(Serialize)]
+struct FileReport<'a> {
+    file: String,
+    #[serde(flatten)]
+    report: &'a Report,
+}
+
+/// Runs `eval`; `by_file` adds a report for each file after the one over
+/// all of them.
 pub fn run(
     scanner: &Scanner,
     files: &[PathBuf],
     min: Severity,
     json: bool,
+    by_file: bool,
 ) -> Result<ExitCode, CliError> {
     let mut items = Vec::new();
+    let mut ranges = Vec::new();
     for f in files {
+        let start = items.len();
         items.extend(read_items(f)?);
+        ranges.push((f, start..items.len()));
     }
     let progress = ProgressBar::new(items.len() as u64);
     progress.set_style(
@@ -227,18 +255,44 @@ pub fn run(
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
-    let report = evaluate(scanner, &items, min, &progress);
+    let got = predict(scanner, &items, min, &progress);
     progress.finish_and_clear();
-    let text = if json {
-        let mut t = serde_json::to_string(&report)
-            .map_err(|e| CliError::failed(format!("cannot encode the report: {e}")))?;
-        t.push('\n');
-        t
+    let report = score(scanner.categories(), &items, &got, min);
+    let mut text = if json {
+        json_line(&report)?
     } else {
         human(&report)
     };
+    if by_file {
+        for (file, range) in ranges {
+            let part = score(
+                scanner.categories(),
+                &items[range.clone()],
+                &got[range],
+                min,
+            );
+            let file = file.display().to_string();
+            if json {
+                text.push_str(&json_line(&FileReport {
+                    file,
+                    report: &part,
+                })?);
+            } else {
+                text.push_str(&format!("\n== {file}\n"));
+                text.push_str(&summary(&part));
+            }
+        }
+    }
     super::write_stdout(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `v` as one line of JSON.
+fn json_line<T: Serialize>(v: &T) -> Result<String, CliError> {
+    let mut t = serde_json::to_string(v)
+        .map_err(|e| CliError::failed(format!("cannot encode the report: {e}")))?;
+    t.push('\n');
+    Ok(t)
 }
 
 fn fmt_rate(x: Option<f64>) -> String {
@@ -247,6 +301,24 @@ fn fmt_rate(x: Option<f64>) -> String {
 
 fn human(r: &Report) -> String {
     let mut s = format!("{} items, min severity {}\n\n", r.items, r.min_severity);
+    s.push_str(&summary(r));
+    if !r.errors.is_empty() {
+        s.push_str(&format!("\nerrors ({}):\n", r.errors.len()));
+        for e in &r.errors {
+            s.push_str(&format!(
+                "  {}  expected [{}]  got [{}]\n",
+                e.id,
+                e.expected.join(", "),
+                e.got.join(", ")
+            ));
+        }
+    }
+    s
+}
+
+/// The table of categories and the unlabelled flag rate.
+fn summary(r: &Report) -> String {
+    let mut s = String::new();
     s.push_str(&format!(
         "{:<16}{:>6}{:>6}{:>6}{:>11}{:>8}{:>8}\n",
         "category", "tp", "fp", "fn", "precision", "recall", "f1"
@@ -275,16 +347,5 @@ fn human(r: &Report) -> String {
             .rate
             .map_or("-".to_string(), |x| format!("{:.2} %", x * 100.0))
     ));
-    if !r.errors.is_empty() {
-        s.push_str(&format!("\nerrors ({}):\n", r.errors.len()));
-        for e in &r.errors {
-            s.push_str(&format!(
-                "  {}  expected [{}]  got [{}]\n",
-                e.id,
-                e.expected.join(", "),
-                e.got.join(", ")
-            ));
-        }
-    }
     s
 }

@@ -52,6 +52,10 @@ pub enum Command {
         /// Lowest severity that counts as a prediction.
         #[arg(long, default_value = "medium")]
         min_severity: Severity,
+        /// Also report each file on its own, after the report over all
+        /// (with --json: one more JSON object per line, with its "file").
+        #[arg(long)]
+        by_file: bool,
         /// JSONL files: {"id", "text", "labels": [...]}.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -148,11 +152,12 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
             config,
             json,
             min_severity,
+            by_file,
             files,
         } => {
             let config = load_config(config)?;
             let scanner = build_scanner(&config)?;
-            eval::run(&scanner, &files, min_severity, json)
+            eval::run(&scanner, &files, min_severity, json, by_file)
         }
         Command::Patterns {
             action: PatternsAction::Check { dir },

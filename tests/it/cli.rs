@@ -200,6 +200,47 @@ fn eval_reports_precision_recall_and_errors_as_json() {
 }
 
 #[test]
+fn eval_by_file_reports_each_file_after_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let found = write(
+        dir.path(),
+        "found.jsonl",
+        "{\"id\": \"a\", \"text\": \"下週四上午九點環保局要去○○化工廠採樣，別讓廠長知道\", \"labels\": [\"inspection\"]}\n",
+    );
+    let missed = write(
+        dir.path(),
+        "missed.jsonl",
+        "{\"id\": \"b\", \"text\": \"收到，謝謝\", \"labels\": [\"inspection\"]}\n",
+    );
+    let out = leakguard()
+        .args(["eval", "--json", "--by-file"])
+        .args([&found, &missed])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines: Vec<Value> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "the whole, then one per file");
+    assert_eq!(lines[0]["categories"]["inspection"]["recall"], 0.5);
+    assert!(lines[0].get("file").is_none(), "the whole keeps its schema");
+    assert!(lines[1]["file"].as_str().unwrap().ends_with("found.jsonl"));
+    assert_eq!(lines[1]["categories"]["inspection"]["recall"], 1.0);
+    assert!(lines[2]["file"].as_str().unwrap().ends_with("missed.jsonl"));
+    assert_eq!(lines[2]["categories"]["inspection"]["recall"], 0.0);
+    // The text form names each file above its table.
+    leakguard()
+        .args(["eval", "--by-file"])
+        .args([&found, &missed])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("== ").and(predicate::str::contains("missed.jsonl")));
+}
+
+#[test]
 fn eval_names_the_file_and_line_of_a_malformed_line() {
     let dir = tempfile::tempdir().unwrap();
     let f = write(
