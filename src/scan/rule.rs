@@ -156,6 +156,22 @@ impl Buckets {
         let hi = bucket.partition_point(|h| h.start <= last);
         &bucket[lo..hi.max(lo)]
     }
+
+    /// The hits of group `gi` that start in the sentence of `anchor`
+    /// (between the sentence ends around it), so that a message of many
+    /// sentences costs each anchor only its own (the caller still checks).
+    fn in_sentence(&self, gi: usize, anchor: &Hit, ends: &[usize]) -> &[Hit] {
+        let bucket = &self.by_group[gi];
+        let before = ends.partition_point(|&e| e < anchor.start);
+        let first = before.checked_sub(1).map_or(0, |k| ends[k] + 1);
+        let last = ends
+            .get(ends.partition_point(|&e| e < anchor.end))
+            .copied()
+            .unwrap_or(usize::MAX);
+        let lo = bucket.partition_point(|h| h.start < first);
+        let hi = bucket.partition_point(|h| h.start <= last);
+        &bucket[lo..hi.max(lo)]
+    }
 }
 
 /// Where sentences end in a message: the character index of each 。！？；
@@ -199,7 +215,8 @@ pub(super) fn score_at(
         let window = g.window.unwrap_or(rule.window);
         let candidates = match g.scope {
             Scope::Window => buckets.near(gi, anchor, window),
-            Scope::Message | Scope::Sentence => &buckets.by_group[gi][..],
+            Scope::Sentence => buckets.in_sentence(gi, anchor, ends),
+            Scope::Message => &buckets.by_group[gi][..],
         };
         for h in candidates {
             if chosen.len() >= g.max {

@@ -147,6 +147,17 @@ fn evasions_do_not_hide_a_leak() {
 }
 
 #[test]
+fn a_message_of_many_sentences_is_judged_sentence_by_sentence() {
+    // Almost 1 MB: 55,000 training notes, then 55,000 bare inspection
+    // words. Each anchor weighs only the admin words of its own sentence
+    // (this once took minutes: every anchor walked every sentence).
+    let text = "訓練。".repeat(55_000) + &"稽查。".repeat(55_000);
+    assert!(scanner().scan(&text).findings.is_empty());
+    // The same words in one sentence still lower each other.
+    assert!(warned("明天稽查那家店的教育訓練").is_empty());
+}
+
+#[test]
 fn every_finding_explains_its_score_and_names_suppressions() {
     let plain = &scanner().scan("明天稽查○○餐廳，不要讓老闆知道").findings[0];
     assert_eq!(plain.category, "inspection");

@@ -74,7 +74,9 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
                 continue;
             }
             for m in re.find_iter(s) {
-                cx.push(EntityKind::PersonName, m.start(), m.end(), None);
+                if !everyday_word(s, m.start(), m.end()) {
+                    cx.push(EntityKind::PersonName, m.start(), m.end(), None);
+                }
             }
         }
         for c in r.name_labelled.captures_iter(s) {
@@ -82,6 +84,19 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
                 cx.push(EntityKind::PersonName, m.start(), m.end(), None);
             }
         }
+    }
+}
+
+/// Whether `[start, end)`, a surname and a title, is an everyday phrase
+/// instead: 周 after 這/本/上/下 is a week (這週爸爸會來, 週 folded to 周),
+/// and 連 before 都/也 means "even" (連媽媽都知道).
+fn everyday_word(s: &str, start: usize, end: usize) -> bool {
+    let prev = s[..start].chars().next_back();
+    let next = s[end..].chars().next();
+    match s[start..].chars().next() {
+        Some('周') => prev.is_some_and(|c| "這本上下每前當隔整一二三兩".contains(c)),
+        Some('連') => next.is_some_and(|c| "都也".contains(c)),
+        _ => false,
     }
 }
 
@@ -129,6 +144,10 @@ mod tests {
         // Kinship honorifics are how neighbours are named (吳伯伯, 林姐).
         assert!(texts("常來陳情的吳伯伯", EntityKind::PersonName).contains(&"吳伯伯".to_string()));
         assert!(texts("問一下林姐", EntityKind::PersonName).contains(&"林姐".to_string()));
+        // Everyday phrases that look like a surname and a title.
+        assert!(texts("連媽媽都知道", EntityKind::PersonName).is_empty());
+        assert!(texts("這週爸爸會來", EntityKind::PersonName).is_empty());
+        assert!(texts("周爸爸會來", EntityKind::PersonName).contains(&"周爸爸".to_string()));
     }
 
     #[test]
