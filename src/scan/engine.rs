@@ -211,15 +211,11 @@ impl Scanner {
             .iter()
             .fold(KindSet::default(), |s, r| s.union(r.anchor_kinds));
         let sounds = SoundIndex::new(anchors.iter().map(|(k, _)| k.as_str()), exact);
-        let mut sound_targets: Vec<Vec<Target>> = Vec::new();
+        let mut sound_targets: Vec<Vec<Target>> = vec![Vec::new(); sounds.len()];
         for (k, target) in &anchors {
             if let Some(id) = sounds.id(k) {
-                let at = id as usize;
-                if sound_targets.len() <= at {
-                    sound_targets.resize(at + 1, Vec::new());
-                }
                 let sound = Some(id);
-                sound_targets[at].push(Target { sound, ..*target });
+                sound_targets[id as usize].push(Target { sound, ..*target });
             }
         }
         let automaton = AhoCorasick::builder()

@@ -200,7 +200,7 @@ pub struct Group {
     pub requires: Vec<String>,
     /// Characters around the anchor within which this group's hits count,
     /// when it must be closer than the rule's window: "的是" names the one
-    /// who complained only right after the act (通報虐童的是…).
+    /// who complained only right after the act (打電話去講的就是…).
     #[serde(default)]
     pub window: Option<usize>,
 }

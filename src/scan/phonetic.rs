@@ -87,10 +87,9 @@ fn is_big5_level_one(c: char) -> bool {
         && (0xA440..=0xC67E).contains(&u16::from_be_bytes([bytes[0], bytes[1]]))
 }
 
-/// The syllable id of `c`, or [`NONE`].
+/// The syllable id of code point `cp`, or [`NONE`].
 #[inline]
-fn syllable(r: &Readings, c: char) -> u16 {
-    let cp = c as u32;
+fn syllable(r: &Readings, cp: u32) -> u16 {
     if (FIRST..=LAST).contains(&cp) {
         r.ids[(cp - FIRST) as usize]
     } else {
@@ -98,9 +97,8 @@ fn syllable(r: &Readings, c: char) -> u16 {
     }
 }
 
-/// Whether `c` is a common character.
-fn is_common(r: &Readings, c: char) -> bool {
-    let cp = c as u32;
+/// Whether code point `cp` is a common character.
+fn is_common(r: &Readings, cp: u32) -> bool {
     (FIRST..=LAST).contains(&cp) && {
         let i = (cp - FIRST) as usize;
         r.common[i / 64] & (1 << (i % 64)) != 0
@@ -141,12 +139,7 @@ fn sound_at(r: &Readings, b: &[u8], i: usize) -> (u32, u16, usize) {
     let cp = (u32::from(lead & 0x0F) << 12)
         | (u32::from(b[i + 1] & 0x3F) << 6)
         | u32::from(b[i + 2] & 0x3F);
-    let sound = if (FIRST..=LAST).contains(&cp) {
-        r.ids[(cp - FIRST) as usize]
-    } else {
-        NONE
-    };
-    (cp, sound, 3)
+    (cp, syllable(r, cp), 3)
 }
 
 /// One anchor keyword by its characters and their syllables.
@@ -189,7 +182,7 @@ impl SoundIndex {
         };
         for k in keywords {
             let chars: Vec<u32> = k.chars().map(u32::from).collect();
-            let sounds: Vec<u16> = k.chars().map(|c| syllable(r, c)).collect();
+            let sounds: Vec<u16> = chars.iter().map(|&cp| syllable(r, cp)).collect();
             if chars.len() < 2 || sounds.contains(&NONE) || index.ids.contains_key(k) {
                 continue;
             }
@@ -223,6 +216,11 @@ impl SoundIndex {
     /// The keyword of id `id`.
     pub(super) fn keyword(&self, id: u32) -> &str {
         &self.keywords[id as usize].text
+    }
+
+    /// How many keywords are indexed (their ids are `0..len`).
+    pub(super) fn len(&self) -> usize {
+        self.keywords.len()
     }
 
     /// Whether no keyword is indexed (a scanner built without homophones).
@@ -276,9 +274,7 @@ impl SoundIndex {
             }
             at += len;
         }
-        let common = typed
-            .and_then(char::from_u32)
-            .is_some_and(|c| is_common(r, c));
+        let common = typed.is_some_and(|cp| is_common(r, cp));
         (common
             && !self.words.contains(&norm.as_str()[start..at])
             && within_one_word(norm, start, at))
