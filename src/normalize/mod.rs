@@ -18,7 +18,9 @@
 //!    is written in Simplified script: it has more characters that only
 //!    Simplified uses than characters that only Traditional uses;
 //! 5. fold 臺→台, 週→周, 身份→身分, ◯→○;
-//! 6. runs of seven or more Chinese digits (〇九二七…) become ASCII digits;
+//! 6. runs of seven or more Chinese digits (〇九二七…) become ASCII digits,
+//!    also when written in groups of three or more split by a comma, 、 or
+//!    a dash (零九一八，三六二，七五零 → 0918-362-750);
 //! 7. spacing removed where it carries no meaning: between CJK characters,
 //!    next to CJK characters, inside runs of single spaced-out letters or
 //!    digits, around a dash between digits; filler punctuation (`. · * _ ‧`)
@@ -168,6 +170,9 @@ impl NormalizedText {
         if script.is_simplified() {
             w.convert_to_traditional(t);
         }
+        // Seven Chinese digits in all may be one number split into groups
+        // (〇九三二 七一五 四〇八); the pass looks at the text as written.
+        long_han_digit_run |= kept[HAN_DIGIT as usize] >= 7;
         if long_han_digit_run {
             w.chinese_digit_runs();
             seen |= 1 << DIGIT;
@@ -354,6 +359,10 @@ mod tests {
             ("電話〇九一二三四五六七八給他", "電話0912345678給他"),
             ("請在下週到臺北，确诊者", "請在下周到台北,确诊者"),
             ("十二月十一日", "十二月十一日"),
+            ("手機〇九三二 七一五 四〇八", "手機0932715408"),
+            ("零九一八，三六二，七五零", "0918-362-750"),
+            ("一、二、三、四、五、六、七", "一、二、三、四、五、六、七"),
+            ("第一二三組，四五六組", "第一二三組,四五六組"),
             ("0912–345–678", "0912-345-678"),
             ("稽.查", "稽查"),
             ("里長說", "里長說"),

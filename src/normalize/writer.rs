@@ -125,29 +125,51 @@ impl Writer {
             .collect();
     }
 
-    /// Runs of seven or more Chinese digits are numbers written out (phones, IDs).
+    /// Runs of seven or more Chinese digits are numbers written out (phones,
+    /// IDs), also when split into groups of three or more by one separator
+    /// each (零九一八，三六二，七五零); the separators become dashes, so the
+    /// text keeps its length and the offset map holds.
     #[inline]
     pub(super) fn chinese_digit_runs(&mut self) {
         let chars: Vec<char> = self.text.chars().collect();
+        let group_at = |i: usize| {
+            chars[i..]
+                .iter()
+                .take_while(|&&c| chinese_digit(c).is_some())
+                .count()
+        };
         let mut out = String::with_capacity(self.text.len());
         let mut i = 0;
         while i < chars.len() {
-            let start = i;
-            while i < chars.len() && chinese_digit(chars[i]).is_some() {
-                i += 1;
-            }
-            let long = i - start >= 7;
-            for &c in &chars[start..i] {
-                out.push(if long {
-                    chinese_digit(c).unwrap_or(c)
-                } else {
-                    c
-                });
-            }
-            if i < chars.len() {
+            let first = group_at(i);
+            if first == 0 {
                 out.push(chars[i]);
                 i += 1;
+                continue;
             }
+            // The groups that follow, each after one separator.
+            let (mut end, mut digits) = (i + first, first);
+            if first >= 3 {
+                while end + 1 < chars.len() && matches!(chars[end], ',' | '、' | '-') {
+                    let next = group_at(end + 1);
+                    if next < 3 {
+                        break;
+                    }
+                    end += 1 + next;
+                    digits += next;
+                }
+            }
+            if digits < 7 {
+                end = i + first;
+            }
+            for &c in &chars[i..end] {
+                out.push(match chinese_digit(c) {
+                    Some(d) if digits >= 7 => d,
+                    _ if digits >= 7 => '-',
+                    _ => c,
+                });
+            }
+            i = end;
         }
         self.text = out;
     }

@@ -66,9 +66,10 @@ pub(super) struct Recognizers {
 pub(super) fn build() -> Recognizers {
     Recognizers {
         id: compile("[A-Z][0-9A-D][0-9]{8}"),
-        // A123-456-789, V 223 109 150, C143.270.830: the letter, then
-        // three groups of three split by a dash, space or dot.
-        id_grouped: compile("[A-Z][ .-]?[0-9A-D][0-9]{2}[ .-][0-9]{3}[ .-][0-9]{3}"),
+        // A123-456-789, V 223 109 150, C143.270.830, B1-5285-0514: the
+        // letter, then the nine characters in groups split by one dash,
+        // space or dot each.
+        id_grouped: compile("[A-Z][ .-]?[0-9A-D](?:[ .-]?[0-9]){8}"),
         // Taiwan's nine digits; other countries' one or two letters, six to
         // eight digits and at times a letter (C8835172, EA1234567,
         // P2946185A): next to 護照 either way.
@@ -83,7 +84,7 @@ pub(super) fn build() -> Recognizers {
 }
 
 /// National IDs and resident certificates with a valid check digit,
-/// written in one piece or in groups of three (A123-456-789).
+/// written in one piece or in groups (A123-456-789, B1-5285-0514).
 #[inline]
 pub(super) fn national_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction {
@@ -104,7 +105,10 @@ pub(super) fn national_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
     if digits >= 8 && run < 10 {
         for m in r.id_grouped.find_iter(s) {
             let joined: String = m.as_str().chars().filter(|c| !" .-".contains(*c)).collect();
-            push_valid_id(cx, m.start(), m.end(), joined);
+            // In one piece it is the plain form's, found above.
+            if joined.len() < m.len() {
+                push_valid_id(cx, m.start(), m.end(), joined);
+            }
         }
     }
 }
@@ -143,7 +147,7 @@ pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
     }
 }
 
-/// Twelve-digit NHI card numbers next to 健保.
+/// Twelve-digit NHI card numbers next to 健保 or a card number's label.
 #[inline]
 pub(super) fn nhi_cards(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction {
@@ -155,7 +159,9 @@ pub(super) fn nhi_cards(r: &Recognizers, cx: &mut Extraction<'_>) {
     } = *cx;
     if digits >= 12 && run >= 4 && kinds.contains(EntityKind::NhiCard) {
         for m in r.twelve_digits.find_iter(s) {
-            if digit_bounded(s, m.start(), m.end()) && preceded_by(s, m.start(), 16, &["健保"]) {
+            if digit_bounded(s, m.start(), m.end())
+                && preceded_by(s, m.start(), 16, &["健保", "卡號", "NHI"])
+            {
                 let v: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
                 cx.push(EntityKind::NhiCard, m.start(), m.end(), Some(v));
             }
@@ -292,6 +298,7 @@ mod tests {
             ("申請人 B127-361-586 資料", "B127-361-586"),
             ("B 127 361 586，住", "B 127 361 586"),
             ("號碼B127.361.586", "B127.361.586"),
+            ("字號 B1-2736-1586 補件", "B1-2736-1586"),
         ];
         for (text, want) in table {
             let got: Vec<String> = [EntityKind::NationalId, EntityKind::ResidentId]
@@ -306,6 +313,7 @@ mod tests {
         // Grouped, the checksum still decides.
         assert!(texts("發票B127-361-587", EntityKind::NationalId).is_empty());
         assert!(texts("A123-456-789", EntityKind::NationalId).is_empty());
+        assert!(texts("料號B1-2736-1587", EntityKind::NationalId).is_empty());
     }
 
     #[test]
@@ -335,6 +343,12 @@ mod tests {
             texts("健保卡號 0000 3318 2046，", EntityKind::NhiCard),
             vec!["0000 3318 2046"]
         );
+        // Its own label, when 健保 is mistyped or left out.
+        assert_eq!(
+            texts("健寶卡卡號 0000 3318 2046", EntityKind::NhiCard),
+            vec!["0000 3318 2046"]
+        );
+        assert!(texts("訂單 0000 3318 2046", EntityKind::NhiCard).is_empty());
         assert_eq!(
             texts("停車名單：RDK-6158 李建國", EntityKind::Plate),
             vec!["RDK-6158"]

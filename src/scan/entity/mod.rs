@@ -456,6 +456,15 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     cx.out
 }
 
+/// Whether `text` can hold an identifier at all: every identifier and plate
+/// has an ASCII digit, and a house number has one or 號 (十一號, in Chinese
+/// numerals). Most messages fail it and skip the identifier rules.
+pub fn may_hold_identifier(text: &NormalizedText) -> bool {
+    static HAO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("號"));
+    text.digit_count() >= 1 || HAO.find(text.as_str().as_bytes()).is_some()
+}
+
 /// Which trigger characters a text holds, found in one pass: each
 /// recognizer runs only when its unit characters are there.
 #[derive(Debug, Default, Clone, Copy)]

@@ -74,7 +74,7 @@ pub(super) struct Recognizers {
 pub(super) fn build() -> Recognizers {
     Recognizers {
         address: compile(&format!(
-            r"(?:[\p{{Han}}]{{2}}[縣市])?(?:[\p{{Han}}]{{1,3}}[區鄉鎮])?(?:[\p{{Han}}]{{1,3}}[里村])?(?:{N}+鄰)?(?:[\p{{Han}}]{{1,6}}(?:大道|路|街))?(?:{N}+段)?(?:{N}+巷)?(?:{N}+[弄衖])?[0-9]+(?:[之-][0-9]+)?號(?:(?:{N}+|B)(?:樓|F)|[0-9]+F)?(?:之[0-9]+)?"
+            r"(?:[\p{{Han}}]{{2}}[縣市])?(?:[\p{{Han}}]{{1,3}}[區鄉鎮])?(?:[\p{{Han}}]{{1,3}}[里村])?(?:{N}+鄰)?(?:[\p{{Han}}]{{1,6}}(?:大道|路|街))?(?:{N}+段)?(?:{N}+巷)?(?:{N}+[弄衖])?{N}+(?:[之-]{N}+)?號(?:(?:{N}+|B)(?:樓|F)|[0-9]+F)?(?:之[0-9]+)?"
         )),
         street: compile(&format!(
             r"[\p{{Han}}]{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
@@ -180,11 +180,13 @@ mod tests {
             "光明路5巷12號三樓",
             "民生東路三段100-2號",
             "中山路二段 2 1 5 號",
+            "北屯區崇德路二段一百二十巷十一號三樓",
         ] {
             assert_eq!(texts(text, EntityKind::Address).len(), 1, "{text}");
         }
         assert!(texts("明天 10 號開會", EntityKind::Address).is_empty());
         assert!(texts("我們約 3 號", EntityKind::Address).is_empty());
+        assert!(texts("下個月十一號開會", EntityKind::Address).is_empty());
     }
 
     #[test]
