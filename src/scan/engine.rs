@@ -307,13 +307,11 @@ impl Scanner {
             }
         }
         self.keyword_candidates(per_rule, candidates, judged);
-        if self.add_sound_hits(norm, per_rule, candidates, open) {
+        if self.add_sound_hits(norm, per_rule, open) {
             judged.clear();
             self.keyword_candidates(per_rule, candidates, judged);
         }
-        // Identifier rules need a digit somewhere (every identifier, house number
-        // and plate has one).
-        let digits_ok = norm.digit_count() >= 1;
+        let digits_ok = entity::may_hold_identifier(norm);
         // Entity-anchored rules: look for their anchor kinds first, and make
         // the rule a candidate only when one is there.
         let mut entities = Vec::new();
@@ -493,15 +491,16 @@ impl Scanner {
 
 impl Scanner {
     /// Adds the homophone typos of anchor keywords in the message, for
-    /// rules with no candidate yet whose own keywords already give them
-    /// [`phonetic::TYPO_CONTEXT`] points: a typo of an anchor next to its
-    /// supporting words. Whether any was added. Most messages have no such
-    /// rule and skip the pass.
+    /// rules whose own keywords already give them [`phonetic::TYPO_CONTEXT`]
+    /// points: a typo of an anchor next to its supporting words. A rule
+    /// already anchored is looked at too, since a weak anchor (衛生所 beside
+    /// 那間) may need the typo of a strong one (機查 for 稽查) to make a
+    /// finding. Whether any was added. Most messages have no such rule and
+    /// skip the pass.
     fn add_sound_hits(
         &self,
         norm: &NormalizedText,
         per_rule: &mut Vec<(u32, Hit)>,
-        candidates: &[u32],
         open: &mut Vec<(i32, u64)>,
     ) -> bool {
         if self.sounds.is_empty() || per_rule.is_empty() {
@@ -519,9 +518,6 @@ impl Scanner {
                 *seen |= bit;
                 *points += g.weight;
             }
-        }
-        for &c in candidates {
-            open[c as usize].0 = 0;
         }
         let is_open = |rule: u32| open[rule as usize].0 >= phonetic::TYPO_CONTEXT;
         if !(0..self.rules.len() as u32).any(is_open) {

@@ -108,6 +108,9 @@ fn personal_identifiers_tied_to_a_person_are_found() {
         "那位阿伯的電話是0933-456-789，兒子叫陳建宏" => ["personal_data"],
         "新同事的手機是0910-222-333，大家加一下LINE" => ["personal_data"],
         "申請人 C290117440 林雅慧" => ["personal_data"],
+        // A national ID in any grouping, the checksum deciding.
+        "申請人字號 C2-9011-7440 資料不全" => ["personal_data"],
+        "料號 C2-9011-7441 缺貨" => [],
         // A foreign passport: letters and digits, next to 護照.
         "外籍看護Lina的護照號碼B4471902，仲介明天要" => ["personal_data"],
         "Passport No. 318204576, Mrs. Tsai, arriving Monday" => ["personal_data"],
@@ -141,6 +144,10 @@ fn evasions_do_not_hide_a_leak() {
         // Chinese numerals in times and phone numbers
         "十二月十五日上午九點半 突擊檢查○○網咖，先不要講" => ["inspection"],
         "吳小姐手機〇九三六二二一五八〇，她晚上才方便" => ["personal_data"],
+        // ... also in groups, and a house number in Chinese numerals
+        "陳先生說他手機是零九三六，二二一，五八〇" => ["personal_data"],
+        "寄給黃太太：高雄市苓雅區四維三路八十八巷七號" => ["personal_data"],
+        "第一二三組，四五六組先去報到" => [],
         // lower-case ID letters
         "身分證 t216508794 姓名 邱俊傑" => ["personal_data"],
     }
@@ -193,6 +200,10 @@ fn a_homophone_typo_of_an_anchor_is_found_weaker_and_named() {
         "陳晴人就是巷口雜貨店的老闆娘，她叫我們不要說" => ["informant"],
         "下週二早上九點要去稽茶中山路那三家小吃店，不要先講" => ["inspection"],
         "那位外送小哥是結和病，住在永和的宿舍，還沒公布" => ["patient"],
+        // A rule a weak anchor (衛生所 beside 那間) already holds is lifted
+        // by the typo of a strong one; without 機查 it stays low.
+        "衛生所說要機查那間，別跟老闆說" => ["inspection"],
+        "衛生所說要那間，別跟老闆說" => [],
         // Another word one character away, of another tone, is not a typo.
         "請在底下留言，宿舍的同學都可以參加" => [],
         // Nor two words that meet across a line break.
