@@ -72,8 +72,6 @@ impl NormalizedText {
         let t = tables();
         let mut w = Writer::with_capacity(original.len());
         let mut script = Script::default();
-        let mut han_digit_run = 0u32;
-        let mut long_han_digit_run = false;
         let bytes = original.as_bytes();
         // The classes seen, as a bit set: later passes run only when needed.
         let mut seen = 0u32;
@@ -95,7 +93,6 @@ impl NormalizedText {
                 if run.chars > 0 {
                     kept[SIMPLIFIED as usize] += run.simplified;
                     kept[TRADITIONAL as usize] += run.traditional;
-                    han_digit_run = 0;
                     digit_run = 0;
                     i += run.chars;
                     b = run.end;
@@ -110,13 +107,7 @@ impl NormalizedText {
                 if cls == DIGIT {
                     digit_run += 1;
                     longest_digit_run = longest_digit_run.max(digit_run);
-                    han_digit_run = 0;
-                } else if cls == HAN_DIGIT {
-                    han_digit_run += 1;
-                    long_han_digit_run |= han_digit_run >= 7;
-                    digit_run = 0;
                 } else {
-                    han_digit_run = 0;
                     digit_run = 0;
                 }
                 i += 1;
@@ -126,7 +117,6 @@ impl NormalizedText {
             // `original` is a `str`, so every decoded code point is a char.
             let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
             seen |= 1 << cls;
-            han_digit_run = 0;
             digit_run = 0;
             w.copy(&original[run_start..b], run_origin, i - run_origin);
             match cls {
@@ -170,17 +160,18 @@ impl NormalizedText {
         if script.is_simplified() {
             w.convert_to_traditional(t);
         }
-        // Seven Chinese digits in all may be one number split into groups
-        // (〇九三二 七一五 四〇八); the pass looks at the text as written.
-        long_han_digit_run |= kept[HAN_DIGIT as usize] >= 7;
-        if long_han_digit_run {
+        // Seven Chinese digits in all may be one number, in one run or split
+        // into groups (〇九三二 七一五 四〇八); the pass looks at the text
+        // as written.
+        let han_digits = kept[HAN_DIGIT as usize] >= 7;
+        if han_digits {
             w.chinese_digit_runs();
             seen |= 1 << DIGIT;
         }
         let lower = seen & (1 << UPPER) != 0;
         // Digits counted in the loop are exact unless characters that were
         // dropped, removed or folded may have joined or added digits.
-        let exact = !w.joined_digits && !long_han_digit_run;
+        let exact = !w.joined_digits && !han_digits;
         let counted = exact.then_some((kept[DIGIT as usize], longest_digit_run));
         w.finish(i, lower, counted)
     }

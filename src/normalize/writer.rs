@@ -159,13 +159,14 @@ impl Writer {
                     digits += next;
                 }
             }
-            if digits < 7 {
+            let long = digits >= 7;
+            if !long {
                 end = i + first;
             }
             for &c in &chars[i..end] {
                 out.push(match chinese_digit(c) {
-                    Some(d) if digits >= 7 => d,
-                    _ if digits >= 7 => '-',
+                    Some(d) if long => d,
+                    None if long => '-',
                     _ => c,
                 });
             }
