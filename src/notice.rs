@@ -63,10 +63,15 @@ pub struct Warning {
     pub laws: Vec<String>,
     /// Advice, as in the packs.
     pub advice: Vec<String>,
-    /// The sender, mentioned when known.
+    /// The sender, mentioned when known (never for a suspected phishing
+    /// message: its sender is more likely a victim or an impostor).
     pub mention: Option<String>,
     /// Quote token of the message, when LINE gave one.
     pub quote_token: Option<String>,
+    /// The message looks like phishing: the group is told not to click or
+    /// fill anything, not to take anything back.
+    #[serde(default)]
+    pub phishing: bool,
 }
 
 /// The content of an officer alert.
@@ -88,6 +93,9 @@ pub struct Alert {
     pub evidence: String,
     /// When the message was posted, already formatted in Asia/Taipei.
     pub at: String,
+    /// The message looks like phishing rather than a leak.
+    #[serde(default)]
+    pub phishing: bool,
 }
 
 /// The content of a 1:1 verdict.
@@ -105,6 +113,9 @@ pub struct Verdict {
     pub laws: Vec<String>,
     /// Advice.
     pub advice: Vec<String>,
+    /// The text looks like phishing.
+    #[serde(default)]
+    pub phishing: bool,
 }
 
 /// The content of a weekly summary card: counts and names only.
@@ -187,7 +198,8 @@ impl Notice {
                 let chat = alert_chat(a, names);
                 let who = alert_sender(a, names);
                 format!(
-                    "資訊外流警示\n群組：{chat}\n類別：{}\n風險：{}\n內容：{}\n時間：{}\n傳送者：{who}\n案號：{}",
+                    "{}\n群組：{chat}\n類別：{}\n風險：{}\n內容：{}\n時間：{}\n傳送者：{who}\n案號：{}",
+                    alert_title(a),
                     a.categories.join("、"),
                     a.severity,
                     a.evidence,
@@ -208,8 +220,9 @@ impl Notice {
 
 /// Said once on joining a group or room.
 pub const INTRODUCTION: &str = "各位好，我是機關的資訊保護提醒小幫手。\n\
-我會檢查本群組的訊息，若發現病患資料、稽查行程、檢舉人身分或個人資料等\
-不宜外流的內容，會立即提醒大家勿轉傳。\n\
+我會檢查本群組的訊息，若發現病患資料、稽查行程、檢舉人身分、個人資料、\
+採購底價、考績評議、密件公文、系統查詢結果或監視器影像等不宜外流的內容，\
+會立即提醒大家勿轉傳；收到疑似釣魚的連結或附件，也會提醒大家不要點選。\n\
 隱私說明：我不保存訊息原文，只記錄規則名稱、遮蔽後的片段與時間，\
 供政風人員統計；紀錄依保存期限定期刪除。\n\
 如有疑問，請洽本機關政風單位。";
@@ -229,20 +242,44 @@ pub const SUMMARY_REFUSED: &str = "抱歉，每週摘要僅提供本機關政風
 /// How a warning greets the group when the sender is not known.
 pub const GREETING_ALL: &str = "各位好，";
 
+/// The title of an officer alert.
+pub fn alert_title(a: &Alert) -> &'static str {
+    if a.phishing {
+        "疑似釣魚訊息警示"
+    } else {
+        "資訊外流警示"
+    }
+}
+
+/// What a suspected phishing message asks of everyone who received it.
+const PHISHING_DONT: &str = "請勿點選其中的連結、開啟附件，\
+也不要輸入帳號、密碼、驗證碼或個人資料。";
+
+/// What to do if someone already did.
+const PHISHING_IF_CLICKED: &str = "若已點選或輸入資料，請立即通知本機關資訊單位處理。謝謝大家。";
+
+/// 發現, 內容, 依據 and 建議 lines, as every notice about findings shows them.
+fn details(titles: &[String], evidence: &str, laws: &[String], advice: &[String]) -> String {
+    format!(
+        "發現：{}\n內容：{evidence}\n依據：{}\n建議：\n{}",
+        titles.join("、"),
+        laws.join("；"),
+        bullet_list(advice),
+    )
+}
+
 /// The warning after its greeting: what was found, why it matters, what to do.
 pub fn warning_body(w: &Warning) -> String {
+    let details = details(&w.titles, &w.evidence, &w.laws, &w.advice);
+    if w.phishing {
+        return format!(
+            "這則訊息疑似釣魚或社交工程訊息，{PHISHING_DONT}\n{details}\n{PHISHING_IF_CLICKED}"
+        );
+    }
     format!(
-        "這則訊息可能含有{cats}，請勿轉傳。\n\
-         發現：{titles}\n\
-         內容：{evidence}\n\
-         依據：{laws}\n\
-         建議：\n{advice}\n\
+        "這則訊息可能含有{}，請勿轉傳。\n{details}\n\
          如已傳送，請長按訊息選擇「收回」。謝謝配合。",
-        cats = w.categories.join("、"),
-        titles = w.titles.join("、"),
-        evidence = w.evidence,
-        laws = w.laws.join("；"),
-        advice = bullet_list(&w.advice),
+        w.categories.join("、"),
     )
 }
 
@@ -335,22 +372,21 @@ pub fn bullet_list(items: &[String]) -> String {
 
 /// The answer to a text pasted in a 1:1 chat.
 pub fn verdict_text(v: &Verdict) -> String {
-    match &v.severity {
-        None => "檢查結果：未發現不宜外流的內容。\n\
-                 轉傳前仍請確認對象與用途，謝謝。"
-            .to_string(),
-        Some(sev) => format!(
-            "檢查結果：風險{sev}，請勿轉傳。\n\
-             可能含有：{cats}\n\
-             發現：{titles}\n\
-             內容：{evidence}\n\
-             依據：{laws}\n\
-             建議：\n{advice}",
-            cats = v.categories.join("、"),
-            titles = v.titles.join("、"),
-            evidence = v.evidence,
-            laws = v.laws.join("；"),
-            advice = bullet_list(&v.advice),
-        ),
+    let Some(sev) = &v.severity else {
+        return "檢查結果：未發現不宜外流的內容。\n\
+                轉傳前仍請確認對象與用途，謝謝。"
+            .to_string();
+    };
+    let details = details(&v.titles, &v.evidence, &v.laws, &v.advice);
+    if v.phishing {
+        format!(
+            "檢查結果：風險{sev}，這段內容疑似釣魚或社交工程訊息。\n\
+             {PHISHING_DONT}\n{details}\n{PHISHING_IF_CLICKED}"
+        )
+    } else {
+        format!(
+            "檢查結果：風險{sev}，請勿轉傳。\n可能含有：{}\n{details}",
+            v.categories.join("、"),
+        )
     }
 }

@@ -37,6 +37,7 @@ pub fn masked_chars(text: &str, norm: &NormalizedText) -> Vec<char> {
             Some(Mask::Significant { head, tail }) => mask_significant(span, head, tail, '*'),
             Some(Mask::HouseNumbers) => mask_house_numbers(span),
             Some(Mask::Name) => mask_name(span),
+            Some(Mask::Link) => mask_link(span),
             None => {}
         }
     }
@@ -98,12 +99,43 @@ fn mask_house_numbers(span: &mut [char]) {
         }
     }
     // Collapsed digits become NUL placeholders, moved to the end of the span.
+    compact(span);
+}
+
+/// Moves the NUL placeholders of removed characters to the end of `span`.
+fn compact(span: &mut [char]) {
     let kept: Vec<char> = span.iter().copied().filter(|&c| c != '\u{0}').collect();
     let len = kept.len();
     span[..len].copy_from_slice(&kept);
     for c in &mut span[len..] {
         *c = '\u{0}';
     }
+}
+
+/// `https://gov-tw.info/login?id=…` → `gov-tw․info/…`: the scheme goes, the
+/// path (which may hold a token or an e-mail address) becomes …, and the
+/// host's dots become `․` so that no chat client makes it a link again.
+fn mask_link(span: &mut [char]) {
+    let text: String = span.iter().collect();
+    let host_start = text
+        .find("//")
+        .map(|b| text[..b + 2].chars().count())
+        .unwrap_or(0);
+    for c in &mut span[..host_start] {
+        *c = '\u{0}';
+    }
+    let mut in_path = false;
+    for c in &mut span[host_start..] {
+        if in_path {
+            *c = '\u{0}';
+        } else if matches!(*c, '/' | ':') {
+            in_path = true;
+            *c = '…';
+        } else if matches!(*c, '.' | '．' | '。' | '｡') {
+            *c = '\u{2024}';
+        }
+    }
+    compact(span);
 }
 
 /// 王小明 → 王○明, 林美 → 林○, 陳小姐 unchanged, 王○明 unchanged.
@@ -144,6 +176,22 @@ mod tests {
         assert_eq!(
             r("住新北市新莊區中正路215號6樓"),
             "住新北市新莊區中正路○號○樓"
+        );
+    }
+
+    #[test]
+    fn links_lose_scheme_and_path_and_cannot_be_clicked() {
+        assert_eq!(
+            r("請點 https://gov-tw.info/login?id=A123 登入"),
+            "請點 gov-tw\u{2024}info… 登入"
+        );
+        assert_eq!(
+            r("網址 moi-gov．tw．cc 請填"),
+            "網址 moi-gov\u{2024}tw\u{2024}cc 請填"
+        );
+        assert_eq!(
+            r("詳見www.cdc.gov.tw"),
+            "詳見www\u{2024}cdc\u{2024}gov\u{2024}tw"
         );
     }
 }

@@ -23,6 +23,7 @@ use crate::workers::outbox;
 
 const HEALTH_GROUP: &str = "C5f0e1d2c3b4a59687766554433221100";
 const INSPECTION_GROUP: &str = "C0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+const OFFICE_GROUP: &str = "C7b6a5f4e3d2c1b0a99887766554433aa";
 const OFFICER: &str = "U00000000000000000000000000000001";
 const CHEN: &str = "U1c9e0a77b3d54f2e8a6b1c0d9e8f7a61";
 const LIN: &str = "U2d8f1b66c4e65a3f9b7c2d1e0f9a8b72";
@@ -81,6 +82,38 @@ fn script() -> Vec<Step> {
             text: "跟大家說，檢舉那家工廠排廢水的是隔壁的李大華，電話0912345678，別說是我講的。",
         },
         Tap { user: CHEN, label: "這是誤判" },
+        Note("14:40 秘書室業務群組：採購、考績、公文、系統查詢、監視器"),
+        Say {
+            chat: OFFICE_GROUP,
+            user: HUANG,
+            text: "監視器汰換案底價核定380萬，你們報375上下應該穩，開標前先別外傳喔",
+        },
+        Say {
+            chat: OFFICE_GROUP,
+            user: CHEN,
+            text: "考績會剛開完，會計室小周被打乙等，票數4比3，還沒核定先別講",
+        },
+        Say {
+            chat: OFFICE_GROUP,
+            user: LIN,
+            text: "【密】本府組織調整方案第2頁：秘書處與研考會明年合併，我先拍給你們看",
+        },
+        Say {
+            chat: OFFICE_GROUP,
+            user: HUANG,
+            text: "幫你用車籍系統查了，車號ABC-1235的車主是林志明，住中山區長安東路二段50號",
+        },
+        Say {
+            chat: OFFICE_GROUP,
+            user: CHEN,
+            text: "大廳監視器拍到偷腳踏車的就是三樓的阿傑，畫面截圖傳給你們看",
+        },
+        Note("14:55 群組收到假冒人事總處的訊息"),
+        Say {
+            chat: OFFICE_GROUP,
+            user: LIN,
+            text: "【人事行政總處】115年度年終工作獎金線上確認，請於今日至 https://dgpa-gov-tw.com/bonus 以公務帳號密碼登入填寫",
+        },
         Note("15:05 附件檔名也會檢查"),
         File { chat: HEALTH_GROUP, user: LIN, name: "1205突擊檢查名單_中山區KTV.xlsx" },
         Note("16:40 轉傳前先私訊小幫手確認"),
@@ -96,6 +129,7 @@ fn name_of(id: &str) -> &'static str {
     match id {
         HEALTH_GROUP => "防疫工作群組",
         INSPECTION_GROUP => "稽查小組",
+        OFFICE_GROUP => "秘書室業務群組",
         OFFICER => "政風室 張督導",
         CHEN => "陳科員",
         LIN => "林專員",
@@ -125,6 +159,11 @@ pub fn run(mut config: Config) -> Result<ExitCode, CliError> {
             id: INSPECTION_GROUP.into(),
             name: Some("稽查小組".into()),
             allow: vec!["inspection".into()],
+        },
+        GroupConfig {
+            id: OFFICE_GROUP.into(),
+            name: Some("秘書室業務群組".into()),
+            allow: vec![],
         },
     ];
     let scanner = Arc::new(super::build_scanner(&config)?);

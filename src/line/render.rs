@@ -6,9 +6,10 @@
 use serde_json::{json, Value};
 
 use crate::notice::{
-    alert_chat, alert_sender, reminder_text, summary_headline, summary_period, summary_title,
-    summary_total, thanks_text, verdict_text, warning_body, Alert, Names, Notice, SummaryCard,
-    Warning, GREETING, GREETING_ALL, INTRODUCTION, SUMMARY_REFUSED, SUMMARY_UNAVAILABLE,
+    alert_chat, alert_sender, alert_title, reminder_text, summary_headline, summary_period,
+    summary_title, summary_total, thanks_text, verdict_text, warning_body, Alert, Names, Notice,
+    SummaryCard, Warning, GREETING, GREETING_ALL, INTRODUCTION, SUMMARY_REFUSED,
+    SUMMARY_UNAVAILABLE,
 };
 
 /// Postback data prefix for 「我知道了」.
@@ -101,12 +102,12 @@ fn alert_message(a: &Alert, names: &Names) -> Value {
     };
     json!({
         "type": "flex",
-        "altText": format!("資訊外流警示：{chat}，{cats}，風險{}", a.severity),
+        "altText": format!("{}：{chat}，{cats}，風險{}", alert_title(a), a.severity),
         "contents": {
             "type": "bubble",
             "header": {
                 "type": "box", "layout": "vertical",
-                "contents": [{"type": "text", "text": "資訊外流警示", "weight": "bold", "size": "lg"}]
+                "contents": [{"type": "text", "text": alert_title(a), "weight": "bold", "size": "lg"}]
             },
             "body": {
                 "type": "box", "layout": "vertical", "spacing": "sm",
@@ -235,6 +236,7 @@ mod tests {
             advice: vec!["請勿轉傳".into()],
             mention: mention.map(String::from),
             quote_token: Some("q1".into()),
+            phishing: false,
         }
     }
 
@@ -315,6 +317,7 @@ mod tests {
             severity: "高".into(),
             evidence: "確診…".into(),
             at: "2026-12-01 10:00".into(),
+            phishing: false,
         };
         let names = Names {
             chat_name: Some("防疫小組".into()),

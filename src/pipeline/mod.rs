@@ -250,6 +250,7 @@ impl Pipeline {
             warn
         };
         let d = self.describe(&scanned, &shown);
+        let phishing = self.any_attack(&shown);
         Verdict {
             severity: severity.map(|s| s.zh().to_string()),
             categories: d.categories,
@@ -257,7 +258,14 @@ impl Pipeline {
             evidence: d.evidence,
             laws: d.laws,
             advice: d.advice,
+            phishing,
         }
+    }
+
+    /// Whether any of `cats` is an attack (phishing) rather than a leak.
+    fn any_attack(&self, cats: &[&CategoryFindings]) -> bool {
+        let scanner = self.scanner.load();
+        cats.iter().any(|c| scanner.is_attack(&c.category))
     }
 
     /// The incidents of a risky group message and what they send.
@@ -309,6 +317,9 @@ impl Pipeline {
         let mut sends = Vec::new();
         let gated = if !warned.is_empty() {
             let d = self.describe(&scanned, &warned);
+            // Phishing: the sender is more likely an impostor or a victim
+            // than a culprit, so the warning names nobody.
+            let phishing = self.any_attack(&warned);
             let warning = Notice::Warning(Warning {
                 incident_id: 0,
                 categories: d.categories,
@@ -316,8 +327,9 @@ impl Pipeline {
                 evidence: d.evidence,
                 laws: d.laws,
                 advice: d.advice,
-                mention: user.map(String::from),
+                mention: user.filter(|_| !phishing).map(String::from),
                 quote_token: content.quote.clone(),
+                phishing,
             });
             sends.extend(answer(event, warning, Some(chat_id)));
             if !alerted.is_empty() && !event.standby {
@@ -332,6 +344,7 @@ impl Pipeline {
                     severity: severity.unwrap_or("高").to_string(),
                     evidence: d.evidence,
                     at: self.local_time(at),
+                    phishing: self.any_attack(&alerted),
                 };
                 sends.extend(self.config.report.officers.iter().map(|officer| Send {
                     platform: self.officers_platform,

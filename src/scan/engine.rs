@@ -11,7 +11,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::entity::{self, KindSet};
 pub use super::finding::{Contribution, Evidence, EvidenceKind, Finding, ScanResult};
-use super::pack::{Pack, Scope};
+use super::pack::{Pack, Scope, Sender};
 use super::phonetic::{self, SoundIndex};
 use super::rule::{
     compile_group, drop_contained_keyword_hits, score_at, sentence_ends, Buckets, CompiledRule,
@@ -89,6 +89,8 @@ pub struct Scanner {
     sound_targets: Vec<Vec<Target>>,
     categories: Vec<String>,
     category_names: Vec<(String, String)>,
+    /// Categories whose messages come from an attacker (`sender = "attacker"`).
+    attacks: Vec<String>,
 }
 
 /// The scanner could not be built.
@@ -122,6 +124,7 @@ impl Scanner {
         let mut targets: Vec<Vec<Target>> = Vec::new();
         let mut categories = Vec::new();
         let mut category_names = Vec::new();
+        let mut attacks = Vec::new();
         // Anchor keywords and the groups they anchor, for `sounds`.
         let mut anchors: Vec<(String, Target)> = Vec::new();
         let exact: std::collections::HashSet<String> = packs
@@ -138,6 +141,9 @@ impl Scanner {
             if !categories.contains(&pack.category) {
                 categories.push(pack.category.clone());
                 category_names.push((pack.category.clone(), pack.name.clone()));
+                if pack.sender == Sender::Attacker {
+                    attacks.push(pack.category.clone());
+                }
             }
             for rule in &pack.rules {
                 let rule_idx = rules.len() as u32;
@@ -233,6 +239,7 @@ impl Scanner {
             ascii_edges,
             categories,
             category_names,
+            attacks,
         })
     }
 
@@ -247,6 +254,12 @@ impl Scanner {
             .iter()
             .find(|(c, _)| c == category)
             .map(|(_, n)| n.as_str())
+    }
+
+    /// Whether messages of `category` come from an attacker (phishing):
+    /// they are answered with a warning not to click, naming nobody.
+    pub fn is_attack(&self, category: &str) -> bool {
+        self.attacks.iter().any(|c| c == category)
     }
 
     /// Every keyword of every pack, normalized (the automaton's patterns).
@@ -311,7 +324,7 @@ impl Scanner {
             judged.clear();
             self.keyword_candidates(per_rule, candidates, judged);
         }
-        let digits_ok = entity::may_hold_identifier(norm);
+        let digits_ok = entity::may_hold_anchor_entity(norm);
         // Entity-anchored rules: look for their anchor kinds first, and make
         // the rule a candidate only when one is there.
         let mut entities = Vec::new();

@@ -76,6 +76,9 @@ pub struct Pack {
     /// Citation → verbatim text, for every law the rules cite.
     #[serde(default)]
     pub laws: BTreeMap<String, String>,
+    /// Who sends a message of this category.
+    #[serde(default)]
+    pub sender: Sender,
     /// Negative evidence applied to every rule of the pack.
     #[serde(default)]
     pub negative: Vec<Group>,
@@ -84,6 +87,20 @@ pub struct Pack {
     /// Where the pack came from (file name), for error messages.
     #[serde(skip)]
     pub source: String,
+}
+
+/// Who sends a message of a category, which decides how the group is
+/// warned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sender {
+    /// A colleague who may leak something: the warning names them and asks
+    /// them to take the message back.
+    #[default]
+    Colleague,
+    /// An attacker (phishing, social engineering): the warning tells
+    /// everyone not to click or fill anything and names nobody.
+    Attacker,
 }
 
 /// One rule.
@@ -270,6 +287,30 @@ const BUILTIN: &[(&str, &str)] = &[
         "patterns/personal_data.toml",
         include_str!("../../patterns/personal_data.toml"),
     ),
+    (
+        "patterns/procurement.toml",
+        include_str!("../../patterns/procurement.toml"),
+    ),
+    (
+        "patterns/personnel.toml",
+        include_str!("../../patterns/personnel.toml"),
+    ),
+    (
+        "patterns/classified.toml",
+        include_str!("../../patterns/classified.toml"),
+    ),
+    (
+        "patterns/records_lookup.toml",
+        include_str!("../../patterns/records_lookup.toml"),
+    ),
+    (
+        "patterns/footage.toml",
+        include_str!("../../patterns/footage.toml"),
+    ),
+    (
+        "patterns/phishing.toml",
+        include_str!("../../patterns/phishing.toml"),
+    ),
 ];
 
 /// The packs compiled into the binary.
@@ -323,6 +364,9 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackError> {
     pack.source = file.to_string();
     Ok(pack)
 }
+
+/// Example messages every rule needs of each kind.
+const MIN_EXAMPLES: usize = 8;
 
 /// Checks the constraints TOML cannot express.
 pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
@@ -419,10 +463,12 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
                     )));
                 }
             }
-            if rule.examples.positive.len() < 5 || rule.examples.negative.len() < 5 {
-                return Err(err(
-                    "needs at least five positive and five negative examples".into(),
-                ));
+            if rule.examples.positive.len() < MIN_EXAMPLES
+                || rule.examples.negative.len() < MIN_EXAMPLES
+            {
+                return Err(err(format!(
+                    "needs at least {MIN_EXAMPLES} positive and {MIN_EXAMPLES} negative examples"
+                )));
             }
         }
     }
@@ -464,7 +510,18 @@ mod tests {
         let cats: Vec<&str> = packs.iter().map(|p| p.category.as_str()).collect();
         assert_eq!(
             cats,
-            ["patient", "inspection", "informant", "personal_data"]
+            [
+                "patient",
+                "inspection",
+                "informant",
+                "personal_data",
+                "procurement",
+                "personnel",
+                "classified",
+                "records_lookup",
+                "footage",
+                "phishing"
+            ]
         );
     }
 

@@ -82,7 +82,8 @@ pub(super) fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
 /// A keyword inside a longer keyword of another group of the same rule does
 /// not count on its own when the longer one is an anchor or negative
 /// evidence (被檢舉人 is not 檢舉人, 稽查人員 is not 稽查), and negative
-/// evidence inside any longer keyword does not count (未公布 is not 公布).
+/// evidence inside any longer keyword does not count (未公布 is not 公布),
+/// nor inside an entity the rule counts for it.
 /// Supporting groups do not hide each other.
 ///
 /// `hits` must be sorted by start; only keywords that can reach over a hit
@@ -96,10 +97,29 @@ pub(super) fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hi
         .filter(|h| group(h).is_keyword)
         .collect();
     let longest = keywords.iter().map(|h| h.end - h.start).max().unwrap_or(0);
+    // Entities the rule counts for it: a word inside one (宣導 in the file
+    // name 資安宣導.mp4.exe, 新聞 in 新聞路) is part of a name, not
+    // something the message says.
+    // By start (as `hits` is), each with the farthest end so far.
+    let names: Vec<(usize, usize)> = hits
+        .iter()
+        .filter(|h| !group(h).is_keyword && !group(h).negative)
+        .scan(0, |reach, h| {
+            *reach = h.end.max(*reach);
+            Some((h.start, *reach))
+        })
+        .collect();
+    let inside_name = |h: &Hit| {
+        let i = names.partition_point(|&(s, _)| s <= h.start);
+        i > 0 && names[i - 1].1 >= h.end
+    };
     hits.retain(|h| {
         let g = group(h);
         if !g.is_keyword {
             return true;
+        }
+        if g.negative && inside_name(h) {
+            return false;
         }
         let lo = keywords.partition_point(|o| o.start + longest < h.end);
         let hi = keywords.partition_point(|o| o.start <= h.start);

@@ -13,9 +13,13 @@ use askama::Template;
 
 use super::Figures;
 
-/// Colours of the categories, in pack order (colour-blind safe, Okabe–Ito).
-const PALETTE: [&str; 8] = [
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+/// Colours of the categories, in pack order: ten hues apart from one
+/// another, each at least 3:1 against the white page (WCAG 2.1 non-text
+/// contrast), the first four Okabe–Ito's colour-blind safe ones (a bar's
+/// `<title>` and the legend name it in words as well).
+pub const PALETTE: [&str; 10] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#332288", "#B8860B", "#882255", "#6B6B1F",
+    "#8C564B", "#4D4D4D",
 ];
 
 /// Severity colours: high, medium, low.
@@ -542,5 +546,29 @@ mod tests {
             [0, 1, 3, 7, 10, 11, 40, 101].map(nice),
             [1, 1, 5, 10, 10, 20, 50, 200]
         );
+    }
+
+    /// WCAG 2.1 contrast ratio of `hex` against white.
+    fn contrast_on_white(hex: &str) -> f64 {
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        let l = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+        1.05 / (l + 0.05)
+    }
+
+    #[test]
+    fn every_category_colour_is_its_own_and_readable_on_the_page() {
+        for (i, c) in PALETTE.iter().enumerate() {
+            assert!(contrast_on_white(c) >= 3.0, "{c}: {}", contrast_on_white(c));
+            assert!(!PALETTE[..i].contains(c), "{c} twice");
+        }
+        // Ten categories today: none shares a colour with another.
+        assert!(PALETTE.len() >= 10);
     }
 }

@@ -157,6 +157,53 @@ fn the_human_report_is_in_traditional_chinese_with_the_evidence_marked() {
         .stdout(predicate::str::contains("未發現需要提醒的內容"));
 }
 
+/// `scan` explains a finding of each of the six later categories: its
+/// name, the law it cites and every weight of its score.
+#[test]
+fn scan_explains_a_finding_of_each_later_category() {
+    for (text, name, law) in [
+        (
+            "那案底價核定是380萬，你們報375上下就好，開標前先別說",
+            "採購機密外流",
+            "政府採購法第34條",
+        ),
+        (
+            "考績會剛開完，會計室小周被打乙等，還沒核定先別講",
+            "考績及人事評議外流",
+            "公務人員考績法第20條",
+        ),
+        (
+            "【密】組織調整方案第2頁：秘書處明年併入研考會，我先拍給你們看",
+            "機密公文外流",
+            "公務員服務法第5條",
+        ),
+        (
+            "幫你用車籍系統查了，車號ABC-1235的車主是林志明，住中山區長安東路二段50號",
+            "公務系統查詢資料外流",
+            "個人資料保護法第16條",
+        ),
+        (
+            "大廳監視器拍到偷腳踏車的就是三樓的阿傑，畫面截圖傳給你們看",
+            "監視器影像外流",
+            "個人資料保護法",
+        ),
+        (
+            "【人事行政總處】年終獎金確認，請今日至 https://dgpa-gov-tw.com/bonus 以公務帳號密碼登入",
+            "疑似釣魚或社交工程",
+            "資通安全",
+        ),
+    ] {
+        let out = leakguard().args(["scan", text]).output().unwrap();
+        let report = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            report.contains(&format!("〔{name}〕"))
+                && report.contains(law)
+                && report.contains("計分：+"),
+            "{text}:\n{report}"
+        );
+    }
+}
+
 fn write(dir: &std::path::Path, name: &str, body: &str) -> std::path::PathBuf {
     let p = dir.join(name);
     std::fs::File::create(&p)
@@ -273,52 +320,52 @@ fn patterns_check_passes_on_the_built_in_packs() {
         .args(["patterns", "check"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("ok: 4 packs"));
+        .stdout(predicate::str::contains("ok: 10 packs"));
 }
 
 /// A pack with a category no code knows about: adding one needs no code change.
-pub const PROCUREMENT: &str = r#"
-category = "procurement"
-name = "採購資訊"
+pub const EXAM: &str = r#"
+category = "exam_paper"
+name = "試題外洩"
 
 [laws]
-"政府採購法第34條第2項" = "機關辦理招標，不得於開標前洩漏底價，領標、投標廠商之名稱與家數及其他足以造成限制競爭或不公平競爭之相關資料。"
+"中華民國刑法第132條第1項" = "公務員洩漏或交付關於中華民國國防以外應秘密之文書、圖畫、消息或物品者，處三年以下有期徒刑。"
 
 [[rules]]
-id = "procurement.reserve_price"
-title = "底價外流"
+id = "exam_paper.questions"
+title = "考題外洩"
 window = 30
 thresholds = { low = 30, medium = 50, high = 75 }
-laws = ["政府採購法第34條第2項"]
-advice = ["開標前底價應予保密，請勿轉傳。"]
+laws = ["中華民國刑法第132條第1項"]
+advice = ["考試前的試題應予保密，請勿轉傳。"]
 
   [[rules.keywords]]
-  label = "reserve_price"
-  terms = ["底價"]
+  label = "questions"
+  terms = ["考題", "試題"]
   weight = 35
   anchor = true
 
   [[rules.keywords]]
-  label = "amount"
-  terms = ["萬", "元"]
+  label = "content"
+  terms = ["第三章", "申論", "選擇題", "是考"]
   weight = 20
 
   [rules.examples]
-  positive = ["這案底價是380萬", "底價抓420萬元", "底價訂在95萬", "聽說底價是1200萬", "底價大約300萬元"]
-  negative = ["底價的規定請看採購法", "今天天氣很好", "開會改到三點", "請假一天", "午餐吃什麼"]
+  positive = ["明天的考題是第三章的申論", "試題是考選擇題第三章", "考題：申論兩題", "聽說試題是第三章", "考題是考申論", "升等考題在第三章", "試題選擇題都在第三章", "考題申論出第三章"]
+  negative = ["考題的規定請看考試法", "今天天氣很好", "開會改到三點", "請假一天", "午餐吃什麼", "便當到了", "簽呈送出去了", "週五聚餐"]
 "#;
 
 #[test]
 fn a_pack_directory_replaces_the_built_in_packs() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "procurement.toml", PROCUREMENT);
+    write(dir.path(), "exam_paper.toml", EXAM);
     leakguard()
         .args(["patterns", "check", "--dir"])
         .arg(dir.path())
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "ok: 1 packs, 1 rules, 10 examples",
+            "ok: 1 packs, 1 rules, 16 examples",
         ));
     let conf_dir = tempfile::tempdir().unwrap();
     let config = write(
@@ -329,18 +376,18 @@ fn a_pack_directory_replaces_the_built_in_packs() {
     let out = leakguard()
         .args(["scan", "--json", "--config"])
         .arg(&config)
-        .arg("這次的底價是560萬，先別說")
+        .arg("這次考題是第三章的申論，先別說")
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["findings"][0]["category"], "procurement");
+    assert_eq!(v["findings"][0]["category"], "exam_paper");
 }
 
 #[test]
 fn patterns_check_names_file_rule_and_the_misjudged_example() {
     let dir = tempfile::tempdir().unwrap();
-    let broken = PROCUREMENT.replace("\"午餐吃什麼\"", "\"底價是500萬\"");
-    write(dir.path(), "procurement.toml", &broken);
+    let broken = EXAM.replace("\"午餐吃什麼\"", "\"考題是申論\"");
+    write(dir.path(), "exam_paper.toml", &broken);
     leakguard()
         .args(["patterns", "check", "--dir"])
         .arg(dir.path())
@@ -348,9 +395,9 @@ fn patterns_check_names_file_rule_and_the_misjudged_example() {
         .code(1)
         .stderr(
             predicate::str::contains(
-                "procurement.toml: rule procurement.reserve_price: negative example misjudged",
+                "exam_paper.toml: rule exam_paper.questions: negative example misjudged",
             )
-            .and(predicate::str::contains("底價是500萬")),
+            .and(predicate::str::contains("考題是申論")),
         );
 }
 
@@ -359,8 +406,8 @@ fn a_broken_pack_is_rejected_with_file_line_and_rule() {
     let dir = tempfile::tempdir().unwrap();
     write(
         dir.path(),
-        "procurement.toml",
-        &PROCUREMENT.replace("weight = 35", "weight = 35\n  colour = 1"),
+        "exam_paper.toml",
+        &EXAM.replace("weight = 35", "weight = 35\n  colour = 1"),
     );
     leakguard()
         .args(["patterns", "check", "--dir"])
@@ -368,13 +415,13 @@ fn a_broken_pack_is_rejected_with_file_line_and_rule() {
         .assert()
         .code(1)
         .stderr(
-            predicate::str::contains("procurement.toml: line")
+            predicate::str::contains("exam_paper.toml: line")
                 .and(predicate::str::contains("colour")),
         );
     write(
         dir.path(),
-        "procurement.toml",
-        &PROCUREMENT.replace("low = 30, medium = 50", "low = 60, medium = 50"),
+        "exam_paper.toml",
+        &EXAM.replace("low = 30, medium = 50", "low = 60, medium = 50"),
     );
     leakguard()
         .args(["patterns", "check", "--dir"])
@@ -382,7 +429,7 @@ fn a_broken_pack_is_rejected_with_file_line_and_rule() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "rule procurement.reserve_price: thresholds",
+            "rule exam_paper.questions: thresholds",
         ));
 }
 
@@ -452,6 +499,25 @@ fn simulate_plays_the_day_and_shows_what_groups_and_the_officer_saw() {
     // The inspection team's own group gets a reminder, the forward a warning.
     assert!(t.contains("本群組可討論稽查與臨檢行程相關業務"));
     assert!(t.contains("@林專員 您好，這則訊息可能含有稽查與臨檢行程"));
+    // One warning for each of the six later categories, and the phishing
+    // lure answered the phishing way: to everyone, naming nobody, the link
+    // shown unclickable, and the officer told what it is.
+    for cat in [
+        "採購機密外流，請勿轉傳",
+        "考績及人事評議外流，請勿轉傳",
+        "機密公文外流，請勿轉傳",
+        "公務系統查詢資料外流，請勿轉傳",
+        "監視器影像外流，請勿轉傳",
+    ] {
+        assert_eq!(count(cat), 1, "{cat}: {t}");
+    }
+    assert_eq!(
+        count("各位好，這則訊息疑似釣魚或社交工程訊息，請勿點選"),
+        1,
+        "{t}"
+    );
+    assert!(t.contains("dgpa-gov-tw\u{2024}com") && !t.contains("您好，這則訊息疑似釣魚"));
+    assert!(t.contains("疑似釣魚訊息警示：秘書室業務群組"), "{t}");
     // The 1:1 check, and /summary: a card for the officer, a refusal for others.
     assert!(t.contains("未發現不宜外流的內容"));
     assert!(t.contains("本週資訊保護摘要（截至目前）"), "{t}");

@@ -191,7 +191,7 @@ impl Spec {
 /// One of each message the bot sends, with long and empty contents.
 fn every_message() -> Vec<(String, Value)> {
     let long = "很長的內容".repeat(30);
-    let warning = |mention: Option<&str>, quote: Option<&str>| {
+    let warning = |mention: Option<&str>, quote: Option<&str>, phishing: bool| {
         Notice::Warning(Warning {
             incident_id: 42,
             categories: vec!["病患資訊".into(), "個人資料".into()],
@@ -201,6 +201,20 @@ fn every_message() -> Vec<(String, Value)> {
             advice: vec!["請勿轉傳".into()],
             mention: mention.map(String::from),
             quote_token: quote.map(String::from),
+            phishing,
+        })
+    };
+    let alert = |phishing: bool| {
+        Notice::Alert(Alert {
+            incident_id: 7,
+            chat_id: "C1111111111111111111111111111aaaa".into(),
+            chat_name: Some("業務聯繫群組".into()),
+            user_id: Some("U2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b".into()),
+            categories: vec!["稽查資訊".into()],
+            severity: "高".into(),
+            evidence: "明天…稽查…老王○○".into(),
+            at: "2026-11-24 10:03".into(),
+            phishing,
         })
     };
     let card = |link: Option<&str>, full: bool| SummaryCard {
@@ -237,9 +251,14 @@ fn every_message() -> Vec<(String, Value)> {
     let outgoing = vec![
         (
             "warning",
-            warning(Some("U1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a"), Some("q-token")),
+            warning(
+                Some("U1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a"),
+                Some("q-token"),
+                false,
+            ),
         ),
-        ("warning, no mention", warning(None, None)),
+        ("warning, no mention", warning(None, None, false)),
+        ("phishing warning", warning(None, Some("q-token"), true)),
         (
             "reminder",
             Notice::Reminder {
@@ -247,19 +266,8 @@ fn every_message() -> Vec<(String, Value)> {
                 quote_token: Some("q".into()),
             },
         ),
-        (
-            "alert",
-            Notice::Alert(Alert {
-                incident_id: 7,
-                chat_id: "C1111111111111111111111111111aaaa".into(),
-                chat_name: Some("業務聯繫群組".into()),
-                user_id: Some("U2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b".into()),
-                categories: vec!["稽查資訊".into()],
-                severity: "高".into(),
-                evidence: "明天…稽查…老王○○".into(),
-                at: "2026-11-24 10:03".into(),
-            }),
-        ),
+        ("alert", alert(false)),
+        ("phishing alert", alert(true)),
         (
             "verdict",
             Notice::Verdict(Verdict {
@@ -269,6 +277,7 @@ fn every_message() -> Vec<(String, Value)> {
                 evidence: "A12*****89".into(),
                 laws: vec!["個人資料保護法第27條".into()],
                 advice: vec!["請刪除後再轉傳".into()],
+                phishing: false,
             }),
         ),
         (
@@ -280,6 +289,7 @@ fn every_message() -> Vec<(String, Value)> {
                 evidence: String::new(),
                 laws: Vec::new(),
                 advice: Vec::new(),
+                phishing: false,
             }),
         ),
         ("introduction", Notice::Introduction),

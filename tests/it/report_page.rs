@@ -123,12 +123,14 @@ async fn summary_card_link_opens_the_report_page_in_headless_chromium() {
                 secrets[2]
             ),
         ),
+        app.text(GROUP, ALICE, PROCUREMENT),
+        app.text(GROUP, BOB, PHISHING),
         app.text(GROUP, ALICE, CHATTER),
     ];
     assert_eq!(app.events(events).await, 200);
     app.settle().await;
     let incidents = app.incidents().await;
-    assert!(incidents.len() >= 3, "{incidents:?}");
+    assert!(incidents.len() >= 5, "{incidents:?}");
     // One warning is reported as a false positive, so one rule has a rate.
     let tap = leakguard::line::fake::webhook::postback(
         &format!("01EV{}", unique()),
@@ -351,6 +353,13 @@ async fn summary_card_link_opens_the_report_page_in_headless_chromium() {
     for word in &secrets {
         assert!(!dom.contains(word.as_str()));
     }
+    // The new categories are named in the legend; the phishing link is not
+    // on the page.
+    assert!(dom.contains("採購機密外流") && dom.contains("疑似釣魚或社交工程"));
+    assert!(
+        !dom.contains("dgpa-gov-tw"),
+        "the lure's link reached the page"
+    );
 
     // And they are painted: the screenshot holds the bars' colours.
     let shot = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report-page.png");
@@ -362,7 +371,15 @@ async fn summary_card_link_opens_the_report_page_in_headless_chromium() {
         &link,
     )
     .await;
-    for (name, colour) in [("category blue", "#0072B2"), ("severity high", "#C0392B")] {
+    // Patient, procurement and phishing each in the colour of its place in
+    // pack order, beside the severity colour.
+    let palette = leakguard::summary::page::PALETTE;
+    for (name, colour) in [
+        ("patient", palette[0]),
+        ("procurement", palette[4]),
+        ("phishing", palette[9]),
+        ("severity high", "#C0392B"),
+    ] {
         let n = pixels_near(&shot, hex_rgb(colour));
         assert!(
             n > 200,

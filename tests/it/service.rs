@@ -217,6 +217,45 @@ async fn a_high_finding_alerts_the_officer_with_group_and_display_names() {
     assert!(!s.contains("王小明"), "names are masked: {s}");
 }
 
+/// A phishing message is answered the phishing way: nobody is named, the
+/// group is told not to click or fill anything and to call the IT unit,
+/// the lure's link is not re-posted clickable, and the officer's alert
+/// says what it is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_phishing_message_warns_everyone_not_to_click_and_names_nobody() {
+    let app = sqlite().await;
+    assert_eq!(app.events(vec![app.text(GROUP, BOB, PHISHING)]).await, 200);
+    app.settle().await;
+    let warnings = app.delivered_to(GROUP);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    let m = &warnings[0].messages[0];
+    assert!(
+        m.get("substitution").is_none(),
+        "the sender is not mentioned: {m}"
+    );
+    assert!(m["quoteToken"].is_string(), "the lure is quoted: {m}");
+    let text = text_of(&warnings[0]);
+    assert!(text.starts_with("各位好，這則訊息疑似釣魚"), "{text}");
+    assert!(
+        text.contains("請勿點選") && text.contains("資訊單位"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("收回"),
+        "nobody is asked to take it back: {text}"
+    );
+    assert!(
+        !text.contains("dgpa-gov-tw.com") && text.contains("dgpa-gov-tw\u{2024}com"),
+        "the link is shown unclickable: {text}"
+    );
+    let alert = app.delivered_to(OFFICER);
+    assert_eq!(alert.len(), 1, "{alert:?}");
+    let s = alert[0].messages[0].to_string();
+    assert!(s.contains("疑似釣魚訊息警示"), "{s}");
+    let incidents = app.incidents().await;
+    assert_eq!(incidents[0].category, "phishing");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn harmless_chatter_is_answered_200_and_gets_no_message() {
     let app = sqlite().await;
@@ -499,16 +538,12 @@ async fn sighup_reloads_the_packs_and_a_broken_pack_keeps_the_old_ones() {
         ..Setup::default()
     })
     .await;
-    let leak = "這次的底價是560萬，先別說";
+    let leak = "這次考題是第三章的申論，先別說";
     assert_eq!(app.events(vec![app.text(GROUP, ALICE, leak)]).await, 200);
     app.settle().await;
-    assert!(app.fake.deliveries().is_empty(), "no procurement pack yet");
+    assert!(app.fake.deliveries().is_empty(), "no exam pack yet");
 
-    std::fs::write(
-        packs.path().join("procurement.toml"),
-        crate::cli::PROCUREMENT,
-    )
-    .unwrap();
+    std::fs::write(packs.path().join("exam_paper.toml"), crate::cli::EXAM).unwrap();
     app.signal("HUP");
     app.wait_for_log("packs reloaded").await;
     assert_eq!(app.events(vec![app.text(GROUP, ALICE, leak)]).await, 200);

@@ -1,7 +1,7 @@
 //! Structured entities found in normalized text: identifiers with their
 //! checksums, phone numbers, plates, addresses, dates (ROC, Gregorian,
 //! relative, Chinese numerals), weekdays, times, ages, person names, business
-//! names, medical record and bed numbers.
+//! names, medical record and bed numbers, links and attachment names.
 //!
 //! Formats and checksums follow `reference/tw-identifiers.md` (national ID and
 //! resident certificate: letter table and weights from the national-ID
@@ -10,9 +10,10 @@
 //! on [`NormalizedText`], so full-width digits, spacing and Chinese digit runs
 //! are already folded; `[0-9]` is used instead of the Unicode `\d`.
 //!
-//! One file per family of entities, each with its own patterns and tests:
-//! `ids` (identifier numbers), `phones`, `places`, `time`, `people` and
-//! `orgs`. This module holds the kinds, the [`extract`] entry point that
+//! The kinds are in `kind`. One file per family of entities, each with its
+//! own patterns and tests: `ids` (identifier numbers), `phones`, `places`,
+//! `time`, `people`, `orgs` and `links`. This module holds the [`extract`]
+//! entry point that
 //! runs the families in a fixed order, and what they share: the trigger
 //! characters (`Marks`) and the boundary checks. All patterns are compiled together,
 //! once, and a family's patterns run only when the requested kinds need
@@ -21,11 +22,12 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 
 use crate::normalize::NormalizedText;
 
 mod ids;
+mod kind;
+mod links;
 mod orgs;
 mod people;
 mod phones;
@@ -33,239 +35,10 @@ mod places;
 mod time;
 
 pub use ids::validate_id;
+pub use kind::{EntityKind, KindSet, Mask};
+pub use links::{classify as classify_host, LinkClass};
 pub use people::SURNAMES;
 pub use time::parse_number;
-
-/// The kinds of entity a rule can ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    /// 國民身分證統一編號 with a valid check digit.
-    NationalId,
-    /// 居留證 / 統一證號, 2021 one-letter or old two-letter format, valid check digit.
-    ResidentId,
-    /// Mobile number, 09 + 8 digits or +886 9….
-    Mobile,
-    /// Landline with area code (not toll-free).
-    Landline,
-    /// Passport number next to 護照 / passport (Taiwan's nine digits, or a
-    /// foreign one's letters and digits).
-    Passport,
-    /// Twelve-digit NHI card number next to 健保.
-    NhiCard,
-    /// Licence plate.
-    Plate,
-    /// Address down to a house number (號), with at least a road, lane or district.
-    Address,
-    /// Road or street name, optionally with section and lane, without a house number.
-    Street,
-    /// Named district, township or village (北投區, 興邦里, 湖口鄉).
-    District,
-    /// Calendar date: ROC or Gregorian year, month/day, Chinese numerals.
-    Date,
-    /// Weekday (週三, 星期三, 禮拜三, (三) after a date).
-    Weekday,
-    /// Today or a future relative day (今天, 明早, 後天, 下周一, 今晚).
-    RelativeDay,
-    /// A past relative day (昨天, 前天, 上周).
-    PastDay,
-    /// Clock time (上午10點, 14:00, 十點半) or a part of day (下午, 凌晨).
-    Time,
-    /// Age (45歲, 男58, F,34, 50S).
-    Age,
-    /// Person name: masked (王○明, 陳○○, 林姓), titled (陳小姐, 吳科員),
-    /// familiar (小陳, 老王) or labelled (姓名：林美玲).
-    PersonName,
-    /// A three-character token standing alone that starts with a common
-    /// surname (陳文宏、林靜怡): a likely full name in lists and next to
-    /// identifiers, too weak to count anywhere else.
-    NameToken,
-    /// Business, venue or institution name (…餐廳, ○○公司, …國小).
-    Business,
-    /// Floor (5樓, 8F, B1).
-    Floor,
-    /// Building (B棟).
-    Building,
-    /// Hospital bed or ward (512床, 7B病房, 1208房).
-    Bed,
-    /// Medical record number (病歷號 A0012345).
-    MedicalRecord,
-    /// School class (三年二班, 四年乙班).
-    SchoolClass,
-    /// Case number (案1127, case 379, 個案編號T-1152, 第12個).
-    CaseNumber,
-}
-
-impl EntityKind {
-    /// Every kind, in declaration order.
-    pub const ALL: [EntityKind; 25] = [
-        EntityKind::NationalId,
-        EntityKind::ResidentId,
-        EntityKind::Mobile,
-        EntityKind::Landline,
-        EntityKind::Passport,
-        EntityKind::NhiCard,
-        EntityKind::Plate,
-        EntityKind::Address,
-        EntityKind::Street,
-        EntityKind::District,
-        EntityKind::Date,
-        EntityKind::Weekday,
-        EntityKind::RelativeDay,
-        EntityKind::PastDay,
-        EntityKind::Time,
-        EntityKind::Age,
-        EntityKind::PersonName,
-        EntityKind::NameToken,
-        EntityKind::Business,
-        EntityKind::Floor,
-        EntityKind::Building,
-        EntityKind::Bed,
-        EntityKind::MedicalRecord,
-        EntityKind::SchoolClass,
-        EntityKind::CaseNumber,
-    ];
-
-    /// The snake_case name used in packs and JSON.
-    pub fn name(self) -> &'static str {
-        match self {
-            EntityKind::NationalId => "national_id",
-            EntityKind::ResidentId => "resident_id",
-            EntityKind::Mobile => "mobile",
-            EntityKind::Landline => "landline",
-            EntityKind::Passport => "passport",
-            EntityKind::NhiCard => "nhi_card",
-            EntityKind::Plate => "plate",
-            EntityKind::Address => "address",
-            EntityKind::Street => "street",
-            EntityKind::District => "district",
-            EntityKind::Date => "date",
-            EntityKind::Weekday => "weekday",
-            EntityKind::RelativeDay => "relative_day",
-            EntityKind::PastDay => "past_day",
-            EntityKind::Time => "time",
-            EntityKind::Age => "age",
-            EntityKind::PersonName => "person_name",
-            EntityKind::NameToken => "name_token",
-            EntityKind::Business => "business",
-            EntityKind::Floor => "floor",
-            EntityKind::Building => "building",
-            EntityKind::Bed => "bed",
-            EntityKind::MedicalRecord => "medical_record",
-            EntityKind::SchoolClass => "school_class",
-            EntityKind::CaseNumber => "case_number",
-        }
-    }
-
-    fn bit(self) -> u32 {
-        1 << (self as u32)
-    }
-
-    /// Whether this kind identifies a person through a number.
-    pub fn is_identifier(self) -> bool {
-        matches!(
-            self,
-            EntityKind::NationalId
-                | EntityKind::ResidentId
-                | EntityKind::Mobile
-                | EntityKind::Landline
-                | EntityKind::Passport
-                | EntityKind::NhiCard
-                | EntityKind::Plate
-                | EntityKind::MedicalRecord
-        )
-    }
-
-    /// How redaction masks this kind, or `None` when it is shown as written.
-    ///
-    /// The kind decides, so that a new kind states its own masking here
-    /// instead of in a list kept elsewhere: identifiers keep a few
-    /// characters at each end, addresses lose their house numbers, names
-    /// keep their surname.
-    pub fn mask(self) -> Option<Mask> {
-        let significant = |head, tail| Some(Mask::Significant { head, tail });
-        match self {
-            EntityKind::NationalId | EntityKind::ResidentId => significant(3, 2),
-            EntityKind::Mobile => significant(4, 3),
-            EntityKind::Landline => significant(3, 2),
-            EntityKind::Passport | EntityKind::NhiCard | EntityKind::MedicalRecord => {
-                significant(0, 2)
-            }
-            EntityKind::Plate => significant(1, 1),
-            EntityKind::Address => Some(Mask::HouseNumbers),
-            EntityKind::PersonName | EntityKind::NameToken => Some(Mask::Name),
-            // Listed one by one so that a new kind has to choose.
-            EntityKind::Street
-            | EntityKind::District
-            | EntityKind::Date
-            | EntityKind::Weekday
-            | EntityKind::RelativeDay
-            | EntityKind::PastDay
-            | EntityKind::Time
-            | EntityKind::Age
-            | EntityKind::Business
-            | EntityKind::Floor
-            | EntityKind::Building
-            | EntityKind::Bed
-            | EntityKind::SchoolClass
-            | EntityKind::CaseNumber => None,
-        }
-    }
-}
-
-/// How redaction masks an entity (see [`EntityKind::mask`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mask {
-    /// Keep the first `head` and the last `tail` significant characters
-    /// (letters and digits, not units such as 號); the others become `*`.
-    Significant {
-        /// Significant characters kept at the start.
-        head: usize,
-        /// Significant characters kept at the end.
-        tail: usize,
-    },
-    /// Every number of a 巷/弄/號/樓 becomes one ○.
-    HouseNumbers,
-    /// The given name is masked, the surname and any title kept (王○明).
-    Name,
-}
-
-/// A set of entity kinds, as a bit set.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct KindSet(u32);
-
-impl KindSet {
-    /// Adds a kind.
-    pub fn insert(&mut self, kind: EntityKind) {
-        self.0 |= kind.bit();
-    }
-    /// Whether the set holds `kind`.
-    pub fn contains(self, kind: EntityKind) -> bool {
-        self.0 & kind.bit() != 0
-    }
-    /// Union of two sets.
-    pub fn union(self, other: KindSet) -> KindSet {
-        KindSet(self.0 | other.0)
-    }
-    /// The kinds of `self` not in `other`.
-    pub fn difference(self, other: KindSet) -> KindSet {
-        KindSet(self.0 & !other.0)
-    }
-    /// Whether the set is empty.
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-}
-
-impl FromIterator<EntityKind> for KindSet {
-    fn from_iter<I: IntoIterator<Item = EntityKind>>(iter: I) -> Self {
-        let mut s = KindSet::default();
-        for k in iter {
-            s.insert(k);
-        }
-        s
-    }
-}
 
 /// One entity occurrence, in normalized character offsets.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,6 +71,7 @@ struct Recognizers {
     time: time::Recognizers,
     people: people::Recognizers,
     orgs: orgs::Recognizers,
+    links: links::Recognizers,
 }
 
 fn recognizers() -> &'static Recognizers {
@@ -309,6 +83,7 @@ fn recognizers() -> &'static Recognizers {
         time: time::build(),
         people: people::build(),
         orgs: orgs::build(),
+        links: links::build(),
     })
 }
 
@@ -355,6 +130,8 @@ pub fn patterns() -> Vec<&'static str> {
         &ids.medical_record,
         &orgs.school_class,
         &ids.case_number,
+        &r.links.host,
+        &r.links.file,
     ]
     .into_iter()
     .map(Regex::as_str)
@@ -453,16 +230,20 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     ids::medical_records(&r.ids, &mut cx);
     orgs::school_classes(&r.orgs, &mut cx);
     ids::case_numbers(&r.ids, &mut cx);
+    links::links(&r.links, &mut cx);
+    links::risky_files(&r.links, &mut cx);
     cx.out
 }
 
-/// Whether `text` can hold an identifier at all: every identifier and plate
-/// has an ASCII digit, and a house number has one or 號 (十一號, in Chinese
-/// numerals). Most messages fail it and skip the identifier rules.
-pub fn may_hold_identifier(text: &NormalizedText) -> bool {
+/// Whether `text` can hold an entity that anchors a rule on its own: every
+/// identifier and plate has an ASCII digit, a house number has one or 號
+/// (十一號, in Chinese numerals), and a link or a file name a dot. Most
+/// messages fail it and skip the entity-anchored rules.
+pub fn may_hold_anchor_entity(text: &NormalizedText) -> bool {
     static HAO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new("號"));
-    text.digit_count() >= 1 || HAO.find(text.as_str().as_bytes()).is_some()
+    let bytes = text.as_str().as_bytes();
+    text.digit_count() >= 1 || HAO.find(bytes).is_some() || links::may_hold_link(bytes)
 }
 
 /// Which trigger characters a text holds, found in one pass: each
@@ -582,11 +363,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn identifiers_addresses_and_names_are_the_masked_kinds() {
+    fn identifiers_addresses_names_and_links_are_the_masked_kinds() {
         for k in EntityKind::ALL {
             let named = matches!(
                 k,
-                EntityKind::Address | EntityKind::PersonName | EntityKind::NameToken
+                EntityKind::Address
+                    | EntityKind::PersonName
+                    | EntityKind::NameToken
+                    | EntityKind::GovLink
+                    | EntityKind::LookalikeLink
+                    | EntityKind::HiddenLink
+                    | EntityKind::OutsideLink
             );
             assert_eq!(k.mask().is_some(), k.is_identifier() || named, "{k:?}");
         }

@@ -36,6 +36,11 @@ pub const BOB: &str = "U2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b";
 pub const INSPECTION: &str = "明天上午10點稽查大同區三家餐廳：老王牛肉麵、阿美小吃";
 /// A patient footprint (high).
 pub const PATIENT: &str = "確診個案王小明，45歲，住大同區民生西路100號5樓，昨晚去過圓環夜市";
+/// A reserve price told to a bidder before the opening (procurement).
+pub const PROCUREMENT: &str = "監視器汰換案底價核定380萬，你們報375上下應該穩，開標前先別外傳";
+/// A lure in the name of the personnel administration (phishing).
+pub const PHISHING: &str =
+    "【人事行政總處】年終工作獎金線上確認，請於今日至 https://dgpa-gov-tw.com/bonus 以公務帳號密碼登入填寫";
 /// Harmless chatter.
 pub const CHATTER: &str = "大家午安，下午三點開會，請記得帶筆電";
 

@@ -1,0 +1,440 @@
+//! Links and attachment names, the evidence of a phishing message: every
+//! host-like token, with or without a scheme, with full-width or
+//! ideographic dots and spaces around the dots (`moi-gov．tw`, `gov 。tw`),
+//! classified by its registrable domain under the Public Suffix List (the
+//! `psl` crate compiles the list in; nothing is looked up on the network),
+//! and file names whose extension runs code or a macro (`.exe`, `.html`,
+//! `.docm` …).
+//!
+//! A host under `gov.tw` or `edu.tw` (or Taipei's `gov.taipei`) is genuine.
+//! One that only looks like it is suspicious: `gov` inside another domain
+//! (`gov-tw.info`, `moi.gov.tw.verify-login.com`, `g0v-tw.cc`), punycode or
+//! letters of another script (`gоv.tw` with a Cyrillic о) is a look-alike;
+//! a bare IP address or a URL shortener hides where it goes. Every other
+//! host is an outside link: a pack decides what each means next to its
+//! words.
+
+use regex::Regex;
+
+use super::{compile, EntityKind, Extraction};
+
+/// This family's recognizers, compiled once with the others (see
+/// [`super::warm_up`]).
+pub(super) struct Recognizers {
+    pub(super) host: Regex,
+    pub(super) file: Regex,
+}
+
+/// One DNS label in normalized text: ASCII (upper-cased by normalization)
+/// and the Latin, Greek and Cyrillic letters a homoglyph domain uses.
+const LABEL: &str = r"[A-Z0-9\x{00C0}-\x{024F}\x{0370}-\x{03FF}\x{0400}-\x{04FF}](?:[A-Z0-9\x{00C0}-\x{024F}\x{0370}-\x{03FF}\x{0400}-\x{04FF}-]{0,62})";
+
+pub(super) fn build() -> Recognizers {
+    Recognizers {
+        host: compile(&format!(
+            r"(?P<scheme>(?:HTTPS?|HXXPS?)\x20?:\x20?//\x20?)?(?P<host>{LABEL}(?:\x20?[.。]\x20?{LABEL})+)(?P<path>(?::[0-9]{{1,5}})?/[!-~]*)?"
+        )),
+        file: compile(
+            r"[\p{Han}A-Z0-9_()（）\[\]-]{1,60}(?P<inner>\.(?:PDF|DOCX?|XLSX?|PPTX?|ODT|ODS|TXT|CSV|JPE?G|PNG|MP4|MP3|MOV|AVI|ZIP|RAR))?(?:\.[A-Z0-9]{1,5})?\.(?:EXE|SCR|PIF|JSE?|VBS|VBE|WSF|HTA|HTML?|SHTML|SVG|ISO|IMG|VHDX?|LNK|BAT|CMD|PS1|JAR|MSI|CHM|DOCM|DOTM|XLSM|XLAM|PPTM)(?-u:\b)",
+        ),
+    }
+}
+
+/// URL shorteners that hide where a link goes: the international services
+/// and the ones common in Taiwan (reurl.cc, ppt.cc, lihi.cc, pse.is, 0rz.tw).
+const SHORTENERS: &[&str] = &[
+    "bit.ly",
+    "bit.do",
+    "buff.ly",
+    "cutt.ly",
+    "goo.gl",
+    "is.gd",
+    "lihi.cc",
+    "lihi1.cc",
+    "lihi2.cc",
+    "lihi3.cc",
+    "lurl.cc",
+    "myppt.cc",
+    "ow.ly",
+    "ppt.cc",
+    "pse.is",
+    "rb.gy",
+    "rebrand.ly",
+    "reurl.cc",
+    "s.id",
+    "shorturl.at",
+    "t.co",
+    "t.ly",
+    "tiny.cc",
+    "tinyurl.com",
+    "v.gd",
+    "0rz.tw",
+];
+
+/// The host names of central agencies (their own `<name>.gov.tw`), which a
+/// look-alike puts in front of another suffix (`mohw-carefund.com`,
+/// `mvdis-pay.net`): taken from the agencies' own domains.
+const AGENCY_NAMES: &[&str] = &[
+    "cdc",
+    "dgpa",
+    "einvoice",
+    "etax",
+    "moda",
+    "moe",
+    "moea",
+    "moenv",
+    "mof",
+    "mofa",
+    "mohw",
+    "moi",
+    "moj",
+    "mol",
+    "mvdis",
+    "nhi",
+    "nia",
+    "npa",
+    "ntbt",
+    "president",
+    "ris",
+];
+
+/// Top-level domains that are also file extensions: a bare `會議.zip`
+/// without a scheme, `www.` or a path is a file, not a link.
+const FILE_LIKE_TLDS: &[&str] = &["zip", "mov"];
+
+/// What a host is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkClass {
+    /// Under gov.tw, edu.tw or gov.taipei.
+    Government,
+    /// Mimics a government host (gov inside another domain).
+    LookAlike,
+    /// Punycode or letters of another script.
+    Homoglyph,
+    /// A bare IPv4 address.
+    Ip,
+    /// A URL shortener.
+    Shortener,
+    /// Any other host.
+    Outside,
+}
+
+impl LinkClass {
+    /// The entity kind of a link of this class.
+    pub fn kind(self) -> EntityKind {
+        match self {
+            LinkClass::Government => EntityKind::GovLink,
+            LinkClass::Outside => EntityKind::OutsideLink,
+            LinkClass::LookAlike | LinkClass::Homoglyph => EntityKind::LookalikeLink,
+            LinkClass::Ip | LinkClass::Shortener => EntityKind::HiddenLink,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            LinkClass::Government => "government",
+            LinkClass::LookAlike => "look-alike",
+            LinkClass::Homoglyph => "homoglyph",
+            LinkClass::Ip => "ip",
+            LinkClass::Shortener => "shortener",
+            LinkClass::Outside => "outside",
+        }
+    }
+}
+
+/// Classifies a host (any case, dots already plain).
+pub fn classify(host: &str) -> Option<LinkClass> {
+    let host = host.trim_end_matches('.').to_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
+        return None;
+    }
+    if labels.len() == 4
+        && labels
+            .iter()
+            .all(|l| l.len() <= 3 && l.parse::<u8>().is_ok())
+    {
+        return Some(LinkClass::Ip);
+    }
+    if !host.is_ascii() || labels.iter().any(|l| l.starts_with("xn--")) {
+        // The suffix must still be a real one, or this is no host at all.
+        let ascii_tail = labels.last().is_some_and(|l| l.is_ascii());
+        return (ascii_tail && known_suffix(&host).is_some()).then_some(LinkClass::Homoglyph);
+    }
+    let suffix = known_suffix(&host)?;
+    if suffix.len() == host.len() {
+        return None;
+    }
+    let domain = psl::domain_str(&host)?;
+    if matches!(suffix, "gov.tw" | "edu.tw") || domain == "gov.taipei" {
+        return Some(LinkClass::Government);
+    }
+    // Another country's government (cdc.gov, www.gov.uk, go.jp).
+    let foreign_government = suffix == "gov"
+        || ["gov.", "go.", "gouv.", "gob."]
+            .iter()
+            .any(|p| suffix.starts_with(p));
+    if foreign_government {
+        return Some(LinkClass::Outside);
+    }
+    if SHORTENERS.contains(&domain) {
+        return Some(LinkClass::Shortener);
+    }
+    // Everything left of the public suffix, with digits read as the
+    // letters they imitate (g0v).
+    let prefix: String = host[..host.len() - suffix.len()]
+        .chars()
+        .map(|c| match c {
+            '0' => 'o',
+            '1' => 'l',
+            c => c,
+        })
+        .collect();
+    let agency = prefix
+        .split(['.', '-', '_'])
+        .any(|part| AGENCY_NAMES.contains(&part));
+    let mimics = agency
+        || prefix.contains("gov")
+        || ["edu.tw", "edu-tw", "edutw"]
+            .iter()
+            .any(|m| prefix.contains(m));
+    Some(if mimics {
+        LinkClass::LookAlike
+    } else {
+        LinkClass::Outside
+    })
+}
+
+/// The public suffix of `host` if the list knows it (not the default `*`).
+fn known_suffix(host: &str) -> Option<&str> {
+    let s = psl::suffix(host.as_bytes())?;
+    if !s.is_known() {
+        return None;
+    }
+    std::str::from_utf8(s.as_bytes()).ok()
+}
+
+/// Whether `bytes` (normalized text) has a dot followed by an ASCII letter
+/// or digit, a space allowed between: every host and file name the
+/// recognizers find has one (`gov-tw.info`, `公文.html`), and most chat has
+/// none.
+pub(super) fn may_hold_link(bytes: &[u8]) -> bool {
+    static IDEOGRAPHIC: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("。"));
+    let word_after = |end: usize| {
+        match bytes.get(end) {
+            Some(b' ') => bytes.get(end + 1),
+            b => b,
+        }
+        .is_some_and(u8::is_ascii_alphanumeric)
+    };
+    memchr::memchr_iter(b'.', bytes).any(|i| word_after(i + 1))
+        || IDEOGRAPHIC
+            .find_iter(bytes)
+            .any(|i| word_after(i + '。'.len_utf8()))
+}
+
+/// Links, classified.
+pub(super) fn links(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, .. } = *cx;
+    let wanted = [
+        EntityKind::GovLink,
+        EntityKind::LookalikeLink,
+        EntityKind::HiddenLink,
+        EntityKind::OutsideLink,
+    ];
+    if !wanted.iter().any(|&k| kinds.contains(k)) || !may_hold_link(s.as_bytes()) {
+        return;
+    }
+    for c in r.host.captures_iter(s) {
+        let (Some(whole), Some(h)) = (c.get(0), c.name("host")) else {
+            continue;
+        };
+        // The part of an e-mail address before its @ is no host.
+        if s[h.end()..].starts_with('@') {
+            continue;
+        }
+        let raw = h.as_str();
+        let spaced = raw.contains(' ');
+        let host: String = raw
+            .chars()
+            .filter(|&c| c != ' ')
+            .map(|c| if c == '。' { '.' } else { c })
+            .collect();
+        let marked =
+            c.name("scheme").is_some() || c.name("path").is_some() || host.starts_with("WWW.");
+        let Some(class) = classify(&host) else {
+            continue;
+        };
+        // Spaces around a dot join two words of a sentence ("do it. So")
+        // unless a scheme, www or a path says this is a link, or the host
+        // names the government it claims to be.
+        if spaced && !marked && class != LinkClass::LookAlike && class != LinkClass::Government {
+            continue;
+        }
+        let tld = host.rsplit('.').next().unwrap_or("").to_lowercase();
+        if !marked && FILE_LIKE_TLDS.contains(&tld.as_str()) {
+            continue;
+        }
+        // An e-mail address's domain is no link, unless it imitates one.
+        let mail = h.start() > 0 && s[..h.start()].ends_with('@');
+        if mail && class.kind() != EntityKind::LookalikeLink {
+            continue;
+        }
+        if kinds.contains(class.kind()) {
+            let value = format!("{}:{}", class.name(), host.to_lowercase());
+            cx.push(class.kind(), whole.start(), whole.end(), Some(value));
+        }
+    }
+}
+
+/// Attachment names whose extension runs code or macros; disguised when a
+/// document's or a picture's extension stands before it (名冊.pdf.exe).
+pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, .. } = *cx;
+    let wanted = kinds.contains(EntityKind::RiskyFile) || kinds.contains(EntityKind::DisguisedFile);
+    if !wanted || !may_hold_link(s.as_bytes()) {
+        return;
+    }
+    // Links with a path, where a page (…/login.html) belongs to the link.
+    let paths: Vec<(usize, usize)> = r
+        .host
+        .captures_iter(s)
+        .filter(|c| c.name("path").is_some())
+        .filter_map(|c| c.get(0).map(|m| (m.start(), m.end())))
+        .collect();
+    for c in r.file.captures_iter(s) {
+        let Some(m) = c.get(0) else { continue };
+        // A web page or script in a link's path is how the web works; an
+        // executable there is a download.
+        let page = [".HTML", ".HTM", ".SHTML", ".SVG", ".JS", ".JSE"]
+            .iter()
+            .any(|x| m.as_str().ends_with(x));
+        if page && paths.iter().any(|&(ps, pe)| m.start() < pe && ps < m.end()) {
+            continue;
+        }
+        let kind = if c.name("inner").is_some() {
+            EntityKind::DisguisedFile
+        } else {
+            EntityKind::RiskyFile
+        };
+        if kinds.contains(kind) {
+            cx.push(kind, m.start(), m.end(), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{found, texts};
+    use super::*;
+
+    #[test]
+    fn hosts_are_classified_by_their_registrable_domain() {
+        let cases = [
+            ("www.cdc.gov.tw", Some(LinkClass::Government)),
+            ("ntu.edu.tw", Some(LinkClass::Government)),
+            ("www.gov.taipei", Some(LinkClass::Government)),
+            ("gov-tw.info", Some(LinkClass::LookAlike)),
+            ("moi.gov.tw.verify-login.com", Some(LinkClass::LookAlike)),
+            ("dgpa-govtw.top", Some(LinkClass::LookAlike)),
+            ("g0v-tw.cc", Some(LinkClass::LookAlike)),
+            ("edu-tw.net", Some(LinkClass::LookAlike)),
+            ("xn--gv-tw-4ve.com", Some(LinkClass::Homoglyph)),
+            ("gоv.tw", Some(LinkClass::Homoglyph)),
+            ("reurl.cc", Some(LinkClass::Shortener)),
+            ("bit.ly", Some(LinkClass::Shortener)),
+            ("192.168.10.5", Some(LinkClass::Ip)),
+            ("forms.gle", Some(LinkClass::Outside)),
+            ("www.gov.uk", Some(LinkClass::Outside)),
+            ("www.cdc.gov", Some(LinkClass::Outside)),
+            ("www.mohw-carefund.com", Some(LinkClass::LookAlike)),
+            ("mvdis.pay-fine.net", Some(LinkClass::LookAlike)),
+            ("moisture.com", Some(LinkClass::Outside)),
+            // Not hosts: an unknown last label, a number, a bare suffix.
+            ("line.ok", None),
+            ("3.14", None),
+            ("gov.tw", None),
+        ];
+        for (host, want) in cases {
+            assert_eq!(classify(host), want, "{host}");
+        }
+    }
+
+    #[test]
+    fn links_are_found_in_the_forms_people_type() {
+        for (text, k) in [
+            (
+                "請點 https://gov-tw.info/login 登入",
+                EntityKind::LookalikeLink,
+            ),
+            (
+                "請點https://gov-tw.info/login登入",
+                EntityKind::LookalikeLink,
+            ),
+            ("網址：moi-gov．tw．cc/update", EntityKind::LookalikeLink),
+            ("網址 gov-tw 。 info 請盡速填寫", EntityKind::LookalikeLink),
+            ("hxxps://reurl.cc/Ab12Cd", EntityKind::HiddenLink),
+            ("登入 http://203.0.113.7:8080/owa", EntityKind::HiddenLink),
+        ] {
+            assert_eq!(found(text, k).len(), 1, "{text}");
+        }
+        assert_eq!(
+            found("詳見 https://www.cdc.gov.tw/Bulletin", EntityKind::GovLink)[0]
+                .1
+                .as_deref(),
+            Some("government:www.cdc.gov.tw")
+        );
+    }
+
+    #[test]
+    fn sentences_and_files_are_not_links() {
+        for text in [
+            "I will do it. So see you",
+            "會議資料.zip 已上傳",
+            "版本 v1.2.3 已更新",
+            "請寄到 chen.ming@example.com",
+        ] {
+            let all: Vec<_> = [
+                EntityKind::GovLink,
+                EntityKind::LookalikeLink,
+                EntityKind::HiddenLink,
+                EntityKind::OutsideLink,
+            ]
+            .iter()
+            .flat_map(|&k| found(text, k))
+            .filter(|(t, _)| !t.ends_with("example.com"))
+            .collect();
+            assert!(all.is_empty(), "{text}: {all:?}");
+        }
+    }
+
+    #[test]
+    fn attachments_that_run_code_are_risky() {
+        let disguised = texts(
+            "附件 薪資調整通知.pdf.exe 請開啟",
+            EntityKind::DisguisedFile,
+        );
+        assert!(
+            disguised.len() == 1 && disguised[0].ends_with("薪資調整通知.pdf.exe"),
+            "{disguised:?}"
+        );
+        assert!(texts("附件 薪資調整通知.pdf.exe", EntityKind::RiskyFile).is_empty());
+        assert_eq!(texts("請執行 setup.exe", EntityKind::RiskyFile).len(), 1);
+        // A name written straight after a verb takes the verb along.
+        let html = texts("請下載公文.html查看", EntityKind::RiskyFile);
+        assert!(
+            html.len() == 1 && html[0].ends_with("公文.html"),
+            "{html:?}"
+        );
+        assert!(texts("附件：會議紀錄.pdf", EntityKind::RiskyFile).is_empty());
+        assert!(texts("https://x.example.com/a/login.html", EntityKind::RiskyFile).is_empty());
+        assert_eq!(
+            texts(
+                "http://198.51.100.23/update/tool.exe",
+                EntityKind::RiskyFile
+            ),
+            vec!["tool.exe"]
+        );
+    }
+}
