@@ -1,7 +1,8 @@
-"""Fails when an accuracy figure is below the thresholds of issue 2, when
-the adversarial set of issue 16 falls below 0.90 precision or recall in a
-category, or when the later adversarial rounds fall below what the packs
-reach today.
+"""Fails when an accuracy figure is below the thresholds of issue 2 (and
+of issue 17 for the six later categories on dev-cases.jsonl), when the
+adversarial set of issue 16 falls below 0.90 precision or recall in a
+category, or when the later adversarial rounds and the blind set of the six
+later categories fall below what the packs reach today.
 
 Reads the `leakguard eval --json` reports written by .ci/run and prints one
 line per check; exits 1 if any check fails.
@@ -11,6 +12,9 @@ import sys
 from pathlib import Path
 
 CATEGORIES = ["patient", "inspection", "informant", "personal_data"]
+
+# The six categories of issue 17, judged on ../shared/corpus/dev-cases.jsonl.
+CASE_CATEGORIES = ["procurement", "personnel", "classified", "records_lookup", "footage", "phishing"]
 
 # tests/adversarial (issue 16): (precision, recall) in every category.
 ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
@@ -27,6 +31,19 @@ LATER_FLOORS = {
 }
 
 
+# tests/adversarial/cases: written blind for issue 17 before the six packs
+# existed, then used to find what they missed (issue 17 asks 0.85 on the
+# held-out sets): a ratchet at what the packs reach.
+CASES_FLOORS = {
+    "procurement": (0.95, 0.90),
+    "personnel": (0.93, 0.85),
+    "classified": (0.95, 0.95),
+    "records_lookup": (0.95, 0.95),
+    "footage": (0.95, 0.85),
+    "phishing": (0.95, 0.95),
+}
+
+
 def load(d: Path, name: str) -> dict:
     return json.loads((d / f"{name}.json").read_text(encoding="utf-8"))
 
@@ -39,12 +56,21 @@ def main() -> int:
         c = dev["categories"][cat]
         checks.append((f"dev {cat} precision", c["precision"], ">=", 0.95))
         checks.append((f"dev {cat} recall", c["recall"], ">=", 0.95))
+    cases = load(d, "dev-cases")
+    for cat in CASE_CATEGORIES:
+        c = cases["categories"][cat]
+        checks.append((f"dev-cases {cat} precision", c["precision"], ">=", 0.95))
+        checks.append((f"dev-cases {cat} recall", c["recall"], ">=", 0.95))
     chat = load(d, "real-chat-dev")
     checks.append(("real-chat unlabelled flag rate", chat["unlabelled"]["rate"], "<=", 0.005))
     fwd = load(d, "real-forwards-dev")
     checks.append(("real-forwards unlabelled flag rate", fwd["unlabelled"]["rate"], "<=", 0.01))
     checks.append(("real-forwards patient recall", fwd["categories"]["patient"]["recall"], ">=", 0.80))
-    for name, floors in [("adversarial", ADVERSARIAL_FLOORS), ("adversarial-later", LATER_FLOORS)]:
+    for name, floors in [
+        ("adversarial", ADVERSARIAL_FLOORS),
+        ("adversarial-later", LATER_FLOORS),
+        ("adversarial-cases", CASES_FLOORS),
+    ]:
         report = load(d, name)
         for cat, (precision, recall) in floors.items():
             c = report["categories"][cat]
