@@ -31,13 +31,14 @@ LATER_FLOORS = {
 }
 
 
-# tests/adversarial/cases: written blind for issue 17 before the six packs
-# existed, then used to find what they missed (issue 17 asks 0.85 on the
-# held-out sets): a ratchet at what the packs reach.
+# tests/adversarial/cases and cases2: written blind for issue 17 (the first
+# before the six packs existed, the second after their first version), then
+# used to find what the packs missed (issue 17 asks 0.85 on the held-out
+# sets): a ratchet at what the packs reach on both together.
 CASES_FLOORS = {
-    "procurement": (0.95, 0.90),
-    "personnel": (0.93, 0.85),
-    "classified": (0.95, 0.95),
+    "procurement": (0.95, 0.95),
+    "personnel": (0.95, 0.85),
+    "classified": (0.95, 0.93),
     "records_lookup": (0.95, 0.95),
     "footage": (0.95, 0.85),
     "phishing": (0.95, 0.95),
