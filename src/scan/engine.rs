@@ -28,8 +28,8 @@ struct Scratch {
     per_rule: Vec<(u32, Hit)>,
     /// Rules that may fire.
     candidates: Vec<u32>,
-    /// (rule, group) pairs already judged unable to anchor.
-    judged: Vec<(u32, u32)>,
+    /// Per rule, which of its groups have a keyword hit (a bit each).
+    groups_hit: Vec<u64>,
     /// One candidate rule's hits, keyword and entity, in character offsets.
     hits: Vec<Hit>,
     /// Per rule: the points of its positive keyword groups hit, and which
@@ -43,7 +43,7 @@ impl Scratch {
     fn clear(&mut self) {
         self.per_rule.clear();
         self.candidates.clear();
-        self.judged.clear();
+        self.groups_hit.clear();
         self.hits.clear();
         self.open.clear();
     }
@@ -54,7 +54,7 @@ thread_local! {
         std::cell::Cell::new(Scratch {
             per_rule: Vec::new(),
             candidates: Vec::new(),
-            judged: Vec::new(),
+            groups_hit: Vec::new(),
             hits: Vec::new(),
             open: Vec::new(),
         })
@@ -291,7 +291,7 @@ impl Scanner {
         let Scratch {
             per_rule,
             candidates,
-            judged,
+            groups_hit,
             hits,
             open,
         } = scratch;
@@ -319,10 +319,9 @@ impl Scanner {
                 ));
             }
         }
-        self.keyword_candidates(per_rule, candidates, judged);
+        self.keyword_candidates(per_rule, candidates, groups_hit);
         if self.add_sound_hits(norm, per_rule, open) {
-            judged.clear();
-            self.keyword_candidates(per_rule, candidates, judged);
+            self.keyword_candidates(per_rule, candidates, groups_hit);
         }
         let digits_ok = entity::may_hold_anchor_entity(norm);
         // Entity-anchored rules: look for their anchor kinds first, and make
@@ -473,30 +472,34 @@ impl Scanner {
         &self,
         per_rule: &[(u32, Hit)],
         candidates: &mut Vec<u32>,
-        judged: &mut Vec<(u32, u32)>,
+        groups_hit: &mut Vec<u64>,
     ) {
-        // (rule, group) pairs already judged unable to anchor (`judged`):
-        // each pair's `requires` is looked up once, however often its
-        // keyword repeats.
-        for (rule, hit) in per_rule.iter() {
-            if candidates.contains(rule) || judged.contains(&(*rule, hit.group)) {
+        // Which groups of each rule have a hit, in one pass over the hits;
+        // then each rule with a hit is groups_hit once, however often its
+        // keywords repeat (a pack rule has at most 64 groups, see
+        // `pack::validate`).
+        groups_hit.clear();
+        groups_hit.resize(self.rules.len(), 0);
+        for (rule, hit) in per_rule {
+            groups_hit[*rule as usize] |= 1 << hit.group;
+        }
+        for (ri, &hit) in groups_hit.iter().enumerate() {
+            if hit == 0 || candidates.contains(&(ri as u32)) {
                 continue;
             }
-            let r = &self.rules[*rule as usize];
-            let g = &r.groups[hit.group as usize];
+            let r = &self.rules[ri];
             // An anchor that requires keyword groups none of which matched
             // can never count: no need to look for entities.
-            let possible = g.requires.is_empty()
-                || g.requires.iter().any(|&q| {
-                    !r.groups[q].is_keyword
-                        || per_rule
+            let anchored = r.groups.iter().enumerate().any(|(gi, g)| {
+                g.anchor
+                    && hit & (1 << gi) != 0
+                    && (g.requires.is_empty()
+                        || g.requires
                             .iter()
-                            .any(|(r2, h2)| r2 == rule && h2.group as usize == q)
-                });
-            if g.anchor && possible {
-                candidates.push(*rule);
-            } else {
-                judged.push((*rule, hit.group));
+                            .any(|&q| !r.groups[q].is_keyword || hit & (1 << q) != 0))
+            });
+            if anchored {
+                candidates.push(ri as u32);
             }
         }
     }

@@ -365,6 +365,10 @@ pub fn parse_pack(file: &str, text: &str) -> Result<Pack, PackError> {
     Ok(pack)
 }
 
+/// Groups a rule may have, its pack's negative evidence included: the
+/// scanner keeps a rule's groups with a hit as the bits of a `u64`.
+pub const MAX_GROUPS: usize = 64;
+
 /// Example messages every rule needs of each kind.
 const MIN_EXAMPLES: usize = 8;
 
@@ -452,6 +456,15 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
                         g.label
                     )));
                 }
+            }
+            let groups = rule.keywords.len()
+                + rule.entities.len()
+                + rule.negative.len()
+                + pack.negative.len();
+            if groups > MAX_GROUPS {
+                return Err(err(format!(
+                    "has {groups} groups with the pack's negative evidence; at most {MAX_GROUPS}"
+                )));
             }
             if rule.laws.is_empty() || rule.advice.is_empty() {
                 return Err(err("laws and advice must not be empty".into()));

@@ -214,24 +214,26 @@ fn known_suffix(host: &str) -> Option<&str> {
     std::str::from_utf8(s.as_bytes()).ok()
 }
 
-/// Whether `bytes` (normalized text) has a dot followed by an ASCII letter
-/// or digit, a space allowed between: every host and file name the
-/// recognizers find has one (`gov-tw.info`, `公文.html`), and most chat has
-/// none.
+/// Whether `bytes` (normalized text) may hold a link or a file name: a dot
+/// followed by an ASCII letter, a space allowed between (`gov-tw.info`,
+/// `公文.html`, `gov 。tw`), or a scheme's `//` (`http://203.0.113.7`).
+/// Most chat has neither: decimals and times (`1.5`, `10.30`) do not open
+/// the link patterns.
 pub(super) fn may_hold_link(bytes: &[u8]) -> bool {
-    static IDEOGRAPHIC: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("。"));
-    let word_after = |end: usize| {
-        match bytes.get(end) {
-            Some(b' ') => bytes.get(end + 1),
+    const IDEOGRAPHIC_STOP: &[u8] = "。".as_bytes();
+    let letter_at = |i: usize| {
+        match bytes.get(i) {
+            Some(b' ') => bytes.get(i + 1),
             b => b,
         }
-        .is_some_and(u8::is_ascii_alphanumeric)
+        .is_some_and(u8::is_ascii_alphabetic)
     };
-    memchr::memchr_iter(b'.', bytes).any(|i| word_after(i + 1))
-        || IDEOGRAPHIC
-            .find_iter(bytes)
-            .any(|i| word_after(i + '。'.len_utf8()))
+    // One pass for the three bytes that can start a dot or a scheme.
+    memchr::memchr3_iter(b'.', b'/', IDEOGRAPHIC_STOP[0], bytes).any(|i| match bytes[i] {
+        b'.' => letter_at(i + 1),
+        b'/' => bytes.get(i + 1) == Some(&b'/'),
+        _ => bytes[i..].starts_with(IDEOGRAPHIC_STOP) && letter_at(i + IDEOGRAPHIC_STOP.len()),
+    })
 }
 
 /// Links, classified.
@@ -243,7 +245,7 @@ pub(super) fn links(r: &Recognizers, cx: &mut Extraction<'_>) {
         EntityKind::HiddenLink,
         EntityKind::OutsideLink,
     ];
-    if !wanted.iter().any(|&k| kinds.contains(k)) || !may_hold_link(s.as_bytes()) {
+    if !wanted.iter().any(|&k| kinds.contains(k)) || !cx.dotted {
         return;
     }
     for c in r.host.captures_iter(s) {
@@ -293,7 +295,7 @@ pub(super) fn links(r: &Recognizers, cx: &mut Extraction<'_>) {
 pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     let wanted = kinds.contains(EntityKind::RiskyFile) || kinds.contains(EntityKind::DisguisedFile);
-    if !wanted || !may_hold_link(s.as_bytes()) {
+    if !wanted || !cx.dotted {
         return;
     }
     // Links with a path, where a page (…/login.html) belongs to the link.

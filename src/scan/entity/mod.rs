@@ -151,6 +151,9 @@ struct Extraction<'a> {
     run: usize,
     /// Trigger characters (all false when no requested kind needs them).
     has: Marks,
+    /// Whether a link or a file name may be there (false when no link or
+    /// file kind is asked for).
+    dotted: bool,
     out: Vec<Entity>,
 }
 
@@ -205,6 +208,17 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
         digits: text.digit_count(),
         run: text.digit_run(),
         has,
+        dotted: [
+            EntityKind::GovLink,
+            EntityKind::LookalikeLink,
+            EntityKind::HiddenLink,
+            EntityKind::OutsideLink,
+            EntityKind::RiskyFile,
+            EntityKind::DisguisedFile,
+        ]
+        .iter()
+        .any(|&k| kinds.contains(k))
+            && links::may_hold_link(s.as_bytes()),
         out: Vec::new(),
     };
     ids::national_ids(&r.ids, &mut cx);
