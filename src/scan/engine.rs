@@ -475,7 +475,7 @@ impl Scanner {
         groups_hit: &mut Vec<u64>,
     ) {
         // Which groups of each rule have a hit, in one pass over the hits;
-        // then each rule with a hit is groups_hit once, however often its
+        // then each rule with a hit is judged once, however often its
         // keywords repeat (a pack rule has at most 64 groups, see
         // `pack::validate`).
         groups_hit.clear();

@@ -151,7 +151,7 @@ impl EntityKind {
         }
     }
 
-    fn bit(self) -> u32 {
+    const fn bit(self) -> u32 {
         1 << (self as u32)
     }
 
@@ -238,6 +238,17 @@ pub enum Mask {
 pub struct KindSet(u32);
 
 impl KindSet {
+    /// The link kinds, one per class of host.
+    pub const LINKS: KindSet = KindSet(
+        EntityKind::GovLink.bit()
+            | EntityKind::LookalikeLink.bit()
+            | EntityKind::HiddenLink.bit()
+            | EntityKind::OutsideLink.bit(),
+    );
+    /// The attachment-name kinds.
+    pub const FILES: KindSet =
+        KindSet(EntityKind::RiskyFile.bit() | EntityKind::DisguisedFile.bit());
+
     /// Adds a kind.
     pub fn insert(&mut self, kind: EntityKind) {
         self.0 |= kind.bit();
@@ -253,6 +264,10 @@ impl KindSet {
     /// The kinds of `self` not in `other`.
     pub fn difference(self, other: KindSet) -> KindSet {
         KindSet(self.0 & !other.0)
+    }
+    /// Whether the two sets share a kind.
+    pub fn intersects(self, other: KindSet) -> bool {
+        self.0 & other.0 != 0
     }
     /// Whether the set is empty.
     pub fn is_empty(self) -> bool {

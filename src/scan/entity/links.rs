@@ -16,7 +16,7 @@
 
 use regex::Regex;
 
-use super::{compile, EntityKind, Extraction};
+use super::{compile, EntityKind, Extraction, KindSet};
 
 /// This family's recognizers, compiled once with the others (see
 /// [`super::warm_up`]).
@@ -239,13 +239,7 @@ pub(super) fn may_hold_link(bytes: &[u8]) -> bool {
 /// Links, classified.
 pub(super) fn links(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
-    let wanted = [
-        EntityKind::GovLink,
-        EntityKind::LookalikeLink,
-        EntityKind::HiddenLink,
-        EntityKind::OutsideLink,
-    ];
-    if !wanted.iter().any(|&k| kinds.contains(k)) || !cx.dotted {
+    if !kinds.intersects(KindSet::LINKS) || !cx.dotted {
         return;
     }
     for c in r.host.captures_iter(s) {
@@ -294,17 +288,12 @@ pub(super) fn links(r: &Recognizers, cx: &mut Extraction<'_>) {
 /// document's or a picture's extension stands before it (名冊.pdf.exe).
 pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
-    let wanted = kinds.contains(EntityKind::RiskyFile) || kinds.contains(EntityKind::DisguisedFile);
-    if !wanted || !cx.dotted {
+    if !kinds.intersects(KindSet::FILES) || !cx.dotted {
         return;
     }
-    // Links with a path, where a page (…/login.html) belongs to the link.
-    let paths: Vec<(usize, usize)> = r
-        .host
-        .captures_iter(s)
-        .filter(|c| c.name("path").is_some())
-        .filter_map(|c| c.get(0).map(|m| (m.start(), m.end())))
-        .collect();
+    // Links with a path, where a page (…/login.html) belongs to the link:
+    // looked for once, and only when a page name is there.
+    let mut paths: Option<Vec<(usize, usize)>> = None;
     for c in r.file.captures_iter(s) {
         let Some(m) = c.get(0) else { continue };
         // A web page or script in a link's path is how the web works; an
@@ -312,8 +301,11 @@ pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
         let page = [".HTML", ".HTM", ".SHTML", ".SVG", ".JS", ".JSE"]
             .iter()
             .any(|x| m.as_str().ends_with(x));
-        if page && paths.iter().any(|&(ps, pe)| m.start() < pe && ps < m.end()) {
-            continue;
+        if page {
+            let paths = paths.get_or_insert_with(|| link_spans_with_path(r, s));
+            if paths.iter().any(|&(ps, pe)| m.start() < pe && ps < m.end()) {
+                continue;
+            }
         }
         let kind = if c.name("inner").is_some() {
             EntityKind::DisguisedFile
@@ -324,6 +316,15 @@ pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
             cx.push(kind, m.start(), m.end(), None);
         }
     }
+}
+
+/// Byte spans of the links in `s` that have a path.
+fn link_spans_with_path(r: &Recognizers, s: &str) -> Vec<(usize, usize)> {
+    r.host
+        .captures_iter(s)
+        .filter(|c| c.name("path").is_some())
+        .filter_map(|c| c.get(0).map(|m| (m.start(), m.end())))
+        .collect()
 }
 
 #[cfg(test)]

@@ -208,16 +208,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
         digits: text.digit_count(),
         run: text.digit_run(),
         has,
-        dotted: [
-            EntityKind::GovLink,
-            EntityKind::LookalikeLink,
-            EntityKind::HiddenLink,
-            EntityKind::OutsideLink,
-            EntityKind::RiskyFile,
-            EntityKind::DisguisedFile,
-        ]
-        .iter()
-        .any(|&k| kinds.contains(k))
+        dotted: kinds.intersects(KindSet::LINKS.union(KindSet::FILES))
             && links::may_hold_link(s.as_bytes()),
         out: Vec::new(),
     };
@@ -381,14 +372,8 @@ mod tests {
         for k in EntityKind::ALL {
             let named = matches!(
                 k,
-                EntityKind::Address
-                    | EntityKind::PersonName
-                    | EntityKind::NameToken
-                    | EntityKind::GovLink
-                    | EntityKind::LookalikeLink
-                    | EntityKind::HiddenLink
-                    | EntityKind::OutsideLink
-            );
+                EntityKind::Address | EntityKind::PersonName | EntityKind::NameToken
+            ) || KindSet::LINKS.contains(k);
             assert_eq!(k.mask().is_some(), k.is_identifier() || named, "{k:?}");
         }
     }
