@@ -14,8 +14,8 @@ pub use super::finding::{Contribution, Evidence, EvidenceKind, Finding, ScanResu
 use super::pack::{Pack, Scope, Sender};
 use super::phonetic::{self, SoundIndex};
 use super::rule::{
-    compile_group, drop_contained_keyword_hits, score_at, sentence_ends, Buckets, CompiledRule,
-    Hit, UsedHits,
+    compile_group, drop_contained_keyword_hits, index_groups, score_at, sentence_ends, Buckets,
+    CompiledRule, Hit, UsedHits,
 };
 use crate::normalize::{self, NormalizedText};
 
@@ -32,10 +32,8 @@ struct Scratch {
     groups_hit: Vec<u64>,
     /// One candidate rule's hits, keyword and entity, in character offsets.
     hits: Vec<Hit>,
-    /// Per rule: the points of its positive keyword groups hit, and which
-    /// groups (a bit each), to decide whether homophone typos may make it a
-    /// candidate.
-    open: Vec<(i32, u64)>,
+    /// The rules with a keyword hit.
+    touched: Vec<u32>,
 }
 
 impl Scratch {
@@ -45,7 +43,7 @@ impl Scratch {
         self.candidates.clear();
         self.groups_hit.clear();
         self.hits.clear();
-        self.open.clear();
+        self.touched.clear();
     }
 }
 
@@ -56,7 +54,7 @@ thread_local! {
             candidates: Vec::new(),
             groups_hit: Vec::new(),
             hits: Vec::new(),
-            open: Vec::new(),
+            touched: Vec::new(),
         })
     };
 }
@@ -181,6 +179,7 @@ impl Scanner {
                         .collect();
                     groups.push(cg);
                 }
+                let (keyword_anchors, positive_keywords) = index_groups(&mut groups);
                 let needs = groups
                     .iter()
                     .fold(KindSet::default(), |s, g| s.union(g.kinds));
@@ -199,6 +198,8 @@ impl Scanner {
                     advice: rule.advice.clone(),
                     needs,
                     anchor_kinds,
+                    keyword_anchors,
+                    positive_keywords,
                 });
             }
         }
@@ -293,7 +294,7 @@ impl Scanner {
             candidates,
             groups_hit,
             hits,
-            open,
+            touched,
         } = scratch;
         let s = norm.as_str();
         let bytes = s.as_bytes();
@@ -319,16 +320,18 @@ impl Scanner {
                 ));
             }
         }
-        self.keyword_candidates(per_rule, candidates, groups_hit);
-        if self.add_sound_hits(norm, per_rule, open) {
-            self.keyword_candidates(per_rule, candidates, groups_hit);
+        self.group_hits(per_rule, groups_hit, touched);
+        self.keyword_candidates(groups_hit, touched, candidates);
+        if self.add_sound_hits(norm, per_rule, groups_hit, touched) {
+            self.group_hits(per_rule, groups_hit, touched);
+            self.keyword_candidates(groups_hit, touched, candidates);
         }
-        let digits_ok = entity::may_hold_anchor_entity(norm);
         // Entity-anchored rules: look for their anchor kinds first, and make
         // the rule a candidate only when one is there.
         let mut entities = Vec::new();
         let mut extracted = KindSet::default();
-        if digits_ok && !self.entity_anchor_kinds.is_empty() {
+        if !self.entity_anchor_kinds.is_empty() && entity::may_hold(norm, self.entity_anchor_kinds)
+        {
             entities = entity::extract(norm, self.entity_anchor_kinds);
             extracted = self.entity_anchor_kinds;
             for (i, r) in self.rules.iter().enumerate() {
@@ -466,46 +469,39 @@ impl Scanner {
 }
 
 impl Scanner {
-    /// Makes candidates of the rules whose keyword hits include an anchor
-    /// that can count.
-    fn keyword_candidates(
+    /// Which groups of each rule have a keyword hit (a bit each), in one
+    /// pass over the hits, and which rules have any (`touched`): each rule
+    /// is then judged once, however often its keywords repeat.
+    fn group_hits(
         &self,
         per_rule: &[(u32, Hit)],
-        candidates: &mut Vec<u32>,
         groups_hit: &mut Vec<u64>,
+        touched: &mut Vec<u32>,
     ) {
-        // Which groups of each rule have a hit, in one pass over the hits;
-        // then each rule with a hit is judged once, however often its
-        // keywords repeat (a pack rule has at most 64 groups, see
-        // `pack::validate`).
         groups_hit.clear();
         groups_hit.resize(self.rules.len(), 0);
+        touched.clear();
         for (rule, hit) in per_rule {
-            groups_hit[*rule as usize] |= 1 << hit.group;
-        }
-        for (ri, &hit) in groups_hit.iter().enumerate() {
-            if hit == 0 || candidates.contains(&(ri as u32)) {
-                continue;
+            let groups = &mut groups_hit[*rule as usize];
+            if *groups == 0 {
+                touched.push(*rule);
             }
-            let r = &self.rules[ri];
-            // An anchor that requires keyword groups none of which matched
-            // can never count: no need to look for entities.
-            let anchored = r.groups.iter().enumerate().any(|(gi, g)| {
-                g.anchor
-                    && hit & (1 << gi) != 0
-                    && (g.requires.is_empty()
-                        || g.requires
-                            .iter()
-                            .any(|&q| !r.groups[q].is_keyword || hit & (1 << q) != 0))
-            });
-            if anchored {
-                candidates.push(ri as u32);
+            *groups |= 1 << hit.group;
+        }
+    }
+
+    /// Makes candidates of the rules whose keyword hits include an anchor
+    /// that can count.
+    fn keyword_candidates(&self, groups_hit: &[u64], touched: &[u32], candidates: &mut Vec<u32>) {
+        for &ri in touched {
+            if !candidates.contains(&ri)
+                && self.rules[ri as usize].keyword_anchored(groups_hit[ri as usize])
+            {
+                candidates.push(ri);
             }
         }
     }
-}
 
-impl Scanner {
     /// Adds the homophone typos of anchor keywords in the message, for
     /// rules whose own keywords already give them [`phonetic::TYPO_CONTEXT`]
     /// points: a typo of an anchor next to its supporting words. A rule
@@ -517,26 +513,14 @@ impl Scanner {
         &self,
         norm: &NormalizedText,
         per_rule: &mut Vec<(u32, Hit)>,
-        open: &mut Vec<(i32, u64)>,
+        groups_hit: &[u64],
+        touched: &[u32],
     ) -> bool {
-        if self.sounds.is_empty() || per_rule.is_empty() {
-            return false;
-        }
-        open.clear();
-        open.resize(self.rules.len(), (0, 0));
-        for (r, h) in per_rule.iter() {
-            let g = &self.rules[*r as usize].groups[h.group as usize];
-            let (points, seen) = &mut open[*r as usize];
-            // A rule of more than 64 groups shares bits between them, which
-            // can only undercount its points and keep the pass closed.
-            let bit = 1u64 << (h.group % 64);
-            if !g.negative && *seen & bit == 0 {
-                *seen |= bit;
-                *points += g.weight;
-            }
-        }
-        let is_open = |rule: u32| open[rule as usize].0 >= phonetic::TYPO_CONTEXT;
-        if !(0..self.rules.len() as u32).any(is_open) {
+        let is_open = |rule: u32| {
+            self.rules[rule as usize].keyword_points(groups_hit[rule as usize])
+                >= phonetic::TYPO_CONTEXT
+        };
+        if self.sounds.is_empty() || !touched.iter().any(|&r| is_open(r)) {
             return false;
         }
         let before = per_rule.len();

@@ -17,6 +17,10 @@ pub(super) struct CompiledGroup {
     pub(super) is_keyword: bool,
     /// Group indexes of which one must be in scope for this anchor to count.
     pub(super) requires: Vec<usize>,
+    /// The keyword groups among `requires`, a bit each; and whether it names
+    /// an entity group too (which only the entities can rule out).
+    pub(super) requires_keywords: u64,
+    pub(super) requires_entities: bool,
     /// The group's own window, when narrower than the rule's.
     pub(super) window: Option<usize>,
 }
@@ -36,6 +40,39 @@ pub(super) struct CompiledRule {
     /// Entity kinds that anchor the rule: it is a candidate when the message
     /// has one of them.
     pub(super) anchor_kinds: KindSet,
+    /// Its keyword anchor groups and its positive keyword groups, a bit
+    /// each (a rule has at most 64 groups, see `pack::validate`).
+    pub(super) keyword_anchors: u64,
+    pub(super) positive_keywords: u64,
+}
+
+impl CompiledRule {
+    /// Whether keyword hits in `hit` (a bit per group) include an anchor
+    /// that can count: one that requires nothing, or an entity group, or a
+    /// keyword group that was hit too.
+    pub(super) fn keyword_anchored(&self, hit: u64) -> bool {
+        let mut anchors = hit & self.keyword_anchors;
+        while anchors != 0 {
+            let g = &self.groups[anchors.trailing_zeros() as usize];
+            if g.requires.is_empty() || g.requires_entities || hit & g.requires_keywords != 0 {
+                return true;
+            }
+            anchors &= anchors - 1;
+        }
+        false
+    }
+
+    /// The points of the positive keyword groups in `hit`, each counted
+    /// once.
+    pub(super) fn keyword_points(&self, hit: u64) -> i32 {
+        let mut groups = hit & self.positive_keywords;
+        let mut points = 0;
+        while groups != 0 {
+            points += self.groups[groups.trailing_zeros() as usize].weight;
+            groups &= groups - 1;
+        }
+        points
+    }
 }
 
 /// A hit in normalized character offsets; `sound` names the keyword when
@@ -75,8 +112,33 @@ pub(super) fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
         kinds: g.kinds.iter().copied().collect(),
         is_keyword: !g.terms.is_empty(),
         requires: Vec::new(),
+        requires_keywords: 0,
+        requires_entities: false,
         window: g.window,
     }
+}
+
+/// Fills in each anchor's `requires_keywords` and `requires_entities`, and
+/// returns the rule's `keyword_anchors` and `positive_keywords` masks.
+pub(super) fn index_groups(groups: &mut [CompiledGroup]) -> (u64, u64) {
+    let keyword: Vec<bool> = groups.iter().map(|g| g.is_keyword).collect();
+    let (mut anchors, mut positive) = (0u64, 0u64);
+    for (gi, g) in groups.iter_mut().enumerate() {
+        let bit = 1u64.checked_shl(gi as u32).unwrap_or(0);
+        g.requires_keywords = g
+            .requires
+            .iter()
+            .filter(|&&q| keyword[q])
+            .fold(0, |m, &q| m | 1u64.checked_shl(q as u32).unwrap_or(0));
+        g.requires_entities = g.requires.iter().any(|&q| !keyword[q]);
+        if g.is_keyword && !g.negative {
+            positive |= bit;
+            if g.anchor {
+                anchors |= bit;
+            }
+        }
+    }
+    (anchors, positive)
 }
 
 /// A keyword inside a longer keyword of another group of the same rule does

@@ -249,6 +249,17 @@ impl KindSet {
     pub const FILES: KindSet =
         KindSet(EntityKind::RiskyFile.bit() | EntityKind::DisguisedFile.bit());
 
+    /// The set of `kinds`.
+    pub const fn of(kinds: &[EntityKind]) -> KindSet {
+        let mut set = 0;
+        let mut i = 0;
+        while i < kinds.len() {
+            set |= kinds[i].bit();
+            i += 1;
+        }
+        KindSet(set)
+    }
+
     /// Adds a kind.
     pub fn insert(&mut self, kind: EntityKind) {
         self.0 |= kind.bit();

@@ -240,15 +240,45 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     cx.out
 }
 
-/// Whether `text` can hold an entity that anchors a rule on its own: every
-/// identifier and plate has an ASCII digit, a house number has one or 號
-/// (十一號, in Chinese numerals), and a link or a file name a dot. Most
-/// messages fail it and skip the entity-anchored rules.
-pub fn may_hold_anchor_entity(text: &NormalizedText) -> bool {
+/// Whether `text` may hold an entity of one of `kinds`, by what every
+/// entity of a kind has (the same tests its recognizer makes first): an
+/// identifier its digits, an address 號, a link or a file name a dot
+/// before a letter or a scheme's `//`. A kind without such a mark (a name,
+/// a date) may always be there. The engine asks it for the kinds that
+/// anchor rules on their own; most messages have none of their marks and
+/// skip those rules.
+pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
+    use EntityKind as K;
     static HAO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new("號"));
+    let (digits, run) = (text.digit_count(), text.digit_run());
     let bytes = text.as_str().as_bytes();
-    text.digit_count() >= 1 || HAO.find(bytes).is_some() || links::may_hold_link(bytes)
+    // Each kind with a mark, and whether the text has it (the links'
+    // test, a pass over the text, only when asked).
+    let marks: [(KindSet, &dyn Fn() -> bool); 8] = [
+        (KindSet::of(&[K::NationalId, K::ResidentId]), &|| {
+            digits >= 8
+        }),
+        (KindSet::of(&[K::Mobile]), &|| digits >= 9 && run >= 3),
+        (KindSet::of(&[K::Landline]), &|| digits >= 8 && run >= 3),
+        (KindSet::of(&[K::Passport]), &|| run >= 6),
+        (KindSet::of(&[K::NhiCard]), &|| digits >= 12 && run >= 4),
+        (KindSet::of(&[K::Plate]), &|| run >= 4),
+        (KindSet::of(&[K::Address]), &|| HAO.find(bytes).is_some()),
+        (KindSet::LINKS.union(KindSet::FILES), &|| {
+            links::may_hold_link(bytes)
+        }),
+    ];
+    let mut unmarked = kinds;
+    for (marked, there) in marks {
+        if kinds.intersects(marked) {
+            if there() {
+                return true;
+            }
+            unmarked = unmarked.difference(marked);
+        }
+    }
+    !unmarked.is_empty()
 }
 
 /// Which trigger characters a text holds, found in one pass: each
@@ -347,9 +377,17 @@ mod testing {
     pub(super) fn found(text: &str, kind: EntityKind) -> Vec<(String, Option<String>)> {
         let norm = NormalizedText::new(text);
         let kinds: KindSet = [kind].into_iter().collect();
-        extract(&norm, kinds)
+        let entities: Vec<Entity> = extract(&norm, kinds)
             .into_iter()
             .filter(|e| e.kind == kind)
+            .collect();
+        // What the engine's prefilter rules out must hold no entity.
+        assert!(
+            entities.is_empty() || may_hold(&norm, kinds),
+            "may_hold says no {kind:?} can be in {text:?}"
+        );
+        entities
+            .into_iter()
             .map(|e| {
                 let (s, t) = norm.original_span(e.start, e.end);
                 (text.chars().skip(s).take(t - s).collect(), e.value)
