@@ -45,6 +45,7 @@ pub mod line;
 pub mod pipeline;
 pub mod normalize;
 pub mod scan;
+pub mod extract;
 pub mod redact;
 pub mod policy;
 pub mod incident;

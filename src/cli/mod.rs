@@ -12,6 +12,7 @@ pub mod eval;
 pub mod patterns;
 pub mod report;
 pub mod scan_cmd;
+pub mod scan_file;
 pub mod serve;
 pub mod simulate;
 
@@ -36,10 +37,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
         /// Judge the message as posted in this group (its `allow` list applies).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "file")]
         group: Option<String>,
+        /// Scan the text inside a file (a spreadsheet, a document, a zip,
+        /// a text or CSV file), or `-` to read it from standard input.
+        #[arg(long, conflicts_with = "text")]
+        file: Option<PathBuf>,
         /// The message, or `-` to read standard input.
-        text: String,
+        #[arg(required_unless_present = "file")]
+        text: Option<String>,
     },
     /// Measure precision and recall on labelled JSONL files.
     Eval {
@@ -89,6 +95,23 @@ pub enum Command {
         /// Config file (default: config/leakguard.toml if it exists).
         #[arg(long)]
         config: Option<PathBuf>,
+    },
+    /// Read the text inside a file from standard input, in the sandbox
+    /// the server and `scan --file` start it in (internal).
+    #[command(hide = true)]
+    Extract {
+        /// The readers' limits, as JSON (`extract::Limits`).
+        #[arg(long)]
+        limits: Option<String>,
+        /// Address space, in MiB.
+        #[arg(long, default_value_t = 1024)]
+        memory_mib: u64,
+        /// CPU time, in seconds.
+        #[arg(long, default_value_t = 30)]
+        cpu_seconds: u64,
+        /// Largest input, in bytes.
+        #[arg(long, default_value_t = 20 << 20)]
+        max_input: u64,
     },
     /// Pattern pack tools.
     Patterns {
@@ -142,11 +165,36 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
             config,
             json,
             group,
+            file,
             text,
         } => {
             let config = load_config(config)?;
             let scanner = build_scanner(&config)?;
-            scan_cmd::run(&scanner, &config, &text, json, group.as_deref())
+            match (file, text) {
+                (Some(path), _) => scan_file::run(&scanner, &path, json),
+                (None, text) => {
+                    let text = text.unwrap_or_default();
+                    scan_cmd::run(&scanner, &config, &text, json, group.as_deref())
+                }
+            }
+        }
+        Command::Extract {
+            limits,
+            memory_mib,
+            cpu_seconds,
+            max_input,
+        } => {
+            let limits = match limits {
+                Some(json) => serde_json::from_str(&json)
+                    .map_err(|e| CliError::usage(format!("--limits: {e}")))?,
+                None => crate::extract::Limits::default(),
+            };
+            Ok(crate::extract::child::serve(
+                &limits,
+                memory_mib,
+                cpu_seconds,
+                max_input,
+            ))
         }
         Command::Eval {
             config,

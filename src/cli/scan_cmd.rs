@@ -74,43 +74,13 @@ fn human_report(
     allowed: &[String],
     color: bool,
 ) -> String {
-    let mut r = String::new();
-    let Some(verdict) = result.verdict() else {
-        r.push_str("判定：無風險（none）\n未發現需要提醒的內容。\n");
+    let mut r = verdict_line(result.verdict(), result.findings.len());
+    if result.findings.is_empty() {
         return r;
-    };
-    r.push_str(&format!(
-        "判定：{}風險（{}），共 {} 項發現\n",
-        verdict.zh(),
-        verdict,
-        result.findings.len()
-    ));
+    }
     for (i, f) in result.findings.iter().enumerate() {
-        let cat = scanner.category_name(&f.category).unwrap_or(&f.category);
-        r.push_str(&format!(
-            "\n{}. {}〔{}〕 風險：{}（{}） 分數：{}\n",
-            i + 1,
-            f.title,
-            cat,
-            f.severity.zh(),
-            f.severity,
-            f.score
-        ));
-        r.push_str(&format!("   規則：{}\n", f.rule));
-        r.push_str(&format!("   標示：{}\n", highlight(text, f, color)));
-        let lines: Vec<String> = f
-            .explanation
-            .iter()
-            .map(|c| {
-                let note = if c.points < 0 { "（降低）" } else { "" };
-                format!("{:+} {}「{}」{}", c.points, c.label, c.text, note)
-            })
-            .collect();
-        r.push_str(&format!("   計分：{}\n", lines.join("；")));
-        r.push_str(&format!("   法規：{}\n", f.laws.join("、")));
-        for a in &f.advice {
-            r.push_str(&format!("   建議：{a}\n"));
-        }
+        let marked = format!("   標示：{}\n", highlight(text, f, color));
+        r.push_str(&finding_block(scanner, i + 1, f, &marked));
         if allowed.contains(&f.category) {
             r.push_str(&format!(
                 "   群組 {}：已設定可處理此類別，只會提醒勿轉傳至群組外。\n",
@@ -119,6 +89,43 @@ fn human_report(
         }
     }
     r.push_str(&format!("\n遮罩後內容：{redacted}\n"));
+    r
+}
+
+/// The report's first line: the verdict and how many findings.
+pub(super) fn verdict_line(verdict: Option<crate::scan::Severity>, findings: usize) -> String {
+    match verdict {
+        None => "判定：無風險（none）\n未發現需要提醒的內容。\n".to_string(),
+        Some(v) => format!("判定：{}風險（{v}），共 {findings} 項發現\n", v.zh()),
+    }
+}
+
+/// Finding `n` as the report prints it: title, category, severity and
+/// score, its rule, `detail` (where it is), how the score was reached,
+/// the laws and the advice.
+pub(super) fn finding_block(scanner: &Scanner, n: usize, f: &Finding, detail: &str) -> String {
+    let cat = scanner.category_name(&f.category).unwrap_or(&f.category);
+    let mut r = format!(
+        "\n{n}. {}〔{cat}〕 風險：{}（{}） 分數：{}\n   規則：{}\n{detail}",
+        f.title,
+        f.severity.zh(),
+        f.severity,
+        f.score,
+        f.rule
+    );
+    let lines: Vec<String> = f
+        .explanation
+        .iter()
+        .map(|c| {
+            let note = if c.points < 0 { "（降低）" } else { "" };
+            format!("{:+} {}「{}」{}", c.points, c.label, c.text, note)
+        })
+        .collect();
+    r.push_str(&format!("   計分：{}\n", lines.join("；")));
+    r.push_str(&format!("   法規：{}\n", f.laws.join("、")));
+    for a in &f.advice {
+        r.push_str(&format!("   建議：{a}\n"));
+    }
     r
 }
 

@@ -115,6 +115,7 @@ fn never(dir: &str, forbidden: &[&str]) {
 fn the_detection_core_imports_nothing_else_of_the_crate() {
     only("src/normalize", &["normalize"]);
     only("src/scan", &["scan", "normalize"]);
+    only("src/extract", &["extract"]);
 }
 
 #[test]

@@ -1,0 +1,197 @@
+//! The sandbox: extraction runs in a child process, the binary's own
+//! `extract` subcommand, so that what no reader can bound stays in the
+//! child. The child lowers its own address-space and CPU limits before it
+//! reads a byte, takes the file on stdin and writes one JSON outcome on
+//! stdout; the parent writes, reads through a cap, and kills the child at
+//! the deadline. An abort, a stack overflow, a failed allocation, a CPU
+//! or wall-clock overrun, or output that does not parse is one outcome,
+//! "not scanned" (too large for an allocation the memory limit refused,
+//! timed out for a limit of time, crashed otherwise), and the parent
+//! carries on.
+//!
+//! Why a process (`../shared/reference/attachments.md` §3): a mutated
+//! `.xls` asked `calamine` for 7.5 GB and a nested PDF overflowed a
+//! reader's stack; neither can be caught in-process, and a blocking task
+//! cannot be cancelled.
+
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::{extract, Extracted, Limits, NotScanned};
+
+/// What the child writes on stdout.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Outcome {
+    Extracted(Extracted),
+    NotScanned(NotScanned),
+}
+
+/// How the parent runs a child.
+#[derive(Debug, Clone)]
+pub struct Sandbox {
+    /// The leakguard binary (its `extract` subcommand is the child).
+    pub program: PathBuf,
+    /// The readers' own limits.
+    pub limits: Limits,
+    /// Largest file accepted, in bytes.
+    pub max_input: u64,
+    /// The child's address space, in MiB.
+    pub memory_mib: u64,
+    /// The child's CPU time, in seconds.
+    pub cpu_seconds: u64,
+    /// Wall-clock time before the child is killed.
+    pub timeout: Duration,
+}
+
+impl Sandbox {
+    /// A sandbox running this very binary, with the defaults that suit a
+    /// 2-core server: 20 MB files, 1 GiB and 30 s of CPU per child, 20 s
+    /// on the clock.
+    pub fn current() -> std::io::Result<Sandbox> {
+        Ok(Sandbox {
+            program: std::env::current_exe()?,
+            limits: Limits::default(),
+            max_input: 20 << 20,
+            memory_mib: 1024,
+            cpu_seconds: 30,
+            timeout: Duration::from_secs(20),
+        })
+    }
+
+    /// The text inside `bytes`, read in a child process.
+    pub fn run(&self, bytes: &[u8]) -> Result<Extracted, NotScanned> {
+        if bytes.len() as u64 > self.max_input {
+            return Err(NotScanned::TooLarge);
+        }
+        let limits = serde_json::to_string(&self.limits).expect("limits serialize");
+        let mut child = Command::new(&self.program)
+            .arg("extract")
+            .arg("--limits")
+            .arg(limits)
+            .arg("--memory-mib")
+            .arg(self.memory_mib.to_string())
+            .arg("--cpu-seconds")
+            .arg(self.cpu_seconds.to_string())
+            .arg("--max-input")
+            .arg(self.max_input.to_string())
+            .env_clear()
+            .env("OMP_THREAD_LIMIT", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|_| NotScanned::Crashed)?;
+        let deadline = Instant::now() + self.timeout;
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        let mut stdout = child.stdout.take().expect("stdout is piped");
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        // Output is JSON-escaped text: a few bytes per character at most.
+        let cap = self.limits.max_chars as u64 * 8 + (1 << 20);
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                // A child that stops reading (it refused the file) closes
+                // the pipe: that is not an error here.
+                let _ = stdin.write_all(bytes);
+            });
+            let reader = s.spawn(move || {
+                let mut out = Vec::new();
+                let _ = (&mut stdout).take(cap + 1).read_to_end(&mut out);
+                out
+            });
+            // Only to tell an allocation refused under the memory limit
+            // (Rust's runtime says so before it aborts) from a crash; the
+            // text is dropped here, never logged: a reader's message may
+            // quote the file.
+            let errors = s.spawn(move || {
+                let mut err = Vec::new();
+                let _ = (&mut stderr).take(64 << 10).read_to_end(&mut err);
+                let needle: &[u8] = b"memory allocation of";
+                err.windows(needle.len()).any(|w| w == needle)
+            });
+            let status = loop {
+                match child.try_wait() {
+                    Ok(Some(status)) => break Some(status),
+                    Ok(None) if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(5))
+                    }
+                    _ => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        break None;
+                    }
+                }
+            };
+            let out = reader.join().unwrap_or_default();
+            let out_of_memory = errors.join().unwrap_or(false);
+            let status = status.ok_or(NotScanned::Timeout)?;
+            if !status.success() {
+                return Err(if cpu_exceeded(&status) {
+                    NotScanned::Timeout
+                } else if out_of_memory {
+                    NotScanned::TooLarge
+                } else {
+                    NotScanned::Crashed
+                });
+            }
+            match serde_json::from_slice(&out) {
+                Ok(Outcome::Extracted(e)) => Ok(e),
+                Ok(Outcome::NotScanned(reason)) => Err(reason),
+                Err(_) => Err(NotScanned::Crashed),
+            }
+        })
+    }
+}
+
+#[cfg(unix)]
+fn cpu_exceeded(status: &std::process::ExitStatus) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    // SIGXCPU: RLIMIT_CPU's soft limit.
+    status.signal() == Some(24)
+}
+
+#[cfg(not(unix))]
+fn cpu_exceeded(_: &std::process::ExitStatus) -> bool {
+    false
+}
+
+/// The child's side (`leakguard extract`): lowers its limits, reads the
+/// file from stdin, writes the outcome to stdout.
+pub fn serve(limits: &Limits, memory_mib: u64, cpu_seconds: u64, max_input: u64) -> ExitCode {
+    #[cfg(unix)]
+    {
+        let memory = memory_mib << 20;
+        let limited = rlimit::setrlimit(rlimit::Resource::AS, memory, memory)
+            .and_then(|()| rlimit::setrlimit(rlimit::Resource::CPU, cpu_seconds, cpu_seconds + 1));
+        if limited.is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut bytes = Vec::new();
+    let read = std::io::stdin()
+        .lock()
+        .take(max_input + 1)
+        .read_to_end(&mut bytes);
+    let outcome = match read {
+        Err(_) => Outcome::NotScanned(NotScanned::Malformed),
+        Ok(n) if n as u64 > max_input => Outcome::NotScanned(NotScanned::TooLarge),
+        Ok(_) => match extract(&bytes, limits) {
+            Ok(e) => Outcome::Extracted(e),
+            Err(reason) => Outcome::NotScanned(reason),
+        },
+    };
+    let json = serde_json::to_vec(&outcome).expect("an outcome serializes");
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(&json)
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,330 @@
+//! Reading the text inside attachments (issue 18): a file's bytes in, its
+//! text out as sections (a sheet, a document's body, a slide, a zip
+//! member), each line of which remembers its row or paragraph, so that a
+//! finding can say where it was found without quoting the file.
+//!
+//! The format is sniffed from the bytes, never the name ([`sniff`]). Every
+//! reader is bounded by [`Limits`]: the text kept, the cells read, the
+//! members of an archive and their unpacked size, the nesting. What one of
+//! them cannot bound (an allocation a malformed file asks for, a stack a
+//! deeply nested one exhausts) is bounded by the process: the server and
+//! `leakguard scan --file` run this module only in a child process with an
+//! address-space, CPU and wall-clock limit ([`child`]).
+//!
+//! This module is a leaf: it imports nothing else of the crate.
+
+use serde::{Deserialize, Serialize};
+
+mod archive;
+pub mod child;
+mod office;
+mod sheet;
+pub mod sniff;
+mod table;
+mod text;
+
+pub use sniff::Format;
+
+/// The bounds of one extraction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Characters of text kept in all; the rest is cut (`truncated`).
+    pub max_chars: usize,
+    /// Spreadsheet cells read in all.
+    pub max_cells: usize,
+    /// Members of one archive (a zip, or an Office file's parts).
+    pub max_members: usize,
+    /// Unpacked bytes of one member.
+    pub max_member_bytes: u64,
+    /// Archives inside archives.
+    pub max_depth: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_chars: 2_000_000,
+            max_cells: 200_000,
+            max_members: 2_000,
+            max_member_bytes: 64 << 20,
+            max_depth: 3,
+        }
+    }
+}
+
+/// The text of an attachment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Extracted {
+    /// What the bytes are.
+    pub format: Format,
+    /// Its text, part by part.
+    pub sections: Vec<Section>,
+    /// Whether text was cut at [`Limits::max_chars`].
+    pub truncated: bool,
+}
+
+/// One part of an attachment and its text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// Where in the attachment.
+    pub place: Place,
+    /// The text, one line per row or paragraph.
+    pub text: String,
+    /// The row or paragraph number (from 1) of each line of `text`.
+    pub lines: Vec<u32>,
+}
+
+/// Where a section is: inside which archive members (outermost first),
+/// and which part of the file there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    /// The archive members the file was found in, outermost first.
+    pub members: Vec<String>,
+    /// The part of that file.
+    pub part: Part,
+}
+
+/// A part of a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// A text file's whole text.
+    Text,
+    /// A spreadsheet's sheet, by name.
+    Sheet(String),
+    /// A document's body.
+    Body,
+    /// A document's page headers and footers.
+    HeaderFooter,
+    /// A document's footnotes and comments.
+    Notes,
+    /// A presentation's slide (from 1), with its speaker notes.
+    Slide(u32),
+    /// The names of an archive's members.
+    MemberNames,
+}
+
+impl Place {
+    /// Where line `line` (a row or paragraph number) of this section is,
+    /// in the words of a warning: 壓縮檔內「名冊.docx」本文第 3 段.
+    pub fn describe(&self, line: Option<u32>) -> String {
+        let mut out = String::new();
+        for m in &self.members {
+            out.push_str(&format!("壓縮檔內「{m}」"));
+        }
+        let (part, unit) = match &self.part {
+            Part::Text => ("內文".to_string(), "行"),
+            Part::Sheet(name) => (format!("工作表「{name}」"), "列"),
+            Part::Body => ("本文".to_string(), "段"),
+            Part::HeaderFooter => ("頁首頁尾".to_string(), "段"),
+            Part::Notes => ("註腳或註解".to_string(), "段"),
+            Part::Slide(n) => (format!("第 {n} 張投影片"), "段"),
+            Part::MemberNames => ("檔案名稱".to_string(), "項"),
+        };
+        out.push_str(&part);
+        if let Some(n) = line {
+            out.push_str(&format!("第 {n} {unit}"));
+        }
+        out
+    }
+}
+
+impl Section {
+    /// The row or paragraph of the character at `offset` (a character
+    /// index into `text`).
+    pub fn line_at(&self, offset: usize) -> Option<u32> {
+        let line = self
+            .text
+            .chars()
+            .take(offset)
+            .filter(|&c| c == '\n')
+            .count();
+        self.lines.get(line).copied()
+    }
+
+    /// The text in message-sized pieces of whole lines, at most `max`
+    /// characters each unless one line is longer, each after the first
+    /// starting with the last line of the one before; with each piece, the
+    /// character offset it starts at. The packs judge chat messages: a
+    /// word that clears a message (規定, 新聞) would clear a whole
+    /// document if it were read as one, and context further away than a
+    /// message never counts.
+    pub fn chunks(&self, max: usize) -> Vec<(usize, &str)> {
+        // Each line's byte span and character offset.
+        let mut lines = Vec::new();
+        let (mut byte, mut chars) = (0, 0);
+        for line in self.text.split_inclusive('\n') {
+            let n = line.chars().count();
+            lines.push((byte, byte + line.len(), chars, n));
+            byte += line.len();
+            chars += n;
+        }
+        let mut out = Vec::new();
+        let mut first = 0;
+        while first < lines.len() {
+            let (start, _, offset, mut size) = lines[first];
+            let mut last = first;
+            while last + 1 < lines.len() && size + lines[last + 1].3 <= max {
+                last += 1;
+                size += lines[last].3;
+            }
+            out.push((offset, &self.text[start..lines[last].1]));
+            first = if last > first && last + 1 < lines.len() {
+                last
+            } else {
+                last + 1
+            };
+        }
+        out
+    }
+}
+
+/// Why an attachment was not scanned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "snake_case")]
+pub enum NotScanned {
+    /// Larger than a size limit, or unpacks to more than one.
+    #[error("too large")]
+    TooLarge,
+    /// A format leakguard does not read (a video, a .doc, a binary).
+    #[error("unsupported format")]
+    Unsupported,
+    /// Password-protected.
+    #[error("encrypted")]
+    Encrypted,
+    /// Damaged or not what it claims to be.
+    #[error("malformed")]
+    Malformed,
+    /// Archives nested deeper than the limit.
+    #[error("nested too deep")]
+    TooDeep,
+    /// The extraction did not finish in time.
+    #[error("timed out")]
+    Timeout,
+    /// The extraction crashed or ran out of its memory.
+    #[error("crashed")]
+    Crashed,
+}
+
+impl NotScanned {
+    /// The reason as an officer reads it.
+    pub fn zh_tw(self) -> &'static str {
+        match self {
+            NotScanned::TooLarge => "檔案過大",
+            NotScanned::Unsupported => "不支援的檔案格式",
+            NotScanned::Encrypted => "檔案設有密碼",
+            NotScanned::Malformed => "檔案損毀或格式不符",
+            NotScanned::TooDeep => "壓縮檔層數過多",
+            NotScanned::Timeout => "讀取逾時",
+            NotScanned::Crashed => "讀取時發生錯誤",
+        }
+    }
+
+    /// The reason as a metric label.
+    pub fn label(self) -> &'static str {
+        match self {
+            NotScanned::TooLarge => "too_large",
+            NotScanned::Unsupported => "unsupported",
+            NotScanned::Encrypted => "encrypted",
+            NotScanned::Malformed => "malformed",
+            NotScanned::TooDeep => "too_deep",
+            NotScanned::Timeout => "timeout",
+            NotScanned::Crashed => "crashed",
+        }
+    }
+}
+
+/// Reads the text inside `bytes`. Run it in a child process
+/// ([`child::run`]): a hostile file may make a reader allocate or recurse
+/// without bound.
+pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, NotScanned> {
+    let mut out = Collector::new(limits);
+    let format = sniff::sniff(bytes);
+    read(bytes, format, &mut out, &[])?;
+    Ok(Extracted {
+        format,
+        sections: out.sections,
+        truncated: out.truncated,
+    })
+}
+
+/// Reads one file (the attachment, or a member of an archive in it).
+fn read(
+    bytes: &[u8],
+    format: Format,
+    out: &mut Collector,
+    members: &[String],
+) -> Result<(), NotScanned> {
+    match format {
+        Format::Text => text::read(bytes, out, members),
+        Format::Xlsx | Format::Xls | Format::Ods => sheet::read(bytes, format, out, members),
+        Format::Docx | Format::Pptx | Format::Odt | Format::Odp => {
+            office::read(bytes, format, out, members)
+        }
+        Format::Zip => archive::read(bytes, out, members),
+        Format::EncryptedOffice => Err(NotScanned::Encrypted),
+        _ => Err(NotScanned::Unsupported),
+    }
+}
+
+/// The sections read so far, and the text budget left.
+struct Collector<'a> {
+    limits: &'a Limits,
+    sections: Vec<Section>,
+    chars_left: usize,
+    cells_left: usize,
+    truncated: bool,
+}
+
+impl<'a> Collector<'a> {
+    fn new(limits: &'a Limits) -> Self {
+        Collector {
+            limits,
+            sections: Vec::new(),
+            chars_left: limits.max_chars,
+            cells_left: limits.max_cells,
+            truncated: false,
+        }
+    }
+
+    /// Adds a section of `lines` (number, text), cutting it at the budget.
+    /// Empty lines are left out; a section with no text is not added.
+    fn add(&mut self, place: Place, lines: impl IntoIterator<Item = (u32, String)>) {
+        let mut section = Section {
+            place,
+            text: String::new(),
+            lines: Vec::new(),
+        };
+        for (n, line) in lines {
+            let line = line.replace(['\n', '\r'], " ");
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let len = line.chars().count() + 1;
+            if len > self.chars_left {
+                self.truncated = true;
+                break;
+            }
+            self.chars_left -= len;
+            section.text.push_str(line);
+            section.text.push('\n');
+            section.lines.push(n);
+        }
+        if !section.lines.is_empty() {
+            self.sections.push(section);
+        }
+    }
+
+    /// Whether the text budget is spent.
+    fn full(&self) -> bool {
+        self.truncated || self.chars_left == 0
+    }
+}
+
+fn place(members: &[String], part: Part) -> Place {
+    Place {
+        members: members.to_vec(),
+        part,
+    }
+}

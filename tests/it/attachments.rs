@@ -1,0 +1,192 @@
+//! Attachments (issue 18): the files under `tests/fixtures/attachments`
+//! (made by its `make.py`, every person in them invented) read through
+//! the real binary's `scan --file`, in the sandboxed child it starts.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use leakguard::extract::child::Sandbox;
+use leakguard::extract::{Limits, NotScanned};
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/attachments")
+        .join(name)
+}
+
+fn scan_file(name: &str) -> Value {
+    let out = Command::cargo_bin("leakguard")
+        .expect("binary")
+        .current_dir(std::env::temp_dir())
+        .args(["scan", "--json", "--file"])
+        .arg(fixture(name))
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+fn categories(v: &Value) -> Vec<String> {
+    let mut c: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["category"].as_str().unwrap().to_string())
+        .collect();
+    c.sort();
+    c.dedup();
+    c
+}
+
+#[test]
+fn an_inspection_list_is_found_in_every_spreadsheet_and_csv_encoding() {
+    for name in [
+        "inspection-list.xlsx",
+        "inspection-list.xls",
+        "inspection-list.ods",
+        "inspection-list-utf8.csv",
+        "inspection-list-big5.csv",
+    ] {
+        let v = scan_file(name);
+        let found = categories(&v);
+        for c in ["inspection", "personal_data"] {
+            assert!(found.contains(&c.to_string()), "{name}: {found:?}");
+        }
+        let inspection = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["category"] == "inspection")
+            .unwrap();
+        let location = inspection["location"].as_str().unwrap();
+        let expected = if name.ends_with(".csv") {
+            "內文第"
+        } else {
+            "工作表「稽查名單」第"
+        };
+        assert!(location.starts_with(expected), "{name}: {location}");
+    }
+}
+
+#[test]
+fn a_patient_list_is_found_in_documents_slides_and_a_zip() {
+    for (name, place) in [
+        ("patient-list.docx", "本文第"),
+        ("patient-list.odt", "本文第"),
+        ("patient-list.pptx", "第 2 張投影片"),
+        ("patient-list.zip", "壓縮檔內「patient-list.docx」本文第"),
+    ] {
+        let v = scan_file(name);
+        assert_eq!(v["verdict"], "high", "{name}");
+        let found = categories(&v);
+        for c in ["patient", "personal_data"] {
+            assert!(found.contains(&c.to_string()), "{name}: {found:?}");
+        }
+        let patient = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["category"] == "patient")
+            .unwrap();
+        assert!(
+            patient["location"].as_str().unwrap().starts_with(place),
+            "{name}: {patient}"
+        );
+    }
+}
+
+#[test]
+fn ordinary_office_files_are_read_and_not_flagged() {
+    for name in [
+        "harmless-roster.xlsx",
+        "harmless-minutes.docx",
+        "harmless-notice.csv",
+        "harmless-notes.odt",
+    ] {
+        let v = scan_file(name);
+        assert_eq!(v["verdict"], "none", "{name}: {v}");
+        assert!(v["sections"].as_u64().unwrap() >= 1, "{name} was read: {v}");
+    }
+}
+
+#[test]
+fn hostile_files_are_not_scanned_and_say_why() {
+    for (name, reason) in [
+        ("bomb.docx", "too_large"),
+        ("many-cells.ods", "too_large"),
+        ("truncated.xlsx", "malformed"),
+        ("random.bin", "unsupported"),
+        ("encrypted.zip", "encrypted"),
+        ("nested.zip", "too_deep"),
+    ] {
+        let v = scan_file(name);
+        assert_eq!(v["not_scanned"]["reason"], reason, "{name}: {v}");
+        assert_eq!(v["verdict"], "none", "{name}");
+    }
+}
+
+#[test]
+fn a_file_that_never_ends_is_refused_as_too_large() {
+    let endless = std::fs::File::open("/dev/zero").expect("/dev/zero");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_leakguard"))
+        .current_dir(std::env::temp_dir())
+        .args(["scan", "--json", "--file", "-"])
+        .stdin(endless)
+        .output()
+        .expect("runs");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    assert_eq!(v["not_scanned"]["reason"], "too_large", "{v}");
+}
+
+fn sandbox() -> Sandbox {
+    Sandbox {
+        program: PathBuf::from(env!("CARGO_BIN_EXE_leakguard")),
+        limits: Limits::default(),
+        max_input: 20 << 20,
+        memory_mib: 1024,
+        cpu_seconds: 30,
+        timeout: Duration::from_secs(20),
+    }
+}
+
+#[test]
+fn the_child_is_killed_at_its_deadline_and_held_to_its_memory() {
+    let bytes = std::fs::read(fixture("inspection-list.xlsx")).unwrap();
+    assert!(sandbox().run(&bytes).is_ok());
+    let started = Instant::now();
+    let late = Sandbox {
+        timeout: Duration::ZERO,
+        ..sandbox()
+    };
+    assert_eq!(late.run(&bytes), Err(NotScanned::Timeout));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    // 20 million cells in 1.5 KB: refused at 256 MiB as at 1 GiB.
+    let ods = std::fs::read(fixture("many-cells.ods")).unwrap();
+    let small = Sandbox {
+        memory_mib: 256,
+        ..sandbox()
+    };
+    assert_eq!(small.run(&ods), Err(NotScanned::TooLarge));
+}
+
+#[test]
+fn text_is_cut_at_its_limit_and_says_so() {
+    let bytes = std::fs::read(fixture("patient-list.docx")).unwrap();
+    let tight = Sandbox {
+        limits: Limits {
+            max_chars: 60,
+            ..Limits::default()
+        },
+        ..sandbox()
+    };
+    let e = tight.run(&bytes).unwrap();
+    assert!(e.truncated);
+    let chars: usize = e.sections.iter().map(|s| s.text.chars().count()).sum();
+    assert!(chars <= 60, "{chars}");
+}
