@@ -62,26 +62,38 @@ fn read(path: &Path, max: u64) -> Result<Vec<u8>, CliError> {
 /// The size of the pieces a section is scanned in: a long chat message.
 const CHUNK_CHARS: usize = 400;
 
-/// Every section scanned piece by piece; of each rule, the finding with
-/// the highest score.
+/// Every section scanned piece by piece, and for a marking of its own (a
+/// 密等 field, a 密 stamp in a page header); of each rule, the finding
+/// with the highest score.
 fn scan(scanner: &Scanner, extracted: &Extracted) -> Vec<Located> {
     let mut found: Vec<Located> = Vec::new();
     let pieces = extracted
         .sections
         .iter()
         .flat_map(|s| s.chunks(CHUNK_CHARS).into_iter().map(move |c| (s, c)));
-    for (section, (offset, text)) in pieces {
-        for finding in scanner.scan(text).findings {
-            let line = finding
-                .evidence
-                .first()
-                .and_then(|e| section.line_at(offset + e.start));
-            let location = section.place.describe(line);
-            match found.iter_mut().find(|l| l.finding.rule == finding.rule) {
-                Some(l) if l.finding.score >= finding.score => {}
-                Some(l) => *l = Located { finding, location },
-                None => found.push(Located { finding, location }),
-            }
+    let markings = extracted
+        .sections
+        .iter()
+        .filter_map(|s| Some((s, 0, scanner.document_marking(&s.text)?)));
+    let findings = pieces
+        .flat_map(|(s, (offset, text))| {
+            scanner
+                .scan(text)
+                .findings
+                .into_iter()
+                .map(move |f| (s, offset, f))
+        })
+        .chain(markings);
+    for (section, offset, finding) in findings {
+        let line = finding
+            .evidence
+            .first()
+            .and_then(|e| section.line_at(offset + e.start));
+        let location = section.place.describe(line);
+        match found.iter_mut().find(|l| l.finding.rule == finding.rule) {
+            Some(l) if l.finding.score >= finding.score => {}
+            Some(l) => *l = Located { finding, location },
+            None => found.push(Located { finding, location }),
         }
     }
     found.sort_by(|a, b| {

@@ -71,7 +71,7 @@ struct Target {
 /// The compiled scanner.
 #[derive(Debug)]
 pub struct Scanner {
-    rules: Vec<CompiledRule>,
+    pub(super) rules: Vec<CompiledRule>,
     /// Union of the rules' anchor entity kinds (looked for first).
     entity_anchor_kinds: KindSet,
     automaton: AhoCorasick,

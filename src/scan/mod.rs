@@ -11,6 +11,7 @@
 pub mod engine;
 pub mod entity;
 mod finding;
+pub mod marking;
 pub mod pack;
 mod phonetic;
 mod rule;

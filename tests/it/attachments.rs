@@ -190,3 +190,19 @@ fn text_is_cut_at_its_limit_and_says_so() {
     let chars: usize = e.sections.iter().map(|s| s.text.chars().count()).sum();
     assert!(chars <= 60, "{chars}");
 }
+
+#[test]
+fn a_document_marked_secret_is_a_finding_by_its_marking_alone() {
+    let v = scan_file("secret-memo.docx");
+    let classified = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["category"] == "classified")
+        .unwrap_or_else(|| panic!("no classified finding: {v}"));
+    assert_eq!(classified["severity"], "high");
+    assert_eq!(
+        classified["location"], "本文第 3 段",
+        "the 密等 field's line"
+    );
+}
