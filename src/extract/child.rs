@@ -69,7 +69,8 @@ impl Sandbox {
             return Err(NotScanned::TooLarge);
         }
         let limits = serde_json::to_string(&self.limits).expect("limits serialize");
-        let mut child = Command::new(&self.program)
+        let mut command = Command::new(&self.program);
+        command
             .arg("extract")
             .arg("--limits")
             .arg(limits)
@@ -81,11 +82,26 @@ impl Sandbox {
             .arg(self.max_input.to_string())
             .env_clear()
             .env("OMP_THREAD_LIMIT", "1")
+            // mimalloc reserves 1 GiB of address space up front by
+            // default, which would use up the child's limit by itself and
+            // leave no room to start the OCR engine; reserved in smaller
+            // steps, the limit bounds what the readers take.
+            .env("MIMALLOC_ARENA_RESERVE", "64MiB")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|_| NotScanned::Crashed)?;
+            .stderr(Stdio::piped());
+        // Nothing of the server's environment (its secrets) but where the
+        // OCR engine and its models are.
+        for name in ["PATH", "TESSDATA_PREFIX"] {
+            if let Some(value) = std::env::var_os(name) {
+                command.env(name, value);
+            }
+        }
+        // Its own process group: at the deadline the child and what it
+        // started (the OCR engine) are killed together.
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let mut child = command.spawn().map_err(|_| NotScanned::Crashed)?;
         let deadline = Instant::now() + self.timeout;
         let mut stdin = child.stdin.take().expect("stdin is piped");
         let mut stdout = child.stdout.take().expect("stdout is piped");
@@ -113,19 +129,7 @@ impl Sandbox {
                 let needle: &[u8] = b"memory allocation of";
                 err.windows(needle.len()).any(|w| w == needle)
             });
-            let status = loop {
-                match child.try_wait() {
-                    Ok(Some(status)) => break Some(status),
-                    Ok(None) if Instant::now() < deadline => {
-                        std::thread::sleep(Duration::from_millis(5))
-                    }
-                    _ => {
-                        let _ = child.kill();
-                        let _ = child.wait();
-                        break None;
-                    }
-                }
-            };
+            let status = wait_until(&mut child, deadline, kill_group);
             let out = reader.join().unwrap_or_default();
             let out_of_memory = errors.join().unwrap_or(false);
             let status = status.ok_or(NotScanned::Timeout)?;
@@ -145,6 +149,36 @@ impl Sandbox {
             }
         })
     }
+}
+
+/// Waits for `child` until `deadline`; past it, `kill` ends it and `None`
+/// is returned.
+pub(super) fn wait_until(
+    child: &mut std::process::Child,
+    deadline: Instant,
+    kill: impl FnOnce(&mut std::process::Child),
+) -> Option<std::process::ExitStatus> {
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            _ => {
+                kill(child);
+                return None;
+            }
+        }
+    }
+}
+
+/// Kills the child and every process of its group, and reaps it.
+fn kill_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    {
+        let group = rustix::process::Pid::from_child(child);
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[cfg(unix)]

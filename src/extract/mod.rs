@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 mod archive;
 pub mod child;
+mod image;
 mod office;
 mod sheet;
 pub mod sniff;
@@ -38,6 +39,10 @@ pub struct Limits {
     pub max_member_bytes: u64,
     /// Archives inside archives.
     pub max_depth: u32,
+    /// Pixels of one image, checked from its header before it is read.
+    pub max_pixels: u64,
+    /// Seconds of OCR for one image, all its readings together.
+    pub ocr_seconds: u64,
 }
 
 impl Default for Limits {
@@ -48,6 +53,8 @@ impl Default for Limits {
             max_members: 2_000,
             max_member_bytes: 64 << 20,
             max_depth: 3,
+            max_pixels: 40_000_000,
+            ocr_seconds: 15,
         }
     }
 }
@@ -102,6 +109,8 @@ pub enum Part {
     Slide(u32),
     /// The names of an archive's members.
     MemberNames,
+    /// An image's text, as OCR read it.
+    Image,
 }
 
 impl Place {
@@ -120,6 +129,7 @@ impl Place {
             Part::Notes => ("註腳或註解".to_string(), "段"),
             Part::Slide(n) => (format!("第 {n} 張投影片"), "段"),
             Part::MemberNames => ("檔案名稱".to_string(), "項"),
+            Part::Image => ("圖片文字".to_string(), "行"),
         };
         out.push_str(&part);
         if let Some(n) = line {
@@ -204,6 +214,9 @@ pub enum NotScanned {
     /// The extraction crashed or ran out of its memory.
     #[error("crashed")]
     Crashed,
+    /// An image, and no OCR engine is installed.
+    #[error("no OCR engine")]
+    NoOcr,
 }
 
 impl NotScanned {
@@ -217,6 +230,7 @@ impl NotScanned {
             NotScanned::TooDeep => "壓縮檔層數過多",
             NotScanned::Timeout => "讀取逾時",
             NotScanned::Crashed => "讀取時發生錯誤",
+            NotScanned::NoOcr => "未安裝文字辨識（OCR）元件",
         }
     }
 
@@ -230,6 +244,7 @@ impl NotScanned {
             NotScanned::TooDeep => "too_deep",
             NotScanned::Timeout => "timeout",
             NotScanned::Crashed => "crashed",
+            NotScanned::NoOcr => "no_ocr",
         }
     }
 }
@@ -262,6 +277,7 @@ fn read(
             office::read(bytes, format, out, members)
         }
         Format::Zip => archive::read(bytes, out, members),
+        Format::Image => image::read(bytes, out, members),
         Format::EncryptedOffice => Err(NotScanned::Encrypted),
         _ => Err(NotScanned::Unsupported),
     }

@@ -206,3 +206,102 @@ fn a_document_marked_secret_is_a_finding_by_its_marking_alone() {
         "the 密等 field's line"
     );
 }
+
+/// Whether Tesseract and its Traditional Chinese model are installed;
+/// without them the OCR tests are skipped with a note (a failure under CI).
+fn ocr_installed() -> bool {
+    let installed = std::process::Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == "chi_tra")
+        });
+    assert!(
+        installed || std::env::var_os("CI").is_none(),
+        "CI is set but Tesseract's chi_tra is missing; .ci/run installs it"
+    );
+    if !installed {
+        eprintln!("skipped: OCR needs apt-get install tesseract-ocr tesseract-ocr-chi-tra");
+    }
+    installed
+}
+
+/// The categories of the findings that warn (medium or high).
+fn warned(v: &Value) -> Vec<String> {
+    let mut c: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] != "low")
+        .map(|f| f["category"].as_str().unwrap().to_string())
+        .collect();
+    c.sort();
+    c.dedup();
+    c
+}
+
+#[test]
+fn images_are_read_by_ocr_clean_degraded_and_ruled() {
+    if !ocr_installed() {
+        return;
+    }
+    for (name, expected) in [
+        (
+            "images/chat-footprint.png",
+            &["patient", "personal_data"][..],
+        ),
+        ("images/screenshot.gif", &["patient", "personal_data"]),
+        ("images/screenshot.webp", &["patient", "personal_data"]),
+        (
+            "images/inspection-notice.png",
+            &["inspection", "personal_data"],
+        ),
+        (
+            "images/inspection-notice-small.jpg",
+            &["inspection", "personal_data"],
+        ),
+        (
+            "images/inspection-notice-rotated.png",
+            &["inspection", "personal_data"],
+        ),
+        (
+            "images/inspection-notice-photo.jpg",
+            &["inspection", "personal_data"],
+        ),
+        (
+            "images/inspection-table-ruled.png",
+            &["inspection", "personal_data"],
+        ),
+    ] {
+        let v = scan_file(name);
+        assert_eq!(v["format"], "image", "{name}");
+        let found = warned(&v);
+        for c in expected {
+            assert!(found.contains(&c.to_string()), "{name}: {found:?}");
+        }
+        let first = v["findings"][0]["location"].as_str().unwrap();
+        assert!(first.starts_with("圖片文字第"), "{name}: {first}");
+    }
+}
+
+#[test]
+fn ordinary_images_do_not_warn_and_broken_ones_are_not_scanned() {
+    if !ocr_installed() {
+        return;
+    }
+    for name in ["images/harmless-menu.png", "images/harmless-poster.png"] {
+        let v = scan_file(name);
+        assert_eq!(v["format"], "image", "{name}");
+        assert!(warned(&v).is_empty(), "{name}: {v}");
+    }
+    // 20,000 × 20,000 pixels declared in 69 bytes: refused from the header.
+    let v = scan_file("images/huge-header.png");
+    assert_eq!(v["not_scanned"]["reason"], "too_large", "{v}");
+    let v = scan_file("images/truncated.png");
+    assert_eq!(v["not_scanned"]["reason"], "malformed", "{v}");
+    // Named .png, but text: read as what it is.
+    let v = scan_file("images/not-an-image.png");
+    assert_eq!(v["format"], "text", "{v}");
+}

@@ -1,0 +1,84 @@
+//! Images: read by OCR. The size is checked from the header first
+//! (`imagesize`, which reads no pixel), then Tesseract reads the image
+//! with its Traditional Chinese model (`chi_tra`, Debian's
+//! tesseract-ocr-chi-tra), one thread (`OMP_THREAD_LIMIT=1`: without it
+//! a screenshot took 2.4 s instead of 0.5 s on two cores), under a
+//! deadline, as a child of this already limited process.
+//!
+//! Two readings, because no page segmentation wins on both kinds of
+//! image (measured, see issue 18): `--psm 6` (one block of lines) keeps
+//! the rows of a photographed page that column-wise segmentation splits,
+//! and `--psm 4` (one column of varying lines) keeps the rows of a table
+//! whose dark ruling makes `--psm 6` drop them. Both are scanned; the
+//! stronger finding counts.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{place, Collector, NotScanned, Part};
+
+/// The page segmentation modes read, in order.
+const PASSES: [&str; 2] = ["6", "4"];
+
+pub(super) fn read(
+    bytes: &[u8],
+    out: &mut Collector,
+    members: &[String],
+) -> Result<(), NotScanned> {
+    let size = imagesize::blob_size(bytes).map_err(|_| NotScanned::Malformed)?;
+    if (size.width as u64).saturating_mul(size.height as u64) > out.limits.max_pixels {
+        return Err(NotScanned::TooLarge);
+    }
+    let deadline = Instant::now() + Duration::from_secs(out.limits.ocr_seconds);
+    for psm in PASSES {
+        let text = ocr(bytes, psm, deadline)?;
+        let lines = text
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i as u32 + 1, fold(l)));
+        out.add(place(members, Part::Image), lines);
+    }
+    Ok(())
+}
+
+/// What OCR confuses that normalization does not fold: the Simplified
+/// form of 黃 (a common surname), which the model reads for it.
+fn fold(line: &str) -> String {
+    line.replace('黄', "黃")
+}
+
+/// The text Tesseract reads in `bytes` with page segmentation `psm`.
+fn ocr(bytes: &[u8], psm: &str, deadline: Instant) -> Result<String, NotScanned> {
+    let mut child = Command::new("tesseract")
+        .args(["stdin", "stdout", "-l", "chi_tra", "--psm", psm])
+        .env("OMP_THREAD_LIMIT", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|_| NotScanned::NoOcr)?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let _ = stdin.write_all(bytes);
+        });
+        let reader = s.spawn(move || {
+            let mut text = Vec::new();
+            let _ = (&mut stdout).take(4 << 20).read_to_end(&mut text);
+            text
+        });
+        let status = super::child::wait_until(&mut child, deadline, |c| {
+            let _ = c.kill();
+            let _ = c.wait();
+        });
+        let text = reader.join().unwrap_or_default();
+        match status {
+            None => Err(NotScanned::Timeout),
+            // Tesseract cannot read the pixels (a truncated file).
+            Some(s) if !s.success() => Err(NotScanned::Malformed),
+            Some(_) => Ok(String::from_utf8_lossy(&text).into_owned()),
+        }
+    })
+}
