@@ -12,7 +12,7 @@ use serde_json::json;
 
 use super::CliError;
 use crate::extract::child::Sandbox;
-use crate::extract::{Extracted, NotScanned};
+use crate::extract::{Extracted, NotScanned, Part};
 use crate::scan::{Finding, Scanner};
 
 /// A finding and where in the attachment it was found.
@@ -67,33 +67,30 @@ const CHUNK_CHARS: usize = 400;
 /// with the highest score.
 fn scan(scanner: &Scanner, extracted: &Extracted) -> Vec<Located> {
     let mut found: Vec<Located> = Vec::new();
-    let pieces = extracted
-        .sections
-        .iter()
-        .flat_map(|s| s.chunks(CHUNK_CHARS).into_iter().map(move |c| (s, c)));
-    let markings = extracted
-        .sections
-        .iter()
-        .filter_map(|s| Some((s, 0, scanner.document_marking(&s.text)?)));
-    let findings = pieces
-        .flat_map(|(s, (offset, text))| {
-            scanner
-                .scan(text)
-                .findings
-                .into_iter()
-                .map(move |f| (s, offset, f))
-        })
-        .chain(markings);
-    for (section, offset, finding) in findings {
-        let line = finding
-            .evidence
-            .first()
-            .and_then(|e| section.line_at(offset + e.start));
-        let location = section.place.describe(line);
-        match found.iter_mut().find(|l| l.finding.rule == finding.rule) {
-            Some(l) if l.finding.score >= finding.score => {}
-            Some(l) => *l = Located { finding, location },
-            None => found.push(Located { finding, location }),
+    for section in &extracted.sections {
+        let starts = section.line_starts();
+        let pieces = section
+            .chunks(CHUNK_CHARS)
+            .into_iter()
+            .flat_map(|(offset, text)| {
+                let findings = scanner.scan(text).findings;
+                findings.into_iter().map(move |f| (offset, f))
+            });
+        let margin = section.place.part == Part::HeaderFooter;
+        let marking = scanner
+            .document_marking(&section.text, margin)
+            .map(|f| (0, f));
+        for (offset, finding) in pieces.chain(marking) {
+            let line = finding
+                .evidence
+                .first()
+                .and_then(|e| section.line_at(&starts, offset + e.start));
+            let location = section.place.describe(line);
+            match found.iter_mut().find(|l| l.finding.rule == finding.rule) {
+                Some(l) if l.finding.score >= finding.score => {}
+                Some(l) => *l = Located { finding, location },
+                None => found.push(Located { finding, location }),
+            }
         }
     }
     found.sort_by(|a, b| {
@@ -136,6 +133,7 @@ fn to_json(extracted: &Extracted, found: &[Located]) -> String {
         "format": extracted.format,
         "sections": extracted.sections.len(),
         "truncated": extracted.truncated,
+        "skipped": extracted.skipped,
         "findings": findings,
     });
     format!("{v}\n")
@@ -143,13 +141,17 @@ fn to_json(extracted: &Extracted, found: &[Located]) -> String {
 
 fn human(scanner: &Scanner, name: &str, extracted: &Extracted, found: &[Located]) -> String {
     let mut r = format!(
-        "附件：{name}（{}，{} 個部分{}）\n",
+        "附件：{name}（{}，{} 個部分{}{}）\n",
         extracted.format.zh_tw(),
         extracted.sections.len(),
         if extracted.truncated {
             "，內容過長，只讀取前段"
         } else {
             ""
+        },
+        match extracted.skipped {
+            0 => String::new(),
+            n => format!("，{n} 個部分無法讀取"),
         }
     );
     let verdict = found.iter().map(|l| l.finding.severity).max();

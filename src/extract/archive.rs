@@ -30,6 +30,8 @@ pub(super) fn member(
 ) -> Result<Vec<u8>, NotScanned> {
     let file = archive.by_index(index).map_err(|e| match e {
         ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED) => NotScanned::Encrypted,
+        // bzip2, LZMA, zstd, Deflate64: only deflate is built in.
+        ZipError::UnsupportedArchive(_) => NotScanned::Unsupported,
         _ => NotScanned::Malformed,
     })?;
     if file.encrypted() {
@@ -72,9 +74,9 @@ pub(super) fn name(archive: &mut Archive, index: usize) -> Option<String> {
 
 /// A zip sent as such: its member names (a name can leak by itself:
 /// 檢舉人名冊.xlsx), then each member that is a file of a format read here.
-/// A member of a format not read here (a photo, a PDF) is passed over; a
-/// password, a bomb or nesting past the limit makes the whole archive not
-/// scanned.
+/// A member that cannot be read (a PDF, a damaged file, an image past the
+/// OCR budget) is passed over and counted; a password, a bomb or nesting
+/// past the limit makes the whole archive not scanned.
 pub(super) fn read(
     bytes: &[u8],
     out: &mut Collector,
@@ -96,12 +98,22 @@ pub(super) fn read(
         if name.ends_with('/') || out.full() {
             continue;
         }
-        let inner = member(&mut archive, i, &limits)?;
+        let inner = match member(&mut archive, i, &limits) {
+            Ok(inner) => inner,
+            Err(NotScanned::Unsupported | NotScanned::Malformed) => {
+                out.skipped += 1;
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         let mut path = members.to_vec();
         path.push(name);
         match read_file(&inner, sniff::sniff(&inner), out, &path) {
-            Ok(()) | Err(NotScanned::Unsupported | NotScanned::Malformed) => {}
-            Err(e) => return Err(e),
+            Ok(()) => {}
+            Err(e @ (NotScanned::Encrypted | NotScanned::TooLarge | NotScanned::TooDeep)) => {
+                return Err(e)
+            }
+            Err(_) => out.skipped += 1,
         }
     }
     Ok(())

@@ -131,6 +131,9 @@ impl Sandbox {
             });
             let status = wait_until(&mut child, deadline, kill_group);
             let out = reader.join().unwrap_or_default();
+            if out.len() as u64 > cap {
+                return Err(NotScanned::TooLarge);
+            }
             let out_of_memory = errors.join().unwrap_or(false);
             let status = status.ok_or(NotScanned::Timeout)?;
             if !status.success() {
@@ -184,8 +187,8 @@ fn kill_group(child: &mut std::process::Child) {
 #[cfg(unix)]
 fn cpu_exceeded(status: &std::process::ExitStatus) -> bool {
     use std::os::unix::process::ExitStatusExt;
-    // SIGXCPU: RLIMIT_CPU's soft limit.
-    status.signal() == Some(24)
+    // RLIMIT_CPU's soft limit.
+    status.signal() == Some(rustix::process::Signal::XCPU.as_raw())
 }
 
 #[cfg(not(unix))]
@@ -193,17 +196,29 @@ fn cpu_exceeded(_: &std::process::ExitStatus) -> bool {
     false
 }
 
+/// Lowers this process's limits: its address space, its CPU time, and no
+/// core file (a dump of a reader that aborted would hold the attachment's
+/// text). A limit the host already sets lower stays.
+#[cfg(unix)]
+fn limit_self(memory: u64, cpu_seconds: u64) -> std::io::Result<()> {
+    use rlimit::{getrlimit, setrlimit, Resource};
+    for (resource, soft, hard) in [
+        (Resource::CORE, 0, 0),
+        (Resource::AS, memory, memory),
+        (Resource::CPU, cpu_seconds, cpu_seconds + 1),
+    ] {
+        let (_, max) = getrlimit(resource)?;
+        setrlimit(resource, soft.min(max), hard.min(max))?;
+    }
+    Ok(())
+}
+
 /// The child's side (`leakguard extract`): lowers its limits, reads the
 /// file from stdin, writes the outcome to stdout.
 pub fn serve(limits: &Limits, memory_mib: u64, cpu_seconds: u64, max_input: u64) -> ExitCode {
     #[cfg(unix)]
-    {
-        let memory = memory_mib << 20;
-        let limited = rlimit::setrlimit(rlimit::Resource::AS, memory, memory)
-            .and_then(|()| rlimit::setrlimit(rlimit::Resource::CPU, cpu_seconds, cpu_seconds + 1));
-        if limited.is_err() {
-            return ExitCode::FAILURE;
-        }
+    if limit_self(memory_mib << 20, cpu_seconds).is_err() {
+        return ExitCode::FAILURE;
     }
     let mut bytes = Vec::new();
     let read = std::io::stdin()

@@ -14,7 +14,7 @@
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use super::{place, Collector, NotScanned, Part};
 
@@ -30,9 +30,13 @@ pub(super) fn read(
     if (size.width as u64).saturating_mul(size.height as u64) > out.limits.max_pixels {
         return Err(NotScanned::TooLarge);
     }
-    let deadline = Instant::now() + Duration::from_secs(out.limits.ocr_seconds);
-    for psm in PASSES {
-        let text = ocr(bytes, psm, deadline)?;
+    for (i, psm) in PASSES.into_iter().enumerate() {
+        let text = match ocr(bytes, psm, out.ocr_deadline) {
+            Ok(text) => text,
+            // The first reading stands when the second cannot be had.
+            Err(_) if i > 0 => break,
+            Err(e) => return Err(e),
+        };
         let lines = text
             .lines()
             .enumerate()

@@ -41,7 +41,9 @@ pub struct Limits {
     pub max_depth: u32,
     /// Pixels of one image, checked from its header before it is read.
     pub max_pixels: u64,
-    /// Seconds of OCR for one image, all its readings together.
+    /// Seconds of OCR for the whole file, every image and reading
+    /// together (below the sandbox's deadline, so that what was read
+    /// comes back).
     pub ocr_seconds: u64,
 }
 
@@ -68,6 +70,11 @@ pub struct Extracted {
     pub sections: Vec<Section>,
     /// Whether text was cut at [`Limits::max_chars`].
     pub truncated: bool,
+    /// Parts passed over: sheets or archive members that could not be
+    /// read (damaged, of a format not read, a compression not supported,
+    /// an image the OCR budget did not reach).
+    #[serde(default)]
+    pub skipped: u32,
 }
 
 /// One part of an attachment and its text.
@@ -140,50 +147,86 @@ impl Place {
 }
 
 impl Section {
+    /// The character offset at which each line of `text` starts.
+    pub fn line_starts(&self) -> Vec<usize> {
+        let mut starts = vec![0];
+        let mut at = 0;
+        for c in self.text.chars() {
+            at += 1;
+            if c == '\n' {
+                starts.push(at);
+            }
+        }
+        if at > 0 && starts.last() == Some(&at) {
+            starts.pop();
+        }
+        starts
+    }
+
     /// The row or paragraph of the character at `offset` (a character
-    /// index into `text`).
-    pub fn line_at(&self, offset: usize) -> Option<u32> {
-        let line = self
-            .text
-            .chars()
-            .take(offset)
-            .filter(|&c| c == '\n')
-            .count();
+    /// index into `text`), given the section's [`Section::line_starts`].
+    pub fn line_at(&self, starts: &[usize], offset: usize) -> Option<u32> {
+        let line = starts.partition_point(|&s| s <= offset).checked_sub(1)?;
         self.lines.get(line).copied()
     }
 
-    /// The text in message-sized pieces of whole lines, at most `max`
-    /// characters each unless one line is longer, each after the first
-    /// starting with the last line of the one before; with each piece, the
-    /// character offset it starts at. The packs judge chat messages: a
-    /// word that clears a message (規定, 新聞) would clear a whole
-    /// document if it were read as one, and context further away than a
-    /// message never counts.
+    /// The text in message-sized pieces, each with the character offset it
+    /// starts at. The packs judge chat messages: a word that clears a
+    /// message (規定, 新聞) would clear a whole document read as one, and
+    /// context further away than a message never counts. A piece is whole
+    /// lines up to `max` characters; a longer line is cut into windows of
+    /// `max` that overlap by a quarter; a piece starts with the last line
+    /// of the one before when that line is short (at most `max / 2`), so
+    /// that a title is read with what follows it. No piece is longer than
+    /// one and a half `max`.
     pub fn chunks(&self, max: usize) -> Vec<(usize, &str)> {
-        // Each line's byte span and character offset.
-        let mut lines = Vec::new();
+        let max = max.max(4);
+        // Segments: (byte start, byte end, character offset, characters).
+        let mut segs: Vec<(usize, usize, usize, usize)> = Vec::new();
         let (mut byte, mut chars) = (0, 0);
         for line in self.text.split_inclusive('\n') {
-            let n = line.chars().count();
-            lines.push((byte, byte + line.len(), chars, n));
+            let bounds: Vec<usize> = line
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([line.len()])
+                .collect();
+            let n = bounds.len() - 1;
+            let mut from = 0;
+            loop {
+                let to = (from + max).min(n);
+                segs.push((
+                    byte + bounds[from],
+                    byte + bounds[to],
+                    chars + from,
+                    to - from,
+                ));
+                if to == n {
+                    break;
+                }
+                from += max * 3 / 4;
+            }
             byte += line.len();
             chars += n;
         }
         let mut out = Vec::new();
-        let mut first = 0;
-        while first < lines.len() {
-            let (start, _, offset, mut size) = lines[first];
-            let mut last = first;
-            while last + 1 < lines.len() && size + lines[last + 1].3 <= max {
+        let (mut first, mut carried) = (0, false);
+        while first < segs.len() {
+            let (mut last, mut size) = (first, segs[first].3);
+            while last + 1 < segs.len() && size + segs[last + 1].3 <= max {
                 last += 1;
-                size += lines[last].3;
+                size += segs[last].3;
             }
-            out.push((offset, &self.text[start..lines[last].1]));
-            first = if last > first && last + 1 < lines.len() {
-                last
-            } else {
-                last + 1
-            };
+            if carried && last == first && last + 1 < segs.len() {
+                last += 1;
+            }
+            out.push((segs[first].2, &self.text[segs[first].0..segs[last].1]));
+            if last + 1 >= segs.len() {
+                break;
+            }
+            // The last line goes on into the next piece when it is short
+            // (a title, a label); windows of a long line overlap already.
+            carried = segs[last].3 <= max / 2;
+            first = if carried { last } else { last + 1 };
         }
         out
     }
@@ -260,6 +303,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, NotScanned> {
         format,
         sections: out.sections,
         truncated: out.truncated,
+        skipped: out.skipped,
     })
 }
 
@@ -290,6 +334,9 @@ struct Collector<'a> {
     chars_left: usize,
     cells_left: usize,
     truncated: bool,
+    skipped: u32,
+    /// When the OCR budget of the whole file runs out.
+    ocr_deadline: std::time::Instant,
 }
 
 impl<'a> Collector<'a> {
@@ -300,6 +347,9 @@ impl<'a> Collector<'a> {
             chars_left: limits.max_chars,
             cells_left: limits.max_cells,
             truncated: false,
+            skipped: 0,
+            ocr_deadline: std::time::Instant::now()
+                + std::time::Duration::from_secs(limits.ocr_seconds),
         }
     }
 
@@ -342,5 +392,51 @@ fn place(members: &[String], part: Part) -> Place {
     Place {
         members: members.to_vec(),
         part,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(text: &str) -> Section {
+        let lines = (1..=text.lines().count() as u32).collect();
+        Section {
+            place: place(&[], Part::Text),
+            text: text.to_string(),
+            lines,
+        }
+    }
+
+    #[test]
+    fn a_title_is_read_with_the_long_line_after_it_and_every_character_is_read() {
+        let long = "名".repeat(1000);
+        let s = section(&format!("確診個案名單如下：\n{long}\n結尾\n"));
+        let pieces = s.chunks(400);
+        assert!(pieces.iter().all(|(_, t)| t.chars().count() <= 600));
+        let second: String = pieces[1].1.chars().take(12).collect();
+        assert!(second.starts_with("確診個案名單如下：\n名"), "{second:?}");
+        let total = s.text.chars().count();
+        let mut covered = vec![false; total];
+        for (offset, text) in &pieces {
+            let n = text.chars().count();
+            covered[*offset..offset + n]
+                .iter_mut()
+                .for_each(|c| *c = true);
+        }
+        assert!(covered.iter().all(|&c| c));
+        assert!(pieces.last().unwrap().1.ends_with("結尾\n"));
+    }
+
+    #[test]
+    fn offsets_map_to_their_lines() {
+        let s = section("甲\n乙乙\n丙");
+        let starts = s.line_starts();
+        assert_eq!(starts, [0, 2, 5]);
+        let lines: Vec<Option<u32>> = (0..6).map(|o| s.line_at(&starts, o)).collect();
+        assert_eq!(
+            lines,
+            [Some(1), Some(1), Some(2), Some(2), Some(2), Some(3)]
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Word, PowerPoint and OpenDocument files: zips of XML parts. One walker
-//! reads them all, by the elements' local names, which the formats share
-//! in spirit: a paragraph (`w:p`, `a:p`, `text:p`, `text:h`) is a line,
+//! reads them all, by the elements' names, which the formats share in
+//! spirit: a paragraph (`w:p`, `a:p`, `text:p`, `text:h`) is a line,
 //! a table (`w:tbl`, `a:tbl`, `table:table`) is rows of cells written out
 //! with its header (see `table`), text is every character data inside a
 //! paragraph, and tabs, breaks and ODF's `text:s` are spaces. Field codes
@@ -90,8 +90,10 @@ fn parts(zip: &mut Archive, format: Format) -> Vec<(String, Part)> {
 #[derive(Default)]
 struct Walk {
     lines: Vec<(u32, String)>,
-    /// The paragraph being read, if any.
-    paragraph: Option<String>,
+    /// The paragraphs open, innermost last: a text box or a note inside a
+    /// paragraph is a paragraph of its own, and the outer one goes on
+    /// after it.
+    paragraphs: Vec<String>,
     /// Tables open (nested ones are read into their outer table's cell).
     tables: u32,
     rows: Vec<Row>,
@@ -103,55 +105,93 @@ struct Walk {
     count: u32,
 }
 
+/// What an element is, by its qualified name: the prefixes are the ones
+/// the formats' writers use (`w:` WordprocessingML, `a:` DrawingML,
+/// `text:` and `table:` ODF), so a VML `v:h` handle is no heading.
+#[derive(PartialEq)]
+enum Element {
+    Paragraph,
+    Table,
+    Row,
+    Cell,
+    /// An ODF cell merged into the one before: it keeps its column.
+    CoveredCell,
+    FieldCode,
+    Space,
+    Other,
+}
+
+fn element(name: &[u8]) -> Element {
+    match name {
+        b"w:p" | b"a:p" | b"text:p" | b"text:h" => Element::Paragraph,
+        b"w:tbl" | b"a:tbl" | b"table:table" => Element::Table,
+        b"w:tr" | b"a:tr" | b"table:table-row" => Element::Row,
+        b"w:tc" | b"a:tc" | b"table:table-cell" => Element::Cell,
+        b"table:covered-table-cell" => Element::CoveredCell,
+        b"w:instrText" | b"w:delInstrText" => Element::FieldCode,
+        b"w:tab" | b"w:br" | b"w:cr" | b"a:br" | b"text:s" | b"text:tab" | b"text:line-break" => {
+            Element::Space
+        }
+        _ => Element::Other,
+    }
+}
+
 impl Walk {
     fn text(&mut self, s: &str) {
         if self.skip > 0 {
             return;
         }
-        if let Some(p) = self.paragraph.as_mut() {
+        if let Some(p) = self.paragraphs.last_mut() {
             p.push_str(s);
         } else if let Some(c) = self.cell.as_mut() {
             c.push_str(s);
         }
     }
 
+    fn line(&mut self, text: String) {
+        if !text.trim().is_empty() {
+            self.count += 1;
+            self.lines.push((self.count, text));
+        }
+    }
+
     fn open(&mut self, name: &[u8]) {
-        match name {
-            b"p" | b"h" => self.paragraph = Some(self.paragraph.take().unwrap_or_default()),
-            b"tbl" | b"table" => {
+        match element(name) {
+            Element::Paragraph => self.paragraphs.push(String::new()),
+            Element::Table => {
                 self.tables += 1;
                 if self.tables == 1 {
                     self.rows.clear();
                 }
             }
-            b"tr" | b"table-row" if self.tables == 1 => self.row.clear(),
-            b"tc" | b"table-cell" if self.tables == 1 => self.cell = Some(String::new()),
-            b"instrText" | b"delInstrText" => self.skip += 1,
-            b"tab" | b"br" | b"cr" | b"s" | b"line-break" => self.text(" "),
+            Element::Row if self.tables == 1 => self.row.clear(),
+            Element::Cell if self.tables == 1 => self.cell = Some(String::new()),
+            Element::FieldCode => self.skip += 1,
+            Element::Space => self.text(" "),
             _ => {}
         }
     }
 
     fn close(&mut self, name: &[u8]) {
-        match name {
-            b"p" | b"h" => {
-                let text = self.paragraph.take().unwrap_or_default();
-                if let Some(c) = self.cell.as_mut() {
-                    if !c.is_empty() {
-                        c.push(' ');
+        match element(name) {
+            Element::Paragraph => {
+                let text = self.paragraphs.pop().unwrap_or_default();
+                match self.cell.as_mut() {
+                    Some(c) if self.paragraphs.is_empty() => {
+                        if !c.is_empty() {
+                            c.push(' ');
+                        }
+                        c.push_str(&text);
                     }
-                    c.push_str(&text);
-                } else if !text.trim().is_empty() {
-                    self.count += 1;
-                    self.lines.push((self.count, text));
+                    _ => self.line(text),
                 }
             }
-            b"tc" | b"table-cell" if self.tables == 1 => {
+            Element::Cell | Element::CoveredCell if self.tables == 1 => {
                 let col = self.row.len() as u32;
                 let text = self.cell.take().unwrap_or_default();
                 self.row.push((col, text));
             }
-            b"tr" | b"table-row" if self.tables == 1 => {
+            Element::Row if self.tables == 1 => {
                 self.count += 1;
                 let cells = std::mem::take(&mut self.row)
                     .into_iter()
@@ -162,14 +202,14 @@ impl Walk {
                     cells,
                 });
             }
-            b"tbl" | b"table" => {
+            Element::Table => {
                 self.tables = self.tables.saturating_sub(1);
                 if self.tables == 0 {
                     self.lines
                         .extend(table::lines(std::mem::take(&mut self.rows)));
                 }
             }
-            b"instrText" | b"delInstrText" => self.skip = self.skip.saturating_sub(1),
+            Element::FieldCode => self.skip = self.skip.saturating_sub(1),
             _ => {}
         }
     }
@@ -181,13 +221,13 @@ fn walk(xml: &[u8]) -> Result<Vec<(u32, String)>, quick_xml::Error> {
     let mut w = Walk::default();
     loop {
         match reader.read_event()? {
-            Event::Start(e) => w.open(e.local_name().as_ref()),
+            Event::Start(e) => w.open(e.name().as_ref()),
             Event::Empty(e) => {
-                let name = e.local_name();
+                let name = e.name();
                 w.open(name.as_ref());
                 w.close(name.as_ref());
             }
-            Event::End(e) => w.close(e.local_name().as_ref()),
+            Event::End(e) => w.close(e.name().as_ref()),
             Event::Text(t) => w.text(&t.xml10_content()?),
             Event::CData(t) => w.text(&t.decode()?),
             Event::GeneralRef(r) => {
@@ -230,6 +270,23 @@ mod tests {
         assert_eq!(
             lines.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
             [1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn a_text_box_or_note_inside_a_paragraph_hides_nothing_after_it() {
+        let xml = r#"<office:document-content><office:body><office:text>
+            <text:p>前段<text:note><text:note-body><text:p>註：限閱</text:p></text:note-body></text:note>後段身分證字號B125264431</text:p>
+            <w:p><w:r><w:pict><v:h/><w:txbxContent><w:p><w:r><w:t>框內</w:t></w:r></w:p></w:txbxContent></w:pict><w:t>框後</w:t></w:r></w:p>
+            </office:text></office:body></office:document-content>"#;
+        let texts: Vec<String> = walk(xml.as_bytes())
+            .unwrap()
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
+        assert_eq!(
+            texts,
+            ["註：限閱", "前段後段身分證字號B125264431", "框內", "框後"]
         );
     }
 }

@@ -25,15 +25,17 @@ pub(super) fn read(
                 calamine::XlsxError::Password => NotScanned::Encrypted,
                 _ => NotScanned::Malformed,
             })?;
-            for name in book.sheet_names() {
+            for name in worksheets(&book) {
                 if out.full() {
                     break;
                 }
                 let mut rows: Vec<Row> = Vec::new();
-                let mut cells = book
-                    .worksheet_cells_reader(&name)
-                    .map_err(|_| NotScanned::Malformed)?;
-                while let Some(cell) = cells.next_cell().map_err(|_| NotScanned::Malformed)? {
+                // A sheet that cannot be read is passed over, not the book.
+                let Ok(mut cells) = book.worksheet_cells_reader(&name) else {
+                    out.skipped += 1;
+                    continue;
+                };
+                while let Ok(Some(cell)) = cells.next_cell() {
                     if out.cells_left == 0 {
                         out.truncated = true;
                         break;
@@ -70,13 +72,15 @@ where
     RS: std::io::Read + std::io::Seek,
     B: Reader<RS>,
 {
-    for name in book.sheet_names() {
+    for name in worksheets(&book) {
         if out.full() {
             break;
         }
-        let range: Range<Data> = book
-            .worksheet_range(&name)
-            .map_err(|_| NotScanned::Malformed)?;
+        let Ok(range) = book.worksheet_range(&name) else {
+            out.skipped += 1;
+            continue;
+        };
+        let range: Range<Data> = range;
         let (top, left) = range.start().unwrap_or((0, 0));
         let mut rows: Vec<Row> = Vec::new();
         for (r, c, v) in range.used_cells() {
@@ -90,6 +94,20 @@ where
         out.add(place(members, Part::Sheet(name)), table::lines(rows));
     }
     Ok(())
+}
+
+/// The names of a book's worksheets (not its chart, dialog or macro
+/// sheets, which hold no cells to read).
+fn worksheets<RS, B>(book: &B) -> Vec<String>
+where
+    RS: std::io::Read + std::io::Seek,
+    B: Reader<RS>,
+{
+    book.sheets_metadata()
+        .iter()
+        .filter(|s| s.typ == calamine::SheetType::WorkSheet)
+        .map(|s| s.name.clone())
+        .collect()
 }
 
 /// Files the value of the cell at (`r`, `c`), from 0, in its row.

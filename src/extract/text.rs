@@ -83,7 +83,10 @@ fn csv_rows(text: &str, delimiter: u8, out: &mut Collector) -> Vec<Row> {
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
+    let bytes = text.as_bytes();
+    // Bytes looked at and line ends counted in them.
+    let mut counted = (0usize, 0u32);
+    for record in reader.records() {
         let Ok(record) = record else { break };
         if out.cells_left < record.len() {
             out.truncated = true;
@@ -96,10 +99,21 @@ fn csv_rows(text: &str, delimiter: u8, out: &mut Collector) -> Vec<Row> {
             .filter(|(_, v)| !v.trim().is_empty())
             .map(|(c, v)| (c as u32, v.to_string()))
             .collect();
-        rows.push(Row {
-            number: i as u32 + 1,
-            cells,
-        });
+        // The line the record starts on (an empty line or a quoted line
+        // break makes it differ from the record's number): its first byte
+        // past the line ends before it, by the line ends counted so far.
+        let mut start = record.position().map_or(counted.0, |p| p.byte() as usize);
+        while matches!(bytes.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        let start = start.max(counted.0);
+        counted.1 += bytes[counted.0..start.min(bytes.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u32;
+        counted.0 = start;
+        let number = counted.1 + 1;
+        rows.push(Row { number, cells });
     }
     rows
 }
@@ -134,7 +148,7 @@ mod tests {
         let limits = super::super::Limits::default();
         let mut out = Collector::new(&limits);
         read(
-            "姓名,電話\n\"王,小明\",0912-345-678\n".as_bytes(),
+            "姓名,電話\r\n\r\n\"王,小明\",0912-345-678\r\n".as_bytes(),
             &mut out,
             &[],
         )
@@ -143,6 +157,10 @@ mod tests {
             out.sections[0].text,
             "姓名，電話\n姓名：王,小明，電話：0912-345-678\n"
         );
-        assert_eq!(out.sections[0].lines, [1, 2]);
+        assert_eq!(
+            out.sections[0].lines,
+            [1, 3],
+            "line numbers, not record numbers"
+        );
     }
 }

@@ -15,13 +15,13 @@ use super::pack::Severity;
 const CATEGORY: &str = "classified";
 
 impl Scanner {
-    /// The finding a document's own marking makes (see [`find`]), under
-    /// the first rule of the `classified` category with its title, laws and
-    /// advice, at high severity; `None` without a marking or without that
-    /// category.
-    pub fn document_marking(&self, text: &str) -> Option<Finding> {
+    /// The finding a document's own marking makes (see [`find`]; `margin`
+    /// is true for a page header or footer), under the first rule of the
+    /// `classified` category with its title, laws and advice, at high
+    /// severity; `None` without a marking or without that category.
+    pub fn document_marking(&self, text: &str, margin: bool) -> Option<Finding> {
         let rule = self.rules.iter().find(|r| r.category == CATEGORY)?;
-        let (start, end, stamp) = find(text)?;
+        let (start, end, stamp) = find(text, margin)?;
         let quoted: String = text.chars().skip(start).take(end - start).collect();
         Some(Finding {
             rule: rule.id.clone(),
@@ -61,16 +61,26 @@ const STAMPS: [&str; 7] = [
 /// The field names of the 密等 field.
 const FIELDS: [&str; 2] = ["密等及解密條件或保密期限", "密等"];
 
+/// Lines of a document's head where a stamp is looked for (a stamp in the
+/// body of a page is a page header that the writer typed in).
+const HEAD_LINES: usize = 5;
+
+/// Lines of a document's head where the 密等 field is looked for.
+const FIELD_LINES: usize = 20;
+
 /// The first marking in `text`, as the character span of its line and
-/// the marking; a line is a marking when it is a stamp (a stamp word,
-/// alone or followed by a space and an office's name, in a short line) or
-/// a 密等 field whose value is a grade (密等：密, not 密等：普通).
-pub fn find(text: &str) -> Option<(usize, usize, &'static str)> {
+/// the marking. A stamp (a stamp word, alone, spaced out, or followed by a
+/// space and an office's name, in a short line) counts on any line of a
+/// page's `margin` (its header or footer) and on the first lines of a
+/// document; a 密等 field whose value is a grade (密等：密, not 密等：普通)
+/// on the lines of its head.
+pub fn find(text: &str, margin: bool) -> Option<(usize, usize, &'static str)> {
     let mut at = 0;
-    for line in text.split('\n') {
+    for (i, line) in text.split('\n').enumerate() {
         let len = line.chars().count();
-        if let Some(stamp) = stamp(line).or_else(|| field(line)) {
-            return Some((at, at + len, stamp));
+        let stamped = (margin || i < HEAD_LINES).then(|| stamp(line)).flatten();
+        if let Some(mark) = stamped.or_else(|| (i < FIELD_LINES).then(|| field(line)).flatten()) {
+            return Some((at, at + len, mark));
         }
         at += len + 1;
     }
@@ -83,8 +93,10 @@ fn stamp(line: &str) -> Option<&'static str> {
     if trimmed.chars().count() > 30 {
         return None;
     }
+    // 機　密 spaced out as stamps are.
+    let solid: String = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
     let first = trimmed.split(|c: char| c.is_whitespace()).next()?;
-    STAMPS.into_iter().find(|s| *s == first)
+    STAMPS.into_iter().find(|s| *s == first || *s == solid)
 }
 
 fn field(line: &str) -> Option<&'static str> {
@@ -100,18 +112,27 @@ mod tests {
 
     #[test]
     fn stamps_and_fields_mark_a_document() {
-        assert_eq!(find("密"), Some((0, 1, "密")));
+        assert_eq!(find("密", false), Some((0, 1, "密")));
         assert_eq!(
-            find("保存年限：10年\n密等：密（本案調查終結後解密）"),
+            find("保存年限：10年\n密等：密（本案調查終結後解密）", false),
             Some((9, 24, "密"))
         );
-        assert_eq!(find("【極機密】"), Some((0, 5, "極機密")));
-        assert_eq!(find("限閱　衛生局疾病管制科").map(|m| m.2), Some("限閱"));
+        assert_eq!(find("【極機密】", false), Some((0, 5, "極機密")));
         assert_eq!(
-            find("密等及解密條件或保密期限：機密，至民國120年解密").map(|m| m.2),
+            find("限閱　衛生局疾病管制科", false).map(|m| m.2),
+            Some("限閱")
+        );
+        assert_eq!(
+            find("密等及解密條件或保密期限：機密，至民國120年解密", false).map(|m| m.2),
             Some("機密")
         );
-        assert_eq!(find("絕對機密").map(|m| m.2), Some("絕對機密"));
+        assert_eq!(find("絕對機密", false).map(|m| m.2), Some("絕對機密"));
+        assert_eq!(find("機　密", true).map(|m| m.2), Some("機密"));
+        // A stamp-like line deep in a document's body is a heading, not a
+        // stamp; in a page header it is one.
+        let deep = format!("{}機密", "說明\n".repeat(6));
+        assert_eq!(find(&deep, false), None);
+        assert_eq!(find(&deep, true).map(|m| m.2), Some("機密"));
     }
 
     #[test]
@@ -124,7 +145,7 @@ mod tests {
             "密碼已更新",
             "這份資料很機密，請不要轉傳給其他單位的同仁，謝謝大家配合",
         ] {
-            assert_eq!(find(text), None, "{text}");
+            assert_eq!(find(text, true), None, "{text}");
         }
     }
 }
