@@ -22,11 +22,13 @@ pub(super) fn open<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Archive<'a>, 
     Ok(archive)
 }
 
-/// The unpacked bytes of member `index`, at most `max_member_bytes`.
+/// The unpacked bytes of member `index`: at most `max_member_bytes`, and
+/// taken from what the whole file may still unpack (`max_unpacked_bytes`:
+/// two thousand members of 64 MiB each are no document).
 pub(super) fn member(
     archive: &mut Archive,
     index: usize,
-    limits: &Limits,
+    out: &mut Collector,
 ) -> Result<Vec<u8>, NotScanned> {
     let file = archive.by_index(index).map_err(|e| match e {
         ZipError::UnsupportedArchive(ZipError::PASSWORD_REQUIRED) => NotScanned::Encrypted,
@@ -37,16 +39,18 @@ pub(super) fn member(
     if file.encrypted() {
         return Err(NotScanned::Encrypted);
     }
-    if file.size() > limits.max_member_bytes {
+    let cap = out.limits.max_member_bytes.min(out.unpacked_left);
+    if file.size() > cap {
         return Err(NotScanned::TooLarge);
     }
     let mut bytes = Vec::new();
-    file.take(limits.max_member_bytes + 1)
+    file.take(cap + 1)
         .read_to_end(&mut bytes)
         .map_err(|_| NotScanned::Malformed)?;
-    if bytes.len() as u64 > limits.max_member_bytes {
+    if bytes.len() as u64 > cap {
         return Err(NotScanned::TooLarge);
     }
+    out.unpacked_left -= bytes.len() as u64;
     Ok(bytes)
 }
 
@@ -54,10 +58,10 @@ pub(super) fn member(
 pub(super) fn named(
     archive: &mut Archive,
     name: &str,
-    limits: &Limits,
+    out: &mut Collector,
 ) -> Result<Option<Vec<u8>>, NotScanned> {
     match archive.index_for_name(name) {
-        Some(i) => member(archive, i, limits).map(Some),
+        Some(i) => member(archive, i, out).map(Some),
         None => Ok(None),
     }
 }
@@ -98,7 +102,7 @@ pub(super) fn read(
         if name.ends_with('/') || out.full() {
             continue;
         }
-        let inner = match member(&mut archive, i, &limits) {
+        let inner = match member(&mut archive, i, out) {
             Ok(inner) => inner,
             Err(NotScanned::Unsupported | NotScanned::Malformed) => {
                 out.skipped += 1;

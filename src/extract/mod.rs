@@ -37,6 +37,8 @@ pub struct Limits {
     pub max_members: usize,
     /// Unpacked bytes of one member.
     pub max_member_bytes: u64,
+    /// Unpacked bytes of all members of a file together.
+    pub max_unpacked_bytes: u64,
     /// Archives inside archives.
     pub max_depth: u32,
     /// Pixels of one image, checked from its header before it is read.
@@ -54,6 +56,7 @@ impl Default for Limits {
             max_cells: 200_000,
             max_members: 2_000,
             max_member_bytes: 64 << 20,
+            max_unpacked_bytes: 256 << 20,
             max_depth: 3,
             max_pixels: 40_000_000,
             ocr_seconds: 15,
@@ -335,6 +338,8 @@ struct Collector<'a> {
     cells_left: usize,
     truncated: bool,
     skipped: u32,
+    /// Bytes the file's archive members may still unpack to.
+    unpacked_left: u64,
     /// When the OCR budget of the whole file runs out.
     ocr_deadline: std::time::Instant,
 }
@@ -348,6 +353,7 @@ impl<'a> Collector<'a> {
             cells_left: limits.max_cells,
             truncated: false,
             skipped: 0,
+            unpacked_left: limits.max_unpacked_bytes,
             ocr_deadline: std::time::Instant::now()
                 + std::time::Duration::from_secs(limits.ocr_seconds),
         }

@@ -25,11 +25,18 @@ pub(super) fn read(
 ) -> Result<(), NotScanned> {
     let limits = *out.limits;
     let mut zip = archive::open(bytes, &limits)?;
+    // A password-protected ODF file keeps its parts encrypted and says so
+    // in its manifest (ODF 1.2 Part 3, 4.8: manifest:encryption-data).
+    if let Some(manifest) = archive::named(&mut zip, "META-INF/manifest.xml", out)? {
+        if manifest.windows(15).any(|w| w == b"encryption-data") {
+            return Err(NotScanned::Encrypted);
+        }
+    }
     for (name, part) in parts(&mut zip, format) {
         if out.full() {
             break;
         }
-        if let Some(xml) = archive::named(&mut zip, &name, &limits)? {
+        if let Some(xml) = archive::named(&mut zip, &name, out)? {
             let lines = walk(&xml).map_err(|_| NotScanned::Malformed)?;
             out.add(place(members, part), lines);
         }

@@ -351,3 +351,55 @@ fn a_member_that_cannot_be_read_is_passed_over_and_counted() {
     );
     assert!(e.sections.iter().any(|s| s.place.members == ["名單.csv"]));
 }
+
+/// A zip of `members` (name, bytes), the first one stored.
+fn zip_of(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut bytes = Vec::new();
+    {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(&mut bytes));
+        for (i, (name, data)) in members.iter().enumerate() {
+            let method = if i == 0 {
+                zip::CompressionMethod::Stored
+            } else {
+                zip::CompressionMethod::Deflated
+            };
+            let options = zip::write::SimpleFileOptions::default().compression_method(method);
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap();
+    }
+    bytes
+}
+
+#[test]
+fn a_password_protected_opendocument_file_says_so() {
+    let manifest = r#"<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data manifest:checksum-type="SHA1/1K"/></manifest:file-entry></manifest:manifest>"#;
+    let odt = zip_of(&[
+        (
+            "mimetype",
+            b"application/vnd.oasis.opendocument.text".to_vec(),
+        ),
+        ("META-INF/manifest.xml", manifest.as_bytes().to_vec()),
+        ("content.xml", vec![0x9C; 512]),
+    ]);
+    assert_eq!(sandbox().run(&odt), Err(NotScanned::Encrypted));
+}
+
+#[test]
+fn members_that_unpack_past_the_files_budget_are_too_large() {
+    // Five members of 63 MiB each (under the 64 MiB a member may take),
+    // 315 MiB in all against 256 MiB for the file; deflate makes the zip
+    // a few hundred KiB.
+    let zeros = vec![0u8; 63 << 20];
+    let members: Vec<(String, Vec<u8>)> = (0..5)
+        .map(|i| (format!("{i}.bin"), zeros.clone()))
+        .collect();
+    let refs: Vec<(&str, Vec<u8>)> = std::iter::once(("readme.txt", b"hello".to_vec()))
+        .chain(members.iter().map(|(n, b)| (n.as_str(), b.clone())))
+        .collect();
+    let bomb = zip_of(&refs);
+    assert!(bomb.len() < 2 << 20, "{}", bomb.len());
+    assert_eq!(sandbox().run(&bomb), Err(NotScanned::TooLarge));
+}
