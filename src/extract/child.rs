@@ -103,60 +103,72 @@ impl Sandbox {
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
         let mut child = command.spawn().map_err(|_| NotScanned::Crashed)?;
         let deadline = Instant::now() + self.timeout;
-        let mut stdin = child.stdin.take().expect("stdin is piped");
-        let mut stdout = child.stdout.take().expect("stdout is piped");
         let mut stderr = child.stderr.take().expect("stderr is piped");
+        // Only to tell an allocation refused under the memory limit (Rust's
+        // runtime says so before it aborts) from a crash; the text is
+        // dropped here, never logged: a reader's message may quote the file.
+        let errors = std::thread::spawn(move || {
+            let mut err = Vec::new();
+            let _ = (&mut stderr).take(64 << 10).read_to_end(&mut err);
+            let needle: &[u8] = b"memory allocation of";
+            err.windows(needle.len()).any(|w| w == needle)
+        });
         // Output is JSON-escaped text: a few bytes per character at most.
         let cap = self.limits.max_chars as u64 * 8 + (1 << 20);
-        std::thread::scope(|s| {
-            s.spawn(move || {
-                // A child that stops reading (it refused the file) closes
-                // the pipe: that is not an error here.
-                let _ = stdin.write_all(bytes);
+        let (status, out) = converse(&mut child, bytes, cap, deadline, kill_group);
+        let out_of_memory = errors.join().unwrap_or(false);
+        if out.len() as u64 > cap {
+            return Err(NotScanned::TooLarge);
+        }
+        let status = status.ok_or(NotScanned::Timeout)?;
+        if !status.success() {
+            return Err(if cpu_exceeded(&status) {
+                NotScanned::Timeout
+            } else if out_of_memory {
+                NotScanned::TooLarge
+            } else {
+                NotScanned::Crashed
             });
-            let reader = s.spawn(move || {
-                let mut out = Vec::new();
-                let _ = (&mut stdout).take(cap + 1).read_to_end(&mut out);
-                out
-            });
-            // Only to tell an allocation refused under the memory limit
-            // (Rust's runtime says so before it aborts) from a crash; the
-            // text is dropped here, never logged: a reader's message may
-            // quote the file.
-            let errors = s.spawn(move || {
-                let mut err = Vec::new();
-                let _ = (&mut stderr).take(64 << 10).read_to_end(&mut err);
-                let needle: &[u8] = b"memory allocation of";
-                err.windows(needle.len()).any(|w| w == needle)
-            });
-            let status = wait_until(&mut child, deadline, kill_group);
-            let out = reader.join().unwrap_or_default();
-            if out.len() as u64 > cap {
-                return Err(NotScanned::TooLarge);
-            }
-            let out_of_memory = errors.join().unwrap_or(false);
-            let status = status.ok_or(NotScanned::Timeout)?;
-            if !status.success() {
-                return Err(if cpu_exceeded(&status) {
-                    NotScanned::Timeout
-                } else if out_of_memory {
-                    NotScanned::TooLarge
-                } else {
-                    NotScanned::Crashed
-                });
-            }
-            match serde_json::from_slice(&out) {
-                Ok(Outcome::Extracted(e)) => Ok(e),
-                Ok(Outcome::NotScanned(reason)) => Err(reason),
-                Err(_) => Err(NotScanned::Crashed),
-            }
-        })
+        }
+        match serde_json::from_slice(&out) {
+            Ok(Outcome::Extracted(e)) => Ok(e),
+            Ok(Outcome::NotScanned(reason)) => Err(reason),
+            Err(_) => Err(NotScanned::Crashed),
+        }
     }
+}
+
+/// Writes `input` to the stdin of `child` (spawned with piped stdin and
+/// stdout), reads at most `cap + 1` bytes of its stdout, and waits for it
+/// until `deadline`, past which `kill` ends it: its status (`None` when it
+/// was killed) and what it wrote. A child that stops reading (it refused
+/// the input) closes the pipe; that is not an error here.
+pub(super) fn converse(
+    child: &mut std::process::Child,
+    input: &[u8],
+    cap: u64,
+    deadline: Instant,
+    kill: impl FnOnce(&mut std::process::Child),
+) -> (Option<std::process::ExitStatus>, Vec<u8>) {
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let _ = stdin.write_all(input);
+        });
+        let reader = s.spawn(move || {
+            let mut out = Vec::new();
+            let _ = (&mut stdout).take(cap + 1).read_to_end(&mut out);
+            out
+        });
+        let status = wait_until(child, deadline, kill);
+        (status, reader.join().unwrap_or_default())
+    })
 }
 
 /// Waits for `child` until `deadline`; past it, `kill` ends it and `None`
 /// is returned.
-pub(super) fn wait_until(
+fn wait_until(
     child: &mut std::process::Child,
     deadline: Instant,
     kill: impl FnOnce(&mut std::process::Child),

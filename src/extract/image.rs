@@ -12,7 +12,6 @@
 //! whose dark ruling makes `--psm 6` drop them. Both are scanned; the
 //! stronger finding counts.
 
-use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
@@ -62,27 +61,14 @@ fn ocr(bytes: &[u8], psm: &str, deadline: Instant) -> Result<String, NotScanned>
         .stderr(Stdio::null())
         .spawn()
         .map_err(|_| NotScanned::NoOcr)?;
-    let mut stdin = child.stdin.take().expect("stdin is piped");
-    let mut stdout = child.stdout.take().expect("stdout is piped");
-    std::thread::scope(|s| {
-        s.spawn(move || {
-            let _ = stdin.write_all(bytes);
-        });
-        let reader = s.spawn(move || {
-            let mut text = Vec::new();
-            let _ = (&mut stdout).take(4 << 20).read_to_end(&mut text);
-            text
-        });
-        let status = super::child::wait_until(&mut child, deadline, |c| {
-            let _ = c.kill();
-            let _ = c.wait();
-        });
-        let text = reader.join().unwrap_or_default();
-        match status {
-            None => Err(NotScanned::Timeout),
-            // Tesseract cannot read the pixels (a truncated file).
-            Some(s) if !s.success() => Err(NotScanned::Malformed),
-            Some(_) => Ok(String::from_utf8_lossy(&text).into_owned()),
-        }
-    })
+    let (status, text) = super::child::converse(&mut child, bytes, 4 << 20, deadline, |c| {
+        let _ = c.kill();
+        let _ = c.wait();
+    });
+    match status {
+        None => Err(NotScanned::Timeout),
+        // Tesseract cannot read the pixels (a truncated file).
+        Some(s) if !s.success() => Err(NotScanned::Malformed),
+        Some(_) => Ok(String::from_utf8_lossy(&text).into_owned()),
+    }
 }

@@ -7,7 +7,7 @@
 
 use std::io::Cursor;
 
-use calamine::{Data, DataRef, ExcelDateTime, Ods, Range, Reader, Xls, Xlsx};
+use calamine::{Data, ExcelDateTime, Ods, Range, Reader, Xls, Xlsx};
 
 use super::table::{self, Row};
 use super::{place, Collector, Format, NotScanned, Part};
@@ -42,7 +42,12 @@ pub(super) fn read(
                     }
                     out.cells_left -= 1;
                     let (r, c) = cell.get_position();
-                    push(&mut rows, r, c, value_ref(cell.get_value()));
+                    push(
+                        &mut rows,
+                        r,
+                        c,
+                        value(&Data::from(cell.get_value().clone())),
+                    );
                 }
                 out.add(place(members, Part::Sheet(name)), table::lines(rows));
             }
@@ -133,18 +138,6 @@ fn value(v: &Data) -> String {
         Data::Float(f) => number(*f),
         Data::Error(_) | Data::Empty => String::new(),
         other => other.to_string(),
-    }
-}
-
-fn value_ref(v: &DataRef<'_>) -> String {
-    match v {
-        DataRef::SharedString(s) => s.to_string(),
-        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
-        DataRef::Int(i) => i.to_string(),
-        DataRef::Float(f) => number(*f),
-        DataRef::Bool(b) => b.to_string(),
-        DataRef::DateTime(d) => date(d),
-        DataRef::Error(_) | DataRef::Empty => String::new(),
     }
 }
 
