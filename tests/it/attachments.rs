@@ -32,6 +32,16 @@ fn scan_file(name: &str) -> Value {
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
+/// The finding of `category` in a `scan --json` object.
+fn finding<'a>(v: &'a Value, category: &str) -> &'a Value {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["category"] == category)
+        .unwrap_or_else(|| panic!("no {category} finding: {v}"))
+}
+
 fn categories(v: &Value) -> Vec<String> {
     let mut c: Vec<String> = v["findings"]
         .as_array()
@@ -65,21 +75,10 @@ fn an_inspection_list_is_found_in_every_spreadsheet_and_csv_encoding() {
         } else {
             "工作表「稽查名單」"
         };
-        let at = |category: &str| {
-            let f = v["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|f| f["category"] == category);
-            f.unwrap()["location"].as_str().unwrap().to_string()
-        };
-        let (row, line) = if name.ends_with(".csv") {
-            ("行", "行")
-        } else {
-            ("列", "列")
-        };
+        let at = |category: &str| finding(&v, category)["location"].clone();
+        let row = if name.ends_with(".csv") { "行" } else { "列" };
         assert_eq!(at("inspection"), format!("{unit}第 1 {row}"), "{name}");
-        assert_eq!(at("personal_data"), format!("{unit}第 3 {line}"), "{name}");
+        assert_eq!(at("personal_data"), format!("{unit}第 3 {row}"), "{name}");
     }
 }
 
@@ -97,12 +96,7 @@ fn a_patient_list_is_found_in_documents_slides_and_a_zip() {
         for c in ["patient", "personal_data"] {
             assert!(found.contains(&c.to_string()), "{name}: {found:?}");
         }
-        let patient = v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["category"] == "patient")
-            .unwrap();
+        let patient = finding(&v, "patient");
         assert!(
             patient["location"].as_str().unwrap().starts_with(place),
             "{name}: {patient}"
@@ -111,12 +105,7 @@ fn a_patient_list_is_found_in_documents_slides_and_a_zip() {
     // The page header's 限閱 stamp, read from header1.xml and styles.xml.
     for name in ["patient-list.docx", "patient-list.odt"] {
         let v = scan_file(name);
-        let stamp = v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["category"] == "classified")
-            .unwrap_or_else(|| panic!("{name}: {v}"));
+        let stamp = finding(&v, "classified");
         assert_eq!(stamp["location"], "頁首頁尾第 1 段", "{name}");
     }
 }
@@ -213,12 +202,7 @@ fn text_is_cut_at_its_limit_and_says_so() {
 #[test]
 fn a_document_marked_secret_is_a_finding_by_its_marking_alone() {
     let v = scan_file("secret-memo.docx");
-    let classified = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["category"] == "classified")
-        .unwrap_or_else(|| panic!("no classified finding: {v}"));
+    let classified = finding(&v, "classified");
     assert_eq!(classified["severity"], "high");
     assert_eq!(
         classified["location"], "本文第 3 段",
