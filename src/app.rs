@@ -14,15 +14,17 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::clock::Clock;
-use crate::config::{Config, Secrets};
+use crate::config::{Config, ContentStage, Secrets};
 use crate::http::{self, server, AppState, BodyBudget, Shared};
 use crate::line::client::Client;
+use crate::line::content::Downloader;
 use crate::line::Line;
 use crate::pipeline::Pipeline;
 use crate::platform::{Platform, Platforms};
 use crate::scan::Scanner;
 use crate::store::{Store, StoreError};
 use crate::summary::{self, schedule::Summaries};
+use crate::workers::attachment::Reader;
 use crate::workers::{self, committer, content, outbox, Wakers};
 
 /// Why the server could not start; one line each.
@@ -45,6 +47,10 @@ pub enum StartError {
     /// The committer's thread or runtime could not be started.
     #[error("cannot start the commit thread: {0}")]
     Committer(std::io::Error),
+    /// The path of this binary, which reads attachments as a child, is
+    /// not known.
+    #[error("cannot find the leakguard binary to read attachments with: {0}")]
+    Sandbox(std::io::Error),
     /// No platform was given.
     #[error("no chat platform is configured")]
     NoPlatform,
@@ -59,7 +65,17 @@ pub fn platforms(config: &Config, secrets: &Secrets) -> Result<Vec<Arc<dyn Platf
         Duration::from_secs(10),
     )
     .map_err(|e| StartError::Client(e.to_string()))?;
-    Ok(vec![Arc::new(Line::new(&secrets.channel_secret, client))])
+    let downloader = Downloader::new(
+        &config.line.data_api_base,
+        &secrets.channel_access_token,
+        Duration::from_secs(config.content.download_timeout_seconds),
+    )
+    .map_err(|e| StartError::Client(e.to_string()))?;
+    Ok(vec![Arc::new(Line::new(
+        &secrets.channel_secret,
+        client,
+        downloader,
+    ))])
 }
 
 /// What [`Server::start`] needs.
@@ -153,10 +169,10 @@ impl Server {
             &platforms,
             &clock,
             &wakers,
-            config.content.workers,
+            &config.content,
             &shutdown_rx,
         )
-        .await;
+        .await?;
         tokio::spawn(workers::summary_loop(
             summaries.clone(),
             wakers.outbox.clone(),
@@ -236,9 +252,10 @@ async fn start_content_workers(
     platforms: &Platforms,
     clock: &Clock,
     wakers: &Wakers,
-    count: u32,
+    stage: &ContentStage,
     shutdown: &watch::Receiver<bool>,
-) {
+) -> Result<(), StartError> {
+    let count = stage.workers;
     if count == 0 && !store.is_shared() {
         tracing::warn!(
             "content.workers is 0 on SQLite: file messages are recorded but not checked \
@@ -254,17 +271,29 @@ async fn start_content_workers(
             Err(e) => tracing::warn!(error = %e, "cannot release content job claims"),
         }
     }
+    let reader = Arc::new(Reader::new(stage).map_err(StartError::Sandbox)?);
+    let mut settings = content::Settings::default();
+    // A claim outlasts the slowest batch: each job's download, a video's
+    // preparation, and every job of the batch read one after another.
+    settings.lease = Duration::from_secs(
+        stage.download_timeout_seconds
+            + stage.ready_wait_seconds
+            + settings.batch as u64 * stage.extract_timeout_seconds
+            + 30,
+    );
     for _ in 0..count {
         let worker = content::ContentWorker {
             store: store.clone(),
             pipeline: pipeline.clone(),
             platforms: platforms.clone(),
+            reader: reader.clone(),
             clock: clock.clone(),
             wake: wakers.content.clone(),
             outbox: wakers.outbox.clone(),
-            settings: content::Settings::default(),
+            settings: settings.clone(),
             id: uuid::Uuid::new_v4().to_string(),
         };
         tokio::spawn(Arc::new(worker).run(shutdown.clone()));
     }
+    Ok(())
 }

@@ -56,6 +56,43 @@ impl Scanned {
         Scanned { categories, masked }
     }
 
+    /// Groups the findings of an attachment, each with where in it it was
+    /// found: a category's excerpt is its places (redacted: a sheet or a
+    /// member name may hold a name or a number), never the attachment's
+    /// words.
+    pub fn located(found: &[(Finding, String)]) -> Scanned {
+        if found.is_empty() {
+            return Scanned::default();
+        }
+        let mut masked: Vec<char> = Vec::new();
+        let mut places: Vec<(&str, (usize, usize))> = Vec::new();
+        let findings: Vec<Finding> = found
+            .iter()
+            .map(|(finding, place)| {
+                let span = match places.iter().find(|(p, _)| p == place) {
+                    Some(&(_, span)) => span,
+                    None => {
+                        let start = masked.len();
+                        masked.extend(redact::redact(place).chars());
+                        let span = (start, masked.len());
+                        // Two places never merge into one.
+                        masked.push('\u{0}');
+                        places.push((place, span));
+                        span
+                    }
+                };
+                let mut f = finding.clone();
+                f.evidence.truncate(1);
+                for e in &mut f.evidence {
+                    (e.start, e.end) = span;
+                }
+                f
+            })
+            .collect();
+        let categories = group(&masked, &findings);
+        Scanned { categories, masked }
+    }
+
     /// One excerpt over the evidence of several categories, overlaps merged.
     pub fn excerpt_of<'a>(&self, cats: impl IntoIterator<Item = &'a CategoryFindings>) -> String {
         let spans = cats

@@ -34,6 +34,9 @@ struct Metrics {
     connections_open: Gauge,
     connections_closed: Family<Labels, Counter>,
     accept_errors: Counter,
+    attachments: Family<Labels, Counter>,
+    extract_seconds: Family<Labels, Histogram, fn() -> Histogram>,
+    extract_waiting: Gauge,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -141,8 +144,34 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Failed accepts on the public port (e.g. out of file descriptors)",
         accept_errors.clone(),
     );
+    let attachments = Family::<Labels, Counter>::default();
+    registry.register(
+        "attachments",
+        "Attachments by kind (image, file, video, audio) and outcome (scanned, or the reason \
+         they were not: too_large, unsupported, encrypted, malformed, too_deep, timeout, \
+         crashed, no_ocr, unavailable, host_not_allowed, given_up)",
+        attachments.clone(),
+    );
+    let extract_seconds =
+        Family::<Labels, Histogram, fn() -> Histogram>::new_with_constructor(|| {
+            Histogram::new([0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0])
+        });
+    registry.register(
+        "extract_seconds",
+        "Time to read one attachment in its child process, by the format read or the reason it was not",
+        extract_seconds.clone(),
+    );
+    let extract_waiting = Gauge::default();
+    registry.register(
+        "extract_queue_depth",
+        "Attachments downloaded and waiting for a free extraction (OCR) slot",
+        extract_waiting.clone(),
+    );
     Metrics {
         registry,
+        attachments,
+        extract_seconds,
+        extract_waiting,
         webhook_requests,
         events,
         event_times_clamped,
@@ -276,6 +305,31 @@ pub fn retention_deleted(table: &str, rows: u64) {
         .retention_deleted
         .get_or_create(&vec![("table", table.to_string())])
         .inc_by(rows);
+}
+
+/// Counts one attachment by its message kind and what came of it.
+pub fn attachment(kind: &str, outcome: &str) {
+    METRICS
+        .attachments
+        .get_or_create(&vec![
+            ("kind", kind.to_string()),
+            ("outcome", outcome.to_string()),
+        ])
+        .inc();
+}
+
+/// Records how long one attachment took to read: `result` is the format
+/// read (`xlsx`) or why it was not (`timeout`).
+pub fn extract_time(result: &str, seconds: f64) {
+    METRICS
+        .extract_seconds
+        .get_or_create(&vec![("result", result.to_string())])
+        .observe(seconds);
+}
+
+/// One more (`+1`) or one fewer (`-1`) attachment waiting for a slot.
+pub fn extract_waiting(delta: i64) {
+    METRICS.extract_waiting.inc_by(delta);
 }
 
 /// The text exposition format.

@@ -72,6 +72,10 @@ pub struct Warning {
     /// fill anything, not to take anything back.
     #[serde(default)]
     pub phishing: bool,
+    /// What kind of attachment the findings are in (圖片, 試算表); its
+    /// evidence is then where in it they are, never its words.
+    #[serde(default)]
+    pub attachment: Option<String>,
 }
 
 /// The content of an officer alert.
@@ -96,6 +100,10 @@ pub struct Alert {
     /// The message looks like phishing rather than a leak.
     #[serde(default)]
     pub phishing: bool,
+    /// What kind of attachment the findings are in; `evidence` is then
+    /// where in it they are.
+    #[serde(default)]
+    pub attachment: Option<String>,
 }
 
 /// The content of a 1:1 verdict.
@@ -116,6 +124,14 @@ pub struct Verdict {
     /// The text looks like phishing.
     #[serde(default)]
     pub phishing: bool,
+    /// What kind of attachment was checked; `evidence` is then where in
+    /// it the findings are.
+    #[serde(default)]
+    pub attachment: Option<String>,
+    /// Why the attachment could not be read (檔案設有密碼), when it could
+    /// not.
+    #[serde(default)]
+    pub unread: Option<String>,
 }
 
 /// The content of a weekly summary card: counts and names only.
@@ -197,12 +213,15 @@ impl Notice {
             Notice::Alert(a) => {
                 let chat = alert_chat(a, names);
                 let who = alert_sender(a, names);
+                let attachment = match &a.attachment {
+                    Some(kind) => format!("\n附件：{kind}\n位置：{}", a.evidence),
+                    None => format!("\n內容：{}", a.evidence),
+                };
                 format!(
-                    "{}\n群組：{chat}\n類別：{}\n風險：{}\n內容：{}\n時間：{}\n傳送者：{who}\n案號：{}",
+                    "{}\n群組：{chat}\n類別：{}\n風險：{}{attachment}\n時間：{}\n傳送者：{who}\n案號：{}",
                     alert_title(a),
                     a.categories.join("、"),
                     a.severity,
-                    a.evidence,
                     a.at,
                     a.incident_id
                 )
@@ -258,26 +277,50 @@ const PHISHING_DONT: &str = "請勿點選其中的連結、開啟附件，\
 /// What to do if someone already did.
 const PHISHING_IF_CLICKED: &str = "若已點選或輸入資料，請立即通知本機關資訊單位處理。謝謝大家。";
 
-/// 發現, 內容, 依據 and 建議 lines, as every notice about findings shows them.
-fn details(titles: &[String], evidence: &str, laws: &[String], advice: &[String]) -> String {
+/// 發現, 內容 (位置 in an attachment), 依據 and 建議 lines, as every
+/// notice about findings shows them.
+fn details(
+    titles: &[String],
+    evidence: &str,
+    attachment: bool,
+    laws: &[String],
+    advice: &[String],
+) -> String {
+    let label = if attachment { "位置" } else { "內容" };
     format!(
-        "發現：{}\n內容：{evidence}\n依據：{}\n建議：\n{}",
+        "發現：{}\n{label}：{evidence}\n依據：{}\n建議：\n{}",
         titles.join("、"),
         laws.join("；"),
         bullet_list(advice),
     )
 }
 
+/// 這則訊息, or 這則訊息所附的圖片.
+fn this_message(attachment: Option<&str>) -> String {
+    match attachment {
+        Some(kind) => format!("這則訊息所附的{kind}"),
+        None => "這則訊息".to_string(),
+    }
+}
+
 /// The warning after its greeting: what was found, why it matters, what to do.
 pub fn warning_body(w: &Warning) -> String {
-    let details = details(&w.titles, &w.evidence, &w.laws, &w.advice);
+    let attachment = w.attachment.as_deref();
+    let details = details(
+        &w.titles,
+        &w.evidence,
+        attachment.is_some(),
+        &w.laws,
+        &w.advice,
+    );
+    let this = this_message(attachment);
     if w.phishing {
         return format!(
-            "這則訊息疑似釣魚或社交工程訊息，{PHISHING_DONT}\n{details}\n{PHISHING_IF_CLICKED}"
+            "{this}疑似釣魚或社交工程訊息，{PHISHING_DONT}\n{details}\n{PHISHING_IF_CLICKED}"
         );
     }
     format!(
-        "這則訊息可能含有{}，請勿轉傳。\n{details}\n\
+        "{this}可能含有{}，請勿轉傳。\n{details}\n\
          如已傳送，請長按訊息選擇「收回」。謝謝配合。",
         w.categories.join("、"),
     )
@@ -370,22 +413,39 @@ pub fn bullet_list(items: &[String]) -> String {
         .join("\n")
 }
 
-/// The answer to a text pasted in a 1:1 chat.
+/// The answer to a text pasted, or an attachment sent, in a 1:1 chat.
 pub fn verdict_text(v: &Verdict) -> String {
-    let Some(sev) = &v.severity else {
-        return "檢查結果：未發現不宜外流的內容。\n\
-                轉傳前仍請確認對象與用途，謝謝。"
-            .to_string();
+    let checked = match &v.attachment {
+        Some(kind) => format!("（{kind}）"),
+        None => String::new(),
     };
-    let details = details(&v.titles, &v.evidence, &v.laws, &v.advice);
+    let Some(sev) = &v.severity else {
+        if let Some(why) = &v.unread {
+            return format!(
+                "檢查結果{checked}：無法讀取內容（{why}），未能檢查。\n\
+                 請確認內容無不宜外流的資料後再轉傳，謝謝。"
+            );
+        }
+        return format!(
+            "檢查結果{checked}：未發現不宜外流的內容。\n\
+             轉傳前仍請確認對象與用途，謝謝。"
+        );
+    };
+    let details = details(
+        &v.titles,
+        &v.evidence,
+        v.attachment.is_some(),
+        &v.laws,
+        &v.advice,
+    );
     if v.phishing {
         format!(
-            "檢查結果：風險{sev}，這段內容疑似釣魚或社交工程訊息。\n\
+            "檢查結果{checked}：風險{sev}，這段內容疑似釣魚或社交工程訊息。\n\
              {PHISHING_DONT}\n{details}\n{PHISHING_IF_CLICKED}"
         )
     } else {
         format!(
-            "檢查結果：風險{sev}，請勿轉傳。\n可能含有：{}\n{details}",
+            "檢查結果{checked}：風險{sev}，請勿轉傳。\n可能含有：{}\n{details}",
             v.categories.join("、"),
         )
     }

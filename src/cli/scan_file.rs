@@ -12,14 +12,9 @@ use serde_json::json;
 
 use super::CliError;
 use crate::extract::child::Sandbox;
-use crate::extract::{Extracted, NotScanned, Part};
-use crate::scan::{Finding, Scanner};
-
-/// A finding and where in the attachment it was found.
-struct Located {
-    finding: Finding,
-    location: String,
-}
+use crate::extract::{Extracted, NotScanned};
+use crate::pipeline::attachment::{scan_extracted, Located};
+use crate::scan::Scanner;
 
 /// Runs `scan --file`.
 pub fn run(scanner: &Scanner, path: &Path, as_json: bool) -> Result<ExitCode, CliError> {
@@ -30,7 +25,7 @@ pub fn run(scanner: &Scanner, path: &Path, as_json: bool) -> Result<ExitCode, Cl
     let report = match sandbox.run(&bytes) {
         Err(reason) => not_scanned(&name, reason, as_json),
         Ok(extracted) => {
-            let found = scan(scanner, &extracted);
+            let found = scan_extracted(scanner, &extracted);
             if as_json {
                 to_json(&extracted, &found)
             } else {
@@ -57,48 +52,6 @@ fn read(path: &Path, max: u64) -> Result<Vec<u8>, CliError> {
     };
     read.map_err(|e| CliError::usage(format!("cannot read {}: {e}", path.display())))?;
     Ok(bytes)
-}
-
-/// The size of the pieces a section is scanned in: a long chat message.
-const CHUNK_CHARS: usize = 400;
-
-/// Every section scanned piece by piece, and for a marking of its own (a
-/// 密等 field, a 密 stamp in a page header); of each rule, the finding
-/// with the highest score.
-fn scan(scanner: &Scanner, extracted: &Extracted) -> Vec<Located> {
-    let mut found: Vec<Located> = Vec::new();
-    for section in &extracted.sections {
-        let starts = section.line_starts();
-        let pieces = section
-            .chunks(CHUNK_CHARS)
-            .into_iter()
-            .flat_map(|(offset, text)| {
-                let findings = scanner.scan(text).findings;
-                findings.into_iter().map(move |f| (offset, f))
-            });
-        let margin = section.place.part == Part::HeaderFooter;
-        let marking = scanner
-            .document_marking(&section.text, margin)
-            .map(|f| (0, f));
-        for (offset, finding) in pieces.chain(marking) {
-            let line = finding
-                .evidence
-                .first()
-                .and_then(|e| section.line_at(&starts, offset + e.start));
-            let location = section.place.describe(line);
-            match found.iter_mut().find(|l| l.finding.rule == finding.rule) {
-                Some(l) if l.finding.score >= finding.score => {}
-                Some(l) => *l = Located { finding, location },
-                None => found.push(Located { finding, location }),
-            }
-        }
-    }
-    found.sort_by(|a, b| {
-        (b.finding.severity, b.finding.score)
-            .cmp(&(a.finding.severity, a.finding.score))
-            .then_with(|| a.finding.rule.cmp(&b.finding.rule))
-    });
-    found
 }
 
 fn not_scanned(name: &str, reason: NotScanned, as_json: bool) -> String {

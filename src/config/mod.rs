@@ -14,7 +14,10 @@ use crate::calendar::WeeklyAt;
 pub use crate::scan::describe_toml_error;
 use crate::scan::Severity;
 
+mod content;
 mod secrets;
+
+pub use content::ContentStage;
 
 pub use secrets::{key_file_path, master_key, SecretError, Secrets};
 
@@ -164,22 +167,6 @@ impl Default for Store {
     }
 }
 
-/// `[content]`: the stage that reads what a message carries besides its
-/// text (a file's name today), after the webhook has answered.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ContentStage {
-    /// Content workers in this process (env `LEAKGUARD_CONTENT_WORKERS`).
-    /// 0 records the jobs for another replica on the same database to do.
-    pub workers: u32,
-}
-
-impl Default for ContentStage {
-    fn default() -> Self {
-        ContentStage { workers: 1 }
-    }
-}
-
 /// `[patterns]`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -326,6 +313,7 @@ impl Config {
             ));
         }
         self.server.validate(&bad)?;
+        self.content.validate(&bad)?;
         if self.store.retention_days == 0 {
             return Err(bad("store.retention_days", "must be at least 1".into()));
         }
@@ -353,6 +341,10 @@ impl Config {
         }
         if let Some(v) = var("LEAKGUARD_CONTENT_WORKERS") {
             self.content.workers = env_count("LEAKGUARD_CONTENT_WORKERS", &v, "number of workers")?;
+        }
+        if let Some(v) = var("LEAKGUARD_EXTRACTIONS") {
+            self.content.extractions =
+                env_count("LEAKGUARD_EXTRACTIONS", &v, "number of extractions")?.max(1);
         }
         if let Some(v) = var("LEAKGUARD_LINK_EPOCH") {
             self.report.link_epoch = env_count("LEAKGUARD_LINK_EPOCH", &v, "link key epoch")?;

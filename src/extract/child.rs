@@ -101,6 +101,16 @@ impl Sandbox {
         // started (the OCR engine) are killed together.
         #[cfg(unix)]
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        // A private scratch directory as its working and temporary
+        // directory, removed when the child is done, so that nothing a
+        // reader or the OCR engine writes outlives the extraction.
+        let scratch = tempfile::Builder::new()
+            .prefix("leakguard-extract-")
+            .tempdir()
+            .map_err(|_| NotScanned::Crashed)?;
+        command
+            .current_dir(scratch.path())
+            .env("TMPDIR", scratch.path());
         let mut child = command.spawn().map_err(|_| NotScanned::Crashed)?;
         let deadline = Instant::now() + self.timeout;
         let mut stderr = child.stderr.take().expect("stderr is piped");

@@ -263,6 +263,15 @@ pub enum NotScanned {
     /// An image, and no OCR engine is installed.
     #[error("no OCR engine")]
     NoOcr,
+    /// The platform no longer had the content, or never prepared it.
+    #[error("content unavailable")]
+    Unavailable,
+    /// An external URL whose host is not on the allow-list.
+    #[error("external host not allowed")]
+    HostNotAllowed,
+    /// Every attempt ended abruptly (the service stopped mid-read).
+    #[error("given up")]
+    GivenUp,
 }
 
 impl NotScanned {
@@ -277,6 +286,9 @@ impl NotScanned {
             NotScanned::Timeout => "讀取逾時",
             NotScanned::Crashed => "讀取時發生錯誤",
             NotScanned::NoOcr => "未安裝文字辨識（OCR）元件",
+            NotScanned::Unavailable => "無法取得檔案內容",
+            NotScanned::HostNotAllowed => "外部來源不在允許清單內",
+            NotScanned::GivenUp => "多次讀取皆未完成",
         }
     }
 
@@ -291,6 +303,9 @@ impl NotScanned {
             NotScanned::Timeout => "timeout",
             NotScanned::Crashed => "crashed",
             NotScanned::NoOcr => "no_ocr",
+            NotScanned::Unavailable => "unavailable",
+            NotScanned::HostNotAllowed => "host_not_allowed",
+            NotScanned::GivenUp => "given_up",
         }
     }
 }

@@ -50,6 +50,27 @@ pub enum Format {
 }
 
 impl Format {
+    /// The name in JSON and metrics: `xlsx`, `image`, `encrypted_office`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Docx => "docx",
+            Format::Pptx => "pptx",
+            Format::Odt => "odt",
+            Format::Odp => "odp",
+            Format::Zip => "zip",
+            Format::Pdf => "pdf",
+            Format::Image => "image",
+            Format::Media => "media",
+            Format::EncryptedOffice => "encrypted_office",
+            Format::LegacyOffice => "legacy_office",
+            Format::Binary => "binary",
+        }
+    }
+
     /// The format's name as an officer reads it.
     pub fn zh_tw(self) -> &'static str {
         match self {

@@ -209,7 +209,7 @@ impl Client {
 
 /// Ids from LINE are alphanumeric; anything else is percent-encoded so a
 /// strange id can never change the path.
-fn path_segment(id: &str) -> String {
+pub(super) fn path_segment(id: &str) -> String {
     let mut out = String::with_capacity(id.len());
     for b in id.bytes() {
         if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {

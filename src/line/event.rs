@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::render::{ACK_PREFIX, FALSE_POSITIVE_PREFIX};
-use crate::platform::{self as chat, Body, Chat, ChatEvent, Content};
+use crate::platform::{self as chat, Body, Chat, ChatEvent, Content, ImageSet};
 
 /// The webhook body.
 #[derive(Debug, Clone, Deserialize)]
@@ -167,6 +167,44 @@ impl Message {
                 },
                 quote: None,
             }),
+            Message::Image {
+                id,
+                content_provider,
+                image_set,
+                quote_token,
+            } => Some(Content {
+                message_id: id,
+                body: Body::Image {
+                    source: content_provider.into_source(),
+                    set: image_set.map(|s| ImageSet {
+                        id: s.id,
+                        index: s.index,
+                        total: s.total,
+                    }),
+                },
+                quote: quote_token,
+            }),
+            Message::Video {
+                id,
+                content_provider,
+                quote_token,
+            } => Some(Content {
+                message_id: id,
+                body: Body::Video {
+                    source: content_provider.into_source(),
+                },
+                quote: quote_token,
+            }),
+            Message::Audio {
+                id,
+                content_provider,
+            } => Some(Content {
+                message_id: id,
+                body: Body::Audio {
+                    source: content_provider.into_source(),
+                },
+                quote: None,
+            }),
             Message::Unknown => None,
         }
     }
@@ -311,9 +349,84 @@ pub enum Message {
         #[serde(default)]
         file_size: Option<u64>,
     },
-    /// Any other message type (image, sticker, location …).
+    /// A photo or a screenshot: its text is read by OCR.
+    #[serde(rename_all = "camelCase")]
+    Image {
+        /// Message id.
+        id: String,
+        /// Where the image is.
+        #[serde(default)]
+        content_provider: ContentProvider,
+        /// The set it belongs to, when several were sent at once.
+        #[serde(default)]
+        image_set: Option<WireImageSet>,
+        /// Token to quote this message in a reply.
+        #[serde(default)]
+        quote_token: Option<String>,
+    },
+    /// A video.
+    #[serde(rename_all = "camelCase")]
+    Video {
+        /// Message id.
+        id: String,
+        /// Where the video is.
+        #[serde(default)]
+        content_provider: ContentProvider,
+        /// Token to quote this message in a reply.
+        #[serde(default)]
+        quote_token: Option<String>,
+    },
+    /// A voice message or an audio file (LINE gives no quote token).
+    #[serde(rename_all = "camelCase")]
+    Audio {
+        /// Message id.
+        id: String,
+        /// Where the audio is.
+        #[serde(default)]
+        content_provider: ContentProvider,
+    },
+    /// Any other message type (sticker, location …).
     #[serde(other)]
     Unknown,
+}
+
+/// `contentProvider`: LINE keeps the content (`line`), or the sender's
+/// app gave a URL (`external`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ContentProvider {
+    /// `line` or `external`.
+    #[serde(default, rename = "type")]
+    pub kind: String,
+    /// The content's URL, for `external`.
+    #[serde(default)]
+    pub original_content_url: Option<String>,
+}
+
+impl ContentProvider {
+    /// Where the bytes are (an external provider without a URL has an
+    /// empty one, which no allow-list admits).
+    fn into_source(self) -> chat::Source {
+        match self.kind.as_str() {
+            "external" => chat::Source::External {
+                url: self.original_content_url.unwrap_or_default(),
+            },
+            _ => chat::Source::Platform,
+        }
+    }
+}
+
+/// `imageSet`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WireImageSet {
+    /// The set's id.
+    pub id: String,
+    /// From 1; missing from old Android apps.
+    #[serde(default)]
+    pub index: Option<u32>,
+    /// Images in the set.
+    #[serde(default)]
+    pub total: Option<u32>,
 }
 
 /// A span in LINE's UTF-16 code units.

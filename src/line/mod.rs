@@ -7,6 +7,7 @@
 //! Nothing here knows the pipeline or the scanner.
 
 pub mod client;
+pub mod content;
 pub mod event;
 pub mod fake;
 pub mod render;
@@ -14,24 +15,28 @@ pub mod signature;
 
 use crate::notice::{Names, Notice};
 use crate::platform::{
-    BodyError, BoxFuture, ChatEvent, EventError, Platform, SendOutcome, Sent, Target,
+    Body, BodyError, BoxFuture, ChatEvent, EventError, FetchError, FetchLimits, Platform,
+    SendOutcome, Sent, Target,
 };
 use client::{Client, Response, TransportError};
+use content::Downloader;
 
 /// The LINE Messaging API as a [`Platform`].
 #[derive(Debug, Clone)]
 pub struct Line {
     secret: Vec<u8>,
     client: Client,
+    downloader: Downloader,
 }
 
 impl Line {
     /// The adapter for a channel: its secret signs webhook bodies, the
-    /// client carries its access token.
-    pub fn new(channel_secret: &str, client: Client) -> Line {
+    /// client and the downloader carry its access token.
+    pub fn new(channel_secret: &str, client: Client, downloader: Downloader) -> Line {
         Line {
             secret: channel_secret.as_bytes().to_vec(),
             client,
+            downloader,
         }
     }
 }
@@ -109,6 +114,15 @@ impl Platform for Line {
 
     fn quota(&self) -> BoxFuture<'_, Option<(Option<i64>, i64)>> {
         Box::pin(self.client.quota())
+    }
+
+    fn fetch<'a>(
+        &'a self,
+        message_id: &'a str,
+        body: &'a Body,
+        limits: &'a FetchLimits,
+    ) -> BoxFuture<'a, Result<Vec<u8>, FetchError>> {
+        Box::pin(self.downloader.fetch(message_id, body, limits))
     }
 }
 

@@ -100,6 +100,20 @@ fn alert_message(a: &Alert, names: &Names) -> Value {
             ]
         })
     };
+    let mut rows = vec![
+        row("群組", &chat),
+        row("類別", &cats),
+        row("風險", &a.severity),
+    ];
+    match &a.attachment {
+        Some(kind) => rows.extend([row("附件", kind), row("位置", &a.evidence)]),
+        None => rows.push(row("內容", &a.evidence)),
+    }
+    rows.extend([
+        row("時間", &a.at),
+        row("傳送者", &who),
+        row("案號", &a.incident_id.to_string()),
+    ]);
     json!({
         "type": "flex",
         "altText": format!("{}：{chat}，{cats}，風險{}", alert_title(a), a.severity),
@@ -111,15 +125,8 @@ fn alert_message(a: &Alert, names: &Names) -> Value {
             },
             "body": {
                 "type": "box", "layout": "vertical", "spacing": "sm",
-                "contents": [
-                    row("群組", &chat),
-                    row("類別", &cats),
-                    row("風險", &a.severity),
-                    row("內容", &a.evidence),
-                    row("時間", &a.at),
-                    row("傳送者", &who),
-                    row("案號", &a.incident_id.to_string()),
-                ]
+                "contents": rows
+
             }
         }
     })
@@ -237,6 +244,7 @@ mod tests {
             mention: mention.map(String::from),
             quote_token: Some("q1".into()),
             phishing: false,
+            attachment: None,
         }
     }
 
@@ -318,6 +326,7 @@ mod tests {
             evidence: "確診…".into(),
             at: "2026-12-01 10:00".into(),
             phishing: false,
+            attachment: None,
         };
         let names = Names {
             chat_name: Some("防疫小組".into()),

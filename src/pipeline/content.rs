@@ -5,14 +5,21 @@
 //! message. The job's plan finishes the job in the same transaction, so
 //! whatever happens to the worker, the job takes effect once.
 //!
-//! What a file carries is, for now, its name (SPEC §7: "file → scan the
-//! file name"); reading its content comes with the attachment stage.
+//! What an attachment carries is its name (a file's) and the text the
+//! content worker read inside it in the sandbox (`extract`); a finding in
+//! it is shown by where it is, never by its words.
 
 use serde::{Deserialize, Serialize};
 
+use super::attachment::{keep_strongest, scan_extracted, sort, Located};
 use super::plan::{Op, Plan};
-use super::Pipeline;
+use super::{answer, Judged, Pipeline};
+use crate::extract::{Extracted, Format, NotScanned};
+use crate::incident::{self, Scanned};
+use crate::normalize::NormalizedText;
+use crate::notice::Notice;
 use crate::platform::{Body, Chat, ChatEvent, Content, EventKind};
+use crate::redact;
 use crate::secret::Record;
 
 /// The event of a content job, as sealed into the store.
@@ -32,6 +39,15 @@ pub struct ContentJob {
     pub reply: Option<String>,
     /// The message.
     pub content: Content,
+}
+
+/// What the content stage read of a job's attachment.
+#[derive(Debug, Clone)]
+pub struct AttachmentRead {
+    /// Its text, or why it could not be read.
+    pub outcome: Result<Extracted, NotScanned>,
+    /// [`Pipeline::content_hash`] of its bytes, when they arrived.
+    pub hash: Option<String>,
 }
 
 /// A job that cannot be planned.
@@ -70,20 +86,24 @@ impl Pipeline {
             .ok_or(ContentError::Unreadable(job_id))
     }
 
-    /// The plan for a content job of `platform` claimed by `worker`: the
-    /// checks of the text it carries, and the job's end.
+    /// A keyed hash of an attachment's bytes (the same file forwarded
+    /// again has the same hash; the bytes cannot be recovered from it).
+    pub fn content_hash(&self, bytes: &[u8]) -> String {
+        self.text_key.hash(bytes)
+    }
+
+    /// The plan for a content job of `platform` claimed by `worker`, with
+    /// what the content stage `read` of its attachment: the checks of the
+    /// text it carries, and the job's end.
     pub fn plan_content(
         &self,
         platform: &'static str,
         job_id: i64,
         worker: &str,
         job: &ContentJob,
+        read: &AttachmentRead,
         now: i64,
     ) -> Plan {
-        let text = match &job.content.body {
-            Body::Text(text) => text.as_str(),
-            Body::File { name, .. } => name.as_str(),
-        };
         let event = ChatEvent {
             platform,
             id: job.event_id.clone(),
@@ -95,7 +115,17 @@ impl Pipeline {
             kind: EventKind::Message(job.content.clone()),
         };
         let mut ops = Vec::new();
-        self.check(&event, &job.content, text, job.at, now, &mut ops);
+        match &job.content.body {
+            Body::Text(text) => self.check(&event, &job.content, text, job.at, now, &mut ops),
+            body => {
+                let outcome = match &read.outcome {
+                    Ok(_) => "scanned",
+                    Err(reason) => reason.label(),
+                };
+                crate::metrics::attachment(body.kind(), outcome);
+                self.check_attachment(&event, &job.content, read, job.at, now, &mut ops);
+            }
+        }
         ops.push(Op::FinishContent {
             job_id,
             worker: worker.to_string(),
@@ -105,5 +135,71 @@ impl Pipeline {
             event_id: None,
             ops,
         }
+    }
+
+    /// An attachment's findings (a file's name, and what was read inside
+    /// it), each at its place: acted on in a group or room, answered with
+    /// a verdict in a 1:1 chat.
+    fn check_attachment(
+        &self,
+        event: &ChatEvent,
+        content: &Content,
+        read: &AttachmentRead,
+        at: i64,
+        now: i64,
+        ops: &mut Vec<Op>,
+    ) {
+        let scanner = self.scanner();
+        let mut found = Vec::new();
+        if let Body::File { name, .. } = &content.body {
+            // The group sees the name already: a finding in it shows its
+            // evidence, masked, as a typed message's would.
+            let norm = NormalizedText::new(name);
+            let masked = redact::masked_chars(name, &norm);
+            for finding in scanner.scan_normalized(name, &norm).findings {
+                let spans = finding.evidence.iter().map(|e| (e.start, e.end)).collect();
+                let location = format!("檔案名稱「{}」", incident::excerpt(&masked, spans));
+                keep_strongest(&mut found, Located { finding, location });
+            }
+        }
+        if let Ok(extracted) = &read.outcome {
+            for l in scan_extracted(&scanner, extracted) {
+                keep_strongest(&mut found, l);
+            }
+        }
+        sort(&mut found);
+        for l in &found {
+            crate::metrics::finding(&l.finding.category, l.finding.severity.as_str());
+        }
+        let found: Vec<_> = found.into_iter().map(|l| (l.finding, l.location)).collect();
+        let judged = Judged {
+            scanned: Scanned::located(&found),
+            text_hash: read.hash.clone().unwrap_or_else(|| {
+                let name = match &content.body {
+                    Body::File { name, .. } => name.as_str(),
+                    _ => "",
+                };
+                self.text_key.hash(name.as_bytes())
+            }),
+            attachment: Some(kind_of(&content.body, &read.outcome)),
+        };
+        if let Some((chat_id, _)) = event.chat.shared() {
+            ops.extend(self.act(event, chat_id, content, judged, at, now));
+        } else if let Chat::User(user_id) = &event.chat {
+            let unread = read.outcome.as_ref().err().map(|r| r.zh_tw().to_string());
+            let verdict = self.verdict_of(&judged, unread);
+            ops.extend(answer(event, Notice::Verdict(verdict), Some(user_id)).map(Op::Send));
+        }
+    }
+}
+
+/// What an attachment is, in the words of a warning: 圖片, 試算表.
+fn kind_of(body: &Body, outcome: &Result<Extracted, NotScanned>) -> String {
+    match (body, outcome) {
+        (Body::Image { .. }, _) => "圖片".into(),
+        (Body::Video { .. }, _) => "影片".into(),
+        (Body::Audio { .. }, _) => "語音或音訊".into(),
+        (_, Ok(extracted)) if extracted.format != Format::Binary => extracted.format.zh_tw().into(),
+        _ => "檔案".into(),
     }
 }

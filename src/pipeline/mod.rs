@@ -8,10 +8,11 @@
 //! which platform an event came from matters only as the name its answers
 //! go back through.
 
+pub mod attachment;
 mod content;
 pub mod plan;
 
-pub use content::{ContentError, ContentJob};
+pub use content::{AttachmentRead, ContentError, ContentJob};
 
 use std::sync::Arc;
 
@@ -41,6 +42,15 @@ impl std::fmt::Debug for Pipeline {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pipeline").finish_non_exhaustive()
     }
+}
+
+/// A message's findings by category, ready to act on.
+struct Judged {
+    scanned: Scanned,
+    /// Keyed hash of the normalized text (or of an attachment's bytes).
+    text_hash: String,
+    /// What kind of attachment the findings are in, if they are.
+    attachment: Option<String>,
 }
 
 /// What a warning, an alert or a verdict says about some categories.
@@ -159,7 +169,7 @@ impl Pipeline {
         }
         match &content.body {
             Body::Text(text) => self.check(event, content, text, at, now, ops),
-            Body::File { .. } => {
+            _ => {
                 if event.chat.id().is_some() {
                     ops.push(self.queue_content(event, content, at));
                 }
@@ -241,7 +251,18 @@ impl Pipeline {
 
     fn verdict(&self, text: &str) -> Verdict {
         let (_, scanned) = self.scan(text);
-        let cats = &scanned.categories;
+        let judged = Judged {
+            scanned,
+            text_hash: String::new(),
+            attachment: None,
+        };
+        self.verdict_of(&judged, None)
+    }
+
+    /// The verdict on `judged`; `unread` says why an attachment could not
+    /// be read.
+    fn verdict_of(&self, judged: &Judged, unread: Option<String>) -> Verdict {
+        let cats = &judged.scanned.categories;
         let severity = cats.iter().map(|c| c.severity).max();
         let warn = with_action(cats, |c| c.severity >= self.config.policy.warn_at);
         let shown = if warn.is_empty() {
@@ -249,7 +270,7 @@ impl Pipeline {
         } else {
             warn
         };
-        let d = self.describe(&scanned, &shown);
+        let d = self.describe(&judged.scanned, &shown);
         let phishing = self.any_attack(&shown);
         Verdict {
             severity: severity.map(|s| s.zh().to_string()),
@@ -259,6 +280,8 @@ impl Pipeline {
             laws: d.laws,
             advice: d.advice,
             phishing,
+            attachment: judged.attachment.clone(),
+            unread,
         }
     }
 
@@ -279,6 +302,33 @@ impl Pipeline {
         now: i64,
     ) -> Option<Op> {
         let (norm, scanned) = self.scan(text);
+        if scanned.categories.is_empty() {
+            return None;
+        }
+        let judged = Judged {
+            scanned,
+            text_hash: self.text_key.hash(norm.as_str().as_bytes()),
+            attachment: None,
+        };
+        self.act(event, chat_id, content, judged, at, now)
+    }
+
+    /// The incidents of `judged`, a group message's findings, and what
+    /// they send.
+    fn act(
+        &self,
+        event: &ChatEvent,
+        chat_id: &str,
+        content: &Content,
+        judged: Judged,
+        at: i64,
+        now: i64,
+    ) -> Option<Op> {
+        let Judged {
+            scanned,
+            text_hash,
+            attachment,
+        } = judged;
         let cats = &scanned.categories;
         if cats.is_empty() {
             return None;
@@ -288,7 +338,6 @@ impl Pipeline {
         let action = |c: &CategoryFindings| {
             policy::decide(&self.config.policy, allow, &c.category, c.severity)
         };
-        let text_hash = self.text_key.hash(norm.as_str().as_bytes());
         let user = event.sender.as_deref();
         let incidents = cats
             .iter()
@@ -330,6 +379,7 @@ impl Pipeline {
                 mention: user.filter(|_| !phishing).map(String::from),
                 quote_token: content.quote.clone(),
                 phishing,
+                attachment: attachment.clone(),
             });
             sends.extend(answer(event, warning, Some(chat_id)));
             if !alerted.is_empty() && !event.standby {
@@ -345,6 +395,7 @@ impl Pipeline {
                     evidence: d.evidence,
                     at: self.local_time(at),
                     phishing: self.any_attack(&alerted),
+                    attachment: attachment.clone(),
                 };
                 sends.extend(self.config.report.officers.iter().map(|officer| Send {
                     platform: self.officers_platform,

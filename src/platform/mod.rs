@@ -148,6 +148,109 @@ pub enum Body {
         /// Size in bytes, when the platform says.
         size: Option<u64>,
     },
+    /// A photo or a screenshot.
+    Image {
+        /// Where its bytes are.
+        source: Source,
+        /// The set it was sent in, when several were sent at once.
+        set: Option<ImageSet>,
+    },
+    /// A video: it has no name and its pictures and sound are not read.
+    Video {
+        /// Where its bytes are.
+        source: Source,
+    },
+    /// A voice message or an audio file: not read either.
+    Audio {
+        /// Where its bytes are.
+        source: Source,
+    },
+}
+
+impl Body {
+    /// The kind of message, for metrics and logs: `text`, `file`,
+    /// `image`, `video` or `audio`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Body::Text(_) => "text",
+            Body::File { .. } => "file",
+            Body::Image { .. } => "image",
+            Body::Video { .. } => "video",
+            Body::Audio { .. } => "audio",
+        }
+    }
+
+    /// Whether its content is something to fetch and read.
+    pub fn is_attachment(&self) -> bool {
+        !matches!(self, Body::Text(_))
+    }
+
+    /// Where the bytes of an attachment are.
+    pub fn source(&self) -> Option<&Source> {
+        match self {
+            Body::Text(_) => None,
+            Body::File { .. } => Some(&Source::Platform),
+            Body::Image { source, .. } | Body::Video { source } | Body::Audio { source } => {
+                Some(source)
+            }
+        }
+    }
+}
+
+/// Where an attachment's bytes are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Source {
+    /// Kept by the platform, fetched by message id.
+    #[default]
+    Platform,
+    /// At a URL the sender's app gave (LINE: `contentProvider.type`
+    /// `external`); fetched only from hosts on the allow-list.
+    External {
+        /// The URL.
+        url: String,
+    },
+}
+
+/// Several images sent at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageSet {
+    /// The set's id, the same for each of its images.
+    pub id: String,
+    /// This image's place in the set, from 1, when the platform says.
+    pub index: Option<u32>,
+    /// How many images the set has, when the platform says.
+    pub total: Option<u32>,
+}
+
+/// How an attachment may be fetched.
+#[derive(Debug, Clone)]
+pub struct FetchLimits {
+    /// Largest content accepted, in bytes.
+    pub max_bytes: u64,
+    /// Hosts an external URL may point at.
+    pub external_hosts: Vec<String>,
+    /// How long to wait for a video or audio to be ready.
+    pub ready_wait: Duration,
+}
+
+/// Why an attachment's bytes did not arrive.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// Larger than [`FetchLimits::max_bytes`].
+    #[error("larger than the size limit")]
+    TooLarge,
+    /// An external URL whose host is not on the allow-list.
+    #[error("external host not allowed")]
+    HostNotAllowed,
+    /// The platform no longer has it, or never prepared it.
+    #[error("content unavailable{}", .0.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    Unavailable(Option<u16>),
+    /// Busy, failing or unreachable: try again later.
+    #[error("transient failure{}", .0.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
+    Transient(Option<u16>),
+    /// This platform cannot fetch content.
+    #[error("fetching content is not supported")]
+    Unsupported,
 }
 
 /// A webhook body the adapter could not read at all (one bad event is an
@@ -281,5 +384,17 @@ pub trait Platform: Send + Sync + 'static {
     /// `None` where the platform has none or did not answer.
     fn quota(&self) -> BoxFuture<'_, Option<(Option<i64>, i64)>> {
         Box::pin(async { None })
+    }
+
+    /// The bytes of attachment `message_id` (what `body` says of it), at
+    /// most `limits.max_bytes`; a platform that cannot fetch says so.
+    fn fetch<'a>(
+        &'a self,
+        message_id: &'a str,
+        body: &'a Body,
+        limits: &'a FetchLimits,
+    ) -> BoxFuture<'a, Result<Vec<u8>, FetchError>> {
+        let _ = (message_id, body, limits);
+        Box::pin(async { Err(FetchError::Unsupported) })
     }
 }

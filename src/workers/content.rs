@@ -1,18 +1,22 @@
 //! The content stage's worker: claims content jobs, opens each sealed
-//! event, plans it through the pipeline and applies the plan, which ends
-//! the job in the same transaction. A job whose plan cannot be stored is
-//! retried with backoff a bounded number of times and then given up; a
-//! crash leaves the job pending, and its lease lets another worker (or the
-//! next start) take it.
+//! event, reads its attachment ([`Reader`]), plans it through the pipeline
+//! and applies the plan, which ends the job in the same transaction. A
+//! job whose content cannot be fetched yet, or whose plan cannot be
+//! stored, is retried with backoff a bounded number of times; a crash
+//! leaves the job pending, and its lease lets another worker (or the next
+//! start) take it. A job whose attempts all ended abruptly is planned
+//! without reading its attachment ("not scanned: given up").
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{watch, Notify};
 
+use super::attachment::{Reader, TryLater};
 use crate::clock::Clock;
-use crate::pipeline::Pipeline;
-use crate::platform::Platforms;
+use crate::extract::NotScanned;
+use crate::pipeline::{AttachmentRead, ContentJob, Pipeline};
+use crate::platform::{Body, Platform, Platforms};
 use crate::store::{ContentJobRow, Store, StoreError};
 
 /// How the worker paces itself.
@@ -35,9 +39,9 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            lease: Duration::from_secs(120),
+            lease: Duration::from_secs(240),
             poll: Duration::from_secs(1),
-            batch: 8,
+            batch: 4,
             max_attempts: 5,
             backoff_base: Duration::from_secs(1),
             backoff_max: Duration::from_secs(300),
@@ -53,6 +57,8 @@ pub struct ContentWorker {
     pub pipeline: Arc<Pipeline>,
     /// The platforms jobs may come from.
     pub platforms: Platforms,
+    /// Fetches and reads attachments.
+    pub reader: Arc<Reader>,
     /// The time.
     pub clock: Clock,
     /// Woken when a job is queued.
@@ -97,17 +103,24 @@ impl ContentWorker {
             .claim_content(&self.id, now, self.settings.lease, self.settings.batch)
             .await?;
         let n = jobs.len();
+        // The jobs of a batch run side by side, each in a task of its own:
+        // a panic while handling one is contained there (its claim then
+        // lapses, and the attempt it used is already counted), and
+        // while one waits for a download another can be read.
+        let mut tasks = tokio::task::JoinSet::new();
         for job in jobs {
-            // Each job runs in a task of its own: a panic while planning
-            // one is contained there. Its claim then lapses, and the
-            // attempt it used is already counted.
             let this = self.clone();
-            let id = job.id;
-            match tokio::spawn(async move { this.handle(&job).await }).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::warn!(job = id, error = %e, "content job not updated"),
+            tasks.spawn(async move {
+                let id = job.id;
+                (id, this.handle(&job).await)
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            match done {
+                Ok((_, Ok(()))) => {}
+                Ok((id, Err(e))) => tracing::warn!(job = id, error = %e, "content job not updated"),
                 Err(e) => {
-                    tracing::error!(job = id, error = %e, "content job failed abruptly; it is retried when its claim lapses")
+                    tracing::error!(error = %e, "content job failed abruptly; it is retried when its claim lapses")
                 }
             }
         }
@@ -135,9 +148,14 @@ impl ContentWorker {
             Ok(event) => event,
             Err(e) => return give_up(&e.to_string()).await,
         };
-        let plan = self
-            .pipeline
-            .plan_content(platform.name(), job.id, &self.id, &event, now);
+        let read = match self.read(platform.as_ref(), job, &event).await {
+            Ok(read) => read,
+            Err(TryLater(e)) => return self.retry(job, &e.to_string()).await,
+        };
+        let now = self.clock.now_ms();
+        let plan =
+            self.pipeline
+                .plan_content(platform.name(), job.id, &self.id, &event, &read, now);
         match self.store.accept(&[plan], now).await {
             Ok(acc) => {
                 if acc.queued > 0 {
@@ -154,14 +172,51 @@ impl ContentWorker {
                 Ok(())
             }
             Err(e) if job.attempts >= self.settings.max_attempts => give_up(&e.to_string()).await,
-            Err(e) => {
-                let factor = 1u32 << (job.attempts - 1).clamp(0, 16) as u32;
-                let delay = (self.settings.backoff_base * factor).min(self.settings.backoff_max);
-                tracing::warn!(job = job.id, error = %e, delay_ms = delay.as_millis() as u64, "content job will be retried");
-                self.store
-                    .retry_content(job.id, &self.id, now + delay.as_millis() as i64)
-                    .await
-            }
+            Err(e) => self.retry(job, &e.to_string()).await,
         }
+    }
+
+    /// What the job's attachment holds: nothing to read for a text; not
+    /// read when its earlier attempts all ended abruptly (the last one
+    /// may have been the reading itself), or when the platform stayed
+    /// unreachable through every attempt.
+    async fn read(
+        &self,
+        platform: &dyn Platform,
+        job: &ContentJobRow,
+        event: &ContentJob,
+    ) -> Result<AttachmentRead, TryLater> {
+        let not_read = |reason| AttachmentRead {
+            outcome: Err(reason),
+            hash: None,
+        };
+        if matches!(event.content.body, Body::Text(_)) {
+            return Ok(not_read(NotScanned::Unsupported));
+        }
+        if job.attempts >= self.settings.max_attempts {
+            return Ok(not_read(NotScanned::GivenUp));
+        }
+        let hash = |bytes: &[u8]| self.pipeline.content_hash(bytes);
+        match self.reader.read(platform, &event.content, hash).await {
+            Err(TryLater(e)) if job.attempts + 1 >= self.settings.max_attempts => {
+                tracing::warn!(job = job.id, error = %e, "content not fetched after every attempt");
+                Ok(not_read(NotScanned::Unavailable))
+            }
+            other => other,
+        }
+    }
+
+    /// Schedules another attempt with a delay that doubles each time.
+    async fn retry(&self, job: &ContentJobRow, why: &str) -> Result<(), StoreError> {
+        let factor = 1u32 << (job.attempts - 1).clamp(0, 16) as u32;
+        let delay = (self.settings.backoff_base * factor).min(self.settings.backoff_max);
+        tracing::warn!(
+            job = job.id,
+            error = why,
+            delay_ms = delay.as_millis() as u64,
+            "content job will be retried"
+        );
+        let due = self.clock.now_ms() + delay.as_millis() as i64;
+        self.store.retry_content(job.id, &self.id, due).await
     }
 }

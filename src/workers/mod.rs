@@ -3,6 +3,7 @@
 //! the [`outbox`] sender,
 //! the weekly summary schedule, retention, and the push quota reading.
 
+pub mod attachment;
 pub mod committer;
 pub mod content;
 pub mod outbox;

@@ -10,6 +10,8 @@ use leakguard::extract::child::Sandbox;
 use leakguard::extract::{Limits, NotScanned};
 use serde_json::Value;
 
+use crate::support::ocr_installed;
+
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/attachments")
@@ -208,27 +210,6 @@ fn a_document_marked_secret_is_a_finding_by_its_marking_alone() {
         classified["location"], "本文第 3 段",
         "the 密等 field's line"
     );
-}
-
-/// Whether Tesseract and its Traditional Chinese model are installed;
-/// without them the OCR tests are skipped with a note (a failure under CI).
-fn ocr_installed() -> bool {
-    let installed = std::process::Command::new("tesseract")
-        .arg("--list-langs")
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l == "chi_tra")
-        });
-    assert!(
-        installed || std::env::var_os("CI").is_none(),
-        "CI is set but Tesseract's chi_tra is missing; .ci/run installs it"
-    );
-    if !installed {
-        eprintln!("skipped: OCR needs apt-get install tesseract-ocr tesseract-ocr-chi-tra");
-    }
-    installed
 }
 
 /// The categories of the findings that warn (medium or high).

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leakguard::config::Config;
+use leakguard::extract::NotScanned;
 use leakguard::line::fake::webhook;
+use leakguard::pipeline::AttachmentRead;
 use leakguard::platform::{Body, Chat, ChatEvent, Content, EventKind};
 use leakguard::scan::{builtin_packs, Scanner};
 use leakguard::secret::MasterKey;
@@ -92,7 +94,7 @@ async fn a_file_in_a_one_to_one_chat_gets_a_verdict_from_the_content_stage() {
     let verdicts = app.delivered_to(ALICE);
     assert_eq!(verdicts.len(), 1);
     assert!(
-        text_of(&verdicts[0]).starts_with("檢查結果：風險"),
+        text_of(&verdicts[0]).starts_with("檢查結果（檔案）：風險"),
         "{}",
         text_of(&verdicts[0])
     );
@@ -165,6 +167,15 @@ fn file_message(message_id: &str) -> ChatEvent {
 
 const NOW: i64 = 1_764_554_400_000;
 
+/// What the content stage reads of a file LINE no longer has: nothing
+/// but its name is checked.
+fn unavailable() -> AttachmentRead {
+    AttachmentRead {
+        outcome: Err(NotScanned::Unavailable),
+        hash: None,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_whose_claim_lapsed_cannot_finish_the_job_and_nothing_of_its_plan_stays() {
     let (pipeline, store, _dir) = stage().await;
@@ -188,14 +199,14 @@ async fn a_worker_whose_claim_lapsed_cannot_finish_the_job_and_nothing_of_its_pl
         .unwrap();
     assert_eq!((b.len(), b[0].attempts), (1, 2), "the second attempt");
     let job = pipeline.open_content(a[0].id, &a[0].sealed).unwrap();
-    let late = pipeline.plan_content("line", a[0].id, "A", &job, NOW + 30);
+    let late = pipeline.plan_content("line", a[0].id, "A", &job, &unavailable(), NOW + 30);
     match store.accept(&[late], NOW + 30).await {
         Err(leakguard::store::StoreError::JobLost { job }) => assert_eq!(job, a[0].id),
         other => panic!("A finished a job it no longer held: {other:?}"),
     }
     assert!(store.incidents().await.unwrap().is_empty());
     assert_eq!(store.outbox_depth().await.unwrap(), 0);
-    let on_time = pipeline.plan_content("line", b[0].id, "B", &job, NOW + 40);
+    let on_time = pipeline.plan_content("line", b[0].id, "B", &job, &unavailable(), NOW + 40);
     store.accept(&[on_time], NOW + 40).await.unwrap();
     assert_eq!(store.incidents().await.unwrap().len(), 1);
     assert_eq!(
@@ -233,7 +244,7 @@ async fn a_file_unsent_before_its_job_ran_is_never_warned_about() {
     let job = pipeline
         .open_content(claimed[0].id, &claimed[0].sealed)
         .unwrap();
-    let plan = pipeline.plan_content("line", claimed[0].id, "A", &job, NOW + 2);
+    let plan = pipeline.plan_content("line", claimed[0].id, "A", &job, &unavailable(), NOW + 2);
     assert!(store.accept(&[plan], NOW + 2).await.is_err());
     assert!(store.incidents().await.unwrap().is_empty());
     assert_eq!(store.outbox_depth().await.unwrap(), 0);

@@ -4,6 +4,7 @@
 
 mod architecture;
 mod at_rest;
+mod attachment_service;
 mod attachments;
 mod cli;
 mod clock;

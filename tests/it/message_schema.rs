@@ -191,20 +191,25 @@ impl Spec {
 /// One of each message the bot sends, with long and empty contents.
 fn every_message() -> Vec<(String, Value)> {
     let long = "很長的內容".repeat(30);
+    let attached =
+        |mention: Option<&str>, quote: Option<&str>, phishing: bool, kind: Option<&str>| {
+            Notice::Warning(Warning {
+                incident_id: 42,
+                categories: vec!["病患資訊".into(), "個人資料".into()],
+                titles: vec!["確診者足跡".into(), "身分證字號".into()],
+                evidence: "確診…王○明…A12*****89".into(),
+                laws: vec!["刑法第132條".into(), "個人資料保護法第27條".into()],
+                advice: vec!["請勿轉傳".into()],
+                mention: mention.map(String::from),
+                quote_token: quote.map(String::from),
+                phishing,
+                attachment: kind.map(String::from),
+            })
+        };
     let warning = |mention: Option<&str>, quote: Option<&str>, phishing: bool| {
-        Notice::Warning(Warning {
-            incident_id: 42,
-            categories: vec!["病患資訊".into(), "個人資料".into()],
-            titles: vec!["確診者足跡".into(), "身分證字號".into()],
-            evidence: "確診…王○明…A12*****89".into(),
-            laws: vec!["刑法第132條".into(), "個人資料保護法第27條".into()],
-            advice: vec!["請勿轉傳".into()],
-            mention: mention.map(String::from),
-            quote_token: quote.map(String::from),
-            phishing,
-        })
+        attached(mention, quote, phishing, None)
     };
-    let alert = |phishing: bool| {
+    let alert = |phishing: bool, kind: Option<&str>| {
         Notice::Alert(Alert {
             incident_id: 7,
             chat_id: "C1111111111111111111111111111aaaa".into(),
@@ -215,6 +220,7 @@ fn every_message() -> Vec<(String, Value)> {
             evidence: "明天…稽查…老王○○".into(),
             at: "2026-11-24 10:03".into(),
             phishing,
+            attachment: kind.map(String::from),
         })
     };
     let card = |link: Option<&str>, full: bool| SummaryCard {
@@ -266,8 +272,13 @@ fn every_message() -> Vec<(String, Value)> {
                 quote_token: Some("q".into()),
             },
         ),
-        ("alert", alert(false)),
-        ("phishing alert", alert(true)),
+        (
+            "warning about an image",
+            attached(None, Some("q-token"), false, Some("圖片")),
+        ),
+        ("alert", alert(false, None)),
+        ("phishing alert", alert(true, None)),
+        ("alert about a spreadsheet", alert(false, Some("試算表"))),
         (
             "verdict",
             Notice::Verdict(Verdict {
@@ -278,6 +289,8 @@ fn every_message() -> Vec<(String, Value)> {
                 laws: vec!["個人資料保護法第27條".into()],
                 advice: vec!["請刪除後再轉傳".into()],
                 phishing: false,
+                attachment: None,
+                unread: None,
             }),
         ),
         (
@@ -290,6 +303,22 @@ fn every_message() -> Vec<(String, Value)> {
                 laws: Vec::new(),
                 advice: Vec::new(),
                 phishing: false,
+                attachment: None,
+                unread: None,
+            }),
+        ),
+        (
+            "verdict, attachment not read",
+            Notice::Verdict(Verdict {
+                severity: None,
+                categories: Vec::new(),
+                titles: Vec::new(),
+                evidence: String::new(),
+                laws: Vec::new(),
+                advice: Vec::new(),
+                phishing: false,
+                attachment: Some("文書檔".into()),
+                unread: Some("檔案設有密碼".into()),
             }),
         ),
         ("introduction", Notice::Introduction),

@@ -8,8 +8,20 @@ use leakguard::line::fake::webhook;
 
 use crate::support::*;
 
-/// Markers that appear only in the messages of the privacy conversation.
-const TOKENS: [&str; 4] = ["qzvTokenAlpha", "Wyrmfeather", "紫丁香蝸牛", "藍鵲水塔"];
+/// Markers that appear only in the messages of the privacy conversation:
+/// in its texts, then inside its spreadsheet (an inspected shop, its
+/// owner's phone) and its chat screenshot (a patient, a meeting).
+const TOKENS: [&str; 9] = [
+    "qzvTokenAlpha",
+    "Wyrmfeather",
+    "紫丁香蝸牛",
+    "藍鵲水塔",
+    "永豐小吃店",
+    "0912-483-276",
+    "0912483276",
+    "陳美玲",
+    "防疫會議",
+];
 
 async fn privacy_conversation(app: &App) {
     let texts = [
@@ -43,9 +55,32 @@ async fn privacy_conversation(app: &App) {
         &format!("{}_突擊檢查名單.xlsx", TOKENS[1]),
     );
     assert_eq!(app.events(vec![file]).await, 200);
+    // A spreadsheet and a screenshot, read in the sandbox: their words
+    // are in memory and the child's scratch directory only.
+    let attachments = [
+        ("inspection-list.xlsx", "file"),
+        ("images/chat-footprint.png", "image"),
+    ];
+    for (name, kind) in attachments {
+        let id = format!("9{}", unique());
+        let bytes = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/attachments")
+                .join(name),
+        )
+        .unwrap();
+        app.fake.set_content(&id, bytes);
+        let source = webhook::group_source(GROUP, Some(ALICE));
+        let event_id = format!("01EV{}", unique());
+        let event = match kind {
+            "file" => webhook::file(&event_id, source, None, &id, "附件.xlsx"),
+            _ => webhook::image(&event_id, source, None, &id, None),
+        };
+        assert_eq!(app.events(vec![event]).await, 200);
+    }
     app.settle().await;
     assert!(
-        app.delivered_to(GROUP).len() >= 3,
+        app.delivered_to(GROUP).len() >= 4,
         "the conversation was warned about"
     );
 }

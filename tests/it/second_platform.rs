@@ -201,7 +201,11 @@ async fn a_second_platform_runs_through_the_same_pipeline_store_and_outbox() {
     assert_eq!(sent.len(), 2, "{sent:?}");
     for (to, text) in &sent {
         assert_eq!(to, "room-7");
-        assert!(text.starts_with("各位好，這則訊息可能含有稽查"), "{text}");
+        assert!(
+            text.starts_with("各位好，這則訊息可能含有稽查")
+                || text.starts_with("各位好，這則訊息所附的檔案可能含有稽查"),
+            "{text}"
+        );
     }
     assert!(
         sent.iter().any(|(_, t)| t.contains("突擊檢查名單")),

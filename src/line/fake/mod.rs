@@ -74,6 +74,19 @@ struct Inner {
     next_token: u64,
     quota: Option<i64>,
     used: i64,
+    contents: HashMap<String, Stored>,
+}
+
+/// What the fake keeps of a message's content.
+#[derive(Clone)]
+enum Stored {
+    /// These bytes, after answering `processing` to this many
+    /// transcoding polls.
+    Bytes(Arc<Vec<u8>>, u32),
+    /// A body that never ends.
+    Endless,
+    /// Transcoding failed.
+    Failed,
 }
 
 /// The fake platform; clones share it.
@@ -105,6 +118,8 @@ impl FakeLine {
             .route("/v2/bot/room/{room}/member/{user}", get(member_profile))
             .route("/v2/bot/message/quota", get(quota))
             .route("/v2/bot/message/quota/consumption", get(consumption))
+            .route("/v2/bot/message/{id}/content", get(content))
+            .route("/v2/bot/message/{id}/content/transcoding", get(transcoding))
             .with_state((inner.clone(), changed.clone()));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -123,6 +138,29 @@ impl FakeLine {
 
     fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
         f(&mut self.inner.lock().expect("fake state"))
+    }
+
+    /// Serves `bytes` as the content of message `id` (for the data host,
+    /// `[line] data_api_base`).
+    pub fn set_content(&self, id: &str, bytes: Vec<u8>) {
+        self.set_video(id, bytes, 0);
+    }
+
+    /// Serves `bytes` as the content of video or audio message `id`, after
+    /// answering `processing` to `polls` transcoding polls.
+    pub fn set_video(&self, id: &str, bytes: Vec<u8>, polls: u32) {
+        let stored = Stored::Bytes(Arc::new(bytes), polls);
+        self.with(|i| i.contents.insert(id.to_string(), stored));
+    }
+
+    /// Serves a content for message `id` that never ends.
+    pub fn set_endless_content(&self, id: &str) {
+        self.with(|i| i.contents.insert(id.to_string(), Stored::Endless));
+    }
+
+    /// Makes the transcoding of message `id` fail.
+    pub fn set_transcoding_failed(&self, id: &str) {
+        self.with(|i| i.contents.insert(id.to_string(), Stored::Failed));
     }
 
     /// A fresh reply token for an event in `chat`.
@@ -382,96 +420,66 @@ async fn consumption(State((inner, _)): State<Shared>) -> Response {
     answer(200, json!({"totalUsage": i.used}))
 }
 
-/// Builders for webhook bodies as LINE sends them.
-pub mod webhook {
-    use serde_json::{json, Value};
-
-    /// A group or room source.
-    pub fn group_source(group: &str, user: Option<&str>) -> Value {
-        let mut s = if group.starts_with('R') {
-            json!({"type": "room", "roomId": group})
-        } else {
-            json!({"type": "group", "groupId": group})
-        };
-        if let Some(u) = user {
-            s["userId"] = json!(u);
+async fn content(
+    State((inner, _)): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let stored = {
+        let mut i = inner.lock().expect("fake state");
+        if !authorized(&i, &headers) {
+            return error(401, "Authentication failed");
         }
-        s
-    }
-
-    /// A 1:1 source.
-    pub fn user_source(user: &str) -> Value {
-        json!({"type": "user", "userId": user})
-    }
-
-    /// The fields every event carries.
-    pub fn base(kind: &str, event_id: &str, source: Value, reply_token: Option<&str>) -> Value {
-        let mut e = json!({
-            "type": kind,
-            "mode": "active",
-            "timestamp": crate::clock::now_ms(),
-            "source": source,
-            "webhookEventId": event_id,
-            "deliveryContext": {"isRedelivery": false},
+        let stored = i.contents.get(&id).cloned();
+        let status = if stored.is_some() { 200 } else { 404 };
+        i.calls.push(Call {
+            endpoint: "content",
+            status,
+            retry_key: None,
         });
-        if let Some(t) = reply_token {
-            e["replyToken"] = json!(t);
+        stored
+    };
+    match stored {
+        Some(Stored::Bytes(bytes, _)) => {
+            let headers = [(axum::http::header::CONTENT_TYPE, "application/octet-stream")];
+            (headers, bytes.as_ref().clone()).into_response()
         }
-        e
-    }
-
-    /// A text message event.
-    pub fn text(
-        event_id: &str,
-        source: Value,
-        reply_token: Option<&str>,
-        message_id: &str,
-        text: &str,
-    ) -> Value {
-        let mut e = base("message", event_id, source, reply_token);
-        e["message"] = json!({
-            "type": "text", "id": message_id, "text": text,
-            "quoteToken": format!("q-{message_id}"),
-        });
-        e
-    }
-
-    /// A file message event.
-    pub fn file(
-        event_id: &str,
-        source: Value,
-        reply_token: Option<&str>,
-        message_id: &str,
-        name: &str,
-    ) -> Value {
-        let mut e = base("message", event_id, source, reply_token);
-        e["message"] =
-            json!({"type": "file", "id": message_id, "fileName": name, "fileSize": 2048});
-        e
-    }
-
-    /// An unsend event.
-    pub fn unsend(event_id: &str, source: Value, message_id: &str) -> Value {
-        let mut e = base("unsend", event_id, source, None);
-        e["unsend"] = json!({"messageId": message_id});
-        e
-    }
-
-    /// A postback event.
-    pub fn postback(event_id: &str, source: Value, reply_token: Option<&str>, data: &str) -> Value {
-        let mut e = base("postback", event_id, source, reply_token);
-        e["postback"] = json!({"data": data});
-        e
-    }
-
-    /// The body for `events`.
-    pub fn body(events: Vec<Value>) -> String {
-        json!({"destination": "Uffffffffffffffffffffffffffffffff", "events": events}).to_string()
-    }
-
-    /// A redelivery of `event`: same id, flagged as such.
-    pub fn redelivered(mut event: Value) -> Value {
-        event["deliveryContext"] = json!({"isRedelivery": true});
-        event
+        Some(Stored::Endless) => {
+            let chunk = axum::body::Bytes::from(vec![b'A'; 64 << 10]);
+            let stream = futures_util::stream::repeat_with(move || {
+                Ok::<_, std::convert::Infallible>(chunk.clone())
+            });
+            axum::body::Body::from_stream(stream).into_response()
+        }
+        Some(Stored::Failed) | None => error(404, "Not found"),
     }
 }
+
+async fn transcoding(
+    State((inner, _)): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let mut i = inner.lock().expect("fake state");
+    if !authorized(&i, &headers) {
+        return error(401, "Authentication failed");
+    }
+    let status = match i.contents.get_mut(&id) {
+        Some(Stored::Bytes(_, polls)) if *polls > 0 => {
+            *polls -= 1;
+            "processing"
+        }
+        Some(Stored::Failed) => "failed",
+        Some(_) => "succeeded",
+        None => return error(404, "Not found"),
+    };
+    i.calls.push(Call {
+        endpoint: "content_transcoding",
+        status: 200,
+        retry_key: None,
+    });
+    answer(200, json!({ "status": status }))
+}
+
+/// Builders for webhook bodies as LINE sends them.
+pub mod webhook;
