@@ -29,6 +29,13 @@ const CHEN: &str = "U1c9e0a77b3d54f2e8a6b1c0d9e8f7a61";
 const LIN: &str = "U2d8f1b66c4e65a3f9b7c2d1e0f9a8b72";
 const HUANG: &str = "U3e7a2c55d5f76b4a0c8d3e2f1a0b9c83";
 
+/// An inspection list as a spreadsheet, and a phone photo of a printed
+/// inspection notice: the test fixtures (every name in them invented).
+const INSPECTION_SHEET: &[u8] =
+    include_bytes!("../../tests/fixtures/attachments/inspection-list.xlsx");
+const INSPECTION_PHOTO: &[u8] =
+    include_bytes!("../../tests/fixtures/attachments/images/inspection-notice-photo.jpg");
+
 /// One step of the script.
 enum Step {
     Say {
@@ -40,6 +47,12 @@ enum Step {
         chat: &'static str,
         user: &'static str,
         name: &'static str,
+        content: Option<&'static [u8]>,
+    },
+    Photo {
+        chat: &'static str,
+        user: &'static str,
+        content: &'static [u8],
     },
     Redeliver,
     Unsend {
@@ -115,7 +128,10 @@ fn script() -> Vec<Step> {
             text: "【人事行政總處】115年度年終工作獎金線上確認，請於今日至 https://dgpa-gov-tw.com/bonus 以公務帳號密碼登入填寫",
         },
         Note("15:05 附件檔名也會檢查"),
-        File { chat: HEALTH_GROUP, user: LIN, name: "1205突擊檢查名單_中山區KTV.xlsx" },
+        File { chat: HEALTH_GROUP, user: LIN, name: "1205突擊檢查名單_中山區KTV.xlsx", content: None },
+        Note("15:20 附件內容也會讀取：轉傳一份試算表，和一張翻拍的稽查通知"),
+        File { chat: OFFICE_GROUP, user: HUANG, name: "下週行程.xlsx", content: Some(INSPECTION_SHEET) },
+        Photo { chat: OFFICE_GROUP, user: CHEN, content: INSPECTION_PHOTO },
         Note("16:40 轉傳前先私訊小幫手確認"),
         Say { chat: LIN, user: LIN, text: "下週二下午突擊檢查中山區的KTV，名單在附件" },
         Say { chat: LIN, user: LIN, text: "週五下午的教育訓練改到二樓大禮堂" },
@@ -285,10 +301,18 @@ impl Player {
                 self.last_event = Some(event);
                 self.last_message = Some((chat.to_string(), mid));
             }
-            Step::File { chat, user, name } => {
+            Step::File {
+                chat,
+                user,
+                name,
+                content,
+            } => {
                 let (event, mid) = self.message_event(chat, user, |id, src, rt, mid| {
                     webhook::file(id, src, rt, mid, name)
                 });
+                if let Some(bytes) = content {
+                    self.fake.set_content(&mid, bytes.to_vec());
+                }
                 let _ = writeln!(
                     self.out,
                     "{}",
@@ -296,6 +320,25 @@ impl Player {
                 );
                 self.post(vec![event]).await?;
                 self.last_message = Some((chat.to_string(), mid));
+            }
+            Step::Photo {
+                chat,
+                user,
+                content,
+            } => {
+                let (event, mid) = self.message_event(chat, user, |id, src, rt, mid| {
+                    webhook::image(id, src, rt, mid, None)
+                });
+                self.fake.set_content(&mid, content.to_vec());
+                let _ = writeln!(self.out, "{}", line_for(chat, user, "［照片］"));
+                self.post(vec![event]).await?;
+                self.last_message = Some((chat.to_string(), mid));
+                if !ocr_installed() {
+                    let _ = writeln!(
+                        self.out,
+                        "   （本機未安裝文字辨識元件 tesseract-ocr-chi-tra，照片未能讀取）"
+                    );
+                }
             }
             Step::Redeliver => {
                 let event = self.last_event.clone().ok_or("nothing to redeliver")?;
@@ -381,9 +424,10 @@ impl Player {
         Ok(())
     }
 
-    /// Waits until the content stage and the outbox have done everything.
+    /// Waits until the content stage (a photo's OCR included) and the
+    /// outbox have done everything.
     async fn settle(&self) -> Result<(), String> {
-        let deadline = Instant::now() + Duration::from_secs(5);
+        let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let jobs = self
                 .store
@@ -481,6 +525,18 @@ fn simulated_time(note: &str) -> Option<i64> {
     let now = jiff::Timestamp::now().in_tz("Asia/Taipei").ok()?;
     let at = now.date().at(h, m, 0, 0).in_tz("Asia/Taipei").ok()?;
     Some(at.timestamp().as_millisecond())
+}
+
+/// Whether Tesseract with its Traditional Chinese model is installed.
+fn ocr_installed() -> bool {
+    std::process::Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == "chi_tra")
+        })
 }
 
 fn line_for(chat: &str, user: &str, text: &str) -> String {

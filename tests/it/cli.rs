@@ -509,7 +509,25 @@ fn simulate_plays_the_day_and_shows_what_groups_and_the_officer_saw() {
         "公務系統查詢資料外流，請勿轉傳",
         "監視器影像外流，請勿轉傳",
     ] {
-        assert_eq!(count(cat), 1, "{cat}: {t}");
+        let typed = t
+            .lines()
+            .filter(|l| l.contains("這則訊息可能含有") && l.contains(cat))
+            .count();
+        assert_eq!(typed, 1, "{cat}: {t}");
+    }
+    // A forwarded spreadsheet and a photo of an inspection notice: warned
+    // about by where in them, and the officer told which attachment.
+    assert!(
+        t.contains("這則訊息所附的試算表可能含有稽查與臨檢行程") && t.contains("位置：工作表「"),
+        "{t}"
+    );
+    assert!(t.contains("附件：試算表"), "{t}");
+    if crate::support::ocr_installed() {
+        assert!(
+            t.contains("這則訊息所附的圖片可能含有稽查與臨檢行程")
+                && t.contains("位置：圖片文字第"),
+            "{t}"
+        );
     }
     assert_eq!(
         count("各位好，這則訊息疑似釣魚或社交工程訊息，請勿點選"),
