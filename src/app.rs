@@ -273,14 +273,7 @@ async fn start_content_workers(
     }
     let reader = Arc::new(Reader::new(stage).map_err(StartError::Sandbox)?);
     let mut settings = content::Settings::default();
-    // A claim outlasts the slowest batch: each job's download, a video's
-    // preparation, and every job of the batch read one after another.
-    settings.lease = Duration::from_secs(
-        stage.download_timeout_seconds
-            + stage.ready_wait_seconds
-            + settings.batch as u64 * stage.extract_timeout_seconds
-            + 30,
-    );
+    settings.lease = Duration::from_secs(stage.claim_seconds(settings.batch as u64));
     for _ in 0..count {
         let worker = content::ContentWorker {
             store: store.clone(),

@@ -33,6 +33,10 @@ pub struct ContentStage {
     pub download_timeout_seconds: u64,
     /// Seconds to wait for LINE to prepare a video or audio.
     pub ready_wait_seconds: u64,
+    /// Seconds a content job stays claimed by the replica working on it;
+    /// one that dies mid-job hands it over after this long. The default
+    /// outlasts the slowest batch (`claim_seconds()`).
+    pub claim_seconds: Option<u64>,
     /// Hosts an image may be fetched from when the sender's app gave its
     /// own URL (`contentProvider.type = "external"`); empty: none.
     pub external_hosts: Vec<String>,
@@ -51,12 +55,25 @@ impl Default for ContentStage {
             extract_cpu_seconds: 30,
             download_timeout_seconds: 60,
             ready_wait_seconds: 60,
+            claim_seconds: None,
             external_hosts: Vec::new(),
         }
     }
 }
 
 impl ContentStage {
+    /// How long a claim on a batch of `batch` jobs lasts: as set, or long
+    /// enough for each job's download, a video's preparation, and every
+    /// job of the batch read one after another.
+    pub fn claim_seconds(&self, batch: u64) -> u64 {
+        self.claim_seconds.unwrap_or(
+            self.download_timeout_seconds
+                + self.ready_wait_seconds
+                + batch * self.extract_timeout_seconds
+                + 30,
+        )
+    }
+
     /// Every bound within what makes sense, and the OCR budget inside the
     /// child's deadline (so that what was read comes back).
     pub(super) fn validate(
@@ -89,6 +106,17 @@ impl ContentStage {
                 return Err(bad(
                     &format!("content.{key}"),
                     format!("{value} is not between {least} and {most}"),
+                ));
+            }
+        }
+        if let Some(claim) = self.claim_seconds {
+            if claim <= self.extract_timeout_seconds || claim > 3600 {
+                return Err(bad(
+                    "content.claim_seconds",
+                    format!(
+                        "{claim} must be above content.extract_timeout_seconds ({}) and at most 3600",
+                        self.extract_timeout_seconds
+                    ),
                 ));
             }
         }

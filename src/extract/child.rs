@@ -242,6 +242,17 @@ pub fn serve(limits: &Limits, memory_mib: u64, cpu_seconds: u64, max_input: u64)
     if limit_self(memory_mib << 20, cpu_seconds).is_err() {
         return ExitCode::FAILURE;
     }
+    // Killed with the server: a replica that dies mid-extraction leaves
+    // no reader behind (the job is taken over when its claim lapses).
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{getppid, set_parent_process_death_signal, Signal};
+        let orphaned = set_parent_process_death_signal(Some(Signal::KILL)).is_err()
+            || getppid().is_none_or(|p| p.as_raw_nonzero().get() == 1);
+        if orphaned {
+            return ExitCode::FAILURE;
+        }
+    }
     let mut bytes = Vec::new();
     let read = std::io::stdin()
         .lock()

@@ -283,3 +283,64 @@ async fn a_video_is_fetched_once_line_has_prepared_it() {
         "{metrics}"
     );
 }
+
+/// Waits until the fake has served `n` contents in all.
+async fn wait_for_downloads(app: &App, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while downloads(app) < n {
+        assert!(Instant::now() < deadline, "{n} downloads expected");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+fn downloads(app: &App) -> usize {
+    app.fake
+        .calls()
+        .iter()
+        .filter(|c| c.endpoint == "content")
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_on_postgres_read_each_attachment_once_and_take_over_a_dead_ones() {
+    let Some(url) = postgres().await else { return };
+    if !ocr_installed() {
+        return;
+    }
+    let mut a = App::start(Setup {
+        db: Db::Postgres(url),
+        // A replica that dies hands its job over after 10 s.
+        extra: "[content]\nextract_timeout_seconds = 8\nocr_seconds = 6\nclaim_seconds = 10\n"
+            .into(),
+        ..Setup::default()
+    })
+    .await;
+    let mut b = a.replica().await;
+    // Six spreadsheets, posted to either replica: each is read once.
+    for i in 0..6 {
+        let to = if i % 2 == 0 { &a } else { &b };
+        assert_eq!(
+            to.events(vec![file_message(&a, "inspection-list.xlsx")])
+                .await,
+            200
+        );
+    }
+    a.settle().await;
+    assert_eq!(downloads(&a), 6, "each attachment fetched once");
+    assert_eq!(a.delivered_to(GROUP).len(), 6, "each warned about once");
+
+    // Only A works now; it dies while reading a screenshot.
+    b.kill();
+    let (event, _) = image_message(&a, "images/chat-footprint.png");
+    assert_eq!(a.events(vec![event]).await, 200);
+    wait_for_downloads(&a, 7).await;
+    a.kill();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(a.delivered_to(GROUP).len(), 6, "A died before warning");
+    b.spawn();
+    b.settle().await;
+    assert_eq!(downloads(&b), 8, "B fetched it again");
+    let warnings = b.delivered_to(GROUP);
+    assert_eq!(warnings.len(), 7, "the screenshot warned once");
+    assert!(text_of(&warnings[6]).contains("所附的圖片"));
+}

@@ -45,6 +45,7 @@ pub const PHISHING: &str =
 pub const CHATTER: &str = "大家午安，下午三點開會，請記得帶筆電";
 
 mod local;
+mod ocr;
 
 /// Every row of every table of the PostgreSQL database at `url`, as text,
 /// by table; asserts that the conversation left records.
@@ -80,6 +81,7 @@ async fn text_column(conn: &mut sqlx::PgConnection, sql: &str) -> Vec<String> {
 }
 
 pub use local::Local;
+pub use ocr::ocr_installed;
 
 static NEXT: AtomicU32 = AtomicU32::new(1);
 
@@ -159,6 +161,8 @@ pub struct Setup {
     pub env: Vec<(String, String)>,
     /// `[patterns] dir`.
     pub patterns: Option<PathBuf>,
+    /// More of the config file (e.g. a `[content]` table).
+    pub extra: String,
 }
 
 impl Default for Setup {
@@ -168,6 +172,7 @@ impl Default for Setup {
             cooldown: 0,
             env: Vec::new(),
             patterns: None,
+            extra: String::new(),
         }
     }
 }
@@ -187,6 +192,7 @@ pub struct App {
     log: PathBuf,
     config: PathBuf,
     env: Vec<(String, String)>,
+    extra: String,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -197,6 +203,7 @@ fn write_config(
     db_url: &str,
     cooldown: u64,
     patterns: Option<&Path>,
+    extra: &str,
 ) -> PathBuf {
     let patterns = patterns
         .map(|p| format!("[patterns]\ndir = {:?}\n", p.display().to_string()))
@@ -226,7 +233,8 @@ id = "{INSPECTORS}"
 name = "稽查小組"
 allow = ["inspection"]
 
-{patterns}"#,
+{patterns}
+{extra}"#,
         api = fake.base_url()
     );
     let path = dir.join("leakguard.toml");
@@ -253,6 +261,7 @@ impl App {
             &db_url,
             setup.cooldown,
             setup.patterns.as_deref(),
+            &setup.extra,
         );
         let mut app = App {
             fake,
@@ -264,6 +273,7 @@ impl App {
             log: dir.join("server.log"),
             config,
             env: setup.env,
+            extra: setup.extra,
             _tmp: Some(tmp),
         };
         app.spawn();
@@ -274,7 +284,7 @@ impl App {
     pub async fn replica(&self) -> App {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().to_path_buf();
-        let config = write_config(&dir, &self.fake, &self.db_url, 0, None);
+        let config = write_config(&dir, &self.fake, &self.db_url, 0, None, &self.extra);
         // Both replicas must share the hash key.
         std::fs::copy(self.dir.join("leakguard.key"), dir.join("leakguard.key")).unwrap();
         let mut app = App {
@@ -287,6 +297,7 @@ impl App {
             log: dir.join("server.log"),
             config,
             env: self.env.clone(),
+            extra: self.extra.clone(),
             _tmp: Some(tmp),
         };
         app.spawn();
@@ -576,25 +587,4 @@ pub fn button_data(app: &App, label: &str) -> String {
         .find(|i| i["action"]["label"] == label)
         .map(|i| i["action"]["data"].as_str().unwrap().to_string())
         .unwrap()
-}
-
-/// Whether Tesseract and its Traditional Chinese model are installed;
-/// without them the OCR tests are skipped with a note (a failure under CI).
-pub fn ocr_installed() -> bool {
-    let installed = std::process::Command::new("tesseract")
-        .arg("--list-langs")
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l == "chi_tra")
-        });
-    assert!(
-        installed || std::env::var_os("CI").is_none(),
-        "CI is set but Tesseract's chi_tra is missing; .ci/run installs it"
-    );
-    if !installed {
-        eprintln!("skipped: OCR needs apt-get install tesseract-ocr tesseract-ocr-chi-tra");
-    }
-    installed
 }

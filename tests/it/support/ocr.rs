@@ -1,0 +1,22 @@
+//! The OCR engine the attachment tests need.
+
+/// Whether Tesseract and its Traditional Chinese model are installed;
+/// without them the OCR tests are skipped with a note (a failure under CI).
+pub fn ocr_installed() -> bool {
+    let installed = std::process::Command::new("tesseract")
+        .arg("--list-langs")
+        .output()
+        .is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == "chi_tra")
+        });
+    assert!(
+        installed || std::env::var_os("CI").is_none(),
+        "CI is set but Tesseract's chi_tra is missing; .ci/run installs it"
+    );
+    if !installed {
+        eprintln!("skipped: OCR needs apt-get install tesseract-ocr tesseract-ocr-chi-tra");
+    }
+    installed
+}
