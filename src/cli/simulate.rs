@@ -333,7 +333,7 @@ impl Player {
                 let _ = writeln!(self.out, "{}", line_for(chat, user, "［照片］"));
                 self.post(vec![event]).await?;
                 self.last_message = Some((chat.to_string(), mid));
-                if !ocr_installed() {
+                if !crate::extract::ocr_installed() {
                     let _ = writeln!(
                         self.out,
                         "   （本機未安裝文字辨識元件 tesseract-ocr-chi-tra，照片未能讀取）"
@@ -525,18 +525,6 @@ fn simulated_time(note: &str) -> Option<i64> {
     let now = jiff::Timestamp::now().in_tz("Asia/Taipei").ok()?;
     let at = now.date().at(h, m, 0, 0).in_tz("Asia/Taipei").ok()?;
     Some(at.timestamp().as_millisecond())
-}
-
-/// Whether Tesseract with its Traditional Chinese model is installed.
-fn ocr_installed() -> bool {
-    std::process::Command::new("tesseract")
-        .arg("--list-langs")
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l == "chi_tra")
-        })
 }
 
 fn line_for(chat: &str, user: &str, text: &str) -> String {

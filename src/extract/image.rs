@@ -17,6 +17,23 @@ use std::time::Instant;
 
 use super::{place, Collector, NotScanned, Part};
 
+/// The OCR engine and its model.
+const ENGINE: &str = "tesseract";
+const MODEL: &str = "chi_tra";
+
+/// Whether the OCR engine and its Traditional Chinese model are installed
+/// (without them an image is "not scanned: no OCR").
+pub fn installed() -> bool {
+    Command::new(ENGINE)
+        .arg("--list-langs")
+        .output()
+        .is_ok_and(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == MODEL)
+        })
+}
+
 /// The page segmentation modes read, in order.
 const PASSES: [&str; 2] = ["6", "4"];
 
@@ -53,8 +70,8 @@ fn fold(line: &str) -> String {
 
 /// The text Tesseract reads in `bytes` with page segmentation `psm`.
 fn ocr(bytes: &[u8], psm: &str, deadline: Instant) -> Result<String, NotScanned> {
-    let mut child = Command::new("tesseract")
-        .args(["stdin", "stdout", "-l", "chi_tra", "--psm", psm])
+    let mut child = Command::new(ENGINE)
+        .args(["stdin", "stdout", "-l", MODEL, "--psm", psm])
         .env("OMP_THREAD_LIMIT", "1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -24,6 +24,7 @@ pub mod sniff;
 mod table;
 mod text;
 
+pub use image::installed as ocr_installed;
 pub use sniff::Format;
 
 /// The bounds of one extraction.

@@ -187,7 +187,7 @@ impl Pipeline {
             ops.extend(self.act(event, chat_id, content, judged, at, now));
         } else if let Chat::User(user_id) = &event.chat {
             let unread = read.outcome.as_ref().err().map(|r| r.zh_tw().to_string());
-            let verdict = self.verdict_of(&judged, unread);
+            let verdict = self.verdict_of(&judged.scanned, judged.attachment, unread);
             ops.extend(answer(event, Notice::Verdict(verdict), Some(user_id)).map(Op::Send));
         }
     }

@@ -251,18 +251,18 @@ impl Pipeline {
 
     fn verdict(&self, text: &str) -> Verdict {
         let (_, scanned) = self.scan(text);
-        let judged = Judged {
-            scanned,
-            text_hash: String::new(),
-            attachment: None,
-        };
-        self.verdict_of(&judged, None)
+        self.verdict_of(&scanned, None, None)
     }
 
-    /// The verdict on `judged`; `unread` says why an attachment could not
-    /// be read.
-    fn verdict_of(&self, judged: &Judged, unread: Option<String>) -> Verdict {
-        let cats = &judged.scanned.categories;
+    /// The verdict on `scanned`, the findings of a text or of an
+    /// `attachment`; `unread` says why an attachment could not be read.
+    fn verdict_of(
+        &self,
+        scanned: &Scanned,
+        attachment: Option<String>,
+        unread: Option<String>,
+    ) -> Verdict {
+        let cats = &scanned.categories;
         let severity = cats.iter().map(|c| c.severity).max();
         let warn = with_action(cats, |c| c.severity >= self.config.policy.warn_at);
         let shown = if warn.is_empty() {
@@ -270,7 +270,7 @@ impl Pipeline {
         } else {
             warn
         };
-        let d = self.describe(&judged.scanned, &shown);
+        let d = self.describe(scanned, &shown);
         let phishing = self.any_attack(&shown);
         Verdict {
             severity: severity.map(|s| s.zh().to_string()),
@@ -280,7 +280,7 @@ impl Pipeline {
             laws: d.laws,
             advice: d.advice,
             phishing,
-            attachment: judged.attachment.clone(),
+            attachment,
             unread,
         }
     }

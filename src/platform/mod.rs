@@ -180,11 +180,6 @@ impl Body {
         }
     }
 
-    /// Whether its content is something to fetch and read.
-    pub fn is_attachment(&self) -> bool {
-        !matches!(self, Body::Text(_))
-    }
-
     /// Where the bytes of an attachment are.
     pub fn source(&self) -> Option<&Source> {
         match self {

@@ -3,14 +3,7 @@
 /// Whether Tesseract and its Traditional Chinese model are installed;
 /// without them the OCR tests are skipped with a note (a failure under CI).
 pub fn ocr_installed() -> bool {
-    let installed = std::process::Command::new("tesseract")
-        .arg("--list-langs")
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .any(|l| l == "chi_tra")
-        });
+    let installed = leakguard::extract::ocr_installed();
     assert!(
         installed || std::env::var_os("CI").is_none(),
         "CI is set but Tesseract's chi_tra is missing; .ci/run installs it"
