@@ -21,6 +21,10 @@ pub struct ContentStage {
     pub max_file_mib: u64,
     /// Largest image read, in pixels, checked from its header.
     pub max_pixels: u64,
+    /// Pages of a PDF read; the rest are passed over.
+    pub max_pdf_pages: u64,
+    /// Scanned (image-only) pages of a PDF read by OCR.
+    pub max_ocr_pages: u64,
     /// Seconds of OCR for one attachment, every image in it together.
     pub ocr_seconds: u64,
     /// Wall-clock seconds before a child reading an attachment is killed.
@@ -49,6 +53,8 @@ impl Default for ContentStage {
             extractions: 1,
             max_file_mib: 20,
             max_pixels: 40_000_000,
+            max_pdf_pages: 200,
+            max_ocr_pages: 5,
             ocr_seconds: 15,
             extract_timeout_seconds: 20,
             extract_memory_mib: 1024,
@@ -80,10 +86,12 @@ impl ContentStage {
         &self,
         bad: &dyn Fn(&str, String) -> ConfigError,
     ) -> Result<(), ConfigError> {
-        let ranges: [(&str, u64, u64, u64); 9] = [
+        let ranges: [(&str, u64, u64, u64); 11] = [
             ("extractions", self.extractions.into(), 1, 64),
             ("max_file_mib", self.max_file_mib, 1, 1024),
             ("max_pixels", self.max_pixels, 1_000_000, 400_000_000),
+            ("max_pdf_pages", self.max_pdf_pages, 1, 10_000),
+            ("max_ocr_pages", self.max_ocr_pages, 0, 100),
             ("ocr_seconds", self.ocr_seconds, 1, 600),
             (
                 "extract_timeout_seconds",

@@ -87,6 +87,12 @@ impl Sandbox {
             // leave no room to start the OCR engine; reserved in smaller
             // steps, the limit bounds what the readers take.
             .env("MIMALLOC_ARENA_RESERVE", "64MiB")
+            // The PDF reader's own cap on one unpacked stream, lowered
+            // from its 256 MB to the member limit.
+            .env(
+                "PDF_OXIDE_MAX_DECOMPRESS_MB",
+                (self.limits.max_member_bytes >> 20).max(1).to_string(),
+            )
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

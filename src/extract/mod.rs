@@ -19,6 +19,8 @@ mod archive;
 pub mod child;
 mod image;
 mod office;
+mod pdf;
+mod ruling;
 mod sheet;
 pub mod sniff;
 mod table;
@@ -44,6 +46,10 @@ pub struct Limits {
     pub max_depth: u32,
     /// Pixels of one image, checked from its header before it is read.
     pub max_pixels: u64,
+    /// Pages of a PDF read; the rest are skipped.
+    pub max_pages: usize,
+    /// Scanned pages of a PDF read by OCR.
+    pub max_ocr_pages: usize,
     /// Seconds of OCR for the whole file, every image and reading
     /// together (below the sandbox's deadline, so that what was read
     /// comes back).
@@ -60,6 +66,8 @@ impl Default for Limits {
             max_unpacked_bytes: 256 << 20,
             max_depth: 3,
             max_pixels: 40_000_000,
+            max_pages: 200,
+            max_ocr_pages: 5,
             ocr_seconds: 15,
         }
     }
@@ -122,6 +130,10 @@ pub enum Part {
     MemberNames,
     /// An image's text, as OCR read it.
     Image,
+    /// A PDF's page (from 1), its text.
+    Page(u32),
+    /// A PDF's page (from 1) that is a scan, its text as OCR read it.
+    ScannedPage(u32),
 }
 
 impl Place {
@@ -141,6 +153,8 @@ impl Place {
             Part::Slide(n) => (format!("第 {n} 張投影片"), "段"),
             Part::MemberNames => ("檔案名稱".to_string(), "項"),
             Part::Image => ("圖片文字".to_string(), "行"),
+            Part::Page(n) => (format!("第 {n} 頁"), "行"),
+            Part::ScannedPage(n) => (format!("第 {n} 頁（掃描影像）"), "行"),
         };
         out.push_str(&part);
         if let Some(n) = line {
@@ -340,7 +354,8 @@ fn read(
             office::read(bytes, format, out, members)
         }
         Format::Zip => archive::read(bytes, out, members),
-        Format::Image => image::read(bytes, out, members),
+        Format::Pdf => pdf::read(bytes, out, members),
+        Format::Image => image::read(bytes, out, place(members, Part::Image)),
         Format::EncryptedOffice => Err(NotScanned::Encrypted),
         _ => Err(NotScanned::Unsupported),
     }

@@ -41,6 +41,8 @@ impl Reader {
         let max_bytes = settings.max_file_mib << 20;
         sandbox.max_input = max_bytes;
         sandbox.limits.max_pixels = settings.max_pixels;
+        sandbox.limits.max_pages = settings.max_pdf_pages as usize;
+        sandbox.limits.max_ocr_pages = settings.max_ocr_pages as usize;
         sandbox.limits.ocr_seconds = settings.ocr_seconds;
         sandbox.memory_mib = settings.extract_memory_mib;
         sandbox.cpu_seconds = settings.extract_cpu_seconds;

@@ -84,6 +84,7 @@ async fn files_in_a_group_are_read_and_warned_about_by_their_place() {
             "壓縮檔內「patient-list.docx」本文第",
         ),
         ("secret-memo.docx", "classified", "文書檔", "本文第"),
+        ("patient-list.pdf", "patient", "PDF 檔", "第 1 頁第"),
     ];
     for (name, category, kind, place) in cases {
         let (warnings, incidents) = send(&app, file_message(&app, name)).await;
@@ -119,14 +120,18 @@ async fn files_in_a_group_are_read_and_warned_about_by_their_place() {
         assert!(!said.contains(word), "{word} was sent");
         assert!(!kept.contains(word), "{word} was stored");
     }
-    for name in ["harmless-roster.xlsx", "harmless-minutes.docx"] {
+    for name in [
+        "harmless-roster.xlsx",
+        "harmless-minutes.docx",
+        "harmless-notes.pdf",
+    ] {
         let (warnings, incidents) = send(&app, file_message(&app, name)).await;
         assert!(warnings.is_empty(), "{name}: {warnings:?}");
         assert!(incidents.is_empty(), "{name}: {incidents:?}");
     }
     let metrics = app.metrics().await;
     assert!(
-        metrics.contains(r#"leakguard_attachments_total{kind="file",outcome="scanned"} 10"#),
+        metrics.contains(r#"leakguard_attachments_total{kind="file",outcome="scanned"} 12"#),
         "{metrics}"
     );
     assert!(metrics.contains(r#"leakguard_extract_seconds_count{result="xlsx"} 2"#));
@@ -168,6 +173,14 @@ async fn a_photo_of_a_list_and_a_chat_screenshot_are_read_by_ocr_and_quoted() {
         alert.contains("附件") && alert.contains("圖片文字第"),
         "{alert}"
     );
+    // A scanned PDF: its page is read by OCR and named as a scan.
+    let (_, incidents) = send(&app, file_message(&app, "patient-list-scanned.pdf")).await;
+    assert!(
+        incidents
+            .iter()
+            .any(|(c, e)| c == "patient" && e.starts_with("第 1 頁（掃描影像）第")),
+        "{incidents:?}"
+    );
     let (event, _) = image_message(&app, "images/harmless-menu.png");
     let (warnings, _) = send(&app, event).await;
     assert!(warnings.is_empty(), "{warnings:?}");
@@ -193,13 +206,21 @@ async fn hostile_content_is_not_scanned_with_its_reason_and_leaves_nothing_behin
             "附件.bin",
         )
     };
-    // A file that never ends, a deflate bomb, random bytes, a truncated
-    // workbook, a password-protected zip; and an image at a URL of the
+    // A file that never ends, deflate bombs, a PDF that overflows its
+    // reader's stack, random bytes, a truncated workbook, a
+    // password-protected zip; and an image at a URL of the
     // sender's own, on no allow-list.
     let endless = format!("9{}", unique());
     app.fake.set_endless_content(&endless);
     let mut events = vec![group(&endless)];
-    for name in ["bomb.docx", "random.bin", "truncated.xlsx", "encrypted.zip"] {
+    for name in [
+        "bomb.docx",
+        "bomb.pdf",
+        "nested.pdf",
+        "random.bin",
+        "truncated.xlsx",
+        "encrypted.zip",
+    ] {
         events.push(file_message(&app, name));
     }
     events.push(webhook::external_image(
@@ -230,6 +251,7 @@ async fn hostile_content_is_not_scanned_with_its_reason_and_leaves_nothing_behin
         "unsupported",
         "malformed",
         "encrypted",
+        "crashed",
         "host_not_allowed",
     ] {
         assert!(

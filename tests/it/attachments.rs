@@ -12,13 +12,13 @@ use serde_json::Value;
 
 use crate::support::ocr_installed;
 
-fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/attachments")
         .join(name)
 }
 
-fn scan_file(name: &str) -> Value {
+pub(crate) fn scan_file(name: &str) -> Value {
     let out = Command::cargo_bin("leakguard")
         .expect("binary")
         .current_dir(std::env::temp_dir())
@@ -35,7 +35,7 @@ fn scan_file(name: &str) -> Value {
 }
 
 /// The finding of `category` in a `scan --json` object.
-fn finding<'a>(v: &'a Value, category: &str) -> &'a Value {
+pub(crate) fn finding<'a>(v: &'a Value, category: &str) -> &'a Value {
     v["findings"]
         .as_array()
         .unwrap()
@@ -44,7 +44,7 @@ fn finding<'a>(v: &'a Value, category: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {category} finding: {v}"))
 }
 
-fn categories(v: &Value) -> Vec<String> {
+pub(crate) fn categories(v: &Value) -> Vec<String> {
     let mut c: Vec<String> = v["findings"]
         .as_array()
         .unwrap()
@@ -154,7 +154,7 @@ fn a_file_that_never_ends_is_refused_as_too_large() {
     assert_eq!(v["not_scanned"]["reason"], "too_large", "{v}");
 }
 
-fn sandbox() -> Sandbox {
+pub(crate) fn sandbox() -> Sandbox {
     Sandbox {
         program: PathBuf::from(env!("CARGO_BIN_EXE_leakguard")),
         limits: Limits::default(),
@@ -162,6 +162,14 @@ fn sandbox() -> Sandbox {
         memory_mib: 1024,
         cpu_seconds: 30,
         timeout: Duration::from_secs(20),
+    }
+}
+
+/// The sandbox of the tests with other reader limits.
+pub(crate) fn sandbox_with(limits: Limits) -> Sandbox {
+    Sandbox {
+        limits,
+        ..sandbox()
     }
 }
 
@@ -188,13 +196,10 @@ fn the_child_is_killed_at_its_deadline_and_held_to_its_memory() {
 #[test]
 fn text_is_cut_at_its_limit_and_says_so() {
     let bytes = std::fs::read(fixture("patient-list.docx")).unwrap();
-    let tight = Sandbox {
-        limits: Limits {
-            max_chars: 60,
-            ..Limits::default()
-        },
-        ..sandbox()
-    };
+    let tight = sandbox_with(Limits {
+        max_chars: 60,
+        ..Limits::default()
+    });
     let e = tight.run(&bytes).unwrap();
     assert!(e.truncated);
     let chars: usize = e.sections.iter().map(|s| s.text.chars().count()).sum();
@@ -213,7 +218,7 @@ fn a_document_marked_secret_is_a_finding_by_its_marking_alone() {
 }
 
 /// The categories of the findings that warn (medium or high).
-fn warned(v: &Value) -> Vec<String> {
+pub(crate) fn warned(v: &Value) -> Vec<String> {
     let mut c: Vec<String> = v["findings"]
         .as_array()
         .unwrap()

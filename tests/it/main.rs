@@ -14,6 +14,7 @@ mod detection;
 mod events;
 mod line;
 mod message_schema;
+mod pdfs;
 mod port;
 mod properties;
 mod report_page;

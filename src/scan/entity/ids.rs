@@ -48,7 +48,7 @@ pub fn validate_id(s: &str) -> Option<EntityKind> {
         digits[3 + i] = (d - b'0') as u32;
     }
     let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(d, w)| d * w).sum();
-    (sum % 10 == 0).then_some(kind)
+    sum.is_multiple_of(10).then_some(kind)
 }
 
 /// This family's recognizers, compiled once with the others (see
