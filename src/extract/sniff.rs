@@ -120,11 +120,20 @@ pub fn sniff(bytes: &[u8]) -> Format {
 }
 
 /// An OpenDocument file names its type in a first, stored member called
-/// `mimetype`; an OOXML file has `[Content_Types].xml` and its main part.
+/// `mimetype` (after the local header's 30 bytes, its name and any extra
+/// field); an OOXML file has `[Content_Types].xml` and its main part.
 fn zipped(bytes: &[u8]) -> Format {
     const ODF: &str = "application/vnd.oasis.opendocument.";
-    if bytes.get(30..38) == Some(b"mimetype") {
-        let kind = bytes.get(38..38 + ODF.len() + 12).unwrap_or_default();
+    let field = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize)
+    };
+    let (name_len, extra_len) = (field(26).unwrap_or(0), field(28).unwrap_or(0));
+    if name_len == 8 && bytes.get(30..38) == Some(b"mimetype") {
+        let at = 38 + extra_len;
+        let rest = bytes.get(at..).unwrap_or_default();
+        let kind = &rest[..rest.len().min(ODF.len() + 12)];
         let kind = String::from_utf8_lossy(kind);
         if let Some(rest) = kind.strip_prefix(ODF) {
             for (name, format) in [
@@ -155,13 +164,26 @@ fn zipped(bytes: &[u8]) -> Format {
     }
 }
 
-/// A compound file's directory names its streams in UTF-16: `Workbook`
-/// (or `Book`) for Excel, `EncryptedPackage` for a password-protected
-/// OOXML file, `WordDocument` or `PowerPoint Document` for the old formats.
+/// A compound file's root storage names its streams: `Workbook` (or
+/// `Book`) for Excel, `EncryptedPackage` for a password-protected OOXML
+/// file, `WordDocument` or `PowerPoint Document` for the old formats. The
+/// directory is read with `cfb`; when it cannot be (a damaged file), the
+/// names are looked for in the bytes (UTF-16), a guess that a document
+/// quoting such a word could mislead.
 fn compound(bytes: &[u8]) -> Format {
-    let has = |name: &str| {
-        let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
-        bytes.windows(utf16.len()).any(|w| w == utf16.as_slice())
+    let names: Option<Vec<String>> = cfb::CompoundFile::open(Cursor::new(bytes))
+        .ok()
+        .map(|file| {
+            file.read_root_storage()
+                .map(|e| e.name().to_string())
+                .collect()
+        });
+    let has = |name: &str| match &names {
+        Some(names) => names.iter().any(|n| n == name),
+        None => {
+            let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+            bytes.windows(utf16.len()).any(|w| w == utf16.as_slice())
+        }
     };
     if has("EncryptedPackage") {
         Format::EncryptedOffice
@@ -211,5 +233,30 @@ mod tests {
         let mut enc = CFB.to_vec();
         enc.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
         assert_eq!(sniff(&enc), Format::EncryptedOffice);
+        // A real directory: an old Word file whose text quotes "Workbook"
+        // is still a Word file.
+        let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+        let mut stream = file.create_stream("/WordDocument").unwrap();
+        let quoted: Vec<u8> = "Workbook"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        std::io::Write::write_all(&mut stream, &quoted).unwrap();
+        drop(stream);
+        file.flush().unwrap();
+        let bytes = file.into_inner().into_inner();
+        assert_eq!(sniff(&bytes), Format::LegacyOffice);
+    }
+
+    #[test]
+    fn an_opendocument_mimetype_is_found_after_an_extra_field() {
+        let mut b = b"PK\x03\x04".to_vec();
+        b.extend([0u8; 22]);
+        b.extend(8u16.to_le_bytes());
+        b.extend(4u16.to_le_bytes());
+        b.extend(b"mimetype");
+        b.extend([0xFE, 0xCA, 0, 0]);
+        b.extend(b"application/vnd.oasis.opendocument.spreadsheet");
+        assert_eq!(sniff(&b), Format::Ods);
     }
 }
