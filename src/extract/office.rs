@@ -32,7 +32,7 @@ pub(super) fn read(
             return Err(NotScanned::Encrypted);
         }
     }
-    for (name, part) in parts(&mut zip, format) {
+    for (name, part) in parts(&mut zip, format, out)? {
         if out.full() {
             break;
         }
@@ -45,7 +45,11 @@ pub(super) fn read(
 }
 
 /// The XML parts that hold a file's text, in reading order.
-fn parts(zip: &mut Archive, format: Format) -> Vec<(String, Part)> {
+fn parts(
+    zip: &mut Archive,
+    format: Format,
+    out: &mut Collector,
+) -> Result<Vec<(String, Part)>, NotScanned> {
     let names: Vec<String> = zip.file_names().map(str::to_string).collect();
     let numbered = |prefix: &str| {
         let mut found: Vec<(u32, String)> = names
@@ -58,7 +62,7 @@ fn parts(zip: &mut Archive, format: Format) -> Vec<(String, Part)> {
         found.sort();
         found
     };
-    match format {
+    Ok(match format {
         Format::Docx => {
             let mut parts = vec![("word/document.xml".to_string(), Part::Body)];
             for prefix in ["word/header", "word/footer"] {
@@ -77,11 +81,20 @@ fn parts(zip: &mut Archive, format: Format) -> Vec<(String, Part)> {
         }
         Format::Pptx => {
             let notes = numbered("ppt/notesSlides/notesSlide");
+            // The show's order, then any slide part it does not list.
+            let mut files = numbered("ppt/slides/slide");
+            let mut ordered = Vec::new();
+            for name in slide_order(zip, out)? {
+                if let Some(i) = files.iter().position(|(_, n)| *n == name) {
+                    ordered.push(files.remove(i));
+                }
+            }
+            ordered.append(&mut files);
             let mut parts = Vec::new();
-            for (k, n) in numbered("ppt/slides/slide") {
-                parts.push((n, Part::Slide(k)));
+            for (position, (k, n)) in (1..).zip(ordered) {
+                parts.push((n, Part::Slide(position)));
                 if let Some((_, note)) = notes.iter().find(|(j, _)| *j == k) {
-                    parts.push((note.clone(), Part::Slide(k)));
+                    parts.push((note.clone(), Part::Slide(position)));
                 }
             }
             parts
@@ -90,7 +103,57 @@ fn parts(zip: &mut Archive, format: Format) -> Vec<(String, Part)> {
             ("content.xml".to_string(), Part::Body),
             ("styles.xml".to_string(), Part::HeaderFooter),
         ],
+    })
+}
+
+/// The slide parts in the order the show presents them: the slide ids of
+/// `ppt/presentation.xml` (`p:sldIdLst`, each `r:id`) resolved through
+/// its relationships. A slide's file number is when it was made, not
+/// where it is: a slide moved to the front is still `slide7.xml`.
+fn slide_order(zip: &mut Archive, out: &mut Collector) -> Result<Vec<String>, NotScanned> {
+    let (Some(show), Some(rels)) = (
+        archive::named(zip, "ppt/presentation.xml", out)?,
+        archive::named(zip, "ppt/_rels/presentation.xml.rels", out)?,
+    ) else {
+        return Ok(Vec::new());
+    };
+    let ids = attributes(&show, b"p:sldId", b"r:id");
+    let targets: Vec<(String, String)> = attributes(&rels, b"Relationship", b"Id")
+        .into_iter()
+        .zip(attributes(&rels, b"Relationship", b"Target"))
+        .collect();
+    Ok(ids
+        .iter()
+        .filter_map(|id| targets.iter().find(|(i, _)| i == id))
+        .map(|(_, target)| match target.strip_prefix('/') {
+            Some(absolute) => absolute.to_string(),
+            None => format!("ppt/{target}"),
+        })
+        .collect())
+}
+
+/// The value of `attribute` on every `element`, in document order (an
+/// element without it gives an empty string, so that lists stay aligned).
+fn attributes(xml: &[u8], element: &[u8], attribute: &[u8]) -> Vec<String> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut found = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.name().as_ref() == element => {
+                let value = e
+                    .attributes()
+                    .flatten()
+                    .find(|a| a.key.as_ref() == attribute)
+                    .and_then(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok())
+                    .map(|v| v.into_owned())
+                    .unwrap_or_default();
+                found.push(value);
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
     }
+    found
 }
 
 /// Where the walker is.

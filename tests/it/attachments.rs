@@ -373,3 +373,40 @@ fn members_that_unpack_past_the_files_budget_are_too_large() {
     assert!(bomb.len() < 2 << 20, "{}", bomb.len());
     assert_eq!(sandbox().run(&bomb), Err(NotScanned::TooLarge));
 }
+
+#[test]
+fn slides_are_numbered_in_the_order_the_show_presents_them() {
+    // slide2.xml was made second and moved to the front.
+    let slide = |text: &str| {
+        format!(
+            r#"<p:sld xmlns:p="p" xmlns:a="a"><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>"#
+        )
+        .into_bytes()
+    };
+    let pptx = zip_of(&[
+        ("[Content_Types].xml", b"<Types/>".to_vec()),
+        (
+            "ppt/presentation.xml",
+            br#"<p:presentation xmlns:p="p" xmlns:r="r"><p:sldIdLst><p:sldId id="257" r:id="rId3"/><p:sldId id="256" r:id="rId2"/></p:sldIdLst></p:presentation>"#.to_vec(),
+        ),
+        (
+            "ppt/_rels/presentation.xml.rels",
+            br#"<Relationships><Relationship Id="rId2" Type="slide" Target="slides/slide1.xml"/><Relationship Id="rId3" Type="slide" Target="/ppt/slides/slide2.xml"/></Relationships>"#.to_vec(),
+        ),
+        ("ppt/slides/slide1.xml", slide("第二張")),
+        ("ppt/slides/slide2.xml", slide("封面")),
+    ]);
+    let e = sandbox().run(&pptx).expect("reads");
+    let slides: Vec<(String, String)> = e
+        .sections
+        .iter()
+        .map(|s| (format!("{:?}", s.place.part), s.text.trim().to_string()))
+        .collect();
+    assert_eq!(
+        slides,
+        [
+            ("Slide(1)".to_string(), "封面".to_string()),
+            ("Slide(2)".to_string(), "第二張".to_string())
+        ]
+    );
+}
