@@ -78,7 +78,7 @@ pub(super) fn name(archive: &mut Archive, index: usize) -> Option<String> {
 
 /// A zip sent as such: its member names (a name can leak by itself:
 /// 檢舉人名冊.xlsx), then each member that is a file of a format read here.
-/// A member that cannot be read (a PDF, a damaged file, an image past the
+/// A member that cannot be read (a video, a damaged file, an image past the
 /// OCR budget) is passed over and counted; a password, a bomb or nesting
 /// past the limit makes the whole archive not scanned.
 pub(super) fn read(

@@ -323,7 +323,7 @@ fn a_member_that_cannot_be_read_is_passed_over_and_counted() {
 }
 
 /// A zip of `members` (name, bytes), the first one stored.
-fn zip_of(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
+pub(crate) fn zip_of(members: &[(&str, Vec<u8>)]) -> Vec<u8> {
     use std::io::Write;
     let mut bytes = Vec::new();
     {

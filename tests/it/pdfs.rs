@@ -30,6 +30,24 @@ fn a_patient_list_is_found_in_text_pdfs_whatever_their_font() {
 }
 
 #[test]
+fn a_pdf_inside_a_zip_is_read_and_named() {
+    let pdf = std::fs::read(fixture("patient-list.pdf")).unwrap();
+    let zip =
+        crate::attachments::zip_of(&[("說明.txt", b"see attached".to_vec()), ("名單.pdf", pdf)]);
+    let e = sandbox().run(&zip).expect("reads");
+    let page = e
+        .sections
+        .iter()
+        .find(|s| s.place.members == ["名單.pdf"])
+        .expect("the PDF member was read");
+    assert_eq!(
+        page.place.describe(Some(1)),
+        "壓縮檔內「名單.pdf」第 1 頁第 1 行"
+    );
+    assert!(page.text.contains("確診個案疫調名單"), "{}", page.text);
+}
+
+#[test]
 fn a_pdf_locked_only_against_editing_is_read_and_one_needing_a_password_is_not() {
     let v = scan_file("edit-locked.pdf");
     let found = categories(&v);
