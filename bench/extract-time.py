@@ -27,6 +27,8 @@ FILES = [
     "inspection-list-utf8.csv", "inspection-list-big5.csv",
     "patient-list.docx", "patient-list.odt", "patient-list.pptx",
     "patient-list.zip", "secret-memo.docx", "many-cells.ods", "bomb.docx",
+    "patient-list.pdf", "patient-list-cns.pdf", "harmless-notes.pdf",
+    "patient-list-scanned.pdf", "bomb.pdf", "nested.pdf",
     "images/inspection-notice.png", "images/inspection-notice-photo.jpg",
     "images/inspection-notice-small.jpg", "images/inspection-table-ruled.png",
     "images/chat-footprint.png", "images/screenshot.webp",

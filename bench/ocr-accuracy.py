@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """OCR accuracy on the rendered images of tests/fixtures/attachments/images.
 
-For each image in truth.json, runs the real binary's sandboxed extraction
+For each image in truth.json, and the scanned page of
+tests/fixtures/attachments/patient-list-scanned.pdf (its truth is the data
+make.py drew it from), runs the real binary's sandboxed extraction
 (`leakguard extract`, which reads the image twice, --psm 6 and --psm 4) and
 prints, per reading, the character error rate against the drawn lines
 (edit distance / characters of the truth, whitespace removed, ASCII and
@@ -38,8 +40,21 @@ def distance(a, b):
     return prev[-1]
 
 
+def scanned_pdf_truth():
+    """What make_pdfs.py drew on the scanned page, from make.py's data."""
+    sys.path.insert(0, os.path.dirname(IMAGES))
+    import make
+
+    rows = make.patient_rows()
+    lines = [make.PATIENT_HEADER_TEXT, make.PATIENT_TITLE, make.PATIENT_INTRO,
+             "".join(make.PATIENT_COLS)] + ["".join(r) for r in rows] + [make.PATIENT_FOOT]
+    keys = [r[0] for r in rows] + [r[1] for r in rows] + [r[2] for r in rows]
+    return {"lines": lines, "keys": keys}
+
+
 def main():
     truth = json.load(open(os.path.join(IMAGES, "truth.json"), encoding="utf-8"))
+    truth["../patient-list-scanned.pdf"] = scanned_pdf_truth()
     env = dict(os.environ, MIMALLOC_ARENA_RESERVE="64MiB", OMP_THREAD_LIMIT="1")
     print("| image | CER --psm 6 | CER --psm 4 | keys found (either) |")
     print("|---|---|---|---|")

@@ -13,6 +13,11 @@
 //!     --connections 32 --seconds 10 --max-requests 200000
 //! ```
 //!
+//! With `--attachments P`, P in a hundred messages are a file (the
+//! inspection list as `.xlsx`) or a photo (an inspection notice, JPEG)
+//! instead of a text, alternately, whose content the fake serves; the
+//! server then reads them in its content stage while the load goes on.
+//!
 //! The run is bounded by `--seconds` and `--max-requests`; it only ever
 //! talks to 127.0.0.1.
 
@@ -54,6 +59,7 @@ struct Args {
     secret: String,
     db: Option<String>,
     pid: Option<u32>,
+    attachments: u64,
 }
 
 fn args() -> Args {
@@ -65,6 +71,7 @@ fn args() -> Args {
         secret: "load-channel-secret".into(),
         db: None,
         pid: None,
+        attachments: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(k) = it.next() {
@@ -77,10 +84,12 @@ fn args() -> Args {
             "--secret" => a.secret = v(),
             "--db" => a.db = Some(v()),
             "--pid" => a.pid = Some(v().parse().expect("--pid N")),
+            "--attachments" => a.attachments = v().parse().expect("--attachments PERCENT"),
             other => panic!("unknown argument {other}"),
         }
     }
     assert!(a.seconds <= 120, "--seconds is capped at 120");
+    assert!(a.attachments <= 100, "--attachments is a percentage");
     if let Some(t) = &a.target {
         assert!(
             t.starts_with("http://127.0.0.1") || t.starts_with("http://localhost"),
@@ -88,6 +97,62 @@ fn args() -> Args {
         );
     }
     a
+}
+
+/// Attachment messages in the load: which of them, and the files the
+/// fake serves for them.
+#[derive(Clone)]
+struct Attachments {
+    percent: u64,
+    fake: FakeLine,
+    xlsx: Arc<Vec<u8>>,
+    photo: Arc<Vec<u8>>,
+}
+
+impl Attachments {
+    fn load(percent: u64, fake: Option<FakeLine>) -> Option<Attachments> {
+        if percent == 0 {
+            return None;
+        }
+        let fake = fake.expect("--attachments needs the fake LINE (no --target)");
+        let fixture = |name: &str| {
+            let path = format!(
+                "{}/tests/fixtures/attachments/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            Arc::new(std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        };
+        Some(Attachments {
+            percent,
+            fake,
+            xlsx: fixture("inspection-list.xlsx"),
+            photo: fixture("images/inspection-notice-small.jpg"),
+        })
+    }
+
+    /// Whether message `n` is an attachment: `percent` in every hundred,
+    /// spread out.
+    fn due(&self, n: u64) -> bool {
+        (n * self.percent) % 100 < self.percent
+    }
+
+    /// The attachment message `n`, its content served by the fake.
+    fn event(
+        &self,
+        n: u64,
+        id: &str,
+        source: serde_json::Value,
+        reply: &str,
+        message_id: &str,
+    ) -> serde_json::Value {
+        if (n * self.percent / 100).is_multiple_of(2) {
+            self.fake.set_content(message_id, self.xlsx.to_vec());
+            webhook::file(id, source, Some(reply), message_id, "下週行程.xlsx")
+        } else {
+            self.fake.set_content(message_id, self.photo.to_vec());
+            webhook::image(id, source, Some(reply), message_id, None)
+        }
+    }
 }
 
 /// One keep-alive HTTP/1.1 connection, as lean as wrk's, so the load
@@ -211,7 +276,7 @@ fn main() {
 
 async fn run(a: Args) {
     let mut server = None;
-    let _fake;
+    let mut fake_line = None;
     let tmp = tempfile::tempdir().unwrap();
     let url = match &a.target {
         Some(t) => t.trim_end_matches('/').to_string(),
@@ -241,7 +306,7 @@ async fn run(a: Args) {
                 Stdio::inherit(),
             );
             server = Some(child);
-            _fake = fake;
+            fake_line = Some(fake);
             format!("http://{addr}")
         }
     };
@@ -255,12 +320,14 @@ async fn run(a: Args) {
     let hist = Arc::new(Mutex::new(
         Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap(),
     ));
+    let attachments = Attachments::load(a.attachments, fake_line.clone());
     let deadline = Instant::now() + Duration::from_secs(a.seconds);
     let started = Instant::now();
     let mut tasks = Vec::new();
     for conn_index in 0..a.connections {
         let (url, secret) = (webhook_url.clone(), a.secret.clone());
         let (sent, errors, hist) = (sent.clone(), errors.clone(), hist.clone());
+        let attachments = attachments.clone();
         let max = a.max_requests;
         tasks.push(tokio::spawn(async move {
             let mut local = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).unwrap();
@@ -273,23 +340,24 @@ async fn run(a: Args) {
                     break;
                 }
                 i += 1;
-                let text = if n % 33 == 0 {
-                    RISKY[(n / 33) as usize % RISKY.len()]
-                } else {
-                    HARMLESS[(n % HARMLESS.len() as u64) as usize]
-                };
                 // LINE's webhookEventId is a ULID: time first, then entropy.
                 let id = ulid(&mut entropy);
-                let event = webhook::text(
-                    &id,
-                    webhook::group_source(
-                        "C000000000000000000000000000load",
-                        Some("U0000000000000000000000000000user"),
-                    ),
-                    Some(&format!("rt{id}")),
-                    &format!("9{conn_index:04}{i:012}"),
-                    text,
+                let source = webhook::group_source(
+                    "C000000000000000000000000000load",
+                    Some("U0000000000000000000000000000user"),
                 );
+                let (reply, message_id) = (format!("rt{id}"), format!("9{conn_index:04}{i:012}"));
+                let event = match attachments.as_ref().filter(|at| at.due(n)) {
+                    Some(at) => at.event(n, &id, source, &reply, &message_id),
+                    None => {
+                        let text = if n % 33 == 0 {
+                            RISKY[(n / 33) as usize % RISKY.len()]
+                        } else {
+                            HARMLESS[(n % HARMLESS.len() as u64) as usize]
+                        };
+                        webhook::text(&id, source, Some(&reply), &message_id, text)
+                    }
+                };
                 let body = webhook::body(vec![event]);
                 let sig = signature::sign(secret.as_bytes(), body.as_bytes());
                 let t = Instant::now();
@@ -337,6 +405,14 @@ async fn run(a: Args) {
     if let Some(text) = conn.get("/metrics").await {
         let commits = histogram(&text, "leakguard_store_commit_seconds");
         let events = histogram(&text, "leakguard_store_commit_events");
+        if attachments.is_some() {
+            let read: f64 = text
+                .lines()
+                .filter(|l| l.starts_with("leakguard_attachments_total{"))
+                .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+                .sum();
+            println!("attachments read by the end of the run {read:.0}");
+        }
         if let (Some((secs, n)), Some((evs, _))) = (commits, events) {
             if n > 0.0 {
                 println!(
