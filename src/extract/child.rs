@@ -241,6 +241,11 @@ fn limit_self(memory: u64, cpu_seconds: u64) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The child's scheduling priority (nice): below the server's, not so
+/// far below that a reading under a full load misses its deadline.
+#[cfg(unix)]
+const EXTRACT_NICENESS: i32 = 10;
+
 /// The child's side (`leakguard extract`): lowers its limits, reads the
 /// file from stdin, writes the outcome to stdout.
 pub fn serve(limits: &Limits, memory_mib: u64, cpu_seconds: u64, max_input: u64) -> ExitCode {
@@ -248,6 +253,11 @@ pub fn serve(limits: &Limits, memory_mib: u64, cpu_seconds: u64, max_input: u64)
     if limit_self(memory_mib << 20, cpu_seconds).is_err() {
         return ExitCode::FAILURE;
     }
+    // Reading yields to answering webhooks: on two cores an OCR reading
+    // takes a whole core, and at normal priority it halved the webhook's
+    // requests per second under load. The OCR engine inherits this.
+    #[cfg(unix)]
+    let _ = rustix::process::setpriority_process(None, EXTRACT_NICENESS);
     // Killed with the server: a replica that dies mid-extraction leaves
     // no reader behind (the job is taken over when its claim lapses).
     #[cfg(target_os = "linux")]
