@@ -190,9 +190,14 @@ impl Conn {
             .map(|(status, _)| status)
     }
 
-    /// GETs `path` on the same host; the body when the status is 200.
+    /// GETs `path` on the same host, as the admin (`/metrics` asks for
+    /// it); the body when the status is 200.
     async fn get(&mut self, path: &str) -> Option<String> {
-        let head = format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.host);
+        let head = format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\r\n",
+            self.host,
+            support::ADMIN_TOKEN
+        );
         match self.exchange(&head, b"").await? {
             (200, body) => String::from_utf8(body).ok(),
             _ => None,

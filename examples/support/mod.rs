@@ -24,9 +24,12 @@ pub struct Channel<'a> {
     pub token: &'a str,
 }
 
-/// Starts `leakguard serve --config CONFIG` with `channel`'s secrets, `log`
-/// as `LEAKGUARD_LOG` and `stderr` for its log; returns the child and the
-/// address it printed.
+/// The admin token a started server accepts for `/metrics`.
+pub const ADMIN_TOKEN: &str = "example-admin-token-0123456789abcdef";
+
+/// Starts `leakguard serve --config CONFIG` with `channel`'s secrets,
+/// [`ADMIN_TOKEN`], `log` as `LEAKGUARD_LOG` and `stderr` for its log;
+/// returns the child and the address it printed.
 pub fn start_serve(config: &Path, channel: Channel, log: &str, stderr: Stdio) -> (Child, String) {
     start(Command::new(release_binary()), config, channel, log, stderr)
 }
@@ -46,6 +49,7 @@ pub fn start(
         .env("LINE_CHANNEL_SECRET", channel.secret)
         .env("LINE_CHANNEL_ACCESS_TOKEN", channel.token)
         .env("LEAKGUARD_HASH_KEY", "example-hash-key-0123456789abcdef")
+        .env("LEAKGUARD_ADMIN_TOKEN", ADMIN_TOKEN)
         .env("LEAKGUARD_LOG", log)
         .stdout(Stdio::piped())
         .stderr(stderr)
