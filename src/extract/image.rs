@@ -19,6 +19,7 @@
 //! cost a third more errors on a chat screenshot, whose coloured bubbles
 //! Tesseract's own conversion keeps apart better.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -78,12 +79,12 @@ pub(super) fn read_pixels(
     place: Place,
 ) -> Result<(), NotScanned> {
     let plain = match encoded {
-        Some(bytes) => bytes.to_vec(),
-        None => ppm(&pixels),
+        Some(bytes) => Cow::Borrowed(bytes),
+        None => Cow::Owned(ppm(&pixels)),
     };
     let mut unruled = pixels;
     super::ruling::remove(&mut unruled);
-    let passes = [("6", ppm(&unruled)), ("4", plain)];
+    let passes = [("6", Cow::Owned(ppm(&unruled))), ("4", plain)];
     drop(unruled);
     for (i, (psm, input)) in passes.into_iter().enumerate() {
         let text = match ocr(&input, psm, out.ocr_deadline) {

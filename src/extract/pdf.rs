@@ -59,11 +59,13 @@ pub(super) fn read(
             }
         };
         let visible = text.chars().filter(|c| !c.is_whitespace()).count();
-        if visible < SCAN_BELOW && bomb(&doc, index) {
-            return Err(NotScanned::TooLarge);
-        }
-        if visible < SCAN_BELOW && ocr_pages_left > 0 && scan(&doc, index, number, out, members) {
-            ocr_pages_left -= 1;
+        if visible < SCAN_BELOW {
+            if bomb(&doc, index) {
+                return Err(NotScanned::TooLarge);
+            }
+            if ocr_pages_left > 0 && scan(&doc, index, number, out, members) {
+                ocr_pages_left -= 1;
+            }
         }
         let lines = text
             .lines()

@@ -40,18 +40,19 @@ pub(super) fn remove(img: &mut RgbImage) -> usize {
         min_len(img.width(), img.height()),
         max_thickness(img.width(), img.height()),
     );
-    let mut line = vec![false; w * h];
-    for i in 0..w * h {
+    // Whitening writes only to the image, so the runs found in `dark`
+    // stay as they were while it goes.
+    let is_line = |i: usize| {
         let (horizontal, vertical) = (along[i] as usize, across[i] as usize);
-        line[i] = dark[i]
+        dark[i]
             && ((horizontal >= long && vertical <= thin)
-                || (vertical >= long && horizontal <= thin));
-    }
+                || (vertical >= long && horizontal <= thin))
+    };
     let raw = img.as_mut();
     let mut count = 0;
     for y in 0..h {
         for x in 0..w {
-            if !line[y * w + x] {
+            if !is_line(y * w + x) {
                 continue;
             }
             count += 1;
