@@ -20,12 +20,18 @@
 //! and with ten times as many distinct keyword terms (synthetic terms
 //! added round-robin to every keyword group).
 //!
+//! Group `watchlist`: the full scan plus the officers' watchlist (issue
+//! 19) with 0, 100 and 10,000 registered terms of 3–8 characters drawn
+//! from the corpus's own CJK characters by frequency, so the two-character
+//! lead filter passes as often as real names would make it.
+//!
 //! Run: `cargo bench --bench scan`. Time per iteration ÷ messages = time
 //! per message.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use leakguard::normalize::NormalizedText;
+use leakguard::scan::watch::{WatchEntry, WatchKey, Watchlist};
 use leakguard::scan::{builtin_packs, entity, Pack, Scanner};
 use regex::RegexSet;
 
@@ -187,6 +193,69 @@ fn keywords(c: &mut Criterion, packs: &[Pack], messages: &[String]) {
     group.finish();
 }
 
+/// `n` terms of 3–8 characters drawn from the CJK characters of
+/// `messages`, as often as they occur there.
+fn watch_terms(messages: &[String], n: usize) -> Vec<String> {
+    let pool: Vec<char> = messages
+        .iter()
+        .flat_map(|m| m.chars())
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .collect();
+    let mut state: u64 = 0x0bad_cafe;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    (0..n)
+        .map(|_| {
+            let len = 3 + next() % 6;
+            (0..len).map(|_| pool[next() % pool.len()]).collect()
+        })
+        .collect()
+}
+
+fn watchlist(c: &mut Criterion, scanner: &Scanner, messages: &[String]) {
+    let key = WatchKey::new([7; 16], [9; 32]);
+    let mut group = c.benchmark_group("watchlist");
+    for n in [0usize, 100, 10_000] {
+        let entries = watch_terms(messages, n)
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| {
+                let print = key.print(t).ok()?;
+                Some(WatchEntry::new(
+                    i as i64,
+                    "inspection",
+                    print,
+                    i64::MAX,
+                    "bench",
+                ))
+            })
+            .collect();
+        let list = Watchlist::new(key.clone(), entries);
+        let hits: usize = messages
+            .iter()
+            .map(|m| list.find(&NormalizedText::new(m), 0).len())
+            .sum();
+        eprintln!("watchlist: {n} entries, {hits} hits in the corpus");
+        group.bench_function(BenchmarkId::new("full_scan_and_watchlist", n), |b| {
+            b.iter(|| {
+                let mut found = 0;
+                for m in messages {
+                    let m = std::hint::black_box(m);
+                    let norm = NormalizedText::new(m);
+                    found += scanner.scan_normalized(m, &norm).findings.len();
+                    found += list.find(&norm, 0).len();
+                }
+                found
+            })
+        });
+    }
+    group.finish();
+}
+
 fn bench(c: &mut Criterion) {
     let packs = builtin_packs().expect("built-in packs");
     let scanner = Scanner::new(&packs).expect("scanner");
@@ -194,6 +263,7 @@ fn bench(c: &mut Criterion) {
     floor(c, &scanner, &messages);
     length(c, &scanner, &messages);
     keywords(c, &packs, &messages);
+    watchlist(c, &scanner, &messages);
 }
 
 criterion_group!(benches, bench);

@@ -132,6 +132,9 @@ impl Server {
             &keys,
             officers_platform,
         ));
+        let entries = store.watch_entries().await?;
+        crate::metrics::watch_entries(entries.len());
+        pipeline.replace_watchlist(entries);
         let wakers = Wakers::default();
         let (shutdown, shutdown_rx) = watch::channel(false);
         let (commits, jobs) = mpsc::channel(4096);
@@ -157,6 +160,13 @@ impl Server {
             .run(shutdown_rx.clone(), opts.drain),
         );
         tokio::spawn(workers::quota_loop(platforms.clone(), shutdown_rx.clone()));
+        tokio::spawn(workers::watch_loop(
+            store.clone(),
+            pipeline.clone(),
+            wakers.watch.clone(),
+            Duration::from_secs(config.watch.refresh_seconds),
+            shutdown_rx.clone(),
+        ));
         tokio::spawn(workers::retention_loop(
             store.clone(),
             config.store.retention_days,

@@ -56,6 +56,32 @@ impl Scanned {
         Scanned { categories, masked }
     }
 
+    /// As [`Scanned::new`], with the original character `spans` masked
+    /// as a watchlist hint is (every other character, 老○牛○麵): a
+    /// registered term is not quoted back whole in a warning.
+    pub fn hiding(
+        text: &str,
+        norm: &NormalizedText,
+        findings: &[Finding],
+        spans: &[(usize, usize)],
+    ) -> Scanned {
+        if findings.is_empty() {
+            return Scanned::default();
+        }
+        let mut masked = redact::masked_chars(text, norm);
+        for &(s, e) in spans {
+            let e = e.min(masked.len());
+            let shown = (s..e).filter(|&i| !masked[i].is_whitespace());
+            for (k, i) in shown.enumerate().collect::<Vec<_>>() {
+                if k % 2 == 1 {
+                    masked[i] = '○';
+                }
+            }
+        }
+        let categories = group(&masked, findings);
+        Scanned { categories, masked }
+    }
+
     /// Groups the findings of an attachment, each with where in it it was
     /// found: a category's excerpt is its places (redacted: a sheet or a
     /// member name may hold a name or a number), never the attachment's

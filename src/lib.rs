@@ -50,6 +50,7 @@ pub mod redact;
 pub mod policy;
 pub mod incident;
 pub mod notice;
+pub mod watch_reply;
 
 // Durable state and the work after the 200.
 pub mod store;

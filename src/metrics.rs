@@ -37,6 +37,7 @@ struct Metrics {
     attachments: Family<Labels, Counter>,
     extract_seconds: Family<Labels, Histogram, fn() -> Histogram>,
     extract_waiting: Gauge,
+    watch_entries: Gauge,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -167,8 +168,15 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Attachments downloaded and waiting for a free extraction (OCR) slot",
         extract_waiting.clone(),
     );
+    let watch_entries = Gauge::default();
+    registry.register(
+        "watch_entries",
+        "Watchlist entries this replica matches against (a count; never a term)",
+        watch_entries.clone(),
+    );
     Metrics {
         registry,
+        watch_entries,
         attachments,
         extract_seconds,
         extract_waiting,
@@ -330,6 +338,11 @@ pub fn extract_time(result: &str, seconds: f64) {
 /// One more (`+1`) or one fewer (`-1`) attachment waiting for a slot.
 pub fn extract_waiting(delta: i64) {
     METRICS.extract_waiting.inc_by(delta);
+}
+
+/// The number of watchlist entries read from the store.
+pub fn watch_entries(count: usize) {
+    METRICS.watch_entries.set(count as i64);
 }
 
 /// The text exposition format.

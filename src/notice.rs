@@ -9,6 +9,7 @@
 //! messages sends, and the LINE adapter builds its messages from the same
 //! sentences.
 
+pub use crate::watch_reply::WatchReply;
 use serde::{Deserialize, Serialize};
 
 /// One thing to say, as stored in the outbox (the serde names are the
@@ -46,6 +47,8 @@ pub enum Notice {
         /// True for 「這是誤判」.
         false_positive: bool,
     },
+    /// The answer to a watchlist command.
+    Watch(WatchReply),
 }
 
 /// The content of a group warning.
@@ -195,6 +198,7 @@ impl Notice {
             Notice::SummaryRequested => "summary",
             Notice::SummaryRefused => "summary_refused",
             Notice::FeedbackThanks { .. } => "feedback_thanks",
+            Notice::Watch(_) => "watch",
         }
     }
 
@@ -227,6 +231,7 @@ impl Notice {
                 )
             }
             Notice::Verdict(v) => verdict_text(v),
+            Notice::Watch(reply) => reply.text(),
             Notice::Introduction => INTRODUCTION.to_string(),
             Notice::Greeting => GREETING.to_string(),
             Notice::Summary(c) => summary_headline(c),

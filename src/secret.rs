@@ -12,7 +12,8 @@
 //! - [`RecordKey`]: ChaCha20-Poly1305 for every message-derived text the
 //!   store keeps (excerpts, queued notices, cached names, content jobs),
 //!   each sealed with its [`Record`] kind as associated data, so that a
-//!   sealed value cannot be moved into another column.
+//!   sealed value cannot be moved into another column;
+//! - [`WatchSecret`]: the keyed hashes of watchlist terms.
 //!
 //! Imports nothing else of the crate.
 
@@ -62,6 +63,12 @@ impl MasterKey {
             records: RecordKey(Arc::new(ChaCha20Poly1305::new(
                 &self.derive("records v1").into(),
             ))),
+            watch: WatchSecret {
+                probe: self.derive("watchlist probe v1")[..16]
+                    .try_into()
+                    .expect("16 of 32 bytes"),
+                mac: self.derive("watchlist hmac v1"),
+            },
         }
     }
 }
@@ -75,6 +82,24 @@ pub struct Keys {
     pub links: LinkKey,
     /// Sealed records in the store.
     pub records: RecordKey,
+    /// Watchlist terms' keyed hashes.
+    pub watch: WatchSecret,
+}
+
+/// The key material of watchlist hashes: a SipHash key for the probes
+/// and tags, an HMAC-SHA256 key for the identities.
+#[derive(Clone)]
+pub struct WatchSecret {
+    /// SipHash key.
+    pub probe: [u8; 16],
+    /// HMAC key.
+    pub mac: [u8; 32],
+}
+
+impl std::fmt::Debug for WatchSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WatchSecret(..)")
+    }
 }
 
 /// An HMAC-SHA256 key.
@@ -156,6 +181,8 @@ pub enum Record {
     DisplayName,
     /// The event of a content job.
     ContentJob,
+    /// A watchlist entry's masked hint.
+    WatchHint,
 }
 
 impl Record {
@@ -166,6 +193,7 @@ impl Record {
             Record::ChatName => b"chat name",
             Record::DisplayName => b"display name",
             Record::ContentJob => b"content job",
+            Record::WatchHint => b"watch hint",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod scan_cmd;
 pub mod scan_file;
 pub mod serve;
 pub mod simulate;
+pub mod watch;
 
 /// leakguard: warns LINE work groups before official secrets and personal data are forwarded.
 #[derive(Debug, Parser)]
@@ -113,6 +114,12 @@ pub enum Command {
         #[arg(long, default_value_t = 20 << 20)]
         max_input: u64,
     },
+    /// The officers' watchlist: import terms from a CSV file, list, remove.
+    Watch {
+        /// What to do with the watchlist.
+        #[command(subcommand)]
+        action: WatchAction,
+    },
     /// Pattern pack tools.
     Patterns {
         /// What to do with the packs.
@@ -129,6 +136,55 @@ pub enum PatternsAction {
         /// A pack directory instead of the built-in packs.
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+}
+
+/// `watch` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum WatchAction {
+    /// Register one column of a CSV file (e.g. the 稽查名單 saved as CSV)
+    /// until a day; the terms themselves are never stored.
+    Import {
+        /// Config file (default: config/leakguard.toml if it exists).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Category id or name (inspection, 採購, 檢舉人…).
+        #[arg(long)]
+        category: String,
+        /// Last day in force: 2026-12-10, 12/10 or 115/12/10.
+        #[arg(long)]
+        until: String,
+        /// Column number (from 1) or the header's name.
+        #[arg(long, default_value = "1")]
+        column: String,
+        /// The first row is a header (implied by --column NAME).
+        #[arg(long)]
+        header: bool,
+        /// A [[groups]] id where the terms are at home (repeatable).
+        #[arg(long = "allow-group")]
+        allow_groups: Vec<String>,
+        /// Register the valid rows even when some are not.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// The CSV or text file.
+        file: PathBuf,
+    },
+    /// List the entries in force by their masked hints.
+    List {
+        /// Config file (default: config/leakguard.toml if it exists).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove one entry by its number.
+    Remove {
+        /// Config file (default: config/leakguard.toml if it exists).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The entry's number, as `list` shows it.
+        id: i64,
     },
 }
 
@@ -218,6 +274,31 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
             force,
         } => report::run(load_config(config)?, week.as_deref(), format, send, force),
         Command::Serve { config } => serve::run(load_config(config)?),
+        Command::Watch { action } => match action {
+            WatchAction::Import {
+                config,
+                category,
+                until,
+                column,
+                header,
+                allow_groups,
+                skip_invalid,
+                file,
+            } => watch::import(
+                load_config(config)?,
+                &watch::Import {
+                    file: &file,
+                    category: &category,
+                    until: &until,
+                    column: &column,
+                    header,
+                    allow_groups: &allow_groups,
+                    skip_invalid,
+                },
+            ),
+            WatchAction::List { config, json } => watch::list(load_config(config)?, json),
+            WatchAction::Remove { config, id } => watch::remove(load_config(config)?, id),
+        },
         Command::Simulate { config } => simulate::run(load_config(config)?),
     }
 }

@@ -85,9 +85,14 @@ fn script() -> Vec<Step> {
         Note("10:30 稽查小組：本群組可討論稽查業務"),
         Say { chat: INSPECTION_GROUP, user: HUANG, text: "明天上午10點稽查大同區三家餐廳：老王牛肉麵、阿美小吃、好味道便當。" },
         Say { chat: INSPECTION_GROUP, user: LIN, text: "好的，我負責拍照記錄。" },
+        Note("10:40 稽查小組組長私訊小幫手，把稽查對象登錄為保密事項（只存雜湊值）"),
+        Say { chat: HUANG, user: HUANG, text: "/watch 好味道便當 群組 稽查小組" },
+        Say { chat: LIN, user: LIN, text: "/watch 阿美小吃" },
         Note("11:00 稽查行程被轉到防疫工作群組"),
         Say { chat: HEALTH_GROUP, user: LIN, text: "明天上午10點稽查大同區三家餐廳：老王牛肉麵、阿美小吃、好味道便當。" },
         Tap { user: LIN, label: "我知道了" },
+        Note("11:20 有人在別的群組提到登錄的稽查對象（字面上看不出是稽查）"),
+        Say { chat: OFFICE_GROUP, user: CHEN, text: "好味道便當的老闆是我表哥，我晚點打給他聊聊" },
         Note("14:20 有人提到檢舉人"),
         Say {
             chat: HEALTH_GROUP,
@@ -170,16 +175,19 @@ pub fn run(mut config: Config) -> Result<ExitCode, CliError> {
             id: HEALTH_GROUP.into(),
             name: None,
             allow: vec![],
+            managers: vec![],
         },
         GroupConfig {
             id: INSPECTION_GROUP.into(),
             name: Some("稽查小組".into()),
             allow: vec!["inspection".into()],
+            managers: vec![HUANG.into()],
         },
         GroupConfig {
             id: OFFICE_GROUP.into(),
             name: Some("秘書室業務群組".into()),
             allow: vec![],
+            managers: vec![],
         },
     ];
     let scanner = Arc::new(super::build_scanner(&config)?);

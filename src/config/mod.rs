@@ -16,8 +16,10 @@ use crate::scan::Severity;
 
 mod content;
 mod secrets;
+mod watch;
 
 pub use content::ContentStage;
+pub use watch::Watch;
 
 pub use secrets::{key_file_path, master_key, SecretError, Secrets};
 
@@ -42,6 +44,8 @@ pub struct Config {
     pub report: Report,
     /// The content stage.
     pub content: ContentStage,
+    /// The officers' watchlist.
+    pub watch: Watch,
     /// Per-group settings.
     pub groups: Vec<GroupConfig>,
     /// The file the settings came from, if any.
@@ -243,6 +247,10 @@ pub struct GroupConfig {
     /// Categories this group legitimately handles.
     #[serde(default)]
     pub allow: Vec<String>,
+    /// Members (LINE user ids) who lead the group's work and may register
+    /// watchlist entries, as officers may.
+    #[serde(default)]
+    pub managers: Vec<String>,
 }
 
 /// A config that could not be loaded.
@@ -314,6 +322,7 @@ impl Config {
         }
         self.server.validate(&bad)?;
         self.content.validate(&bad)?;
+        self.watch.validate(&bad)?;
         if self.store.retention_days == 0 {
             return Err(bad("store.retention_days", "must be at least 1".into()));
         }
@@ -358,6 +367,16 @@ impl Config {
                 .collect();
         }
         Ok(())
+    }
+
+    /// Whether `user` may change the watchlist: an officer, or a manager
+    /// of a configured group.
+    pub fn may_watch(&self, user: &str) -> bool {
+        self.report.officers.iter().any(|o| o == user)
+            || self
+                .groups
+                .iter()
+                .any(|g| g.managers.iter().any(|m| m == user))
     }
 
     /// The settings of a group, if configured.

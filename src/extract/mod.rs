@@ -28,6 +28,7 @@ mod text;
 
 pub use image::installed as ocr_installed;
 pub use sniff::Format;
+pub use text::decode as decode_text;
 
 /// The bounds of one extraction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,7 +29,7 @@ pub(super) fn read(
 }
 
 /// The text of `bytes`, or why it is not text.
-pub(super) fn decode(bytes: &[u8]) -> Result<String, NotScanned> {
+pub fn decode(bytes: &[u8]) -> Result<String, NotScanned> {
     let encoding: &'static Encoding = match Encoding::for_bom(bytes) {
         Some((encoding, _)) => encoding,
         None if std::str::from_utf8(bytes).is_ok() => UTF_8,

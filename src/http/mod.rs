@@ -1,10 +1,11 @@
 //! The HTTP edge (SPEC §5): the routes and the state they share. The
 //! webhook of each platform (`webhook`), the report pages (`reports`),
-//! health, readiness and the metrics.
+//! the watchlist's admin API (`watch`), health, readiness and the metrics.
 
 mod body;
 mod reports;
 pub mod server;
+mod watch;
 mod webhook;
 
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 use tokio::sync::mpsc;
 
@@ -91,6 +92,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/reports/{file}", get(reports::report))
+        .route("/admin/watch", get(watch::list).post(watch::register))
+        .route("/admin/watch/{id}", delete(watch::remove))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }

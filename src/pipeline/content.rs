@@ -182,6 +182,7 @@ impl Pipeline {
                 self.text_key.hash(name.as_bytes())
             }),
             attachment: Some(kind_of(&content.body, &read.outcome)),
+            at_home: Vec::new(),
         };
         if let Some((chat_id, _)) = event.chat.shared() {
             ops.extend(self.act(event, chat_id, content, judged, at, now));

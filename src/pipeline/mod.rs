@@ -10,7 +10,11 @@
 
 pub mod attachment;
 mod content;
+mod decay;
 pub mod plan;
+mod watch;
+
+pub use watch::{parse_day, resolve_category, Prepared, WatchBatch, DEFAULT_CATEGORY};
 
 pub use content::{AttachmentRead, ContentError, ContentJob};
 
@@ -24,13 +28,15 @@ use crate::normalize::NormalizedText;
 use crate::notice::{Alert, Notice, Verdict, Warning};
 use crate::platform::{Body, Chat, ChatEvent, Content, EventKind};
 use crate::policy::{self, Action};
-use crate::scan::Scanner;
+use crate::scan::watch::{WatchEntry, WatchKey, Watchlist};
+use crate::scan::{Finding, Scanner};
 use crate::secret::{Keys, RecordKey, TextKey};
 use plan::{Cooldown, IncidentGroup, NewIncident, Op, Outcome, Plan, Route, Send};
 
 /// Builds plans; shared by every request.
 pub struct Pipeline {
     scanner: ArcSwap<Scanner>,
+    watch: ArcSwap<Watchlist>,
     config: Arc<Config>,
     text_key: TextKey,
     records: RecordKey,
@@ -51,6 +57,8 @@ struct Judged {
     text_hash: String,
     /// What kind of attachment the findings are in, if they are.
     attachment: Option<String>,
+    /// Categories found only as watchlist entries at home in this chat.
+    at_home: Vec<String>,
 }
 
 /// What a warning, an alert or a verdict says about some categories.
@@ -73,8 +81,10 @@ impl Pipeline {
         officers_platform: &'static str,
     ) -> Pipeline {
         let tz = config.report.timezone.clone();
+        let watch_key = WatchKey::new(keys.watch.probe, keys.watch.mac);
         Pipeline {
             scanner: ArcSwap::new(scanner),
+            watch: ArcSwap::from_pointee(Watchlist::empty(watch_key)),
             config,
             text_key: keys.text.clone(),
             records: keys.records.clone(),
@@ -91,6 +101,17 @@ impl Pipeline {
     /// Swaps in new packs; scans in flight finish on the old ones.
     pub fn replace_scanner(&self, scanner: Arc<Scanner>) {
         self.scanner.store(scanner);
+    }
+
+    /// The watchlist in force.
+    pub fn watchlist(&self) -> Arc<Watchlist> {
+        self.watch.load_full()
+    }
+
+    /// Swaps in the watchlist's entries as the store has them now.
+    pub fn replace_watchlist(&self, entries: Vec<WatchEntry>) {
+        let key = self.watch.load().key().clone();
+        self.watch.store(Arc::new(Watchlist::new(key, entries)));
     }
 
     /// The plan for one event received at `now` (ms).
@@ -192,6 +213,10 @@ impl Pipeline {
         if let Some((chat_id, _)) = event.chat.shared() {
             ops.extend(self.group_message(event, chat_id, content, text, at, now));
         } else if let Chat::User(user_id) = &event.chat {
+            if let Some(command) = self.watch_command(event, user_id, text, at) {
+                ops.extend(command);
+                return;
+            }
             let notice = if is_summary_command(text) {
                 if self.config.report.officers.iter().any(|o| o == user_id) {
                     Notice::SummaryRequested
@@ -199,23 +224,34 @@ impl Pipeline {
                     Notice::SummaryRefused
                 }
             } else {
-                Notice::Verdict(self.verdict(text))
+                Notice::Verdict(self.verdict(text, now))
             };
             ops.extend(answer(event, notice, Some(user_id)).map(Op::Send));
         }
     }
 
-    fn scan(&self, text: &str) -> (NormalizedText, Scanned) {
+    /// The packs' findings in `text` at `now` (ms), counted: those of
+    /// categories whose secrets expire with their dates are lowered when
+    /// every date in it is past.
+    fn scan(&self, text: &str, now: i64) -> (NormalizedText, Vec<Finding>) {
         let started = std::time::Instant::now();
         let scanner = self.scanner.load();
         let norm = NormalizedText::new(text);
-        let result = scanner.scan_normalized(text, &norm);
-        let cats = Scanned::new(text, &norm, &result.findings);
+        let mut result = scanner.scan_normalized(text, &norm);
+        if !result.findings.is_empty() {
+            let past = self
+                .today(now)
+                .is_some_and(|d| decay::only_past_dates(&norm, d));
+            decay::lower_past(&scanner, &mut result.findings, past);
+            result
+                .findings
+                .sort_by_key(|f| std::cmp::Reverse((f.severity, f.score)));
+        }
         crate::metrics::scan_time(started.elapsed().as_secs_f64());
         for f in &result.findings {
             crate::metrics::finding(&f.category, f.severity.as_str());
         }
-        (norm, cats)
+        (norm, result.findings)
     }
 
     fn category_name(&self, category: &str) -> String {
@@ -249,9 +285,9 @@ impl Pipeline {
         }
     }
 
-    fn verdict(&self, text: &str) -> Verdict {
-        let (_, scanned) = self.scan(text);
-        self.verdict_of(&scanned, None, None)
+    fn verdict(&self, text: &str, now: i64) -> Verdict {
+        let (norm, findings) = self.scan(text, now);
+        self.verdict_of(&Scanned::new(text, &norm, &findings), None, None)
     }
 
     /// The verdict on `scanned`, the findings of a text or of an
@@ -301,14 +337,20 @@ impl Pipeline {
         at: i64,
         now: i64,
     ) -> Option<Op> {
-        let (norm, scanned) = self.scan(text);
-        if scanned.categories.is_empty() {
+        let (norm, mut findings) = self.scan(text, now);
+        let watched = self.watched(&norm, chat_id, now);
+        if findings.is_empty() && watched.findings.is_empty() {
             return None;
         }
+        for f in &watched.findings {
+            crate::metrics::finding(&f.category, f.severity.as_str());
+        }
+        findings.splice(0..0, watched.findings);
         let judged = Judged {
-            scanned,
+            scanned: Scanned::hiding(text, &norm, &findings, &watched.spans),
             text_hash: self.text_key.hash(norm.as_str().as_bytes()),
             attachment: None,
+            at_home: watched.at_home,
         };
         self.act(event, chat_id, content, judged, at, now)
     }
@@ -328,15 +370,22 @@ impl Pipeline {
             scanned,
             text_hash,
             attachment,
+            at_home,
         } = judged;
         let cats = &scanned.categories;
         if cats.is_empty() {
             return None;
         }
         let group = self.config.group(chat_id);
-        let allow = group.map(|g| g.allow.as_slice()).unwrap_or(&[]);
+        let allow: Vec<String> = group
+            .map(|g| g.allow.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .chain(&at_home)
+            .cloned()
+            .collect();
         let action = |c: &CategoryFindings| {
-            policy::decide(&self.config.policy, allow, &c.category, c.severity)
+            policy::decide(&self.config.policy, &allow, &c.category, c.severity)
         };
         let user = event.sender.as_deref();
         let incidents = cats
@@ -433,6 +482,12 @@ impl Pipeline {
             cooldown,
             sends,
         }))
+    }
+
+    /// The local day of `ms`.
+    fn today(&self, ms: i64) -> Option<jiff::civil::Date> {
+        let ts = jiff::Timestamp::from_millisecond(ms).ok()?;
+        Some(ts.to_zoned(self.tz.clone()).date())
     }
 
     fn local_time(&self, ms: i64) -> String {

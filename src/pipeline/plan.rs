@@ -6,6 +6,7 @@
 //! [`Notice`]s.
 
 use crate::notice::Notice;
+use crate::store::{NewWatch, WatchRef};
 
 /// Everything one webhook event changes, applied in one transaction.
 #[derive(Debug, Clone, Default)]
@@ -82,6 +83,10 @@ pub enum Op {
         /// The thanks, sent only when the incident exists.
         thanks: Option<Send>,
     },
+    /// A watchlist entry registered or renewed from a chat command.
+    Watch(NewWatch),
+    /// Watchlist entries removed from a chat command.
+    Unwatch(WatchRef),
 }
 
 /// Outcome of a warning, as told by a member.

@@ -17,6 +17,7 @@ use super::rule::{
     compile_group, drop_contained_keyword_hits, index_groups, score_at, sentence_ends, Buckets,
     CompiledRule, Hit, UsedHits,
 };
+use super::watch::CategoryWatch;
 use crate::normalize::{self, NormalizedText};
 
 /// The buffers one scan works in, kept per thread and reused across
@@ -89,6 +90,11 @@ pub struct Scanner {
     category_names: Vec<(String, String)>,
     /// Categories whose messages come from an attacker (`sender = "attacker"`).
     attacks: Vec<String>,
+    /// Per category: what a watchlist entry is called, and the laws its
+    /// rules cite, most important first.
+    watch: Vec<(String, CategoryWatch)>,
+    /// Categories whose secrets expire with their dates.
+    dated: Vec<String>,
 }
 
 /// The scanner could not be built.
@@ -123,6 +129,8 @@ impl Scanner {
         let mut categories = Vec::new();
         let mut category_names = Vec::new();
         let mut attacks = Vec::new();
+        let mut watch: Vec<(String, CategoryWatch)> = Vec::new();
+        let mut dated = Vec::new();
         // Anchor keywords and the groups they anchor, for `sounds`.
         let mut anchors: Vec<(String, Target)> = Vec::new();
         let exact: std::collections::HashSet<String> = packs
@@ -141,6 +149,10 @@ impl Scanner {
                 category_names.push((pack.category.clone(), pack.name.clone()));
                 if pack.sender == Sender::Attacker {
                     attacks.push(pack.category.clone());
+                }
+                watch.push((pack.category.clone(), CategoryWatch::of(pack)));
+                if pack.expires_with_dates {
+                    dated.push(pack.category.clone());
                 }
             }
             for rule in &pack.rules {
@@ -241,6 +253,8 @@ impl Scanner {
             categories,
             category_names,
             attacks,
+            watch,
+            dated,
         })
     }
 
@@ -261,6 +275,20 @@ impl Scanner {
     /// they are answered with a warning not to click, naming nobody.
     pub fn is_attack(&self, category: &str) -> bool {
         self.attacks.iter().any(|c| c == category)
+    }
+
+    /// What a watchlist entry of `category` is called and which laws it
+    /// cites.
+    pub fn category_watch(&self, category: &str) -> Option<&CategoryWatch> {
+        self.watch
+            .iter()
+            .find(|(c, _)| c == category)
+            .map(|(_, w)| w)
+    }
+
+    /// Whether `category`'s secrets are over once their dates are past.
+    pub fn expires_with_dates(&self, category: &str) -> bool {
+        self.dated.iter().any(|c| c == category)
     }
 
     /// Every keyword of every pack, normalized (the automaton's patterns).

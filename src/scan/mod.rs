@@ -16,6 +16,7 @@ pub mod pack;
 mod phonetic;
 mod rule;
 mod toml_error;
+pub mod watch;
 
 pub use engine::{Contribution, Evidence, EvidenceKind, Finding, ScanResult, Scanner};
 pub use pack::{builtin_packs, load_dir, Pack, PackError, Severity};

@@ -79,6 +79,12 @@ pub struct Pack {
     /// Who sends a message of this category.
     #[serde(default)]
     pub sender: Sender,
+    /// What a watchlist entry of this category is called (稽查對象); 保密事項 if absent.
+    #[serde(default)]
+    pub watch: Option<String>,
+    /// Secrets over once their dates are past: such a message is lowered one severity.
+    #[serde(default)]
+    pub expires_with_dates: bool,
     /// Negative evidence applied to every rule of the pack.
     #[serde(default)]
     pub negative: Vec<Group>,
@@ -89,13 +95,11 @@ pub struct Pack {
     pub source: String,
 }
 
-/// Who sends a message of a category, which decides how the group is
-/// warned.
+/// Who sends a message of a category: it decides how the group is warned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Sender {
-    /// A colleague who may leak something: the warning names them and asks
-    /// them to take the message back.
+    /// A colleague who may leak: named, and asked to take the message back.
     #[default]
     Colleague,
     /// An attacker (phishing, social engineering): the warning tells

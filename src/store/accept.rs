@@ -27,6 +27,8 @@ pub struct Accepted {
     pub jobs: usize,
     /// Messages unsent.
     pub unsent: usize,
+    /// Watchlist changes.
+    pub watch: usize,
 }
 
 /// Columns of one `incidents` row as the insert writes them.
@@ -131,6 +133,7 @@ impl Store {
                 acc.queued += self.apply_op(held, op, now, &mut new_chats).await?;
                 acc.jobs += usize::from(matches!(op, Op::QueueContent { .. }));
                 acc.unsent += usize::from(matches!(op, Op::Retract { .. }));
+                acc.watch += usize::from(matches!(op, Op::Watch(_) | Op::Unwatch(_)));
             }
         }
         held.execute(&Stmt::new("COMMIT"))
@@ -273,6 +276,14 @@ impl Store {
                     }
                     None => Ok(0),
                 }
+            }
+            Op::Watch(w) => {
+                super::watch::add_on(held, &self.records, w).await?;
+                Ok(0)
+            }
+            Op::Unwatch(which) => {
+                super::watch::remove_on(held, which).await?;
+                Ok(0)
             }
         }
     }

@@ -30,6 +30,11 @@ pub(super) const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "content jobs",
         include_str!("../../migrations/sqlite/0005_content_jobs.sql"),
     ),
+    (
+        6,
+        "watchlist",
+        include_str!("../../migrations/sqlite/0006_watchlist.sql"),
+    ),
 ];
 /// PostgreSQL has no version 2: SQLite's 0002 only changes a table layout
 /// that PostgreSQL does not have.
@@ -53,6 +58,11 @@ pub(super) const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "content jobs",
         include_str!("../../migrations/postgres/0005_content_jobs.sql"),
+    ),
+    (
+        6,
+        "watchlist",
+        include_str!("../../migrations/postgres/0006_watchlist.sql"),
     ),
 ];
 

@@ -17,7 +17,7 @@
 //! columns, private files, erased pages), [`statement`] (one
 //! statement over either driver), [`accept`] (a batch of plans in one
 //! transaction), [`content`] jobs, [`outbox`] rows, [`names`] cached from the platform,
-//! [`report`] queries, [`retention`].
+//! [`report`] queries, [`retention`], [`watch`]list entries.
 
 use std::collections::HashSet;
 use std::str::FromStr;
@@ -51,6 +51,7 @@ pub mod outbox;
 pub mod report;
 pub mod retention;
 pub mod statement;
+pub mod watch;
 
 pub use accept::Accepted;
 pub use content::ContentJobRow;
@@ -58,6 +59,7 @@ pub use outbox::OutboxRow;
 pub use report::{StoredIncident, WeekIncident};
 pub use retention::Purged;
 pub use statement::Held;
+pub use watch::{NewWatch, WatchRef};
 
 /// A store failure, with what was being done.
 #[derive(Debug, thiserror::Error)]

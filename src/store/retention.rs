@@ -1,5 +1,5 @@
 //! Retention (SPEC §9): incidents, their feedback, finished outbox rows and
-//! finished content jobs past `retention_days`, and webhook event ids past the redelivery window,
+//! finished content jobs past `retention_days`, watchlist entries past their end, and webhook event ids past the redelivery window,
 //! deleted in batches so that a first purge never stalls the webhook; the
 //! write-ahead log is truncated after a purge that deleted anything, so
 //! the old pages do not linger in it.
@@ -21,6 +21,8 @@ pub struct Purged {
     /// pending then (no worker ran for that long) goes with its sealed
     /// event.
     pub content_jobs: u64,
+    /// Watchlist entries past their end.
+    pub watch_entries: u64,
 }
 
 /// Rows deleted per statement, so a first purge of a large store never
@@ -29,12 +31,14 @@ const PURGE_BATCH: i64 = 2_000;
 
 impl Store {
     /// Deletes incidents (with their feedback) and finished outbox rows
-    /// created before `records_before`, and event ids seen before
-    /// `events_before` (ms), in batches.
+    /// created before `records_before`, event ids seen before
+    /// `events_before` and watchlist entries that ended by `now` (ms), in
+    /// batches.
     pub async fn purge(
         &self,
         records_before: i64,
         events_before: i64,
+        now: i64,
     ) -> Result<Purged, StoreError> {
         // Feedback first: it is found through the incidents it belongs to.
         let purged = Purged {
@@ -71,6 +75,13 @@ impl Store {
                     "DELETE FROM seen_events WHERE event_id IN \
                      (SELECT event_id FROM seen_events WHERE seen_at < $1 LIMIT $2)",
                     events_before,
+                )
+                .await?,
+            watch_entries: self
+                .delete_batched(
+                    "DELETE FROM watch_entries WHERE id IN \
+                     (SELECT id FROM watch_entries WHERE until_at <= $1 LIMIT $2)",
+                    now,
                 )
                 .await?,
         };

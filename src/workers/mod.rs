@@ -25,6 +25,8 @@ pub struct Wakers {
     pub outbox: Arc<Notify>,
     /// The content workers.
     pub content: Arc<Notify>,
+    /// The watchlist reloader.
+    pub watch: Arc<Notify>,
 }
 
 impl Wakers {
@@ -35,6 +37,9 @@ impl Wakers {
         }
         if acc.jobs > 0 {
             self.content.notify_one();
+        }
+        if acc.watch > 0 {
+            self.watch.notify_one();
         }
     }
 }
@@ -88,6 +93,7 @@ pub async fn apply_retention(
         .purge(
             now - i64::from(retention_days) * DAY,
             now - SEEN_EVENTS_DAYS * DAY,
+            now,
         )
         .await?;
     for (table, n) in [
@@ -96,6 +102,7 @@ pub async fn apply_retention(
         ("outbox", p.outbox),
         ("seen_events", p.seen_events),
         ("content_jobs", p.content_jobs),
+        ("watch_entries", p.watch_entries),
     ] {
         crate::metrics::retention_deleted(table, n);
     }
@@ -105,10 +112,37 @@ pub async fn apply_retention(
         outbox = p.outbox,
         seen_events = p.seen_events,
         content_jobs = p.content_jobs,
+        watch_entries = p.watch_entries,
         retention_days,
         "retention applied"
     );
     Ok(p)
+}
+
+/// Reads the watchlist again whenever this replica changed it (`wake`)
+/// and every `every`, so that entries registered through another replica
+/// or the command line are matched here within that time.
+pub async fn watch_loop(
+    store: Store,
+    pipeline: Arc<crate::pipeline::Pipeline>,
+    wake: Arc<Notify>,
+    every: Duration,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    loop {
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.wait_for(|s| *s) => return,
+        }
+        match store.watch_entries().await {
+            Ok(entries) => {
+                crate::metrics::watch_entries(entries.len());
+                pipeline.replace_watchlist(entries);
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read the watchlist; keeping the last one"),
+        }
+    }
 }
 
 /// Applies retention at start and then once a day.

@@ -23,6 +23,7 @@ mod second_platform;
 mod service;
 mod summary;
 mod support;
+mod watchlist;
 
 use std::sync::OnceLock;
 
