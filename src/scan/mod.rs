@@ -9,6 +9,7 @@
 //! ```
 
 pub mod engine;
+pub mod fingerprint;
 pub mod entity;
 mod finding;
 pub mod marking;
