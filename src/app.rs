@@ -135,6 +135,7 @@ impl Server {
         let entries = store.watch_entries().await?;
         crate::metrics::watch_entries(entries.len());
         pipeline.replace_watchlist(entries);
+        workers::read_chains(&store, &pipeline).await?;
         let wakers = Wakers::default();
         let (shutdown, shutdown_rx) = watch::channel(false);
         let (commits, jobs) = mpsc::channel(4096);
@@ -160,6 +161,13 @@ impl Server {
             .run(shutdown_rx.clone(), opts.drain),
         );
         tokio::spawn(workers::quota_loop(platforms.clone(), shutdown_rx.clone()));
+        tokio::spawn(workers::chain_loop(
+            store.clone(),
+            pipeline.clone(),
+            wakers.chains.clone(),
+            Duration::from_secs(config.watch.refresh_seconds),
+            shutdown_rx.clone(),
+        ));
         tokio::spawn(workers::watch_loop(
             store.clone(),
             pipeline.clone(),

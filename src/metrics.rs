@@ -38,6 +38,7 @@ struct Metrics {
     extract_seconds: Family<Labels, Histogram, fn() -> Histogram>,
     extract_waiting: Gauge,
     watch_entries: Gauge,
+    chain_messages: Gauge,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
@@ -174,9 +175,16 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "Watchlist entries this replica matches against (a count; never a term)",
         watch_entries.clone(),
     );
+    let chain_messages = Gauge::default();
+    registry.register(
+        "chain_messages",
+        "Messages this replica holds in forward chains (fingerprints only)",
+        chain_messages.clone(),
+    );
     Metrics {
         registry,
         watch_entries,
+        chain_messages,
         attachments,
         extract_seconds,
         extract_waiting,
@@ -343,6 +351,11 @@ pub fn extract_waiting(delta: i64) {
 /// The number of watchlist entries read from the store.
 pub fn watch_entries(count: usize) {
     METRICS.watch_entries.set(count as i64);
+}
+
+/// The number of messages held in forward chains.
+pub fn chain_messages(count: usize) {
+    METRICS.chain_messages.set(count as i64);
 }
 
 /// The text exposition format.

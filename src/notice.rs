@@ -107,6 +107,10 @@ pub struct Alert {
     /// where in it they are.
     #[serde(default)]
     pub attachment: Option<String>,
+    /// The forward chain this message continues: where and when it was
+    /// first warned, how often and in how many groups it has appeared.
+    #[serde(default)]
+    pub chain: Option<ChainNote>,
 }
 
 /// The content of a 1:1 verdict.
@@ -173,6 +177,39 @@ pub struct Names {
     pub chat_name: Option<String>,
     /// The sender's display name.
     pub display_name: Option<String>,
+    /// The name of the group where a forwarded message was first warned.
+    pub chain_chat_name: Option<String>,
+}
+
+/// Where a forwarded message was first warned and how far it has gone,
+/// for the officers: groups and times only, never text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainNote {
+    /// The group of the chain's first message.
+    pub first_chat_id: String,
+    /// Its configured name, if any (else looked up when sent).
+    pub first_chat_name: Option<String>,
+    /// When the first message was posted, already formatted.
+    pub first_at: String,
+    /// Which appearance this one is (2 for the first copy).
+    pub count: usize,
+    /// In how many groups it has appeared, this one included.
+    pub groups: usize,
+}
+
+impl ChainNote {
+    /// 此訊息與 2026-12-04 09:15 防疫工作群組 之警示內容相同（第 3 次出現，已出現於 3 個群組）.
+    pub fn text(&self, names: &Names) -> String {
+        let group = self
+            .first_chat_name
+            .as_deref()
+            .or(names.chain_chat_name.as_deref())
+            .unwrap_or("其他群組");
+        format!(
+            "此訊息與 {} {group} 之警示內容相同（第 {} 次出現，已出現於 {} 個群組）",
+            self.first_at, self.count, self.groups
+        )
+    }
 }
 
 impl Notice {
@@ -221,8 +258,12 @@ impl Notice {
                     Some(kind) => format!("\n附件：{kind}\n位置：{}", a.evidence),
                     None => format!("\n內容：{}", a.evidence),
                 };
+                let chain = match &a.chain {
+                    Some(c) => format!("\n轉傳：{}", c.text(names)),
+                    None => String::new(),
+                };
                 format!(
-                    "{}\n群組：{chat}\n類別：{}\n風險：{}{attachment}\n時間：{}\n傳送者：{who}\n案號：{}",
+                    "{}\n群組：{chat}\n類別：{}\n風險：{}{attachment}{chain}\n時間：{}\n傳送者：{who}\n案號：{}",
                     alert_title(a),
                     a.categories.join("、"),
                     a.severity,

@@ -13,7 +13,8 @@
 //!   store keeps (excerpts, queued notices, cached names, content jobs),
 //!   each sealed with its [`Record`] kind as associated data, so that a
 //!   sealed value cannot be moved into another column;
-//! - [`WatchSecret`]: the keyed hashes of watchlist terms.
+//! - [`WatchSecret`]: the keyed hashes of watchlist terms;
+//! - [`ChainSecret`]: the SipHash key of forward-chain fingerprints.
 //!
 //! Imports nothing else of the crate.
 
@@ -69,6 +70,11 @@ impl MasterKey {
                     .expect("16 of 32 bytes"),
                 mac: self.derive("watchlist hmac v1"),
             },
+            chain: ChainSecret(
+                self.derive("propagation v1")[..16]
+                    .try_into()
+                    .expect("16 of 32 bytes"),
+            ),
         }
     }
 }
@@ -84,6 +90,18 @@ pub struct Keys {
     pub records: RecordKey,
     /// Watchlist terms' keyed hashes.
     pub watch: WatchSecret,
+    /// The SipHash key of forward-chain fingerprints.
+    pub chain: ChainSecret,
+}
+
+/// The SipHash key of forward-chain fingerprints.
+#[derive(Clone)]
+pub struct ChainSecret(pub [u8; 16]);
+
+impl std::fmt::Debug for ChainSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ChainSecret(..)")
+    }
 }
 
 /// The key material of watchlist hashes: a SipHash key for the probes

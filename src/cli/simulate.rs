@@ -91,6 +91,8 @@ fn script() -> Vec<Step> {
         Note("11:00 稽查行程被轉到防疫工作群組"),
         Say { chat: HEALTH_GROUP, user: LIN, text: "明天上午10點稽查大同區三家餐廳：老王牛肉麵、阿美小吃、好味道便當。" },
         Tap { user: LIN, label: "我知道了" },
+        Note("11:10 同一則行程再被轉傳到秘書室業務群組，只剩後半段：仍認得出是同一則"),
+        Say { chat: OFFICE_GROUP, user: HUANG, text: "轉傳：大同區三家餐廳：老王牛肉麵、阿美小吃、好味道便當。" },
         Note("11:20 有人在別的群組提到登錄的稽查對象（字面上看不出是稽查）"),
         Say { chat: OFFICE_GROUP, user: CHEN, text: "好味道便當的老闆是我表哥，我晚點打給他聊聊" },
         Note("14:20 有人提到檢舉人"),

@@ -110,6 +110,9 @@ fn alert_message(a: &Alert, names: &Names) -> Value {
         Some(kind) => rows.extend([row("附件", kind), row("位置", &a.evidence)]),
         None => rows.push(row("內容", &a.evidence)),
     }
+    if let Some(chain) = &a.chain {
+        rows.push(row("轉傳", &chain.text(names)));
+    }
     rows.extend([
         row("時間", &a.at),
         row("傳送者", &who),
@@ -328,10 +331,12 @@ mod tests {
             at: "2026-12-01 10:00".into(),
             phishing: false,
             attachment: None,
+            chain: None,
         };
         let names = Names {
             chat_name: Some("防疫小組".into()),
             display_name: Some("王小明".into()),
+            chain_chat_name: None,
         };
         let m = &render(&Notice::Alert(a), &names)[0];
         let s = m.to_string();

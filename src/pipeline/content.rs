@@ -183,6 +183,7 @@ impl Pipeline {
             }),
             attachment: Some(kind_of(&content.body, &read.outcome)),
             at_home: Vec::new(),
+            chain: None,
         };
         if let Some((chat_id, _)) = event.chat.shared() {
             ops.extend(self.act(event, chat_id, content, judged, at, now));

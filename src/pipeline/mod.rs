@@ -9,16 +9,19 @@
 //! go back through.
 
 pub mod attachment;
+mod chain;
 mod content;
 mod decay;
+mod group;
 pub mod plan;
 mod watch;
 
 pub use watch::{parse_day, resolve_category, Prepared, WatchBatch, DEFAULT_CATEGORY};
 
+pub use chain::ChainBook;
 pub use content::{AttachmentRead, ContentError, ContentJob};
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use arc_swap::ArcSwap;
 
@@ -28,7 +31,8 @@ use crate::normalize::NormalizedText;
 use crate::notice::{Alert, Notice, Verdict, Warning};
 use crate::platform::{Body, Chat, ChatEvent, Content, EventKind};
 use crate::policy::{self, Action};
-use crate::scan::watch::{WatchEntry, WatchKey, Watchlist};
+use crate::scan::fingerprint::PrintKey;
+use crate::scan::watch::{WatchKey, Watchlist};
 use crate::scan::{Finding, Scanner};
 use crate::secret::{Keys, RecordKey, TextKey};
 use plan::{Cooldown, IncidentGroup, NewIncident, Op, Outcome, Plan, Route, Send};
@@ -37,6 +41,8 @@ use plan::{Cooldown, IncidentGroup, NewIncident, Op, Outcome, Plan, Route, Send}
 pub struct Pipeline {
     scanner: ArcSwap<Scanner>,
     watch: ArcSwap<Watchlist>,
+    chain_key: PrintKey,
+    chains: RwLock<ChainBook>,
     config: Arc<Config>,
     text_key: TextKey,
     records: RecordKey,
@@ -59,6 +65,8 @@ struct Judged {
     attachment: Option<String>,
     /// Categories found only as watchlist entries at home in this chat.
     at_home: Vec<String>,
+    /// The chain this message continues, as the officers are told.
+    chain: Option<crate::notice::ChainNote>,
 }
 
 /// What a warning, an alert or a verdict says about some categories.
@@ -85,6 +93,8 @@ impl Pipeline {
         Pipeline {
             scanner: ArcSwap::new(scanner),
             watch: ArcSwap::from_pointee(Watchlist::empty(watch_key)),
+            chain_key: PrintKey::new(keys.chain.0),
+            chains: RwLock::new(ChainBook::default()),
             config,
             text_key: keys.text.clone(),
             records: keys.records.clone(),
@@ -101,17 +111,6 @@ impl Pipeline {
     /// Swaps in new packs; scans in flight finish on the old ones.
     pub fn replace_scanner(&self, scanner: Arc<Scanner>) {
         self.scanner.store(scanner);
-    }
-
-    /// The watchlist in force.
-    pub fn watchlist(&self) -> Arc<Watchlist> {
-        self.watch.load_full()
-    }
-
-    /// Swaps in the watchlist's entries as the store has them now.
-    pub fn replace_watchlist(&self, entries: Vec<WatchEntry>) {
-        let key = self.watch.load().key().clone();
-        self.watch.store(Arc::new(Watchlist::new(key, entries)));
     }
 
     /// The plan for one event received at `now` (ms).
@@ -279,7 +278,10 @@ impl Pipeline {
                 .map(|c| self.category_name(&c.category))
                 .collect(),
             titles: cats.iter().flat_map(|c| c.titles.clone()).collect(),
-            evidence: scanned.excerpt_of(cats.iter().copied()),
+            evidence: match scanned.excerpt_of(cats.iter().copied()) {
+                e if e.is_empty() => "（與先前已警示之訊息內容相同）".to_string(),
+                e => e,
+            },
             laws,
             advice,
         }
@@ -327,34 +329,6 @@ impl Pipeline {
         cats.iter().any(|c| scanner.is_attack(&c.category))
     }
 
-    /// The incidents of a risky group message and what they send.
-    fn group_message(
-        &self,
-        event: &ChatEvent,
-        chat_id: &str,
-        content: &Content,
-        text: &str,
-        at: i64,
-        now: i64,
-    ) -> Option<Op> {
-        let (norm, mut findings) = self.scan(text, now);
-        let watched = self.watched(&norm, chat_id, now);
-        if findings.is_empty() && watched.findings.is_empty() {
-            return None;
-        }
-        for f in &watched.findings {
-            crate::metrics::finding(&f.category, f.severity.as_str());
-        }
-        findings.splice(0..0, watched.findings);
-        let judged = Judged {
-            scanned: Scanned::hiding(text, &norm, &findings, &watched.spans),
-            text_hash: self.text_key.hash(norm.as_str().as_bytes()),
-            attachment: None,
-            at_home: watched.at_home,
-        };
-        self.act(event, chat_id, content, judged, at, now)
-    }
-
     /// The incidents of `judged`, a group message's findings, and what
     /// they send.
     fn act(
@@ -371,6 +345,7 @@ impl Pipeline {
             text_hash,
             attachment,
             at_home,
+            chain,
         } = judged;
         let cats = &scanned.categories;
         if cats.is_empty() {
@@ -445,6 +420,7 @@ impl Pipeline {
                     at: self.local_time(at),
                     phishing: self.any_attack(&alerted),
                     attachment: attachment.clone(),
+                    chain: chain.clone(),
                 };
                 sends.extend(self.config.report.officers.iter().map(|officer| Send {
                     platform: self.officers_platform,

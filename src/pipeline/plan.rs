@@ -6,7 +6,7 @@
 //! [`Notice`]s.
 
 use crate::notice::Notice;
-use crate::store::{NewWatch, WatchRef};
+use crate::store::{NewChainLink, NewWatch, WatchRef};
 
 /// Everything one webhook event changes, applied in one transaction.
 #[derive(Debug, Clone, Default)]
@@ -87,6 +87,8 @@ pub enum Op {
     Watch(NewWatch),
     /// Watchlist entries removed from a chat command.
     Unwatch(WatchRef),
+    /// A group message kept in a forward chain (its fingerprints only).
+    Chain(NewChainLink),
 }
 
 /// Outcome of a warning, as told by a member.

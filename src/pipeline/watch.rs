@@ -7,6 +7,8 @@
 //! A 1:1 draft check does not consult the watchlist: it would let any
 //! member ask, unseen, whether a business is on tomorrow's list.
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
@@ -14,7 +16,7 @@ use super::plan::Op;
 use super::{answer, Pipeline};
 use crate::notice::Notice;
 use crate::platform::ChatEvent;
-use crate::scan::watch::{TermError, WatchEntry};
+use crate::scan::watch::{TermError, WatchEntry, Watchlist};
 use crate::scan::{Contribution, Evidence, EvidenceKind, Finding, Scanner, Severity};
 use crate::store::{NewWatch, WatchRef};
 use crate::watch_reply::{WatchLine, WatchReply, LIST_MAX};
@@ -249,6 +251,17 @@ pub(super) struct Watched {
 }
 
 impl Pipeline {
+    /// The watchlist in force.
+    pub fn watchlist(&self) -> Arc<Watchlist> {
+        self.watch.load_full()
+    }
+
+    /// Swaps in the watchlist's entries as the store has them now.
+    pub fn replace_watchlist(&self, entries: Vec<WatchEntry>) {
+        let key = self.watch.load().key().clone();
+        self.watch.store(Arc::new(Watchlist::new(key, entries)));
+    }
+
     /// The findings of the watchlist entries in force in `norm`, a
     /// message of `chat_id`.
     pub(super) fn watched(

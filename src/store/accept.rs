@@ -29,6 +29,8 @@ pub struct Accepted {
     pub unsent: usize,
     /// Watchlist changes.
     pub watch: usize,
+    /// Messages kept in forward chains.
+    pub chains: usize,
 }
 
 /// Columns of one `incidents` row as the insert writes them.
@@ -134,6 +136,7 @@ impl Store {
                 acc.jobs += usize::from(matches!(op, Op::QueueContent { .. }));
                 acc.unsent += usize::from(matches!(op, Op::Retract { .. }));
                 acc.watch += usize::from(matches!(op, Op::Watch(_) | Op::Unwatch(_)));
+                acc.chains += usize::from(matches!(op, Op::Chain(_)));
             }
         }
         held.execute(&Stmt::new("COMMIT"))
@@ -283,6 +286,10 @@ impl Store {
             }
             Op::Unwatch(which) => {
                 super::watch::remove_on(held, which).await?;
+                Ok(0)
+            }
+            Op::Chain(link) => {
+                super::chain::add_on(held, link, now).await?;
                 Ok(0)
             }
         }

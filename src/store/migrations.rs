@@ -35,6 +35,11 @@ pub(super) const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "watchlist",
         include_str!("../../migrations/sqlite/0006_watchlist.sql"),
     ),
+    (
+        7,
+        "chains",
+        include_str!("../../migrations/sqlite/0007_chains.sql"),
+    ),
 ];
 /// PostgreSQL has no version 2: SQLite's 0002 only changes a table layout
 /// that PostgreSQL does not have.
@@ -63,6 +68,11 @@ pub(super) const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "watchlist",
         include_str!("../../migrations/postgres/0006_watchlist.sql"),
+    ),
+    (
+        7,
+        "chains",
+        include_str!("../../migrations/postgres/0007_chains.sql"),
     ),
 ];
 

@@ -44,6 +44,7 @@ macro_rules! on_pool {
 
 pub mod accept;
 mod at_rest;
+pub mod chain;
 pub mod content;
 mod migrations;
 pub mod names;
@@ -54,6 +55,7 @@ pub mod statement;
 pub mod watch;
 
 pub use accept::Accepted;
+pub use chain::{ChainRow, NewChainLink};
 pub use content::ContentJobRow;
 pub use outbox::OutboxRow;
 pub use report::{StoredIncident, WeekIncident};

@@ -23,6 +23,8 @@ pub struct Purged {
     pub content_jobs: u64,
     /// Watchlist entries past their end.
     pub watch_entries: u64,
+    /// Forward-chain rows past retention.
+    pub chain_messages: u64,
 }
 
 /// Rows deleted per statement, so a first purge of a large store never
@@ -75,6 +77,13 @@ impl Store {
                     "DELETE FROM seen_events WHERE event_id IN \
                      (SELECT event_id FROM seen_events WHERE seen_at < $1 LIMIT $2)",
                     events_before,
+                )
+                .await?,
+            chain_messages: self
+                .delete_batched(
+                    "DELETE FROM chain_messages WHERE id IN \
+                     (SELECT id FROM chain_messages WHERE created_at < $1 LIMIT $2)",
+                    records_before,
                 )
                 .await?,
             watch_entries: self

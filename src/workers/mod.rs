@@ -27,6 +27,8 @@ pub struct Wakers {
     pub content: Arc<Notify>,
     /// The watchlist reloader.
     pub watch: Arc<Notify>,
+    /// The forward-chain reader.
+    pub chains: Arc<Notify>,
 }
 
 impl Wakers {
@@ -40,6 +42,9 @@ impl Wakers {
         }
         if acc.watch > 0 {
             self.watch.notify_one();
+        }
+        if acc.chains > 0 {
+            self.chains.notify_one();
         }
     }
 }
@@ -103,6 +108,7 @@ pub async fn apply_retention(
         ("seen_events", p.seen_events),
         ("content_jobs", p.content_jobs),
         ("watch_entries", p.watch_entries),
+        ("chain_messages", p.chain_messages),
     ] {
         crate::metrics::retention_deleted(table, n);
     }
@@ -113,10 +119,32 @@ pub async fn apply_retention(
         seen_events = p.seen_events,
         content_jobs = p.content_jobs,
         watch_entries = p.watch_entries,
+        chain_messages = p.chain_messages,
         retention_days,
         "retention applied"
     );
     Ok(p)
+}
+
+/// Runs `work`, then again whenever `wake` fires and every `every`,
+/// until shutdown.
+async fn refreshing<F, Fut>(
+    wake: Arc<Notify>,
+    every: Duration,
+    mut shutdown: watch::Receiver<bool>,
+    mut work: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    loop {
+        work().await;
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.wait_for(|s| *s) => return,
+        }
+    }
 }
 
 /// Reads the watchlist again whenever this replica changed it (`wake`)
@@ -127,20 +155,64 @@ pub async fn watch_loop(
     pipeline: Arc<crate::pipeline::Pipeline>,
     wake: Arc<Notify>,
     every: Duration,
-    mut shutdown: watch::Receiver<bool>,
+    shutdown: watch::Receiver<bool>,
 ) {
-    loop {
-        tokio::select! {
-            _ = wake.notified() => {}
-            _ = tokio::time::sleep(every) => {}
-            _ = shutdown.wait_for(|s| *s) => return,
-        }
+    refreshing(wake, every, shutdown, || async {
         match store.watch_entries().await {
             Ok(entries) => {
                 crate::metrics::watch_entries(entries.len());
                 pipeline.replace_watchlist(entries);
             }
             Err(e) => tracing::warn!(error = %e, "cannot read the watchlist; keeping the last one"),
+        }
+    })
+    .await
+}
+
+/// Rows read from the store at a time into the forward chains.
+const CHAIN_PAGE: i64 = 5_000;
+
+/// Reads the forward-chain rows this replica has not seen: whenever it
+/// kept one itself (`wake`) and every `every` for those kept by other
+/// replicas.
+pub async fn chain_loop(
+    store: Store,
+    pipeline: Arc<crate::pipeline::Pipeline>,
+    wake: Arc<Notify>,
+    every: Duration,
+    shutdown: watch::Receiver<bool>,
+) {
+    refreshing(wake, every, shutdown, || async {
+        if let Err(e) = read_chains(&store, &pipeline).await {
+            tracing::warn!(error = %e, "cannot read the forward chains; trying again");
+        }
+    })
+    .await
+}
+
+/// Reads every chain row after the pipeline's last one, with the names
+/// the config gives or the store has cached for their groups.
+pub async fn read_chains(
+    store: &Store,
+    pipeline: &crate::pipeline::Pipeline,
+) -> Result<usize, StoreError> {
+    loop {
+        let rows = store
+            .chain_rows_after(pipeline.chain_last_id(), CHAIN_PAGE)
+            .await?;
+        let full = rows.len() as i64 == CHAIN_PAGE;
+        let mut named = Vec::with_capacity(rows.len());
+        for row in rows {
+            let name = match pipeline.group_name(&row.chat_id) {
+                Some(n) => Some(n),
+                None => store.chat_name(&row.chat_id).await.unwrap_or(None),
+            };
+            named.push((row, name));
+        }
+        let held = pipeline.extend_chains(named);
+        crate::metrics::chain_messages(held);
+        if !full {
+            return Ok(held);
         }
     }
 }

@@ -339,6 +339,22 @@ impl Outbox {
         (self.settings.backoff_base * factor).min(self.settings.backoff_max)
     }
 
+    /// A group's name: the store's cache first, then the platform (and
+    /// then cached).
+    async fn chat_name(&self, platform: &dyn Platform, chat_id: &str) -> Option<String> {
+        match self.store.chat_name(chat_id).await {
+            Ok(Some(n)) => Some(n),
+            _ => {
+                let n = platform.chat_name(chat_id).await;
+                if let Some(n) = &n {
+                    let now = self.clock.now_ms();
+                    let _ = self.store.set_chat_name(chat_id, n, now).await;
+                }
+                n
+            }
+        }
+    }
+
     /// Group and display names for an alert: the store's cache first,
     /// then the platform.
     async fn names(&self, platform: &dyn Platform, notice: &Notice) -> Names {
@@ -347,17 +363,10 @@ impl Outbox {
         };
         let mut names = Names::default();
         if a.chat_name.is_none() {
-            names.chat_name = match self.store.chat_name(&a.chat_id).await {
-                Ok(Some(n)) => Some(n),
-                _ => {
-                    let n = platform.chat_name(&a.chat_id).await;
-                    if let Some(n) = &n {
-                        let now = self.clock.now_ms();
-                        let _ = self.store.set_chat_name(&a.chat_id, n, now).await;
-                    }
-                    n
-                }
-            };
+            names.chat_name = self.chat_name(platform, &a.chat_id).await;
+        }
+        if let Some(c) = a.chain.as_ref().filter(|c| c.first_chat_name.is_none()) {
+            names.chain_chat_name = self.chat_name(platform, &c.first_chat_id).await;
         }
         if let Some(user) = &a.user_id {
             names.display_name = match self.store.display_name(&a.chat_id, user).await {

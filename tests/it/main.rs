@@ -6,6 +6,7 @@ mod architecture;
 mod at_rest;
 mod attachment_service;
 mod attachments;
+mod chains;
 mod cli;
 mod clock;
 mod content;

@@ -221,6 +221,13 @@ fn every_message() -> Vec<(String, Value)> {
             at: "2026-11-24 10:03".into(),
             phishing,
             attachment: kind.map(String::from),
+            chain: Some(leakguard::notice::ChainNote {
+                first_chat_id: "C2222222222222222222222222222bbbb".into(),
+                first_chat_name: Some("防疫工作群組".into()),
+                first_at: "2026-11-24 09:15".into(),
+                count: 2,
+                groups: 2,
+            }),
         })
     };
     let card = |link: Option<&str>, full: bool| SummaryCard {
@@ -346,6 +353,7 @@ fn every_message() -> Vec<(String, Value)> {
     let names = Names {
         chat_name: Some("業務聯繫群組".into()),
         display_name: Some("李先生".into()),
+        chain_chat_name: None,
     };
     let mut out = Vec::new();
     for (what, o) in outgoing {
