@@ -61,19 +61,40 @@ fn decode(text: &str) -> Vec<u64> {
 }
 
 impl Store {
+    /// The chain rows posted in `[start, end)` (ms), oldest first.
+    pub async fn chain_rows_between(
+        &self,
+        start: i64,
+        end: i64,
+    ) -> Result<Vec<ChainRow>, StoreError> {
+        self.chain_rows(
+            "WHERE posted_at >= $1 AND posted_at < $2 ORDER BY posted_at, id",
+            start,
+            end,
+        )
+        .await
+    }
+
     /// The chain rows after `last_id`, oldest first, at most `limit`.
     pub async fn chain_rows_after(
         &self,
         last_id: i64,
         limit: i64,
     ) -> Result<Vec<ChainRow>, StoreError> {
+        self.chain_rows("WHERE id > $1 ORDER BY id LIMIT $2", last_id, limit)
+            .await
+    }
+
+    /// The chain rows `tail` selects with its two integer parameters.
+    async fn chain_rows(&self, tail: &str, a: i64, b: i64) -> Result<Vec<ChainRow>, StoreError> {
+        let sql = format!(
+            "SELECT id, story_id, chat_id, category, severity, posted_at, prints \
+             FROM chain_messages {tail}"
+        );
         on_pool!(self, pool => {
-            let rows = sqlx::query(
-                "SELECT id, story_id, chat_id, category, severity, posted_at, prints \
-                 FROM chain_messages WHERE id > $1 ORDER BY id LIMIT $2",
-            )
-            .bind(last_id)
-            .bind(limit)
+            let rows = sqlx::query(&sql)
+            .bind(a)
+            .bind(b)
             .fetch_all(pool)
             .await
             .map_err(q("read chains"))?;

@@ -6,6 +6,7 @@
 //! severity, group, outcome and times — so no raw message text can reach a
 //! summary (SPEC §9): there is none to read.
 
+mod chains;
 pub mod page;
 pub mod render;
 pub mod schedule;
@@ -19,6 +20,7 @@ use crate::calendar::IsoWeek;
 use crate::config::Config;
 use crate::scan::Scanner;
 use crate::store::{Store, StoreError, WeekIncident};
+pub use chains::{ChainStop, ChainSummary};
 
 /// What the figures need besides the store.
 #[derive(Debug, Clone)]
@@ -168,6 +170,8 @@ pub struct Figures {
     pub groups_left: i64,
     /// Officer alerts delivered for this week's incidents.
     pub alerts_sent: u64,
+    /// The week's longest forward chains (groups and times only).
+    pub chains: Vec<ChainSummary>,
 }
 
 /// How many groups the summary lists.
@@ -203,7 +207,18 @@ pub async fn figures(store: &Store, ctx: &Context, week: IsoWeek) -> Result<Figu
         .iter()
         .filter(|to| ctx.officers.contains(to))
         .count() as u64;
-    Ok(compute(week, ctx, &this, &prev, (joined, left), alerts))
+    let mut f = compute(week, ctx, &this, &prev, (joined, left), alerts);
+    let rows = store.chain_rows_between(start, end).await?;
+    let mut names = HashMap::new();
+    for r in &rows {
+        if !names.contains_key(&r.chat_id) {
+            if let Ok(Some(n)) = store.chat_name(&r.chat_id).await {
+                names.insert(r.chat_id.clone(), n);
+            }
+        }
+    }
+    f.chains = chains::chains(&rows, &names, ctx);
+    Ok(f)
 }
 
 /// The figures from incidents already read (pure; table-tested).
@@ -323,6 +338,7 @@ pub fn compute(
         groups_joined,
         groups_left,
         alerts_sent,
+        chains: Vec::new(),
     }
 }
 

@@ -495,6 +495,21 @@ mod tests {
             groups_joined: 1,
             groups_left: 0,
             alerts_sent: 3,
+            chains: vec![super::super::ChainSummary {
+                category: "傳染病個案資料".into(),
+                messages: 3,
+                groups: 2,
+                path: vec![
+                    super::super::ChainStop {
+                        group: "防疫小組".into(),
+                        at: "11/24 09:15".into(),
+                    },
+                    super::super::ChainStop {
+                        group: "家族群".into(),
+                        at: "11/24 10:02".into(),
+                    },
+                ],
+            }],
         }
     }
 
@@ -530,6 +545,10 @@ mod tests {
         );
         assert!(page.contains("&#60;稽查小組&#62;") || page.contains("&lt;稽查小組&gt;"));
         assert!(!page.contains("<稽查小組>"));
+        assert!(
+            page.contains("防疫小組 11/24 09:15 → 家族群 11/24 10:02"),
+            "the chains section"
+        );
         assert!(
             page.contains("href=\"2026-W48.csv?expires=9&#38;sig=ab\"")
                 || page.contains("href=\"2026-W48.csv?expires=9&amp;sig=ab\""),

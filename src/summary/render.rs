@@ -33,6 +33,20 @@ pub fn text(f: &Figures) -> String {
     for (i, g) in f.top_groups.iter().enumerate() {
         out.push_str(&format!("  {}. {}：{} 件\n", i + 1, g.name, g.incidents));
     }
+    out.push_str("\n轉傳鏈（跨群組重複出現的警示訊息，只列群組與時間）\n");
+    if f.chains.is_empty() {
+        out.push_str("  （無）\n");
+    }
+    for (i, c) in f.chains.iter().enumerate() {
+        out.push_str(&format!(
+            "  {}. {}：{} 則、{} 個群組：{}\n",
+            i + 1,
+            c.category,
+            c.messages,
+            c.groups,
+            c.path_text()
+        ));
+    }
     out.push_str("\n規則（事件數、誤判回報、誤判率）\n");
     if f.rules.is_empty() {
         out.push_str("  （無）\n");
@@ -105,6 +119,13 @@ pub fn csv(f: &Figures) -> String {
     }
     for g in &f.top_groups {
         row("group", &g.name, &g.chat_id, g.incidents.to_string());
+    }
+    for (i, c) in f.chains.iter().enumerate() {
+        let n = (i + 1).to_string();
+        row("chain", &n, "category", c.category.clone());
+        row("chain", &n, "messages", c.messages.to_string());
+        row("chain", &n, "groups", c.groups.to_string());
+        row("chain", &n, "path", c.path_text());
     }
     for r in &f.rules {
         row("rule", &r.rule, "incidents", r.incidents.to_string());

@@ -75,6 +75,29 @@ async fn the_footprint_is_followed(first: &App, then: &App) {
         .filter(|r| r.contains("chain"))
         .collect();
     assert!(chains.len() >= 3, "{chains:?}");
+    // The weekly figures list the chain: four groups in order, no text.
+    let week = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::get("Asia/Taipei").unwrap())
+        .date()
+        .iso_week_date();
+    let path = format!("/reports/{:04}-W{:02}.json", week.year(), week.week());
+    let figures: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}{path}", then.url))
+        .bearer_auth(ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let chain = &figures["chains"][0];
+    assert_eq!(
+        (chain["messages"].as_u64(), chain["groups"].as_u64()),
+        (Some(4), Some(4)),
+        "{figures}"
+    );
+    assert_eq!(chain["path"][0]["group"], "業務聯繫群組", "{chain}");
+    assert!(!figures.to_string().contains("圓環夜市"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
