@@ -10,7 +10,7 @@ use crate::extract::{Extracted, Part};
 use crate::scan::{Finding, Scanner};
 
 /// The size of the pieces a section is scanned in: a long chat message.
-const PIECE_CHARS: usize = 400;
+pub(super) const PIECE_CHARS: usize = 400;
 
 /// A finding and where in the attachment it was found, in the words of a
 /// warning (工作表「名單」第 3 列).

@@ -162,9 +162,18 @@ impl Pipeline {
                 keep_strongest(&mut found, Located { finding, location });
             }
         }
+        let mut at_home = Vec::new();
         if let Ok(extracted) = &read.outcome {
             for l in scan_extracted(&scanner, extracted) {
                 keep_strongest(&mut found, l);
+            }
+            // Only in a group: a 1:1 check never consults the watchlist.
+            if let Some((chat_id, _)) = event.chat.shared() {
+                let (located, home) = self.watched_in(extracted, chat_id, now);
+                located
+                    .into_iter()
+                    .for_each(|l| keep_strongest(&mut found, l));
+                at_home = home;
             }
         }
         sort(&mut found);
@@ -182,7 +191,7 @@ impl Pipeline {
                 self.text_key.hash(name.as_bytes())
             }),
             attachment: Some(kind_of(&content.body, &read.outcome)),
-            at_home: Vec::new(),
+            at_home,
             chain: None,
         };
         if let Some((chat_id, _)) = event.chat.shared() {

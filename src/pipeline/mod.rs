@@ -10,6 +10,7 @@
 
 pub mod attachment;
 mod chain;
+mod command;
 mod content;
 mod decay;
 mod group;

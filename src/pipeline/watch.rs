@@ -12,6 +12,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
+use super::command::{parse, Command};
 use super::plan::Op;
 use super::{answer, Pipeline};
 use crate::notice::Notice;
@@ -20,116 +21,6 @@ use crate::scan::watch::{TermError, WatchEntry, Watchlist};
 use crate::scan::{Contribution, Evidence, EvidenceKind, Finding, Scanner, Severity};
 use crate::store::{NewWatch, WatchRef};
 use crate::watch_reply::{WatchLine, WatchReply, LIST_MAX};
-
-/// A watchlist command, as typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Command {
-    /// `/watch list`.
-    List,
-    /// `/watch 名稱 [至 日期] [類別 名稱] [群組 名稱]`.
-    Add {
-        term: String,
-        last_day: Option<String>,
-        category: Option<String>,
-        groups: Vec<String>,
-    },
-    /// `/unwatch #編號`.
-    RemoveId(i64),
-    /// `/unwatch 名稱`.
-    RemoveTerm(String),
-}
-
-/// The option words of `/watch`, and what each sets.
-const OPTIONS: [(&str, &str); 4] = [
-    ("至", "until"),
-    ("到", "until"),
-    ("類別", "category"),
-    ("群組", "groups"),
-];
-
-/// `text` as a watchlist command: `None` when it is not one, an error in
-/// zh-TW when it is one that cannot be read.
-pub(super) fn parse(text: &str) -> Option<Result<Command, String>> {
-    let t = text.trim();
-    let t = t.strip_prefix('/').or_else(|| t.strip_prefix('／'))?;
-    let (word, rest) = t.split_at(t.find(char::is_whitespace).unwrap_or(t.len()));
-    let rest = rest.trim();
-    if word.eq_ignore_ascii_case("unwatch") {
-        return Some(
-            match rest.strip_prefix('#').or_else(|| rest.strip_prefix('＃')) {
-                _ if rest.is_empty() => Err("請在 /unwatch 後輸入要取消的名稱或編號。".into()),
-                Some(id) => id
-                    .trim()
-                    .parse()
-                    .map(Command::RemoveId)
-                    .map_err(|_| format!("編號「{id}」不是數字。")),
-                None => Ok(Command::RemoveTerm(rest.to_string())),
-            },
-        );
-    }
-    if !word.eq_ignore_ascii_case("watch") {
-        return None;
-    }
-    if rest.is_empty() {
-        return Some(Err("請在 /watch 後輸入要登錄的名稱。".into()));
-    }
-    if rest.eq_ignore_ascii_case("list") || rest == "清單" {
-        return Some(Ok(Command::List));
-    }
-    Some(parse_add(rest))
-}
-
-/// The term and the options of `/watch`.
-fn parse_add(rest: &str) -> Result<Command, String> {
-    let mut term: Vec<&str> = Vec::new();
-    let mut options: Vec<(&str, Vec<&str>)> = Vec::new();
-    for token in rest.split_whitespace() {
-        let option = OPTIONS.iter().find_map(|&(word, key)| {
-            let tail = token.strip_prefix(word)?;
-            // 至12/10 is an option; 至善路 is part of a name.
-            (tail.is_empty() || (key == "until" && tail.starts_with(|c: char| c.is_ascii_digit())))
-                .then_some((key, tail))
-        });
-        match option {
-            Some((key, tail)) => {
-                options.push((key, Vec::new()));
-                if !tail.is_empty() {
-                    options.last_mut().expect("just pushed").1.push(tail);
-                }
-            }
-            None => match options.last_mut() {
-                Some((_, values)) => values.push(token),
-                None => term.push(token),
-            },
-        }
-    }
-    let mut last_day = None;
-    let mut category = None;
-    let mut groups = Vec::new();
-    for (key, values) in options {
-        let value = values.join(" ");
-        if value.is_empty() {
-            return Err("「至」「類別」「群組」後面需要接內容。".into());
-        }
-        match key {
-            "until" => last_day = Some(value),
-            "category" => category = Some(value),
-            _ => groups.extend(
-                value
-                    .split(['、', ',', '，'])
-                    .map(str::trim)
-                    .filter(|g| !g.is_empty())
-                    .map(String::from),
-            ),
-        }
-    }
-    Ok(Command::Add {
-        term: term.join(" "),
-        last_day,
-        category,
-        groups,
-    })
-}
 
 /// The year (if written), month and day of a date as civil servants write
 /// it: `12/10`, `12月10日`, `2026-12-10`, `2026/12/10`, `115.12.10` (a
@@ -280,45 +171,94 @@ impl Pipeline {
         let mut away: Vec<&str> = Vec::new();
         for hit in list.find(norm, now) {
             let e = hit.entry;
-            let (noun, laws) = match scanner.category_watch(&e.category) {
-                Some(w) => (w.noun.as_str(), w.laws.iter().take(3).cloned().collect()),
-                None => ("保密事項", Vec::new()),
-            };
-            let day = last_day(e.until, &self.tz)
-                .map(month_day)
-                .unwrap_or_default();
-            let title = format!("符合政風人員登錄之{noun}（{}），登錄至 {day}", e.hint);
             if e.allowed.iter().any(|c| c == chat_id) {
                 out.at_home.push(e.category.clone());
             } else {
                 away.push(&e.category);
             }
             out.spans.push((hit.start, hit.end));
-            out.findings.push(Finding {
-                rule: "watchlist".into(),
-                category: e.category.clone(),
-                severity: Severity::High,
-                score: 100,
-                title,
-                evidence: vec![Evidence {
-                    kind: EvidenceKind::Entity,
-                    label: "watchlist".into(),
-                    start: hit.start,
-                    end: hit.end,
-                    text: e.hint.clone(),
-                }],
-                laws,
-                advice: vec!["此為政風人員登錄之保密事項，請勿在其他群組提及或轉傳。".into()],
-                explanation: vec![Contribution {
-                    label: "watchlist".into(),
-                    points: 100,
-                    text: e.hint.clone(),
-                }],
-            });
+            out.findings
+                .push(self.watch_finding(&scanner, e, (hit.start, hit.end)));
         }
         out.at_home.retain(|c| !away.contains(&c.as_str()));
         out.at_home.dedup();
         out
+    }
+
+    /// The finding of entry `e` found at `span` (original characters),
+    /// explained by its hint, never its term.
+    pub(super) fn watch_finding(
+        &self,
+        scanner: &Scanner,
+        e: &WatchEntry,
+        (start, end): (usize, usize),
+    ) -> Finding {
+        let (noun, laws) = match scanner.category_watch(&e.category) {
+            Some(w) => (w.noun.as_str(), w.laws.iter().take(3).cloned().collect()),
+            None => ("保密事項", Vec::new()),
+        };
+        let day = last_day(e.until, &self.tz)
+            .map(month_day)
+            .unwrap_or_default();
+        Finding {
+            rule: "watchlist".into(),
+            category: e.category.clone(),
+            severity: Severity::High,
+            score: 100,
+            title: format!("符合政風人員登錄之{noun}（{}），登錄至 {day}", e.hint),
+            evidence: vec![Evidence {
+                kind: EvidenceKind::Entity,
+                label: "watchlist".into(),
+                start,
+                end,
+                text: e.hint.clone(),
+            }],
+            laws,
+            advice: vec!["此為政風人員登錄之保密事項，請勿在其他群組提及或轉傳。".into()],
+            explanation: vec![Contribution {
+                label: "watchlist".into(),
+                points: 100,
+                text: e.hint.clone(),
+            }],
+        }
+    }
+
+    /// The watchlist entries in force found in an attachment read in a
+    /// group, each at its place, and the categories at home in `chat_id`.
+    pub(super) fn watched_in(
+        &self,
+        extracted: &crate::extract::Extracted,
+        chat_id: &str,
+        now: i64,
+    ) -> (Vec<super::attachment::Located>, Vec<String>) {
+        let list = self.watch.load();
+        let scanner = self.scanner.load();
+        let (mut located, mut home, mut away) = (Vec::new(), Vec::new(), Vec::new());
+        if list.is_empty() {
+            return (located, home);
+        }
+        for section in &extracted.sections {
+            let starts = section.line_starts();
+            for (offset, text) in section.chunks(super::attachment::PIECE_CHARS) {
+                let norm = crate::normalize::NormalizedText::new(text);
+                for hit in list.find(&norm, now) {
+                    let e = hit.entry;
+                    if e.allowed.iter().any(|c| c == chat_id) {
+                        home.push(e.category.clone());
+                    } else {
+                        away.push(e.category.clone());
+                    }
+                    let line = section.line_at(&starts, offset + hit.start);
+                    located.push(super::attachment::Located {
+                        finding: self.watch_finding(&scanner, e, (hit.start, hit.end)),
+                        location: section.place.describe(line),
+                    });
+                }
+            }
+        }
+        home.retain(|c| !away.contains(c));
+        home.dedup();
+        (located, home)
     }
 
     /// The ops of a watchlist command from `user` in a 1:1 chat, or
@@ -558,3 +498,31 @@ pub fn resolve_category(scanner: &Scanner, word: &str) -> Result<String, String>
 /// The category of an entry registered in a chat without one: the
 /// seed's list case (tomorrow's inspection targets).
 pub const DEFAULT_CATEGORY: &str = "inspection";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_read_as_civil_servants_write_them() {
+        let today = Date::new(2026, 12, 5).unwrap();
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(parse_day("12/10", today), Some(d(2026, 12, 10)));
+        assert_eq!(
+            parse_day("1/3", today),
+            Some(d(2027, 1, 3)),
+            "next such day"
+        );
+        assert_eq!(parse_day("12月10日", today), Some(d(2026, 12, 10)));
+        assert_eq!(parse_day("2026-12-10", today), Some(d(2026, 12, 10)));
+        assert_eq!(parse_day("115/12/10", today), Some(d(2026, 12, 10)));
+        assert_eq!(parse_day("民國115年12月10日", today), Some(d(2026, 12, 10)));
+        assert_eq!(parse_day("13/45", today), None);
+        assert_eq!(parse_day("明天", today), None);
+        assert_eq!(
+            nearest_day("12/3", today),
+            Some(d(2026, 12, 3)),
+            "this year's, past"
+        );
+    }
+}

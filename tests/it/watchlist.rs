@@ -17,6 +17,8 @@ const SHOP_HINT: &str = "翡○鳳○酥○";
 const LATIN: &str = "QXV企業社";
 const IMPORTED: [&str; 3] = ["琥珀豆花舖", "青苔麵線攤", "霧峰燒肉飯"];
 const BY_API: &str = "赤崁棺材板";
+/// A business in `inspection-list.xlsx`.
+const IN_SHEET: &str = "金華餐飲有限公司";
 
 /// A day `days` from today in Taipei, as `2026-12-10`.
 fn day(days: i64) -> String {
@@ -61,7 +63,7 @@ async fn until_warned(app: &App, term: &str, limit: Duration) -> Vec<String> {
 
 fn assert_terms_absent(what: &str, haystack: &[u8]) {
     let text = String::from_utf8_lossy(haystack);
-    for t in [SHOP, LATIN, BY_API].iter().chain(&IMPORTED) {
+    for t in [SHOP, LATIN, BY_API, IN_SHEET].iter().chain(&IMPORTED) {
         assert!(!text.contains(t), "{t} found in {what}");
     }
 }
@@ -125,6 +127,32 @@ async fn a_term_registered_in_chat_is_warned_in_its_evasions_reminded_at_home_an
     let home = say(&app, INSPECTORS, ALICE, &format!("明天{SHOP}由我帶隊")).await;
     assert_eq!(home.len(), 1);
     assert!(home[0].starts_with("提醒您"), "{home:?}");
+
+    // A registered name inside a forwarded spreadsheet is found there too,
+    // at its place.
+    say(&app, OFFICER, OFFICER, &format!("/watch {IN_SHEET}")).await;
+    let id = format!("9{}", unique());
+    let sheet = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/attachments/inspection-list.xlsx");
+    app.fake.set_content(&id, std::fs::read(sheet).unwrap());
+    let before = app.delivered_to(GROUP).len();
+    let file = leakguard::line::fake::webhook::file(
+        &format!("01EV{}", unique()),
+        leakguard::line::fake::webhook::group_source(GROUP, Some(ALICE)),
+        None,
+        &id,
+        "下週.xlsx",
+    );
+    assert_eq!(app.events(vec![file]).await, 200);
+    app.settle().await;
+    let warned = texts_to(&app, GROUP, before);
+    assert_eq!(warned.len(), 1, "{warned:?}");
+    assert!(
+        warned[0].contains("符合政風人員登錄之稽查對象（金○餐○有○公○）"),
+        "{warned:?}"
+    );
+    assert!(warned[0].contains("工作表"), "{warned:?}");
+    say(&app, OFFICER, OFFICER, &format!("/unwatch {IN_SHEET}")).await;
 
     // The list shows hints; removing by name stops the matching.
     let list = say(&app, OFFICER, OFFICER, "/watch list").await;
