@@ -156,6 +156,32 @@ impl ChainBook {
 }
 
 impl super::Pipeline {
+    /// The fingerprints of `norm`, a message of `chat_id`, and the chain
+    /// it continues from another chat, with its finding citing the
+    /// category's laws.
+    pub(super) fn chain_of(
+        &self,
+        norm: &crate::normalize::NormalizedText,
+        chat_id: &str,
+    ) -> (Vec<u64>, Option<Chained>) {
+        let prints = self.chain_key.prints(norm);
+        if prints.is_empty() {
+            return (prints, None);
+        }
+        let chained = self
+            .chains
+            .read()
+            .ok()
+            .and_then(|book| book.chained(&prints, chat_id, |ms| self.local_time(ms)));
+        let chained = chained.map(|mut c| {
+            if let Some(w) = self.scanner.load().category_watch(&c.finding.category) {
+                c.finding.laws = w.laws.iter().take(3).cloned().collect();
+            }
+            c
+        });
+        (prints, chained)
+    }
+
     /// The configured name of a group.
     pub fn group_name(&self, chat_id: &str) -> Option<String> {
         self.config.group(chat_id).and_then(|g| g.name.clone())

@@ -22,23 +22,9 @@ impl Pipeline {
     ) -> Vec<Op> {
         let (norm, mut findings) = self.scan(text, now);
         let watched = self.watched(&norm, chat_id, now);
-        let prints = self.chain_key.prints(&norm);
-        let chained = if prints.is_empty() {
-            None
-        } else {
-            self.chains
-                .read()
-                .ok()
-                .and_then(|book| book.chained(&prints, chat_id, |ms| self.local_time(ms)))
-        };
+        let (prints, chained) = self.chain_of(&norm, chat_id);
         let mut extra = watched.findings;
-        if let Some(c) = &chained {
-            let mut f = c.finding.clone();
-            if let Some(w) = self.scanner.load().category_watch(&f.category) {
-                f.laws = w.laws.iter().take(3).cloned().collect();
-            }
-            extra.push(f);
-        }
+        extra.extend(chained.as_ref().map(|c| c.finding.clone()));
         if findings.is_empty() && extra.is_empty() {
             return Vec::new();
         }

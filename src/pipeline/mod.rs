@@ -288,8 +288,14 @@ impl Pipeline {
         }
     }
 
+    /// The verdict on a draft pasted in a 1:1 chat: the packs, and
+    /// whether it repeats a message warned in a group (never the
+    /// watchlist, which would answer whether a name is on it).
     fn verdict(&self, text: &str, now: i64) -> Verdict {
-        let (norm, findings) = self.scan(text, now);
+        let (norm, mut findings) = self.scan(text, now);
+        if let (_, Some(c)) = self.chain_of(&norm, "") {
+            findings.insert(0, c.finding);
+        }
         self.verdict_of(&Scanned::new(text, &norm, &findings), None, None)
     }
 

@@ -104,6 +104,14 @@ async fn the_footprint_is_followed(first: &App, then: &App) {
 async fn a_warned_footprint_forwarded_to_three_groups_is_linked_each_time_and_chat_is_not() {
     let app = App::start(Setup::default()).await;
     the_footprint_is_followed(&app, &app).await;
+    // A member who pastes a re-typed part of it in a 1:1 check is told it
+    // repeats a warned message, without where it was.
+    let part: String = FOOTPRINT.chars().take(60).collect();
+    assert_eq!(app.events(vec![app.text(BOB, BOB, &part)]).await, 200);
+    app.settle().await;
+    let verdict = text_of(app.delivered_to(BOB).last().unwrap());
+    assert!(verdict.contains("與先前已警示之訊息內容相同"), "{verdict}");
+    assert!(!verdict.contains("業務聯繫群組"), "{verdict}");
     // 2,000 real everyday lines afterwards link to nothing.
     let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus/real-chat-dev.jsonl");
