@@ -536,6 +536,20 @@ fn simulate_plays_the_day_and_shows_what_groups_and_the_officer_saw() {
     );
     assert!(t.contains("dgpa-gov-tw\u{2024}com") && !t.contains("您好，這則訊息疑似釣魚"));
     assert!(t.contains("疑似釣魚訊息警示：秘書室業務群組"), "{t}");
+    // The team lead registers a business; a member may not; a mention in
+    // another group without any inspection word is warned by the
+    // watchlist; a cut forward is linked to where it was first seen.
+    assert!(t.contains("已登錄保密事項「好○道○當」（稽查對象）"), "{t}");
+    assert!(
+        t.contains("登錄保密事項僅限政風人員及群組管理者使用"),
+        "{t}"
+    );
+    assert!(t.contains("符合政風人員登錄之稽查對象（好○道○當）"), "{t}");
+    assert!(!t.contains("內容：好味道便當"), "the term is masked: {t}");
+    assert!(
+        t.contains("轉傳：此訊息與") && t.contains("稽查小組 之警示內容相同"),
+        "{t}"
+    );
     // The 1:1 check, and /summary: a card for the officer, a refusal for others.
     assert!(t.contains("未發現不宜外流的內容"));
     assert!(t.contains("本週資訊保護摘要（截至目前）"), "{t}");
