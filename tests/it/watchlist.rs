@@ -346,3 +346,36 @@ async fn imported_and_api_terms_are_matched_on_sqlite() {
     assert_eq!(store.watch_entries().await.unwrap().len(), 4);
     store.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_inspection_whose_dates_are_all_past_is_lowered_one_severity() {
+    let app = App::start(Setup::default()).await;
+    let past = jiff::civil::Date::strptime("%Y-%m-%d", day(-3)).unwrap();
+    let ahead = jiff::civil::Date::strptime("%Y-%m-%d", day(3)).unwrap();
+    let text = |d: jiff::civil::Date| {
+        format!(
+            "{}/{} 上午10點稽查大同區三家餐廳：老王牛肉麵、阿美小吃",
+            d.month(),
+            d.day()
+        )
+    };
+    let warned = say(&app, GROUP, ALICE, &text(past)).await;
+    assert!(
+        warned[0].contains("訊息中的日期均已過，風險降一級"),
+        "{warned:?}"
+    );
+    assert!(
+        app.delivered_to(OFFICER).is_empty(),
+        "medium: no officer alert"
+    );
+    let warned = say(&app, GROUP, ALICE, &text(ahead)).await;
+    assert!(!warned[0].contains("風險降一級"), "{warned:?}");
+    assert_eq!(app.delivered_to(OFFICER).len(), 1, "high again: alerted");
+    let severities: Vec<String> = app
+        .incidents()
+        .await
+        .into_iter()
+        .map(|i| i.severity)
+        .collect();
+    assert_eq!(severities, ["medium", "high"]);
+}
