@@ -48,12 +48,7 @@ pub struct Scanned {
 impl Scanned {
     /// Groups `findings` by category.
     pub fn new(text: &str, norm: &NormalizedText, findings: &[Finding]) -> Scanned {
-        if findings.is_empty() {
-            return Scanned::default();
-        }
-        let masked = redact::masked_chars(text, norm);
-        let categories = group(&masked, findings);
-        Scanned { categories, masked }
+        Scanned::hiding(text, norm, findings, &[])
     }
 
     /// As [`Scanned::new`], with the original character `spans` masked

@@ -329,6 +329,15 @@ pub fn load_packs(config: &Config) -> Result<Vec<scan::Pack>, CliError> {
     packs.map_err(|e| CliError::usage(e.to_string()))
 }
 
+/// The keys derived from `config`'s hash key (the environment's, else the
+/// key file beside the config).
+pub(crate) fn master_keys(config: &Config) -> Result<crate::secret::Keys, CliError> {
+    let key_file = crate::config::key_file_path(config);
+    let (master, _) = crate::config::master_key(&|k: &str| std::env::var(k).ok(), &key_file)
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    Ok(master.keys(config.report.link_epoch))
+}
+
 pub(crate) fn build_scanner(config: &Config) -> Result<Scanner, CliError> {
     let packs = load_packs(config)?;
     Scanner::new(&packs).map_err(|e| CliError::failed(e.to_string()))

@@ -51,10 +51,7 @@ pub fn run(
             .map_err(|e| CliError::usage(format!("--week: {e}")))?,
         None => IsoWeek::last_complete(now, &ctx.tz),
     };
-    let key_file = config::key_file_path(&config);
-    let (master, _) = config::master_key(&|k: &str| std::env::var(k).ok(), &key_file)
-        .map_err(|e| CliError::usage(e.to_string()))?;
-    let keys = master.keys(config.report.link_epoch);
+    let keys = super::master_keys(&config)?;
     let rt = super::serve::runtime()?;
     rt.block_on(async move {
         let store = Store::connect(&config.store.url, keys.records.clone())

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use super::CliError;
 use crate::clock::Clock;
-use crate::config::{self, Config};
-use crate::pipeline::{Pipeline, WatchBatch};
+use crate::config::Config;
+use crate::pipeline::{last_day, Pipeline, WatchBatch};
 use crate::secret::Keys;
 use crate::store::{Store, WatchRef};
 
@@ -42,14 +42,6 @@ pub struct Import<'a> {
     pub skip_invalid: bool,
 }
 
-/// The keys derived from `config`'s hash key.
-fn master_keys(config: &Config) -> Result<Keys, CliError> {
-    let key_file = config::key_file_path(config);
-    let (master, _) = config::master_key(&|k: &str| std::env::var(k).ok(), &key_file)
-        .map_err(|e| CliError::usage(e.to_string()))?;
-    Ok(master.keys(config.report.link_epoch))
-}
-
 /// The store of `config`.
 async fn open(config: &Config, keys: &Keys) -> Result<Store, CliError> {
     Store::connect(&config.store.url, keys.records.clone())
@@ -60,7 +52,7 @@ async fn open(config: &Config, keys: &Keys) -> Result<Store, CliError> {
 /// Runs `watch import`.
 pub fn import(config: Config, args: &Import<'_>) -> Result<ExitCode, CliError> {
     let scanner = Arc::new(super::build_scanner(&config)?);
-    let keys = master_keys(&config)?;
+    let keys = super::master_keys(&config)?;
     let config = Arc::new(config);
     let pipeline = Pipeline::new(scanner.clone(), config.clone(), &keys, "cli");
     let rows = read_column(args)?;
@@ -184,7 +176,7 @@ pub fn list(config: Config, json: bool) -> Result<ExitCode, CliError> {
     let now = Clock::system().now().as_millisecond();
     let rt = super::serve::runtime()?;
     rt.block_on(async move {
-        let store = open(&config, &master_keys(&config)?).await?;
+        let store = open(&config, &super::master_keys(&config)?).await?;
         let entries = store
             .watch_entries()
             .await
@@ -192,8 +184,8 @@ pub fn list(config: Config, json: bool) -> Result<ExitCode, CliError> {
         store.close().await;
         let mut out = String::new();
         for e in entries.iter().filter(|e| e.until > now) {
-            let last = jiff::Timestamp::from_millisecond(e.until - 1)
-                .map(|t| t.to_zoned(tz.clone()).date().to_string())
+            let last = last_day(e.until, &tz)
+                .map(|d| d.to_string())
                 .unwrap_or_default();
             if json {
                 let row = serde_json::json!({
@@ -226,7 +218,7 @@ pub fn list(config: Config, json: bool) -> Result<ExitCode, CliError> {
 pub fn remove(config: Config, id: i64) -> Result<ExitCode, CliError> {
     let rt = super::serve::runtime()?;
     rt.block_on(async move {
-        let store = open(&config, &master_keys(&config)?).await?;
+        let store = open(&config, &super::master_keys(&config)?).await?;
         let n = store
             .remove_watch(&WatchRef::Id(id))
             .await

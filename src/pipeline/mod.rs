@@ -17,7 +17,7 @@ mod group;
 pub mod plan;
 mod watch;
 
-pub use watch::{parse_day, resolve_category, Prepared, WatchBatch, DEFAULT_CATEGORY};
+pub use watch::{last_day, parse_day, resolve_category, Prepared, WatchBatch, DEFAULT_CATEGORY};
 
 pub use chain::ChainBook;
 pub use content::{AttachmentRead, ContentError, ContentJob};

@@ -91,7 +91,7 @@ pub fn end_of(day: Date, tz: &TimeZone) -> Option<i64> {
 }
 
 /// The last day an entry ending at `until` (ms) is in force, in `tz`.
-fn last_day(until: i64, tz: &TimeZone) -> Option<Date> {
+pub fn last_day(until: i64, tz: &TimeZone) -> Option<Date> {
     let ts = jiff::Timestamp::from_millisecond(until - 1).ok()?;
     Some(ts.to_zoned(tz.clone()).date())
 }

@@ -39,12 +39,6 @@ pub enum WatchRef {
 }
 
 impl Store {
-    /// Registers `w`; true when it is new, false when it renewed an entry.
-    pub async fn add_watch(&self, w: &NewWatch) -> Result<bool, StoreError> {
-        let mut held = self.hold().await?;
-        add_on(&mut held, &self.records, w).await
-    }
-
     /// Registers every entry of `batch` in one transaction; how many were
     /// new and how many renewed.
     pub async fn add_watches(&self, batch: &[NewWatch]) -> Result<(usize, usize), StoreError> {
