@@ -132,9 +132,7 @@ impl Server {
             &keys,
             officers_platform,
         ));
-        let entries = store.watch_entries().await?;
-        crate::metrics::watch_entries(entries.len());
-        pipeline.replace_watchlist(entries);
+        workers::read_watchlist(&store, &pipeline).await?;
         workers::read_chains(&store, &pipeline).await?;
         let wakers = Wakers::default();
         let (shutdown, shutdown_rx) = watch::channel(false);

@@ -62,12 +62,8 @@ fn bad(reason: String) -> Response {
 
 /// Reads the entries again so this replica matches the change now.
 async fn reload(state: &AppState) {
-    match state.store.watch_entries().await {
-        Ok(entries) => {
-            crate::metrics::watch_entries(entries.len());
-            state.pipeline.replace_watchlist(entries);
-        }
-        Err(e) => tracing::warn!(error = %e, "cannot read the watchlist after a change"),
+    if let Err(e) = crate::workers::read_watchlist(&state.store, &state.pipeline).await {
+        tracing::warn!(error = %e, "cannot read the watchlist after a change");
     }
 }
 

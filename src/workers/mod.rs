@@ -126,8 +126,8 @@ pub async fn apply_retention(
     Ok(p)
 }
 
-/// Runs `work`, then again whenever `wake` fires and every `every`,
-/// until shutdown.
+/// Runs `work` whenever `wake` fires and every `every`, until shutdown
+/// (start-up has done the first reading already).
 async fn refreshing<F, Fut>(
     wake: Arc<Notify>,
     every: Duration,
@@ -138,12 +138,12 @@ async fn refreshing<F, Fut>(
     Fut: std::future::Future<Output = ()>,
 {
     loop {
-        work().await;
         tokio::select! {
             _ = wake.notified() => {}
             _ = tokio::time::sleep(every) => {}
             _ = shutdown.wait_for(|s| *s) => return,
         }
+        work().await;
     }
 }
 
@@ -158,15 +158,23 @@ pub async fn watch_loop(
     shutdown: watch::Receiver<bool>,
 ) {
     refreshing(wake, every, shutdown, || async {
-        match store.watch_entries().await {
-            Ok(entries) => {
-                crate::metrics::watch_entries(entries.len());
-                pipeline.replace_watchlist(entries);
-            }
-            Err(e) => tracing::warn!(error = %e, "cannot read the watchlist; keeping the last one"),
+        if let Err(e) = read_watchlist(&store, &pipeline).await {
+            tracing::warn!(error = %e, "cannot read the watchlist; keeping the last one");
         }
     })
     .await
+}
+
+/// Reads every watchlist entry into the pipeline; how many there are.
+pub async fn read_watchlist(
+    store: &Store,
+    pipeline: &crate::pipeline::Pipeline,
+) -> Result<usize, StoreError> {
+    let entries = store.watch_entries().await?;
+    let n = entries.len();
+    crate::metrics::watch_entries(n);
+    pipeline.replace_watchlist(entries);
+    Ok(n)
 }
 
 /// Rows read from the store at a time into the forward chains.
@@ -201,12 +209,18 @@ pub async fn read_chains(
             .chain_rows_after(pipeline.chain_last_id(), CHAIN_PAGE)
             .await?;
         let full = rows.len() as i64 == CHAIN_PAGE;
+        // Each group's name is asked once per page, not once per row.
+        let mut names: std::collections::HashMap<String, Option<String>> = Default::default();
         let mut named = Vec::with_capacity(rows.len());
         for row in rows {
-            let name = match pipeline.group_name(&row.chat_id) {
-                Some(n) => Some(n),
-                None => store.chat_name(&row.chat_id).await.unwrap_or(None),
-            };
+            if !names.contains_key(&row.chat_id) {
+                let name = match pipeline.group_name(&row.chat_id) {
+                    Some(n) => Some(n),
+                    None => store.chat_name(&row.chat_id).await.unwrap_or(None),
+                };
+                names.insert(row.chat_id.clone(), name);
+            }
+            let name = names[&row.chat_id].clone();
             named.push((row, name));
         }
         let held = pipeline.extend_chains(named);
