@@ -38,20 +38,19 @@ pub fn only_past_dates(norm: &NormalizedText, today: Date) -> bool {
 }
 
 /// Lowers the findings of `scanner`'s dated categories in a message whose
-/// dates are all past (`past`); watchlist findings keep their own end.
-pub fn lower_past(scanner: &Scanner, findings: &mut [Finding], past: bool) {
-    if !past {
+/// dates are all past (`past`, asked only when such a finding is there),
+/// and puts the findings back in order; watchlist findings keep their own
+/// end.
+pub fn lower_past(scanner: &Scanner, findings: &mut [Finding], past: impl FnOnce() -> bool) {
+    let dated = |f: &Finding| f.rule != "watchlist" && scanner.expires_with_dates(&f.category);
+    if !findings.iter().any(dated) || !past() {
         return;
     }
-    for f in findings
-        .iter_mut()
-        .filter(|f| f.rule != "watchlist" && scanner.expires_with_dates(&f.category))
-    {
-        let lower = match f.severity {
+    for f in findings.iter_mut().filter(|f| dated(f)) {
+        f.severity = match f.severity {
             Severity::High => Severity::Medium,
             _ => Severity::Low,
         };
-        f.severity = lower;
         f.title.push_str(LOWERED);
         f.explanation.push(Contribution {
             label: "past_dates".into(),
@@ -59,6 +58,7 @@ pub fn lower_past(scanner: &Scanner, findings: &mut [Finding], past: bool) {
             text: LOWERED.into(),
         });
     }
+    findings.sort_by_key(|f| std::cmp::Reverse((f.severity, f.score)));
 }
 
 #[cfg(test)]

@@ -238,15 +238,10 @@ impl Pipeline {
         let scanner = self.scanner.load();
         let norm = NormalizedText::new(text);
         let mut result = scanner.scan_normalized(text, &norm);
-        if !result.findings.is_empty() {
-            let past = self
-                .today(now)
-                .is_some_and(|d| decay::only_past_dates(&norm, d));
-            decay::lower_past(&scanner, &mut result.findings, past);
-            result
-                .findings
-                .sort_by_key(|f| std::cmp::Reverse((f.severity, f.score)));
-        }
+        decay::lower_past(&scanner, &mut result.findings, || {
+            self.today(now)
+                .is_some_and(|d| decay::only_past_dates(&norm, d))
+        });
         crate::metrics::scan_time(started.elapsed().as_secs_f64());
         for f in &result.findings {
             crate::metrics::finding(&f.category, f.severity.as_str());
