@@ -101,6 +101,22 @@ fn month_day(day: Date) -> String {
     format!("{}/{}", day.month(), day.day())
 }
 
+/// The categories of the entries found whose every entry is at home in
+/// `chat_id` (one found elsewhere keeps its category warned), each once.
+fn at_home<'a>(found: impl IntoIterator<Item = &'a WatchEntry>, chat_id: &str) -> Vec<String> {
+    let mut home: Vec<String> = Vec::new();
+    let mut away: Vec<&str> = Vec::new();
+    for e in found {
+        if e.allowed.iter().any(|c| c == chat_id) {
+            crate::incident::push_unique(&mut home, &e.category);
+        } else {
+            away.push(&e.category);
+        }
+    }
+    home.retain(|c| !away.contains(&c.as_str()));
+    home
+}
+
 /// Terms to register together, from the command line, the admin API or
 /// a chat command.
 #[derive(Debug, Clone, Copy)]
@@ -163,26 +179,15 @@ impl Pipeline {
     ) -> Watched {
         let list = self.watch.load();
         let scanner = self.scanner.load();
-        let mut out = Watched {
-            findings: Vec::new(),
-            spans: Vec::new(),
-            at_home: Vec::new(),
-        };
-        let mut away: Vec<&str> = Vec::new();
-        for hit in list.find(norm, now) {
-            let e = hit.entry;
-            if e.allowed.iter().any(|c| c == chat_id) {
-                out.at_home.push(e.category.clone());
-            } else {
-                away.push(&e.category);
-            }
-            out.spans.push((hit.start, hit.end));
-            out.findings
-                .push(self.watch_finding(&scanner, e, (hit.start, hit.end)));
+        let hits = list.find(norm, now);
+        Watched {
+            findings: hits
+                .iter()
+                .map(|h| self.watch_finding(&scanner, h.entry, (h.start, h.end)))
+                .collect(),
+            spans: hits.iter().map(|h| (h.start, h.end)).collect(),
+            at_home: at_home(hits.iter().map(|h| h.entry), chat_id),
         }
-        out.at_home.retain(|c| !away.contains(&c.as_str()));
-        out.at_home.dedup();
-        out
     }
 
     /// The finding of entry `e` found at `span` (original characters),
@@ -233,9 +238,9 @@ impl Pipeline {
     ) -> (Vec<super::attachment::Located>, Vec<String>) {
         let list = self.watch.load();
         let scanner = self.scanner.load();
-        let (mut located, mut home, mut away) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut located, mut entries) = (Vec::new(), Vec::new());
         if list.is_empty() {
-            return (located, home);
+            return (located, Vec::new());
         }
         for section in &extracted.sections {
             let starts = section.line_starts();
@@ -243,11 +248,7 @@ impl Pipeline {
                 let norm = crate::normalize::NormalizedText::new(text);
                 for hit in list.find(&norm, now) {
                     let e = hit.entry;
-                    if e.allowed.iter().any(|c| c == chat_id) {
-                        home.push(e.category.clone());
-                    } else {
-                        away.push(e.category.clone());
-                    }
+                    entries.push(e);
                     let line = section.line_at(&starts, offset + hit.start);
                     located.push(super::attachment::Located {
                         finding: self.watch_finding(&scanner, e, (hit.start, hit.end)),
@@ -256,9 +257,7 @@ impl Pipeline {
                 }
             }
         }
-        home.retain(|c| !away.contains(c));
-        home.dedup();
-        (located, home)
+        (located, at_home(entries, chat_id))
     }
 
     /// The ops of a watchlist command from `user` in a 1:1 chat, or
