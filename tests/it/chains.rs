@@ -81,15 +81,7 @@ async fn the_footprint_is_followed(first: &App, then: &App) {
         .date()
         .iso_week_date();
     let path = format!("/reports/{:04}-W{:02}.json", week.year(), week.week());
-    let figures: serde_json::Value = reqwest::Client::new()
-        .get(format!("{}{path}", then.url))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let figures = then.admin_json(&path).await;
     let chain = &figures["chains"][0];
     assert_eq!(
         (chain["messages"].as_u64(), chain["groups"].as_u64()),

@@ -219,13 +219,7 @@ async fn summary_card_link_opens_the_report_page_in_headless_chromium() {
         ("/reports/2026-W48.xml", 404),
         ("/reports/2020-W01.json", 200), // long ago: zeros, not an error
     ] {
-        let r = http
-            .get(format!("{}{path}", app.url))
-            .bearer_auth(ADMIN_TOKEN)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), status, "{path}");
+        assert_eq!(app.admin_get(path).await.0, status, "{path}");
     }
     assert_eq!(
         admin("admin-token-for-tests-012345678X")

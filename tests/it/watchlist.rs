@@ -302,15 +302,7 @@ async fn imported_and_registered_by_api_on(app: &App, other: &App) {
             .len(),
         1
     );
-    let listed: serde_json::Value = http
-        .get(format!("{}/admin/watch", other.url))
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed = other.admin_json("/admin/watch").await;
     assert_eq!(listed["entries"].as_array().unwrap().len(), 4);
     assert_terms_absent("the admin list", listed.to_string().as_bytes());
 }

@@ -471,17 +471,30 @@ impl App {
         (r.status().as_u16(), r.text().await.unwrap())
     }
 
-    /// `GET /metrics` with the admin token; the exposition.
-    pub async fn metrics(&self) -> String {
+    /// GET a path with the admin token; status and body.
+    pub async fn admin_get(&self, path: &str) -> (u16, String) {
         let r = self
             .http
-            .get(format!("{}/metrics", self.url))
+            .get(format!("{}{path}", self.url))
             .bearer_auth(ADMIN_TOKEN)
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200, "/metrics with the admin token");
-        r.text().await.unwrap()
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
+    /// GET a JSON path with the admin token, which must answer 200.
+    pub async fn admin_json(&self, path: &str) -> serde_json::Value {
+        let (status, body) = self.admin_get(path).await;
+        assert_eq!(status, 200, "{path} with the admin token: {body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// `GET /metrics` with the admin token; the exposition.
+    pub async fn metrics(&self) -> String {
+        let (status, body) = self.admin_get("/metrics").await;
+        assert_eq!(status, 200, "/metrics with the admin token");
+        body
     }
 
     /// The server's config file.
