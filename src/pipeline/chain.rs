@@ -84,19 +84,20 @@ impl ChainBook {
         }
     }
 
-    /// The chain `prints`, a message of `chat_id`, repeats from another
-    /// group, with the finding that says so; `when` formats a time.
+    /// The chain `prints` repeats from another group, with the finding
+    /// that says so: a message of the group `here` counts as one more
+    /// appearance; a 1:1 draft (`None`) does not. `when` formats a time.
     pub(super) fn chained(
         &self,
         prints: &[u64],
-        chat_id: &str,
+        here: Option<&str>,
         when: impl Fn(i64) -> String,
     ) -> Option<Chained> {
         let (n, overlap) = self
             .index
             .matches(prints)
             .into_iter()
-            .find(|(n, _)| self.kept[*n].chat_id != chat_id)?;
+            .find(|(n, _)| Some(self.kept[*n].chat_id.as_str()) != here)?;
         let story_id = self.kept[n].story_id;
         let members = self
             .stories
@@ -112,7 +113,7 @@ impl ChainBook {
             .iter()
             .map(|&i| self.kept[i].chat_id.as_str())
             .collect();
-        chats.push(chat_id);
+        chats.extend(here);
         chats.sort_unstable();
         chats.dedup();
         let severity = members
@@ -124,14 +125,21 @@ impl ChainBook {
             first_chat_id: first.chat_id.clone(),
             first_chat_name: first.chat_name.clone(),
             first_at: when(first.posted_at),
-            count: members.len() + 1,
+            count: members.len() + usize::from(here.is_some()),
             groups: chats.len(),
         };
         // The group is not told where the message came from.
-        let title = format!(
-            "與先前已警示之訊息內容相同（第 {} 次出現，已出現於 {} 個群組）",
-            note.count, note.groups
-        );
+        let title = if here.is_some() {
+            format!(
+                "與先前已警示之訊息內容相同（第 {} 次出現，已出現於 {} 個群組）",
+                note.count, note.groups
+            )
+        } else {
+            format!(
+                "與先前已警示之訊息內容相同（已出現 {} 次，於 {} 個群組）",
+                note.count, note.groups
+            )
+        };
         let finding = Finding {
             rule: "chain".into(),
             category: first.category.clone(),
@@ -156,13 +164,13 @@ impl ChainBook {
 }
 
 impl super::Pipeline {
-    /// The fingerprints of `norm`, a message of `chat_id`, and the chain
-    /// it continues from another chat, with its finding citing the
-    /// category's laws.
+    /// The fingerprints of `norm`, a message of the group `here` (or a
+    /// 1:1 draft), and the chain it continues from another group, with
+    /// its finding citing the category's laws.
     pub(super) fn chain_of(
         &self,
         norm: &crate::normalize::NormalizedText,
-        chat_id: &str,
+        here: Option<&str>,
     ) -> (Vec<u64>, Option<Chained>) {
         let prints = self.chain_key.prints(norm);
         if prints.is_empty() {
@@ -172,7 +180,7 @@ impl super::Pipeline {
             .chains
             .read()
             .ok()
-            .and_then(|book| book.chained(&prints, chat_id, |ms| self.local_time(ms)));
+            .and_then(|book| book.chained(&prints, here, |ms| self.local_time(ms)));
         let chained = chained.map(|mut c| {
             if let Some(w) = self.scanner.load().category_watch(&c.finding.category) {
                 c.finding.laws = w.laws.iter().take(3).cloned().collect();

@@ -22,7 +22,7 @@ impl Pipeline {
     ) -> Vec<Op> {
         let (norm, mut findings) = self.scan(text, now);
         let watched = self.watched(&norm, chat_id, now);
-        let (prints, chained) = self.chain_of(&norm, chat_id);
+        let (prints, chained) = self.chain_of(&norm, Some(chat_id));
         let mut extra = watched.findings;
         extra.extend(chained.as_ref().map(|c| c.finding.clone()));
         if findings.is_empty() && extra.is_empty() {

@@ -288,7 +288,7 @@ impl Pipeline {
     /// watchlist, which would answer whether a name is on it).
     fn verdict(&self, text: &str, now: i64) -> Verdict {
         let (norm, mut findings) = self.scan(text, now);
-        if let (_, Some(c)) = self.chain_of(&norm, "") {
+        if let (_, Some(c)) = self.chain_of(&norm, None) {
             findings.insert(0, c.finding);
         }
         self.verdict_of(&Scanned::new(text, &norm, &findings), None, None)

@@ -102,7 +102,10 @@ async fn a_warned_footprint_forwarded_to_three_groups_is_linked_each_time_and_ch
     assert_eq!(app.events(vec![app.text(BOB, BOB, &part)]).await, 200);
     app.settle().await;
     let verdict = text_of(app.delivered_to(BOB).last().unwrap());
-    assert!(verdict.contains("與先前已警示之訊息內容相同"), "{verdict}");
+    assert!(
+        verdict.contains("與先前已警示之訊息內容相同（已出現 4 次，於 4 個群組）"),
+        "{verdict}"
+    );
     assert!(!verdict.contains("業務聯繫群組"), "{verdict}");
     // 2,000 real everyday lines afterwards link to nothing.
     let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
