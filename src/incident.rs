@@ -8,7 +8,7 @@
 
 use crate::normalize::NormalizedText;
 use crate::redact;
-use crate::scan::{Finding, Severity};
+use crate::scan::{watch, Finding, Severity};
 
 /// At most this many characters of excerpt are kept.
 const EXCERPT_MAX_CHARS: usize = 120;
@@ -52,8 +52,8 @@ impl Scanned {
     }
 
     /// As [`Scanned::new`], with the original character `spans` masked
-    /// as a watchlist hint is (every other character, 老○牛○麵): a
-    /// registered term is not quoted back whole in a warning.
+    /// by [`watch::hint`] (老○牛○麵; a number keeps its first and last
+    /// digit): a registered term is not quoted back whole in a warning.
     pub fn hiding(
         text: &str,
         norm: &NormalizedText,
@@ -66,11 +66,12 @@ impl Scanned {
         let mut masked = redact::masked_chars(text, norm);
         for &(s, e) in spans {
             let e = e.min(masked.len());
-            let shown = (s..e).filter(|&i| !masked[i].is_whitespace());
-            for (k, i) in shown.enumerate().collect::<Vec<_>>() {
-                if k % 2 == 1 {
-                    masked[i] = '○';
-                }
+            // The characters shown, spacing aside, masked as the entry's
+            // own hint is: one rule for the list, the warning and the store.
+            let shown: Vec<usize> = (s..e).filter(|&i| !masked[i].is_whitespace()).collect();
+            let term: String = shown.iter().map(|&i| masked[i]).collect();
+            for (i, c) in shown.into_iter().zip(watch::hint(&term).chars()) {
+                masked[i] = c;
             }
         }
         let categories = group(&masked, findings);
@@ -250,5 +251,34 @@ mod tests {
             "{all}"
         );
         assert!(all.contains("B12*****86"), "{all}");
+    }
+
+    #[test]
+    fn a_hidden_span_is_masked_as_its_watchlist_hint() {
+        let finding = |start, end| Finding {
+            rule: "watchlist".into(),
+            category: "procurement".into(),
+            severity: Severity::High,
+            score: 100,
+            title: String::new(),
+            evidence: vec![crate::scan::Evidence {
+                kind: crate::scan::EvidenceKind::Entity,
+                label: "watchlist".into(),
+                start,
+                end,
+                text: String::new(),
+            }],
+            laws: vec![],
+            advice: vec![],
+            explanation: vec![],
+        };
+        for (text, span, shown) in [
+            ("底價是 3850000 喔", (4, 11), "3○○○○○0"),
+            ("明天去 老 王 牛 肉 麵", (4, 13), "老 ○ 牛 ○ 麵"),
+        ] {
+            let norm = NormalizedText::new(text);
+            let scanned = Scanned::hiding(text, &norm, &[finding(span.0, span.1)], &[span]);
+            assert_eq!(scanned.categories[0].excerpt, shown, "{text}");
+        }
     }
 }
