@@ -129,7 +129,7 @@ async fn files_in_a_group_are_read_and_warned_about_by_their_place() {
         assert!(warnings.is_empty(), "{name}: {warnings:?}");
         assert!(incidents.is_empty(), "{name}: {incidents:?}");
     }
-    let metrics = app.metrics().await;
+    let metrics = app.admin_ok("/metrics").await;
     assert!(
         metrics.contains(r#"leakguard_attachments_total{kind="file",outcome="scanned"} 12"#),
         "{metrics}"
@@ -245,7 +245,7 @@ async fn hostile_content_is_not_scanned_with_its_reason_and_leaves_nothing_behin
     );
     eprintln!("five text warnings in {:?}", started.elapsed());
     app.settle().await;
-    let metrics = app.metrics().await;
+    let metrics = app.admin_ok("/metrics").await;
     for outcome in [
         "too_large",
         "unsupported",
@@ -299,7 +299,7 @@ async fn a_video_is_fetched_once_line_has_prepared_it() {
         ],
         "polled until ready, then fetched"
     );
-    let metrics = app.metrics().await;
+    let metrics = app.admin_ok("/metrics").await;
     assert!(
         metrics.contains(r#"leakguard_attachments_total{kind="video",outcome="unsupported"} 1"#),
         "{metrics}"

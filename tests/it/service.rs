@@ -501,7 +501,7 @@ async fn health_readiness_and_metrics_answer_and_metrics_need_the_admin_token() 
         .await
         .unwrap();
     assert_eq!(wrong.status(), 401);
-    let body = app.metrics().await;
+    let body = app.admin_ok("/metrics").await;
     for needle in [
         "leakguard_webhook_requests_total{status=\"200\"}",
         "leakguard_events_total{type=\"message\"}",

@@ -420,7 +420,7 @@ async fn retention_deletes_what_is_old(app: App) {
     let after = app.incidents().await;
     assert_eq!(after.len(), before.len() - old_incidents);
     assert!(after.iter().all(|i| i.user_id.as_deref() != Some(ALICE)));
-    let metrics = app.metrics().await;
+    let metrics = app.admin_ok("/metrics").await;
     assert!(
         metrics.contains(&format!(
             "leakguard_retention_deleted_total{{table=\"incidents\"}} {old_incidents}"
