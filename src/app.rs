@@ -133,6 +133,7 @@ impl Server {
             officers_platform,
         ));
         workers::read_watchlist(&store, &pipeline).await?;
+        workers::read_roster(&store, &pipeline).await?;
         workers::read_chains(&store, &pipeline).await?;
         let wakers = Wakers::default();
         let (shutdown, shutdown_rx) = watch::channel(false);

@@ -51,6 +51,7 @@ pub mod policy;
 pub mod incident;
 pub mod notice;
 pub mod watch_reply;
+pub mod enrollment;
 
 // Durable state and the work after the 200.
 pub mod store;
@@ -59,6 +60,7 @@ pub mod summary;
 
 // Leaves shared by all.
 pub mod calendar;
+pub mod doctor;
 pub mod clock;
 pub mod metrics;
 pub mod secret;

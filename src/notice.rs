@@ -9,6 +9,7 @@
 //! messages sends, and the LINE adapter builds its messages from the same
 //! sentences.
 
+pub use crate::enrollment::EnrollReply;
 pub use crate::watch_reply::WatchReply;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +50,8 @@ pub enum Notice {
     },
     /// The answer to a watchlist command.
     Watch(WatchReply),
+    /// The answer to an enrollment code.
+    Enrollment(EnrollReply),
 }
 
 /// The content of a group warning.
@@ -236,6 +239,7 @@ impl Notice {
             Notice::SummaryRefused => "summary_refused",
             Notice::FeedbackThanks { .. } => "feedback_thanks",
             Notice::Watch(_) => "watch",
+            Notice::Enrollment(_) => "enrollment",
         }
     }
 
@@ -273,6 +277,7 @@ impl Notice {
             }
             Notice::Verdict(v) => verdict_text(v),
             Notice::Watch(reply) => reply.text(),
+            Notice::Enrollment(reply) => reply.text(),
             Notice::Introduction => INTRODUCTION.to_string(),
             Notice::Greeting => GREETING.to_string(),
             Notice::Summary(c) => summary_headline(c),

@@ -75,6 +75,7 @@ impl MasterKey {
                     .try_into()
                     .expect("16 of 32 bytes"),
             ),
+            enroll: TextKey(Hmac32(self.derive("enrollment v1"))),
         }
     }
 }
@@ -92,6 +93,8 @@ pub struct Keys {
     pub watch: WatchSecret,
     /// The SipHash key of forward-chain fingerprints.
     pub chain: ChainSecret,
+    /// Enrollment codes' and their senders' keyed hashes.
+    pub enroll: TextKey,
 }
 
 /// The SipHash key of forward-chain fingerprints.

@@ -8,7 +8,9 @@ use clap::{Parser, Subcommand};
 use crate::config::Config;
 use crate::scan::{self, Scanner, Severity};
 
+pub mod doctor;
 pub mod eval;
+pub mod officers;
 pub mod patterns;
 pub mod report;
 pub mod scan_cmd;
@@ -31,7 +33,7 @@ pub struct Cli {
 pub enum Command {
     /// Scan one message and report what it reveals.
     Scan {
-        /// Config file (default: config/leakguard.toml if it exists).
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Print exactly one JSON object.
@@ -50,7 +52,7 @@ pub enum Command {
     },
     /// Measure precision and recall on labelled JSONL files.
     Eval {
-        /// Config file (default: config/leakguard.toml if it exists).
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Print one JSON object.
@@ -69,7 +71,7 @@ pub enum Command {
     },
     /// Build the weekly summary for security officers, print it, or send it.
     Report {
-        /// Config file (default: config/leakguard.toml if it exists).
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
         #[arg(long)]
         config: Option<PathBuf>,
         /// ISO week, e.g. 2026-W48 (default: the last complete week).
@@ -87,13 +89,13 @@ pub enum Command {
     },
     /// Run the LINE webhook service.
     Serve {
-        /// Config file (default: config/leakguard.toml if it exists).
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
         #[arg(long)]
         config: Option<PathBuf>,
     },
     /// Play a scripted day through the real server and a fake LINE platform.
     Simulate {
-        /// Config file (default: config/leakguard.toml if it exists).
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
         #[arg(long)]
         config: Option<PathBuf>,
     },
@@ -120,6 +122,26 @@ pub enum Command {
         #[command(subcommand)]
         action: WatchAction,
     },
+    /// Security officers and managers: invite by one-time code, list, remove.
+    Officers {
+        /// What to do.
+        #[command(subcommand)]
+        action: OfficersAction,
+    },
+    /// Check that the guard is ready: config, key, store, the LINE channel
+    /// (token, webhook URL, a signed test call), quota, officers.
+    Doctor {
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Read the secrets from this file (KEY=value lines, as systemd's
+        /// EnvironmentFile) instead of the environment.
+        #[arg(long)]
+        env_file: Option<PathBuf>,
+        /// Set the channel's webhook URL to [server] public_url + /webhook/line.
+        #[arg(long)]
+        fix: bool,
+    },
     /// Pattern pack tools.
     Patterns {
         /// What to do with the packs.
@@ -139,13 +161,61 @@ pub enum PatternsAction {
     },
 }
 
+/// `officers` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum OfficersAction {
+    /// Print a one-time code (valid 24 hours) for a person to send to the
+    /// bot in a 1:1 chat; it enrolls them.
+    Invite {
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The person's name, as you will know them in `list` (張督導).
+        #[arg(long)]
+        name: String,
+        /// officer: alerts, /summary, the weekly summary, /watch;
+        /// manager: /watch only.
+        #[arg(long, value_enum, default_value = "officer")]
+        role: RoleArg,
+        /// A manager's group: a [[groups]] name or id (repeatable).
+        #[arg(long = "group")]
+        groups: Vec<String>,
+    },
+    /// Names, roles and when they enrolled (never their ids in full).
+    List {
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an invited or enrolled person: they receive nothing more.
+    Remove {
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// The name given to `invite`.
+        name: String,
+    },
+}
+
+/// `--role`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RoleArg {
+    /// 政風人員.
+    Officer,
+    /// 業務主管.
+    Manager,
+}
+
 /// `watch` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum WatchAction {
     /// Register one column of a CSV file (e.g. the 稽查名單 saved as CSV)
     /// until a day; the terms themselves are never stored.
     Import {
-        /// Config file (default: config/leakguard.toml if it exists).
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
         #[arg(long)]
         config: Option<PathBuf>,
         /// Category id or name (inspection, 採購, 檢舉人…).
@@ -171,7 +241,7 @@ pub enum WatchAction {
     },
     /// List the entries in force by their masked hints.
     List {
-        /// Config file (default: config/leakguard.toml if it exists).
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
         #[arg(long)]
         config: Option<PathBuf>,
         /// One JSON object per line.
@@ -180,7 +250,7 @@ pub enum WatchAction {
     },
     /// Remove one entry by its number.
     Remove {
-        /// Config file (default: config/leakguard.toml if it exists).
+        /// Config file (default: config/leakguard.toml, else /etc/leakguard/leakguard.toml).
         #[arg(long)]
         config: Option<PathBuf>,
         /// The entry's number, as `list` shows it.
@@ -300,6 +370,29 @@ pub fn run(cli: Cli) -> Result<ExitCode, CliError> {
             WatchAction::Remove { config, id } => watch::remove(load_config(config)?, id),
         },
         Command::Simulate { config } => simulate::run(load_config(config)?),
+        Command::Officers { action } => match action {
+            OfficersAction::Invite {
+                config,
+                name,
+                role,
+                groups,
+            } => {
+                let role = match role {
+                    RoleArg::Officer => crate::enrollment::Role::Officer,
+                    RoleArg::Manager => crate::enrollment::Role::Manager,
+                };
+                officers::invite(load_config(config)?, &name, role, &groups)
+            }
+            OfficersAction::List { config, json } => officers::list(load_config(config)?, json),
+            OfficersAction::Remove { config, name } => {
+                officers::remove(load_config(config)?, &name)
+            }
+        },
+        Command::Doctor {
+            config,
+            env_file,
+            fix,
+        } => doctor::run(load_config(config)?, env_file.as_deref(), fix),
     }
 }
 

@@ -81,11 +81,6 @@ pub fn run(
             store.close().await;
             return super::write_stdout(&out).map(|_| ExitCode::SUCCESS);
         }
-        if ctx.officers.is_empty() {
-            return Err(CliError::usage(
-                "--send: no officers configured ([report] officers or LEAKGUARD_OFFICERS)",
-            ));
-        }
         super::serve::init_logging();
         let key_file = config::key_file_path(&config);
         let (secrets, _) = Secrets::load(|k| std::env::var(k).ok(), &key_file)
@@ -99,6 +94,18 @@ pub fn run(
             links: keys.links.clone(),
             platform: platforms[0].name(),
         });
+        let officers = summaries
+            .officers()
+            .await
+            .map_err(|e| CliError::failed(e.to_string()))?
+            .len();
+        if officers == 0 {
+            store.close().await;
+            return Err(CliError::usage(
+                "--send: no officers ([report] officers, LEAKGUARD_OFFICERS, or enrolled with \
+                 `leakguard officers invite`)",
+            ));
+        }
         let queued = summaries
             .send(week, now, force)
             .await
@@ -114,7 +121,6 @@ pub fn run(
         .deliver_within(SEND_WAIT)
         .await;
         store.close().await;
-        let officers = config.report.officers.len();
         let line = if queued == 0 {
             format!("{week}: every officer ({officers}) already had this summary; nothing sent (use --force to send again)\n")
         } else {

@@ -1,10 +1,11 @@
 //! Typed settings (SPEC §6): a TOML file, then environment overrides.
 //!
 //! Every command works without a file: `--config` defaults to
-//! `config/leakguard.toml` when it exists, else the built-in defaults. An
-//! unknown key or a bad value is an error naming the file, the key and the
-//! reason. Secrets never live in the file; they are read from the
-//! environment by the commands that need them.
+//! `config/leakguard.toml` when it exists, else the package's
+//! `/etc/leakguard/leakguard.toml` when that exists, else the built-in
+//! defaults. An unknown key or a bad value is an error naming the file,
+//! the key and the reason. Secrets never live in the file; they are read
+//! from the environment by the commands that need them.
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,10 @@ pub use secrets::{key_file_path, master_key, SecretError, Secrets};
 
 /// The default config file, used when it exists and no `--config` is given.
 pub const DEFAULT_PATH: &str = "config/leakguard.toml";
+
+/// The config file the Debian package installs, used when no `--config`
+/// is given and [`DEFAULT_PATH`] does not exist.
+pub const INSTALLED_PATH: &str = "/etc/leakguard/leakguard.toml";
 
 /// All settings.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -278,11 +283,13 @@ impl Config {
     /// Loads `path`, or `config/leakguard.toml` if it exists, or defaults;
     /// then applies environment overrides.
     pub fn load(path: Option<&Path>) -> Result<Config, ConfigError> {
-        let default = Path::new(DEFAULT_PATH);
         let chosen = match path {
             Some(p) => Some(p.to_path_buf()),
-            None if default.is_file() => Some(default.to_path_buf()),
-            None => None,
+            None => [DEFAULT_PATH, INSTALLED_PATH]
+                .iter()
+                .map(Path::new)
+                .find(|p| p.is_file())
+                .map(Path::to_path_buf),
         };
         let mut config = match &chosen {
             Some(p) => {

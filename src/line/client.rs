@@ -148,19 +148,25 @@ impl Client {
         Some((limit, c.get("totalUsage")?.as_i64()?))
     }
 
-    fn post(&self, path: &str) -> reqwest::RequestBuilder {
+    pub(super) fn post(&self, path: &str) -> reqwest::RequestBuilder {
         self.http
             .post(format!("{}{path}", self.api_base))
             .bearer_auth(&self.token)
     }
 
-    fn get(&self, path: &str) -> reqwest::RequestBuilder {
+    pub(super) fn get(&self, path: &str) -> reqwest::RequestBuilder {
         self.http
             .get(format!("{}{path}", self.api_base))
             .bearer_auth(&self.token)
     }
 
-    async fn send(
+    pub(super) fn put(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .put(format!("{}{path}", self.api_base))
+            .bearer_auth(&self.token)
+    }
+
+    pub(super) async fn send(
         &self,
         endpoint: &'static str,
         req: reqwest::RequestBuilder,

@@ -6,6 +6,7 @@
 //! on a reply is a spent reply token), and a loopback fake of the platform.
 //! Nothing here knows the pipeline or the scanner.
 
+pub mod channel;
 pub mod client;
 pub mod content;
 pub mod event;

@@ -41,6 +41,7 @@ pub fn render(notice: &Notice, names: &Names) -> Vec<Value> {
         Notice::SummaryRefused => vec![text(SUMMARY_REFUSED)],
         Notice::FeedbackThanks { false_positive } => vec![text(thanks_text(*false_positive))],
         Notice::Watch(reply) => vec![text(&reply.text())],
+        Notice::Enrollment(reply) => vec![text(&reply.text())],
     }
 }
 

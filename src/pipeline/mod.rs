@@ -13,6 +13,7 @@ mod chain;
 mod command;
 mod content;
 mod decay;
+mod enroll;
 mod group;
 pub mod plan;
 mod watch;
@@ -21,6 +22,7 @@ pub use watch::{last_day, parse_day, resolve_category, Prepared, WatchBatch, DEF
 
 pub use chain::ChainBook;
 pub use content::{AttachmentRead, ContentError, ContentJob};
+pub use enroll::code_mac;
 
 use std::sync::{Arc, RwLock};
 
@@ -44,6 +46,8 @@ pub struct Pipeline {
     watch: ArcSwap<Watchlist>,
     chain_key: PrintKey,
     chains: RwLock<ChainBook>,
+    roster: ArcSwap<crate::enrollment::Roster>,
+    enroll_key: TextKey,
     config: Arc<Config>,
     text_key: TextKey,
     records: RecordKey,
@@ -96,6 +100,8 @@ impl Pipeline {
             watch: ArcSwap::from_pointee(Watchlist::empty(watch_key)),
             chain_key: PrintKey::new(keys.chain.0),
             chains: RwLock::new(ChainBook::default()),
+            roster: ArcSwap::default(),
+            enroll_key: keys.enroll.clone(),
             config,
             text_key: keys.text.clone(),
             records: keys.records.clone(),
@@ -213,12 +219,16 @@ impl Pipeline {
         if let Some((chat_id, _)) = event.chat.shared() {
             ops.extend(self.group_message(event, chat_id, content, text, at, now));
         } else if let Chat::User(user_id) = &event.chat {
+            if let Some(enroll) = self.enroll_command(event, user_id, text, at) {
+                ops.extend(enroll);
+                return;
+            }
             if let Some(command) = self.watch_command(event, user_id, text, at) {
                 ops.extend(command);
                 return;
             }
             let notice = if is_summary_command(text) {
-                if self.config.report.officers.iter().any(|o| o == user_id) {
+                if self.is_officer(user_id) {
                     Notice::SummaryRequested
                 } else {
                     Notice::SummaryRefused
@@ -424,11 +434,9 @@ impl Pipeline {
                     attachment: attachment.clone(),
                     chain: chain.clone(),
                 };
-                sends.extend(self.config.report.officers.iter().map(|officer| Send {
+                sends.extend(self.officer_ids().into_iter().map(|officer| Send {
                     platform: self.officers_platform,
-                    route: Route::Push {
-                        to: officer.clone(),
-                    },
+                    route: Route::Push { to: officer },
                     notice: Notice::Alert(alert.clone()),
                 }));
             }

@@ -89,6 +89,25 @@ pub enum Op {
     Unwatch(WatchRef),
     /// A group message kept in a forward chain (its fingerprints only).
     Chain(NewChainLink),
+    /// An enrollment code sent in a 1:1 chat: the store checks it against
+    /// the invitations and the sender's recent failures, and queues the
+    /// answer.
+    Enroll(EnrollAttempt),
+}
+
+/// An enrollment code as the store checks it.
+#[derive(Debug, Clone)]
+pub struct EnrollAttempt {
+    /// The sender, recorded only when the code is valid.
+    pub user_id: String,
+    /// Keyed hash of the sender, for the rate limit.
+    pub user_mac: String,
+    /// Keyed hash of the canonical code.
+    pub code_mac: String,
+    /// When, in ms.
+    pub at: i64,
+    /// Where the answer goes; its notice is replaced by the outcome.
+    pub answer: Send,
 }
 
 /// Outcome of a warning, as told by a member.

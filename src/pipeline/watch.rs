@@ -271,7 +271,7 @@ impl Pipeline {
     ) -> Option<Vec<Op>> {
         let command = parse(text)?;
         let mut ops = Vec::new();
-        let reply = if !self.config.may_watch(user) {
+        let reply = if !self.may_watch(user) {
             WatchReply::Refused
         } else {
             match command {

@@ -31,6 +31,8 @@ pub struct Accepted {
     pub watch: usize,
     /// Messages kept in forward chains.
     pub chains: usize,
+    /// Enrollment codes checked.
+    pub enrollments: usize,
 }
 
 /// Columns of one `incidents` row as the insert writes them.
@@ -137,6 +139,7 @@ impl Store {
                 acc.unsent += usize::from(matches!(op, Op::Retract { .. }));
                 acc.watch += usize::from(matches!(op, Op::Watch(_) | Op::Unwatch(_)));
                 acc.chains += usize::from(matches!(op, Op::Chain(_)));
+                acc.enrollments += usize::from(matches!(op, Op::Enroll(_)));
             }
         }
         held.execute(&Stmt::new("COMMIT"))
@@ -291,6 +294,10 @@ impl Store {
             Op::Chain(link) => {
                 super::chain::add_on(held, link, now).await?;
                 Ok(0)
+            }
+            Op::Enroll(attempt) => {
+                super::officers::enroll_on(held, &self.records, attempt, now).await?;
+                Ok(1)
             }
         }
     }

@@ -40,6 +40,11 @@ pub(super) const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "chains",
         include_str!("../../migrations/sqlite/0007_chains.sql"),
     ),
+    (
+        8,
+        "officers",
+        include_str!("../../migrations/sqlite/0008_officers.sql"),
+    ),
 ];
 /// PostgreSQL has no version 2: SQLite's 0002 only changes a table layout
 /// that PostgreSQL does not have.
@@ -73,6 +78,11 @@ pub(super) const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "chains",
         include_str!("../../migrations/postgres/0007_chains.sql"),
+    ),
+    (
+        8,
+        "officers",
+        include_str!("../../migrations/postgres/0008_officers.sql"),
     ),
 ];
 
@@ -113,4 +123,73 @@ pub(super) async fn migrator(
     source: &'static [(i64, &'static str, &'static str)],
 ) -> Result<sqlx::migrate::Migrator, sqlx::migrate::MigrateError> {
     sqlx::migrate::Migrator::new(Embedded(source)).await
+}
+
+/// How far a store's schema is, read without changing anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schema {
+    /// The newest migration applied (0: none).
+    pub applied: i64,
+    /// The newest migration this binary has.
+    pub latest: i64,
+}
+
+impl Schema {
+    /// Every migration of this binary is applied.
+    pub fn is_current(&self) -> bool {
+        self.applied >= self.latest
+    }
+}
+
+/// The schema of the store at `url`: connects without creating a file or
+/// running a migration (for `leakguard doctor`).
+pub async fn schema(url: &str) -> Result<Schema, super::StoreError> {
+    use sqlx::{ConnectOptions, Connection};
+    use std::str::FromStr;
+    let shown = super::redact_url(url);
+    let connect_err = |source| super::StoreError::Connect {
+        url: shown.clone(),
+        source,
+    };
+    const APPLIED: &str = "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success";
+    let bad_url = |reason: String| super::StoreError::Url {
+        url: shown.clone(),
+        reason,
+    };
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let opts =
+            sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| bad_url(e.to_string()))?;
+        let mut conn = opts.connect().await.map_err(connect_err)?;
+        let applied = sqlx::query_scalar::<_, i64>(APPLIED)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap_or(0);
+        let _ = conn.close().await;
+        Ok(Schema {
+            applied,
+            latest: latest(POSTGRES_MIGRATIONS),
+        })
+    } else if url.starts_with("sqlite:") {
+        let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+            .map_err(|e| bad_url(e.to_string()))?
+            .create_if_missing(false);
+        let mut conn = sqlx::SqliteConnection::connect_with(&opts)
+            .await
+            .map_err(connect_err)?;
+        let applied = sqlx::query_scalar::<_, i64>(APPLIED)
+            .fetch_one(&mut conn)
+            .await
+            .unwrap_or(0);
+        let _ = conn.close().await;
+        Ok(Schema {
+            applied,
+            latest: latest(SQLITE_MIGRATIONS),
+        })
+    } else {
+        Err(bad_url("must start with sqlite: or postgres://".into()))
+    }
+}
+
+fn latest(migrations: &[(i64, &str, &str)]) -> i64 {
+    migrations.iter().map(|m| m.0).max().unwrap_or(0)
 }

@@ -1,5 +1,7 @@
 //! Retention (SPEC §9): incidents, their feedback, finished outbox rows and
-//! finished content jobs past `retention_days`, watchlist entries past their end, and webhook event ids past the redelivery window,
+//! finished content jobs past `retention_days`, watchlist entries past
+//! their end, wrong enrollment codes past the rate limit's window, and
+//! webhook event ids past the redelivery window,
 //! deleted in batches so that a first purge never stalls the webhook; the
 //! write-ahead log is truncated after a purge that deleted anything, so
 //! the old pages do not linger in it.
@@ -25,6 +27,9 @@ pub struct Purged {
     pub watch_entries: u64,
     /// Forward-chain rows past retention.
     pub chain_messages: u64,
+    /// Wrong enrollment codes past the rate limit's window, and
+    /// invitations never used by the end of retention.
+    pub enrollment: u64,
 }
 
 /// Rows deleted per statement, so a first purge of a large store never
@@ -93,6 +98,20 @@ impl Store {
                     now,
                 )
                 .await?,
+            enrollment: self
+                .delete_batched(
+                    "DELETE FROM enroll_failures WHERE id IN \
+                     (SELECT id FROM enroll_failures WHERE at <= $1 LIMIT $2)",
+                    now - crate::enrollment::FAILURE_WINDOW_MS,
+                )
+                .await?
+                + self
+                    .delete_batched(
+                        "DELETE FROM officers WHERE id IN (SELECT id FROM officers \
+                         WHERE user_id IS NULL AND expires_at < $1 LIMIT $2)",
+                        records_before,
+                    )
+                    .await?,
         };
         if purged != Purged::default() {
             self.truncate_log().await?;

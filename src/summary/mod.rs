@@ -31,7 +31,8 @@ pub struct Context {
     pub categories: Vec<(String, String)>,
     /// Group names from the config, by id.
     pub group_names: HashMap<String, String>,
-    /// The officers' user ids (alerts sent to them are counted).
+    /// The configured officers' user ids (alerts sent to them, and to the
+    /// enrolled officers, are counted).
     pub officers: Vec<String>,
 }
 
@@ -201,11 +202,12 @@ pub async fn figures(store: &Store, ctx: &Context, week: IsoWeek) -> Result<Figu
     let this = store.incidents_between(start, end).await?;
     let prev = store.incidents_between(prev_start, prev_end).await?;
     let (joined, left) = store.chat_changes_between(start, end).await?;
+    let roster = store.roster().await?;
     let alerts = store
         .alert_recipients_between(start, end)
         .await?
         .iter()
-        .filter(|to| ctx.officers.contains(to))
+        .filter(|to| ctx.officers.contains(to) || roster.officers().any(|p| &p.user_id == *to))
         .count() as u64;
     let mut f = compute(week, ctx, &this, &prev, (joined, left), alerts);
     let rows = store.chain_rows_between(start, end).await?;

@@ -64,13 +64,14 @@ impl Summaries {
         now: Timestamp,
         force: bool,
     ) -> Result<usize, StoreError> {
-        if self.ctx.officers.is_empty() {
+        let officers = self.officers().await?;
+        if officers.is_empty() {
             return Ok(0);
         }
         let card = self.card_of(week, now, false).await?;
         let week_name = week.to_string();
         let mut queued = 0;
-        for officer in &self.ctx.officers {
+        for officer in &officers {
             let send = Send {
                 platform: self.platform,
                 route: Route::Push {
@@ -84,10 +85,22 @@ impl Summaries {
                 .await?
             {
                 queued += 1;
-                tracing::info!(week = %week_name, officer = %officer, "weekly summary queued");
+                tracing::info!(week = %week_name, "weekly summary queued for an officer");
             }
         }
         Ok(queued)
+    }
+
+    /// The officers a summary goes to: those of the config file, then
+    /// the enrolled ones reached on the officers' platform, each once.
+    pub async fn officers(&self) -> Result<Vec<String>, StoreError> {
+        let mut ids = self.ctx.officers.clone();
+        for p in self.store.roster().await?.officers() {
+            if p.platform == self.platform && !ids.contains(&p.user_id) {
+                ids.push(p.user_id.clone());
+            }
+        }
+        Ok(ids)
     }
 
     /// The card for `/summary`: the week containing `now`, so far, with a

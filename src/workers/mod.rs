@@ -25,7 +25,7 @@ pub struct Wakers {
     pub outbox: Arc<Notify>,
     /// The content workers.
     pub content: Arc<Notify>,
-    /// The watchlist reloader.
+    /// The reloader of the watchlist and the enrolled officers.
     pub watch: Arc<Notify>,
     /// The forward-chain reader.
     pub chains: Arc<Notify>,
@@ -40,7 +40,7 @@ impl Wakers {
         if acc.jobs > 0 {
             self.content.notify_one();
         }
-        if acc.watch > 0 {
+        if acc.watch > 0 || acc.enrollments > 0 {
             self.watch.notify_one();
         }
         if acc.chains > 0 {
@@ -109,6 +109,7 @@ pub async fn apply_retention(
         ("content_jobs", p.content_jobs),
         ("watch_entries", p.watch_entries),
         ("chain_messages", p.chain_messages),
+        ("enrollment", p.enrollment),
     ] {
         crate::metrics::retention_deleted(table, n);
     }
@@ -120,6 +121,7 @@ pub async fn apply_retention(
         content_jobs = p.content_jobs,
         watch_entries = p.watch_entries,
         chain_messages = p.chain_messages,
+        enrollment = p.enrollment,
         retention_days,
         "retention applied"
     );
@@ -147,9 +149,10 @@ async fn refreshing<F, Fut>(
     }
 }
 
-/// Reads the watchlist again whenever this replica changed it (`wake`)
-/// and every `every`, so that entries registered through another replica
-/// or the command line are matched here within that time.
+/// Reads the watchlist and the enrolled officers again whenever this
+/// replica changed them (`wake`) and every `every`, so that entries
+/// registered and officers enrolled or removed through another replica or
+/// the command line take effect here within that time.
 pub async fn watch_loop(
     store: Store,
     pipeline: Arc<crate::pipeline::Pipeline>,
@@ -160,6 +163,9 @@ pub async fn watch_loop(
     refreshing(wake, every, shutdown, || async {
         if let Err(e) = read_watchlist(&store, &pipeline).await {
             tracing::warn!(error = %e, "cannot read the watchlist; keeping the last one");
+        }
+        if let Err(e) = read_roster(&store, &pipeline).await {
+            tracing::warn!(error = %e, "cannot read the enrolled officers; keeping the last list");
         }
     })
     .await
@@ -174,6 +180,17 @@ pub async fn read_watchlist(
     let n = entries.len();
     crate::metrics::watch_entries(n);
     pipeline.replace_watchlist(entries);
+    Ok(n)
+}
+
+/// Reads who is enrolled into the pipeline; how many.
+pub async fn read_roster(
+    store: &Store,
+    pipeline: &crate::pipeline::Pipeline,
+) -> Result<usize, StoreError> {
+    let roster = store.roster().await?;
+    let n = roster.people.len();
+    pipeline.replace_roster(roster);
     Ok(n)
 }
 

@@ -12,6 +12,8 @@ mod clock;
 mod content;
 mod delivery;
 mod detection;
+mod doctor;
+mod enrollment;
 mod events;
 mod line;
 mod message_schema;

@@ -5,7 +5,8 @@
 //! once per `X-Line-Retry-Key` (a repeat gets 409, as LINE does), answers
 //! the group summary and member profile APIs, and can be told to fail:
 //! scripted statuses for the next calls, expired reply tokens, a slow
-//! answer. A message counts as delivered only when its answer is written,
+//! answer; it also answers the channel endpoints `leakguard doctor`
+//! reads ([`channel`]). A message counts as delivered only when its answer is written,
 //! so a caller killed mid-request has delivered nothing.
 //!
 //! It also builds and signs webhook bodies the way LINE does.
@@ -75,6 +76,7 @@ struct Inner {
     quota: Option<i64>,
     used: i64,
     contents: HashMap<String, Stored>,
+    channel: channel::Channel,
 }
 
 /// What the fake keeps of a message's content.
@@ -120,6 +122,7 @@ impl FakeLine {
             .route("/v2/bot/message/quota/consumption", get(consumption))
             .route("/v2/bot/message/{id}/content", get(content))
             .route("/v2/bot/message/{id}/content/transcoding", get(transcoding))
+            .merge(channel::routes())
             .with_state((inner.clone(), changed.clone()));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -481,5 +484,7 @@ async fn transcoding(
     answer(200, json!({ "status": status }))
 }
 
+/// The channel's settings and LINE's webhook test call.
+pub mod channel;
 /// Builders for webhook bodies as LINE sends them.
 pub mod webhook;
