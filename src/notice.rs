@@ -300,7 +300,8 @@ pub const INTRODUCTION: &str = "各位好，我是機關的資訊保護提醒小
 /// Said when a user adds the bot as a friend.
 pub const GREETING: &str = "您好，謝謝加入。\n\
 轉傳訊息前，可以先把內容貼到這裡，我會告訴您其中是否含有不宜外流的資料。\n\
-我不保存您貼上的原文。";
+我不保存您貼上的原文。\n\
+政風人員或業務主管：請傳送系統管理者提供的登錄碼（例如 ABCD-2345）完成登錄。";
 
 /// When `/summary` cannot be answered because the store is not answering.
 pub const SUMMARY_UNAVAILABLE: &str = "抱歉，本週摘要目前無法產生，請稍後再傳送 /summary，謝謝。";

@@ -187,8 +187,8 @@ async fn test_call(client: &Client, setup: &Setup) -> Check {
     };
     if outcome.success {
         return Check::ok(
-            "LINE 測試呼叫：成功（頻道密鑰、HTTPS 與路徑皆正確）",
-            "LINE test call: passed (channel secret, HTTPS and route are right)",
+            "LINE 測試呼叫：成功（頻道密鑰、連線與路徑皆正確）",
+            "LINE test call: passed (channel secret, connection and route are right)",
         );
     }
     let said = format!(

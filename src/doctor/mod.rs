@@ -91,14 +91,15 @@ pub struct Setup {
 }
 
 impl Setup {
-    /// The value of `name` (or of `name_FILE`'s file, as the server reads
-    /// it), from the environment file, then the environment.
+    /// The value of `name`, from the environment file, then the
+    /// environment; an empty value counts as none.
     pub fn var(&self, name: &str) -> Option<String> {
         self.vars
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
             .or_else(|| std::env::var(name).ok())
+            .filter(|v| !v.trim().is_empty())
     }
 
     /// Where the webhook must point: `[server] public_url` + `/webhook/line`.
