@@ -177,8 +177,9 @@ pub enum OfficersAction {
         /// manager: /watch only.
         #[arg(long, value_enum, default_value = "officer")]
         role: RoleArg,
-        /// A manager's group: a [[groups]] name or id (repeatable).
-        #[arg(long = "group")]
+        /// A manager's groups: [[groups]] names or ids (repeatable, or
+        /// comma-separated).
+        #[arg(long = "group", alias = "groups", value_delimiter = ',')]
         groups: Vec<String>,
     },
     /// Names, roles and when they enrolled (never their ids in full).

@@ -22,6 +22,19 @@ pub fn config(setup: &Setup) -> Check {
         .nth(1)
         .and_then(|r| r.split(['/', ':']).next())
         .unwrap_or("");
+    #[cfg(unix)]
+    if let Some(path) = c.source.as_deref() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map_or(0, |m| m.permissions().mode() & 0o777);
+        if mode & 0o022 != 0 {
+            return Check::fail(
+                format!("設定檔：{source} 其他使用者可修改（權限 {mode:04o}）"),
+                format!("config: {source} is writable by other users (mode {mode:04o})"),
+                format!("可修改設定者能把通報改送他處：請執行 chmod 644 {source}（擁有者為 root）。"),
+                format!("whoever writes it can send the alerts elsewhere: chmod 644 {source} (owned by root)."),
+            );
+        }
+    }
     if url.starts_with("https://") {
         Check::ok(
             format!("設定檔：{source}；對外網址 {url}"),

@@ -142,6 +142,14 @@ async fn doctor_is_ready_on_a_channel_set_up_right_and_names_each_fault() {
     let line = line_of(&report, "其他使用者可讀寫（權限 0644）");
     assert!(line.contains("chmod 600"), "{line}");
 
+    // The config writable by others.
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let (code, report) = doctor(&config, SECRET, TOKEN, &[]);
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    assert_eq!(code, 1);
+    let line = line_of(&report, "其他使用者可修改（權限 0666）");
+    assert!(line.contains("chmod 644"), "{line}");
+
     // The store unreachable.
     let gone = doctor_config(&app, Some("sqlite:///nonexistent/leakguard/data.db"));
     let (code, report) = doctor(&gone, SECRET, TOKEN, &[]);

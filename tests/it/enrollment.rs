@@ -48,6 +48,32 @@ fn invite(app: &App, name: &str, role: &str) -> String {
     code
 }
 
+/// `leakguard report --send [ARGS]` (the last complete week); stdout.
+fn send_summary(app: &App, args: &[&str]) -> String {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakguard"));
+    cmd.args(["report", "--send"])
+        .args(args)
+        .arg("--config")
+        .arg(app.config_path());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("LEAKGUARD_") || k.starts_with("LINE_") {
+            cmd.env_remove(k);
+        }
+    }
+    let out = cmd
+        .env("LINE_CHANNEL_SECRET", SECRET)
+        .env("LINE_CHANNEL_ACCESS_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 /// `user` says `text` to the bot in a 1:1 chat; the answers' texts.
 async fn tell(app: &App, user: &str, text: &str) -> Vec<String> {
     let before = app.delivered_to(user).len();
@@ -121,6 +147,18 @@ async fn an_officer_enrolled_by_code_is_alerted_and_summarized_until_removed() {
     assert_eq!(summary.len(), 1);
     assert_eq!(summary[0].messages[0]["type"], "flex", "{:?}", summary[0]);
 
+    // The weekly card goes to her as to the configured officer.
+    let sent = send_summary(&app, &[]);
+    assert!(sent.contains("summary sent to 2 of 2 officers"), "{sent}");
+    let card = app.delivered_to(CAROL).last().unwrap().messages[0].clone();
+    assert!(
+        card["altText"]
+            .as_str()
+            .unwrap()
+            .starts_with("每週資訊保護摘要"),
+        "{card}"
+    );
+
     // The code is spent: someone else sending it is refused.
     let reused = tell(&app, DAVE, &code).await;
     assert!(
@@ -149,6 +187,14 @@ async fn an_officer_enrolled_by_code_is_alerted_and_summarized_until_removed() {
     assert!(
         refused[0].starts_with("抱歉，每週摘要僅提供"),
         "{refused:?}"
+    );
+    let before = app.delivered_to(CAROL).len();
+    let sent = send_summary(&app, &["--force"]);
+    assert!(sent.contains("summary sent to 1 of 1 officers"), "{sent}");
+    assert_eq!(
+        app.delivered_to(CAROL).len(),
+        before,
+        "a removed officer got the summary"
     );
 
     let logs = app.logs();
