@@ -19,13 +19,13 @@ CASE_CATEGORIES = ["procurement", "personnel", "classified", "records_lookup", "
 # tests/adversarial (issue 16): (precision, recall) in every category.
 ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 
-# tests/adversarial/round2, round3 and round4, written blind after the first set
+# tests/adversarial/round2 to round5, written blind after the first set
 # and then used to find what the packs missed: a ratchet at what they reach
 # (inspection recall is held down by homophone typos whose context is only
 # a date or a place, see README "Homophone typos").
 LATER_FLOORS = {
     "patient": (0.95, 0.95),
-    "inspection": (0.93, 0.87),
+    "inspection": (0.95, 0.90),
     "informant": (0.95, 0.95),
     "personal_data": (0.97, 0.97),
 }
