@@ -38,10 +38,13 @@ LATER_FLOORS = {
 # before the six packs existed, the second after their first version), then
 # used to find what the packs missed (issue 17 asks 0.85 on the held-out
 # sets): a ratchet at what the packs reach on both together.
+# cases3 (2026-12-05, written blind like the others; footage was first
+# measured at 0.67 and procurement at 0.73) lowered the combined procurement
+# and classified recall it was added to.
 CASES_FLOORS = {
-    "procurement": (0.95, 0.95),
+    "procurement": (0.95, 0.90),
     "personnel": (0.95, 0.85),
-    "classified": (0.95, 0.93),
+    "classified": (0.95, 0.92),
     "records_lookup": (0.95, 0.95),
     "footage": (0.95, 0.85),
     "phishing": (0.95, 0.95),
