@@ -125,11 +125,6 @@ pub fn parse_code(text: &str) -> Option<String> {
         .collect::<Option<String>>()
 }
 
-/// The canonical form of a printed code (`ABCD-EF23` → `ABCDEF23`).
-pub fn canonical(code: &str) -> Option<String> {
-    parse_code(code)
-}
-
 /// Who is enrolled, as every replica holds it: user ids by role, with the
 /// platform they enrolled on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -153,6 +148,18 @@ impl Roster {
     /// The officers' user ids.
     pub fn officers(&self) -> impl Iterator<Item = &Enrolled> {
         self.people.iter().filter(|p| p.role == Role::Officer)
+    }
+
+    /// The officers pushes go to on `platform`: `configured` first, then
+    /// the enrolled ones reached there, each once.
+    pub fn officer_ids(&self, configured: &[String], platform: &str) -> Vec<String> {
+        let mut ids = configured.to_vec();
+        for p in self.officers() {
+            if p.platform == platform && !ids.contains(&p.user_id) {
+                ids.push(p.user_id.clone());
+            }
+        }
+        ids
     }
 
     /// The role of `user`, if enrolled.
@@ -235,7 +242,7 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.len(), 9);
         assert_eq!(&a[4..5], "-");
-        let canon = canonical(&a).expect("a printed code parses");
+        let canon = parse_code(&a).expect("a printed code parses");
         assert_eq!(canon, a.replace('-', ""));
         assert!(canon.chars().all(|c| ALPHABET.contains(&(c as u8))));
     }

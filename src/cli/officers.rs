@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use super::CliError;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::enrollment::{canonical, new_code, Role, CODE_VALID_HOURS};
+use crate::enrollment::{new_code, parse_code, Role, CODE_VALID_HOURS};
 use crate::pipeline::code_mac;
 use crate::store::{Invitation, InviteError, Store};
 
@@ -54,7 +54,7 @@ pub fn invite(
         name: name.to_string(),
         role,
         groups,
-        code_mac: code_mac(&keys.enroll, &canonical(&code).expect("a new code parses")),
+        code_mac: code_mac(&keys.enroll, &parse_code(&code).expect("a new code parses")),
         at: now.as_millisecond(),
         expires,
     };

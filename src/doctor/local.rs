@@ -89,10 +89,10 @@ pub fn key(setup: &Setup) -> Option<Check> {
             ));
         }
     }
+    #[cfg(not(unix))]
     let _ = meta;
     if let Some(data) = data_dir(&setup.config.store.url) {
-        let key_dir = canonical_parent(&path);
-        if key_dir.is_some() && key_dir.as_deref().is_some_and(|k| k.starts_with(&data)) {
+        if canonical_parent(&path).is_some_and(|k| k.starts_with(&data)) {
             return Some(Check::fail(
                 format!("金鑰檔 {shown}：與資料放在同一目錄 {}", data.display()),
                 format!("key file {shown}: in the data directory {}", data.display()),
@@ -138,12 +138,11 @@ pub fn secrets(setup: &Setup, checks: &mut Vec<Check>) -> Option<Secrets> {
         ));
         return None;
     }
-    if setup.key_file().is_some_and(|p| !p.exists()) {
+    let key_file = setup.key_file();
+    if key_file.as_ref().is_some_and(|p| !p.exists()) {
         return None;
     }
-    let key_file = setup
-        .key_file()
-        .unwrap_or_else(|| crate::config::key_file_path(&setup.config));
+    let key_file = key_file.unwrap_or_else(|| crate::config::key_file_path(&setup.config));
     match Secrets::load(|k| setup.var(k), &key_file) {
         Ok((secrets, _)) => {
             if secrets.admin_token.is_none() {

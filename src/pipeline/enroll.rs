@@ -32,14 +32,9 @@ impl Pipeline {
     /// The officers an alert goes to: those of the config file, then the
     /// enrolled ones reached on the officers' platform, each once.
     pub(super) fn officer_ids(&self) -> Vec<String> {
-        let mut ids = self.config.report.officers.clone();
-        let roster = self.roster.load();
-        for p in roster.officers() {
-            if p.platform == self.officers_platform && !ids.contains(&p.user_id) {
-                ids.push(p.user_id.clone());
-            }
-        }
-        ids
+        self.roster
+            .load()
+            .officer_ids(&self.config.report.officers, self.officers_platform)
     }
 
     /// The ops of an enrollment code sent by `user` in a 1:1 chat, or

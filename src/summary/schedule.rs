@@ -94,13 +94,11 @@ impl Summaries {
     /// The officers a summary goes to: those of the config file, then
     /// the enrolled ones reached on the officers' platform, each once.
     pub async fn officers(&self) -> Result<Vec<String>, StoreError> {
-        let mut ids = self.ctx.officers.clone();
-        for p in self.store.roster().await?.officers() {
-            if p.platform == self.platform && !ids.contains(&p.user_id) {
-                ids.push(p.user_id.clone());
-            }
-        }
-        Ok(ids)
+        Ok(self
+            .store
+            .roster()
+            .await?
+            .officer_ids(&self.ctx.officers, self.platform))
     }
 
     /// The card for `/summary`: the week containing `now`, so far, with a
