@@ -161,7 +161,15 @@ pub fn classify(host: &str) -> Option<LinkClass> {
         let ascii_tail = labels.last().is_some_and(|l| l.is_ascii());
         return (ascii_tail && known_suffix(&host).is_some()).then_some(LinkClass::Homoglyph);
     }
-    let suffix = known_suffix(&host)?;
+    let Some(suffix) = known_suffix(&host) else {
+        // A government name under a suffix that does not exist (gov.tvv,
+        // gov.twn): its last letters imitate tw.
+        let n = labels.len();
+        let fake_tail = n >= 3
+            && labels[n - 2] == "gov"
+            && labels[n - 1].bytes().all(|b| b.is_ascii_alphabetic());
+        return fake_tail.then_some(LinkClass::LookAlike);
+    };
     if suffix.len() == host.len() {
         return None;
     }
@@ -296,9 +304,9 @@ pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
     let mut paths: Option<Vec<(usize, usize)>> = None;
     for c in r.file.captures_iter(s) {
         let Some(m) = c.get(0) else { continue };
-        // A web page or script in a link's path is how the web works; an
-        // executable there is a download.
-        let page = [".HTML", ".HTM", ".SHTML", ".SVG", ".JS", ".JSE"]
+        // A web page in a link's path is how the web works; an executable
+        // or a script file there (vpn_client.js) is a download.
+        let page = [".HTML", ".HTM", ".SHTML", ".SVG"]
             .iter()
             .any(|x| m.as_str().ends_with(x));
         if page {
@@ -354,8 +362,11 @@ mod tests {
             ("www.mohw-carefund.com", Some(LinkClass::LookAlike)),
             ("mvdis.pay-fine.net", Some(LinkClass::LookAlike)),
             ("moisture.com", Some(LinkClass::Outside)),
+            ("elearn.hrd.gov.tvv", Some(LinkClass::LookAlike)),
+            ("moi.gov.twn", Some(LinkClass::LookAlike)),
             // Not hosts: an unknown last label, a number, a bare suffix.
             ("line.ok", None),
+            ("gov.tvv", None),
             ("3.14", None),
             ("gov.tw", None),
         ];
