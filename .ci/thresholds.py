@@ -26,8 +26,11 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # Round 5 (2026-12-05: 120 lines each of inspection, patient and informant)
 # was harder than the rounds before it, so adding it lowered the combined
 # patient recall and inspection precision; rounds 2-4 alone are unchanged.
+# Round 6 (2026-12-05, blind, 100 lines per category; first measured at
+# recall 0.83 informant, 0.88 inspection, 0.92 patient, 0.93 personal_data)
+# raised patient recall with the fixes it led to.
 LATER_FLOORS = {
-    "patient": (0.95, 0.93),
+    "patient": (0.95, 0.95),
     "inspection": (0.93, 0.90),
     "informant": (0.96, 0.95),
     "personal_data": (0.97, 0.97),
@@ -40,13 +43,15 @@ LATER_FLOORS = {
 # sets): a ratchet at what the packs reach on both together.
 # cases3 (2026-12-05, written blind like the others; footage was first
 # measured at 0.67 and procurement at 0.73) lowered the combined procurement
-# and classified recall it was added to.
+# and classified recall it was added to. cases4 (2026-12-05, blind; first
+# measured at procurement, phishing and records_lookup 0.80, classified
+# 0.85) and the phenomena it showed raised every category again.
 CASES_FLOORS = {
-    "procurement": (0.95, 0.90),
-    "personnel": (0.95, 0.85),
-    "classified": (0.95, 0.92),
+    "procurement": (0.95, 0.95),
+    "personnel": (0.95, 0.92),
+    "classified": (0.95, 0.95),
     "records_lookup": (0.95, 0.95),
-    "footage": (0.95, 0.85),
+    "footage": (0.95, 0.92),
     "phishing": (0.95, 0.95),
 }
 

@@ -75,7 +75,7 @@ pub(super) fn build() -> Recognizers {
         // P2946185A): next to 護照 either way.
         passport_number: compile("[0-9]{9}|[A-Z]{1,2}[0-9]{6,8}[A-Z]?"),
         twelve_digits: compile("[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}"),
-        plate: compile("[A-Z]{3}-?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}"),
+        plate: compile("[A-Z]{3}[- ]?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}"),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
         case_number: compile(
             r"案 ?[0-9]{2,6}|CASE ?[0-9]{2,6}|個案編號 ?[A-Z]?-?[0-9]{2,6}|第[0-9]{1,5}[個例位]|個案[A-Z](?:[^A-Z]|$)",
@@ -192,7 +192,7 @@ pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
                 EntityKind::Plate,
                 m.start(),
                 m.end(),
-                Some(v.replace('-', "")),
+                Some(v.replace(['-', ' '], "")),
             );
         }
     }
@@ -356,6 +356,11 @@ mod tests {
         assert_eq!(
             texts("車號AB-1234的公務車", EntityKind::Plate),
             vec!["AB-1234"]
+        );
+        // Written with a space, as on the plate itself.
+        assert_eq!(
+            texts("那台ABQ 3015紅色March", EntityKind::Plate),
+            vec!["ABQ 3015"]
         );
         assert!(texts("ABC-1234", EntityKind::Plate).is_empty());
         assert!(texts("ABI-1235", EntityKind::Plate).is_empty());
