@@ -1,5 +1,5 @@
 //! Spacing and filler punctuation between characters: a run of spaces,
-//! `.`, `*`, `_`, `·` … is removed when it carries no meaning (between CJK
+//! `.`, `*`, `_`, `·`, `/` … is removed when it carries no meaning (between CJK
 //! characters, inside letters or digits spaced out one by one, around a
 //! dash between digits) and kept, collapsed to one space, otherwise.
 //!
@@ -130,7 +130,7 @@ fn is_space(c: char) -> bool {
 }
 
 pub(super) fn is_filler(c: char) -> bool {
-    matches!(c, '.' | '·' | '・' | '*' | '_' | '‧' | '•')
+    matches!(c, '.' | '·' | '・' | '*' | '_' | '‧' | '•' | '/')
 }
 
 /// Whether a spacing or filler run is noise, from the characters around it:

@@ -357,6 +357,10 @@ mod tests {
             ("第一二三組，四五六組", "第一二三組,四五六組"),
             ("0912–345–678", "0912-345-678"),
             ("稽.查", "稽查"),
+            // A slash splits a word as a dot does; between digits (a date, a
+            // link's path) it stays.
+            ("檢/舉人、限 / 閱", "檢舉人、限閱"),
+            ("https://reurl.cc/Ab1", "HTTPS://REURL.CC/AB1"),
             ("里長說", "里長說"),
             ("a\u{FE0F}b", "AB"),
             ("　全形空白　", " 全形空白 "),

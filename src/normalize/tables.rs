@@ -182,7 +182,7 @@ impl Tables {
             class[cp as usize] = if c.is_ascii() {
                 match c {
                     ' ' | '\t' => SPACE,
-                    '.' | '*' | '_' => FILLER,
+                    '.' | '*' | '_' | '/' => FILLER,
                     'a'..='z' => UPPER,
                     '0'..='9' => DIGIT,
                     _ => SAME,
