@@ -25,6 +25,14 @@ pub(super) fn gap(
     first: char,
 ) {
     let start = *i;
+    // A slash splits a word only after a CJK character (稽/查); elsewhere (a
+    // date, a link's path) it is written as it is, at the cost of a plain
+    // character.
+    if first == '/' && !is_cjk(w.last()) {
+        w.push('/', start);
+        *i += 1;
+        return;
+    }
     // Removing this gap could join two digit runs ("0 9 1 2").
     w.joined_digits |= w.last().is_ascii_digit();
     // The common case, one space next to a CJK character, decided at once.
