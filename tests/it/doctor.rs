@@ -6,7 +6,7 @@
 //! webhook URL.
 
 use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use crate::support::*;
@@ -32,21 +32,25 @@ fn doctor_config(app: &App, store: Option<&str>) -> PathBuf {
 }
 
 /// Runs `leakguard doctor` with the given config, secrets and flags.
-fn doctor(config: &PathBuf, secret: &str, token: &str, flags: &[&str]) -> (i32, String) {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakguard"));
-    cmd.arg("doctor").arg("--config").arg(config).args(flags);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("LEAKGUARD_") || k.starts_with("LINE_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("LINE_CHANNEL_SECRET", secret)
+fn doctor(config: &Path, secret: &str, token: &str, flags: &[&str]) -> (i32, String) {
+    let mut cmd = leakguard(&["doctor"], config);
+    cmd.args(flags)
+        .env("LINE_CHANNEL_SECRET", secret)
         .env("LINE_CHANNEL_ACCESS_TOKEN", token)
         .env("LEAKGUARD_ADMIN_TOKEN", ADMIN_TOKEN);
     let out: Output = cmd.output().unwrap();
     let text =
         String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
+}
+
+/// `doctor` while `file` has `mode`; `restore` is set again after it.
+fn doctor_with_mode(config: &Path, file: &Path, mode: u32, restore: u32) -> (i32, String) {
+    let set = |m| std::fs::set_permissions(file, std::fs::Permissions::from_mode(m)).unwrap();
+    set(mode);
+    let result = doctor(config, SECRET, TOKEN, &[]);
+    set(restore);
+    result
 }
 
 /// The line of the report about `what`, with its hints.
@@ -135,17 +139,13 @@ async fn doctor_is_ready_on_a_channel_set_up_right_and_names_each_fault() {
 
     // The key file open to others.
     let key = app.dir.join("leakguard.key");
-    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let (code, report) = doctor(&config, SECRET, TOKEN, &[]);
-    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let (code, report) = doctor_with_mode(&config, &key, 0o644, 0o600);
     assert_eq!(code, 1);
     let line = line_of(&report, "其他使用者可讀寫（權限 0644）");
     assert!(line.contains("chmod 600"), "{line}");
 
     // The config writable by others.
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o666)).unwrap();
-    let (code, report) = doctor(&config, SECRET, TOKEN, &[]);
-    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let (code, report) = doctor_with_mode(&config, &config, 0o666, 0o644);
     assert_eq!(code, 1);
     let line = line_of(&report, "其他使用者可修改（權限 0666）");
     assert!(line.contains("chmod 644"), "{line}");

@@ -17,17 +17,9 @@ const ERIN: &str = "U5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e5e";
 
 /// `leakguard officers ARGS` on the server's config.
 fn officers(app: &App, args: &[&str]) -> Output {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakguard"));
-    cmd.arg("officers")
-        .args(args)
-        .arg("--config")
-        .arg(app.config_path());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("LEAKGUARD_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.output().unwrap()
+    leakguard(&[&["officers"], args].concat(), app.config_path())
+        .output()
+        .unwrap()
 }
 
 /// Invites `name`; the printed code.
@@ -50,17 +42,7 @@ fn invite(app: &App, name: &str, role: &str) -> String {
 
 /// `leakguard report --send [ARGS]` (the last complete week); stdout.
 fn send_summary(app: &App, args: &[&str]) -> String {
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakguard"));
-    cmd.args(["report", "--send"])
-        .args(args)
-        .arg("--config")
-        .arg(app.config_path());
-    for (k, _) in std::env::vars() {
-        if k.starts_with("LEAKGUARD_") || k.starts_with("LINE_") {
-            cmd.env_remove(k);
-        }
-    }
-    let out = cmd
+    let out = leakguard(&[&["report", "--send"], args].concat(), app.config_path())
         .env("LINE_CHANNEL_SECRET", SECRET)
         .env("LINE_CHANNEL_ACCESS_TOKEN", TOKEN)
         .output()

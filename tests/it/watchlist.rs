@@ -226,18 +226,10 @@ async fn an_entry_stops_matching_after_its_end_and_is_purged_on_start() {
 fn import(app: &App, csv: &str, args: &[&str]) -> std::process::Output {
     let file = app.dir.join(format!("list-{}.csv", unique()));
     std::fs::write(&file, csv).unwrap();
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("leakguard"));
-    cmd.args(["watch", "import"])
-        .args(args)
-        .arg("--config")
-        .arg(app.config_path())
-        .arg(&file);
-    for (k, _) in std::env::vars() {
-        if k.starts_with("LEAKGUARD_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.output().unwrap()
+    leakguard(&[&["watch", "import"], args].concat(), app.config_path())
+        .arg(&file)
+        .output()
+        .unwrap()
 }
 
 async fn imported_and_registered_by_api_on(app: &App, other: &App) {

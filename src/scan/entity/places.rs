@@ -8,7 +8,6 @@ use regex::Regex;
 
 use super::{alnum_bounded, compile, EntityKind, Extraction, N};
 
-/// Words ending in 區/里/鄉/鎮 that name no place.
 /// Everyday words ending in 路 or 街 that name no street (the internet, a
 /// circuit, a way out, going shopping); a match ending in one is not a
 /// street. None of them ends a real street's name (中山路 ends in 山路,
@@ -18,6 +17,7 @@ const COMMON_ROAD_WORDS: &[&str] = &[
     "迷路", "帶路", "趕路", "讓路", "馬路", "逛街", "上街",
 ];
 
+/// Words ending in 區/里/鄉/鎮 that name no place.
 const COMMON_AREA_WORDS: &[&str] = &[
     "地區",
     "社區",

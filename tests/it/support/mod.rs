@@ -44,6 +44,7 @@ pub const PHISHING: &str =
 /// Harmless chatter.
 pub const CHATTER: &str = "大家午安，下午三點開會，請記得帶筆電";
 
+mod cli;
 mod local;
 mod ocr;
 
@@ -80,6 +81,7 @@ async fn text_column(conn: &mut sqlx::PgConnection, sql: &str) -> Vec<String> {
         .collect()
 }
 
+pub use cli::leakguard;
 pub use local::Local;
 pub use ocr::ocr_installed;
 
@@ -306,13 +308,7 @@ impl App {
 
     /// The command that starts the server, with a clean environment.
     pub fn command(config: &Path) -> Command {
-        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("leakguard"));
-        cmd.arg("serve").arg("--config").arg(config);
-        for (k, _) in std::env::vars() {
-            if k.starts_with("LEAKGUARD_") || k.starts_with("LINE_") {
-                cmd.env_remove(k);
-            }
-        }
+        let mut cmd = leakguard(&["serve"], config);
         cmd.env("LINE_CHANNEL_SECRET", SECRET)
             .env("LINE_CHANNEL_ACCESS_TOKEN", TOKEN)
             .env("LEAKGUARD_ADMIN_TOKEN", ADMIN_TOKEN)
