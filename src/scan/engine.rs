@@ -212,6 +212,7 @@ impl Scanner {
                     anchor_kinds,
                     keyword_anchors,
                     positive_keywords,
+                    has_sounds: false,
                 });
             }
         }
@@ -233,6 +234,7 @@ impl Scanner {
         let mut sound_targets: Vec<Vec<Target>> = vec![Vec::new(); sounds.len()];
         for (k, target) in &anchors {
             if let Some(id) = sounds.id(k) {
+                rules[target.rule as usize].has_sounds = true;
                 let sound = Some(id);
                 sound_targets[id as usize].push(Target { sound, ..*target });
             }
@@ -545,8 +547,9 @@ impl Scanner {
         touched: &[u32],
     ) -> bool {
         let is_open = |rule: u32| {
-            self.rules[rule as usize].keyword_points(groups_hit[rule as usize])
-                >= phonetic::TYPO_CONTEXT
+            self.rules[rule as usize].has_sounds
+                && self.rules[rule as usize].keyword_points(groups_hit[rule as usize])
+                    >= phonetic::TYPO_CONTEXT
         };
         if self.sounds.is_empty() || !touched.iter().any(|&r| is_open(r)) {
             return false;

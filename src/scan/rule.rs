@@ -44,6 +44,9 @@ pub(super) struct CompiledRule {
     /// each (a rule has at most 64 groups, see `pack::validate`).
     pub(super) keyword_anchors: u64,
     pub(super) positive_keywords: u64,
+    /// Whether an anchor keyword of the rule can be found by its sound (a
+    /// rule without one gains nothing from the homophone pass).
+    pub(super) has_sounds: bool,
 }
 
 impl CompiledRule {
