@@ -58,6 +58,7 @@ pub(super) struct Recognizers {
     pub(super) id_grouped: Regex,
     pub(super) passport_number: Regex,
     pub(super) twelve_digits: Regex,
+    pub(super) account: Regex,
     pub(super) plate: Regex,
     pub(super) medical_record: Regex,
     pub(super) case_number: Regex,
@@ -75,6 +76,9 @@ pub(super) fn build() -> Recognizers {
         // P2946185A): next to 護照 either way.
         passport_number: compile("[0-9]{9}|[A-Z]{1,2}[0-9]{6,8}[A-Z]?"),
         twelve_digits: compile("[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}"),
+        // Ten to sixteen digits, in groups split by one dash or space each
+        // (0520-0123-9587, 700 0001 2345 678).
+        account: compile("[0-9](?:[ -]?[0-9]){9,15}"),
         plate: compile("[A-Z]{3}[- ]?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}"),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
         case_number: compile(
@@ -166,6 +170,48 @@ pub(super) fn nhi_cards(r: &Recognizers, cx: &mut Extraction<'_>) {
                 cx.push(EntityKind::NhiCard, m.start(), m.end(), Some(v));
             }
         }
+    }
+}
+
+/// What stands before an account number: its label, a bank's or the
+/// post office's name (台銀, 玉山, 郵局…: 銀 covers the banks' short names).
+const ACCOUNT_LABELS: &[&str] = &[
+    "帳號", "帳戶", "戶頭", "匯款", "轉帳", "匯入", "匯到", "銀", "郵局", "郵政", "農會", "合庫",
+    "中信", "國泰", "玉山", "富邦", "台新", "兆豐", "永豐", "ACCOUNT", "ACCT",
+];
+
+/// Bank and postal account numbers: ten to sixteen digits after an
+/// account's label, a bank's name or its three-digit code in brackets
+/// (台銀(004)), and not a mobile number.
+#[inline]
+pub(super) fn bank_accounts(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction {
+        s,
+        kinds,
+        digits,
+        run,
+        ..
+    } = *cx;
+    if digits >= 10 && run >= 3 && kinds.contains(EntityKind::BankAccount) {
+        for m in r.account.find_iter(s) {
+            let v: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+            let mobile = v.len() == 10 && v.starts_with("09");
+            if !mobile
+                && digit_bounded(s, m.start(), m.end())
+                && (preceded_by(s, m.start(), 12, ACCOUNT_LABELS) || bank_code_before(s, m.start()))
+            {
+                cx.push(EntityKind::BankAccount, m.start(), m.end(), Some(v));
+            }
+        }
+    }
+}
+
+/// A bank's three-digit code in brackets right before `at`: (004), （812）.
+fn bank_code_before(s: &str, at: usize) -> bool {
+    let before = s[..at].trim_end().as_bytes();
+    before.len() >= 5 && {
+        let code = &before[before.len() - 5..];
+        code[0] == b'(' && code[4] == b')' && code[1..4].iter().all(u8::is_ascii_digit)
     }
 }
 
@@ -349,6 +395,18 @@ mod tests {
             vec!["0000 3318 2046"]
         );
         assert!(texts("訂單 0000 3318 2046", EntityKind::NhiCard).is_empty());
+        // An account number after its label, a bank's name or its code;
+        // not a mobile number, not digits with nothing to say what they are.
+        for (text, want) in [
+            ("匯款帳號：台銀(004) 0520-0123-9587 戶名", "0520-0123-9587"),
+            ("郵局 700 0001 2345 678，", "700 0001 2345 678"),
+            ("(812) 28881000123456 請匯入", "28881000123456"),
+            ("account: 0123456789012", "0123456789012"),
+        ] {
+            assert_eq!(texts(text, EntityKind::BankAccount), vec![want], "{text}");
+        }
+        assert!(texts("匯款後請回報手機 0912-345-678", EntityKind::BankAccount).is_empty());
+        assert!(texts("訂單編號 0520012395871", EntityKind::BankAccount).is_empty());
         assert_eq!(
             texts("停車名單：RDK-6158 李建國", EntityKind::Plate),
             vec!["RDK-6158"]

@@ -20,6 +20,9 @@ pub enum EntityKind {
     Passport,
     /// Twelve-digit NHI card number next to 健保.
     NhiCard,
+    /// Bank or postal account number (10 to 16 digits) next to an account
+    /// label, a bank's name or its three-digit code.
+    BankAccount,
     /// Licence plate.
     Plate,
     /// Address down to a house number (號), with at least a road, lane or district.
@@ -80,13 +83,14 @@ pub enum EntityKind {
 
 impl EntityKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EntityKind; 31] = [
+    pub const ALL: [EntityKind; 32] = [
         EntityKind::NationalId,
         EntityKind::ResidentId,
         EntityKind::Mobile,
         EntityKind::Landline,
         EntityKind::Passport,
         EntityKind::NhiCard,
+        EntityKind::BankAccount,
         EntityKind::Plate,
         EntityKind::Address,
         EntityKind::Street,
@@ -123,6 +127,7 @@ impl EntityKind {
             EntityKind::Landline => "landline",
             EntityKind::Passport => "passport",
             EntityKind::NhiCard => "nhi_card",
+            EntityKind::BankAccount => "bank_account",
             EntityKind::Plate => "plate",
             EntityKind::Address => "address",
             EntityKind::Street => "street",
@@ -165,6 +170,7 @@ impl EntityKind {
                 | EntityKind::Landline
                 | EntityKind::Passport
                 | EntityKind::NhiCard
+                | EntityKind::BankAccount
                 | EntityKind::Plate
                 | EntityKind::MedicalRecord
         )
@@ -182,9 +188,10 @@ impl EntityKind {
             EntityKind::NationalId | EntityKind::ResidentId => significant(3, 2),
             EntityKind::Mobile => significant(4, 3),
             EntityKind::Landline => significant(3, 2),
-            EntityKind::Passport | EntityKind::NhiCard | EntityKind::MedicalRecord => {
-                significant(0, 2)
-            }
+            EntityKind::Passport
+            | EntityKind::NhiCard
+            | EntityKind::BankAccount
+            | EntityKind::MedicalRecord => significant(0, 2),
             EntityKind::Plate => significant(1, 1),
             EntityKind::Address => Some(Mask::HouseNumbers),
             EntityKind::PersonName | EntityKind::NameToken => Some(Mask::Name),

@@ -217,6 +217,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     phones::landlines(&r.phones, &mut cx);
     ids::passports(&r.ids, &mut cx);
     ids::nhi_cards(&r.ids, &mut cx);
+    ids::bank_accounts(&r.ids, &mut cx);
     ids::plates(&r.ids, &mut cx);
     places::addresses(&r.places, &mut cx);
     places::streets(&r.places, &mut cx);
@@ -255,7 +256,7 @@ pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
     let bytes = text.as_str().as_bytes();
     // Each kind with a mark, and whether the text has it (the links'
     // test, a pass over the text, only when asked).
-    let marks: [(KindSet, &dyn Fn() -> bool); 8] = [
+    let marks: [(KindSet, &dyn Fn() -> bool); 9] = [
         (KindSet::of(&[K::NationalId, K::ResidentId]), &|| {
             digits >= 8
         }),
@@ -263,6 +264,7 @@ pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
         (KindSet::of(&[K::Landline]), &|| digits >= 8 && run >= 3),
         (KindSet::of(&[K::Passport]), &|| run >= 6),
         (KindSet::of(&[K::NhiCard]), &|| digits >= 12 && run >= 4),
+        (KindSet::of(&[K::BankAccount]), &|| digits >= 10 && run >= 3),
         (KindSet::of(&[K::Plate]), &|| run >= 4),
         (KindSet::of(&[K::Address]), &|| HAO.find(bytes).is_some()),
         (KindSet::LINKS.union(KindSet::FILES), &|| {
