@@ -16,7 +16,8 @@
 //! 3. fold dash and wave-dash variants to `-` and `~`; ASCII letters upper-cased;
 //! 4. Simplified → Traditional (OpenCC s2tw, phrase level) when the message
 //!    is written in Simplified script: it has more characters that only
-//!    Simplified uses than characters that only Traditional uses;
+//!    Simplified uses than characters that only Traditional uses; in a
+//!    Traditional message, its Simplified-only characters one by one;
 //! 5. fold 臺→台, 週→周, 身份→身分, variant characters (擧→舉, 衞→衛…), ◯→○;
 //! 6. runs of seven or more Chinese digits (〇九二七…) become ASCII digits,
 //!    also when written in groups of three or more split by a comma, 、 or
@@ -159,6 +160,8 @@ impl NormalizedText {
         }
         if script.is_simplified() {
             w.convert_to_traditional(t);
+        } else if script.simplified > 0 {
+            w.convert_simplified_characters(t);
         }
         // Seven Chinese digits in all may be one number, in one run or split
         // into groups (〇九三二 七一五 四〇八); the pass looks at the text
@@ -302,7 +305,8 @@ impl Script {
 
     /// A message is Simplified when Simplified-only characters outnumber
     /// Traditional-only ones: a Traditional message with one variant such as
-    /// 雇 or 麽 stays as written.
+    /// 雇 or 麽 is not converted as a whole phrase by phrase, only that
+    /// character is.
     fn is_simplified(self) -> bool {
         self.simplified > self.traditional
     }
@@ -349,7 +353,10 @@ mod tests {
             ("下週三", "下周三"),
             ("〇九五二七七一三〇八", "0952771308"),
             ("電話〇九一二三四五六七八給他", "電話0912345678給他"),
-            ("請在下週到臺北，确诊者", "請在下周到台北,确诊者"),
+            // A Traditional message keeps its script; its Simplified-only
+            // characters are converted one by one.
+            ("請在下週到臺北，确诊者", "請在下周到台北,確診者"),
+            ("阿伯昨天确诊了，住在中山路", "阿伯昨天確診了,住在中山路"),
             ("十二月十一日", "十二月十一日"),
             ("手機〇九三二 七一五 四〇八", "手機0932715408"),
             ("零九一八，三六二，七五零", "0918-362-750"),

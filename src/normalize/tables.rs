@@ -167,6 +167,11 @@ pub(super) struct Tables {
 /// Simplified. Extracted from OpenCC's STCharacters.txt (Apache-2.0).
 const AMBIGUOUS: &str = "万丑丰于云亘仆价伙余佣党准几凶划占厂厘台叶吁吃后咨咸唇夸尸岩岳帘干广征愿托挂据斗朴杠杰极柜涂涌淀游熏皂确种筑胜腊腌膻苹范荐虫蚝蜡蝎跖辟适郁采里";
 
+/// Whether `c` is one of the characters both scripts use (see [`AMBIGUOUS`]).
+pub(super) fn is_ambiguous(c: char) -> bool {
+    AMBIGUOUS.contains(c)
+}
+
 impl Tables {
     fn build() -> Self {
         let s2t = OpenCC::from_config(BuiltinConfig::S2tw)

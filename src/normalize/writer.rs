@@ -5,7 +5,7 @@
 //! Also the whole-text passes that run after the character loop when
 //! needed: Simplified → Traditional and Chinese digit runs.
 
-use super::tables::{chinese_digit, fold_variant, Tables};
+use super::tables::{chinese_digit, fold_variant, is_ambiguous, Tables, SIMPLIFIED};
 use super::NormalizedText;
 
 /// Builds the normalized text and its piecewise offset map.
@@ -118,6 +118,42 @@ impl Writer {
         let mut prev = '\0';
         self.text = out
             .chars()
+            .map(|c| {
+                prev = fold_variant(c, prev);
+                prev
+            })
+            .collect();
+    }
+
+    /// The Simplified-only characters of a message written in Traditional
+    /// script (a phrase pasted from elsewhere, 确诊 typed on a phone set
+    /// to Simplified), each converted with its neighbours as a phrase, so
+    /// that a neighbour both scripts use (确, 后, 里) is converted where the
+    /// phrase says so; other characters stay. The character count stays,
+    /// so the map holds.
+    #[inline]
+    pub(super) fn convert_simplified_characters(&mut self, t: &Tables) {
+        let chars: Vec<char> = self.text.chars().collect();
+        let mut out = chars.clone();
+        for (i, &c) in chars.iter().enumerate() {
+            if t.class_of(c) != SIMPLIFIED {
+                continue;
+            }
+            let (lo, hi) = (i.saturating_sub(1), (i + 2).min(chars.len()));
+            let phrase: String = chars[lo..hi].iter().collect();
+            let converted: Vec<char> = t.s2t.convert(&phrase).chars().collect();
+            if converted.len() != hi - lo {
+                continue;
+            }
+            for (at, &d) in (lo..hi).zip(&converted) {
+                if at == i || is_ambiguous(chars[at]) {
+                    out[at] = d;
+                }
+            }
+        }
+        let mut prev = '\0';
+        self.text = out
+            .into_iter()
             .map(|c| {
                 prev = fold_variant(c, prev);
                 prev
