@@ -17,7 +17,8 @@
 //! 4. Simplified → Traditional (OpenCC s2tw, phrase level) when the message
 //!    is written in Simplified script: it has more characters that only
 //!    Simplified uses than characters that only Traditional uses; in a
-//!    Traditional message, its Simplified-only characters one by one;
+//!    Traditional message, its Simplified-only characters, each with its
+//!    neighbours as a phrase;
 //! 5. fold 臺→台, 週→周, 身份→身分, variant characters (擧→舉, 衞→衛…), ◯→○;
 //! 6. runs of seven or more Chinese digits (〇九二七…) become ASCII digits,
 //!    also when written in groups of three or more split by a comma, 、 or
@@ -25,7 +26,8 @@
 //! 7. spacing removed where it carries no meaning: between CJK characters,
 //!    next to CJK characters, inside runs of single spaced-out letters or
 //!    digits, around a dash between digits; filler punctuation (`. · * _ ‧`)
-//!    removed between CJK characters.
+//!    removed between CJK characters;
+//! 8. a link read out (dgpa點gov點tw) gets its dots back.
 //!
 //! The character loop, [`NormalizedText::new`], lives here with the offset
 //! map; `tables` classifies characters and folds them one for one, `gap`
@@ -172,6 +174,9 @@ impl NormalizedText {
             seen |= 1 << DIGIT;
         }
         let lower = seen & (1 << UPPER) != 0;
+        if lower {
+            w.spoken_dots();
+        }
         // Digits counted in the loop are exact unless characters that were
         // dropped, removed or folded may have joined or added digits.
         let exact = !w.joined_digits && !han_digits;
@@ -368,6 +373,9 @@ mod tests {
             // link's path) it stays.
             ("檢/舉人、限 / 閱", "檢舉人、限閱"),
             ("https://reurl.cc/Ab1", "HTTPS://REURL.CC/AB1"),
+            // A link read out keeps its dots; a time keeps its 點.
+            ("dgpa點gov點tw點info", "DGPA.GOV.TW.INFO"),
+            ("明天7點30分", "明天7點30分"),
             ("里長說", "里長說"),
             ("a\u{FE0F}b", "AB"),
             ("　全形空白　", " 全形空白 "),

@@ -211,6 +211,35 @@ impl Writer {
         self.text = out;
     }
 
+    /// A link read out: 點 between two ASCII letters or digits, one of
+    /// them a letter (dgpa點gov點tw), is the dot it stands for; 7點30 stays
+    /// a time. One character for one, so the map holds.
+    #[inline]
+    pub(super) fn spoken_dots(&mut self) {
+        static DOT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new("點"));
+        if DOT.find(self.text.as_bytes()).is_none() {
+            return;
+        }
+        let chars: Vec<char> = self.text.chars().collect();
+        let spoken = |i: usize| {
+            let (Some(&a), Some(&b)) = (
+                i.checked_sub(1).and_then(|p| chars.get(p)),
+                chars.get(i + 1),
+            ) else {
+                return false;
+            };
+            a.is_ascii_alphanumeric()
+                && b.is_ascii_alphanumeric()
+                && (a.is_ascii_alphabetic() || b.is_ascii_alphabetic())
+        };
+        self.text = chars
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| if c == '點' && spoken(i) { '.' } else { c })
+            .collect();
+    }
+
     pub(super) fn finish(
         mut self,
         original_chars: u32,
