@@ -59,6 +59,7 @@ pub(super) struct Recognizers {
     pub(super) passport_number: Regex,
     pub(super) twelve_digits: Regex,
     pub(super) account: Regex,
+    pub(super) postal_account: Regex,
     pub(super) plate: Regex,
     pub(super) medical_record: Regex,
     pub(super) case_number: Regex,
@@ -79,6 +80,9 @@ pub(super) fn build() -> Recognizers {
         // Ten to sixteen digits, in groups split by one dash or space each
         // (0520-0123-9587, 700 0001 2345 678).
         account: compile("[0-9](?:[ -]?[0-9]){9,15}"),
+        // A post office account written as its two labelled halves:
+        // 局號0061283 帳號0457219.
+        postal_account: compile("局號[:： ]?([0-9]{7})[^0-9]{1,8}?([0-9]{7})"),
         plate: compile("[A-Z]{3}[- ]?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}"),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
         case_number: compile(
@@ -182,7 +186,8 @@ const ACCOUNT_LABELS: &[&str] = &[
 
 /// Bank and postal account numbers: ten to sixteen digits after an
 /// account's label, a bank's name or its three-digit code in brackets
-/// (台銀(004)), and not a mobile number.
+/// (台銀(004)), and not a mobile number; also a post office account's
+/// two labelled halves.
 #[inline]
 pub(super) fn bank_accounts(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction {
@@ -201,6 +206,17 @@ pub(super) fn bank_accounts(r: &Recognizers, cx: &mut Extraction<'_>) {
                 && (preceded_by(s, m.start(), 12, ACCOUNT_LABELS) || bank_code_before(s, m.start()))
             {
                 cx.push(EntityKind::BankAccount, m.start(), m.end(), Some(v));
+            }
+        }
+        for c in r.postal_account.captures_iter(s) {
+            if let (Some(office), Some(number)) = (c.get(1), c.get(2)) {
+                let v = format!("{}{}", office.as_str(), number.as_str());
+                cx.push(
+                    EntityKind::BankAccount,
+                    office.start(),
+                    number.end(),
+                    Some(v),
+                );
             }
         }
     }
@@ -402,6 +418,10 @@ mod tests {
             ("郵局 700 0001 2345 678，", "700 0001 2345 678"),
             ("(812) 28881000123456 請匯入", "28881000123456"),
             ("account: 0123456789012", "0123456789012"),
+            (
+                "郵局帳號 局號0061283 帳號0457219 打錯",
+                "0061283 帳號0457219",
+            ),
         ] {
             assert_eq!(texts(text, EntityKind::BankAccount), vec![want], "{text}");
         }

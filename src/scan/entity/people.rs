@@ -35,7 +35,7 @@ pub(super) fn build() -> Recognizers {
         )),
         name_masked: compile(&format!("{sn}(?:[○〇OX\\*][○〇OX\\*]?|某某?)[\\p{{Han}}]?|{sn}姓|姓{sn}")),
         name_titled: compile(&format!(
-            "{sn}(?:先生|小姐|太太|女士|老闆娘|老闆|老師|同學|科員|課長|科長|股長|組長|經理|主任|阿姨|阿伯|阿公|阿嬤|董|護理師|醫師|醫生|律師|教授|技士|技正|主委|議員|里長|師傅|伯伯|伯母|叔叔|大哥|大姐|媽媽|爸爸|奶奶|爺爺|小弟|小妹|哥|姐|嫂)"
+            "{sn}(?:先生|小姐|太太|女士|老闆娘|老闆|老師|同學|科員|課長|科長|股長|組長|經理|主任|阿姨|阿伯|阿公|阿嬤|董|護理師|護理長|巡官|所長|副理|處長|專員|秘書|督導|校長|醫師|醫生|律師|教授|技士|技正|主委|議員|里長|師傅|伯伯|伯母|叔叔|大哥|大姐|媽媽|爸爸|奶奶|爺爺|小弟|小妹|哥|姐|嫂)"
         )),
         name_familiar: compile(&format!("[小老阿]{sn}")),
         name_labelled: compile(&format!(
@@ -148,6 +148,19 @@ mod tests {
         assert!(texts("連媽媽都知道", EntityKind::PersonName).is_empty());
         assert!(texts("這週爸爸會來", EntityKind::PersonName).is_empty());
         assert!(texts("周爸爸會來", EntityKind::PersonName).contains(&"周爸爸".to_string()));
+        // Ranks and posts of the police, hospitals and offices; a name
+        // after 名字是.
+        for (text, name) in [
+            ("偵查隊的李巡官", "李巡官"),
+            ("7B病房的蔡護理長", "蔡護理長"),
+            ("找秘書室的林秘書", "林秘書"),
+            ("他留的名字是吳俊傑", "吳俊傑"),
+        ] {
+            assert!(
+                texts(text, EntityKind::PersonName).contains(&name.to_string()),
+                "{text}"
+            );
+        }
     }
 
     #[test]
