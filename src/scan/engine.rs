@@ -546,11 +546,8 @@ impl Scanner {
         groups_hit: &[u64],
         touched: &[u32],
     ) -> bool {
-        let is_open = |rule: u32| {
-            self.rules[rule as usize].has_sounds
-                && self.rules[rule as usize].keyword_points(groups_hit[rule as usize])
-                    >= phonetic::TYPO_CONTEXT
-        };
+        let is_open =
+            |rule: u32| self.rules[rule as usize].opens_sound_pass(groups_hit[rule as usize]);
         if self.sounds.is_empty() || !touched.iter().any(|&r| is_open(r)) {
             return false;
         }

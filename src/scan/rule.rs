@@ -65,6 +65,12 @@ impl CompiledRule {
         false
     }
 
+    /// Whether the keyword groups in `hit` give the rule enough points to
+    /// look for the homophone typos of its anchors (when it has any).
+    pub(super) fn opens_sound_pass(&self, hit: u64) -> bool {
+        self.has_sounds && self.keyword_points(hit) >= super::phonetic::TYPO_CONTEXT
+    }
+
     /// The points of the positive keyword groups in `hit`, each counted
     /// once.
     pub(super) fn keyword_points(&self, hit: u64) -> i32 {
