@@ -32,10 +32,21 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # evasions over all ten categories: euphemisms, emoji, Hokkien, Bopomofo)
 # lowered patient and personal_data recall where it was added.
 LATER_FLOORS = {
-    "patient": (0.95, 0.94),
-    "inspection": (0.93, 0.90),
-    "informant": (0.96, 0.95),
-    "personal_data": (0.97, 0.96),
+    "patient": (0.98, 0.95),
+    "inspection": (0.95, 0.93),
+    "informant": (0.96, 0.96),
+    "personal_data": (0.98, 0.96),
+    # Rounds 7-12 cover all ten categories (2026-12-05, tenth session:
+    # rounds 9-12, each written blind, first measured at micro recall 0.91,
+    # 0.91, 0.81 and 0.85, then fixed as phenomena). records_lookup
+    # precision counts lines where a lookup's plate or ID also reads as
+    # personal_data under another writer's labels.
+    "procurement": (0.98, 0.97),
+    "personnel": (0.98, 0.95),
+    "classified": (0.95, 0.95),
+    "records_lookup": (0.87, 0.96),
+    "footage": (0.98, 0.93),
+    "phishing": (0.98, 0.97),
 }
 
 
