@@ -211,9 +211,9 @@ impl Writer {
         self.text = out;
     }
 
-    /// A link read out: 點 between two ASCII letters or digits, one of
-    /// them a letter (dgpa點gov點tw), is the dot it stands for; 7點30 stays
-    /// a time. One character for one, so the map holds.
+    /// A link read out: 點 after an ASCII letter and before a letter or a
+    /// digit (dgpa點gov點tw) is the dot it stands for; a time (7點30, 7點
+    /// line我) keeps its 點. One character for one, so the map holds.
     #[inline]
     pub(super) fn spoken_dots(&mut self) {
         static DOT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
@@ -229,9 +229,7 @@ impl Writer {
             ) else {
                 return false;
             };
-            a.is_ascii_alphanumeric()
-                && b.is_ascii_alphanumeric()
-                && (a.is_ascii_alphabetic() || b.is_ascii_alphabetic())
+            a.is_ascii_alphabetic() && b.is_ascii_alphanumeric()
         };
         self.text = chars
             .iter()

@@ -82,7 +82,7 @@ pub(super) fn build() -> Recognizers {
         account: compile("[0-9](?:[ -]?[0-9]){9,15}"),
         // A post office account written as its two labelled halves:
         // 局號0061283 帳號0457219.
-        postal_account: compile("局號[:： ]?([0-9]{7})[^0-9]{1,8}?([0-9]{7})"),
+        postal_account: compile("局號[:： ]?([0-9]{7})[ ,，、]*帳號[:： ]?([0-9]{7})"),
         plate: compile("[A-Z]{3}[- ]?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}"),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
         case_number: compile(
@@ -178,10 +178,11 @@ pub(super) fn nhi_cards(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// What stands before an account number: its label, a bank's or the
-/// post office's name (台銀, 玉山, 郵局…: 銀 covers the banks' short names).
+/// post office's name (台銀, 玉山, 郵局…).
 const ACCOUNT_LABELS: &[&str] = &[
-    "帳號", "帳戶", "戶頭", "匯款", "轉帳", "匯入", "匯到", "銀", "郵局", "郵政", "農會", "合庫",
-    "中信", "國泰", "玉山", "富邦", "台新", "兆豐", "永豐", "ACCOUNT", "ACCT",
+    "帳號", "帳戶", "戶頭", "匯款", "轉帳", "匯入", "匯到", "銀行", "台銀", "土銀", "一銀", "華銀",
+    "彰銀", "郵局", "郵政", "農會", "合庫", "中信", "國泰", "玉山", "富邦", "台新", "兆豐", "永豐",
+    "ACCOUNT", "ACCT",
 ];
 
 /// Bank and postal account numbers: ten to sixteen digits after an
@@ -200,8 +201,10 @@ pub(super) fn bank_accounts(r: &Recognizers, cx: &mut Extraction<'_>) {
     if digits >= 10 && run >= 3 && kinds.contains(EntityKind::BankAccount) {
         for m in r.account.find_iter(s) {
             let v: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
-            let mobile = v.len() == 10 && v.starts_with("09");
-            if !mobile
+            // A phone number after the same words: a mobile, +886, or an
+            // area code's nine or ten digits.
+            let phone = v.starts_with("886") || (v.len() <= 10 && v.starts_with('0'));
+            if !phone
                 && digit_bounded(s, m.start(), m.end())
                 && (preceded_by(s, m.start(), 12, ACCOUNT_LABELS) || bank_code_before(s, m.start()))
             {
@@ -209,7 +212,10 @@ pub(super) fn bank_accounts(r: &Recognizers, cx: &mut Extraction<'_>) {
             }
         }
         for c in r.postal_account.captures_iter(s) {
-            if let (Some(office), Some(number)) = (c.get(1), c.get(2)) {
+            let (Some(office), Some(number)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            if digit_bounded(s, office.start(), number.end()) {
                 let v = format!("{}{}", office.as_str(), number.as_str());
                 cx.push(
                     EntityKind::BankAccount,
