@@ -25,9 +25,9 @@
 //!    a dash (零九一八，三六二，七五零 → 0918-362-750);
 //! 7. spacing removed where it carries no meaning: between CJK characters,
 //!    next to CJK characters, inside runs of single spaced-out letters or
-//!    digits, around a dash between digits; filler punctuation (`. · * _ ‧`)
+//!    digits, around a dash between digits; filler punctuation (`. · * _ ‧ /`)
 //!    removed between CJK characters;
-//! 8. a link read out (dgpa點gov點tw) gets its dots back.
+//! 8. a link read out in lower case (dgpa點gov點tw) gets its dots back.
 //!
 //! The character loop, [`NormalizedText::new`], lives here with the offset
 //! map; `tables` classifies characters and folds them one for one, `gap`
