@@ -115,14 +115,7 @@ impl Writer {
                 }
             }
         }
-        let mut prev = '\0';
-        self.text = out
-            .chars()
-            .map(|c| {
-                prev = fold_variant(c, prev);
-                prev
-            })
-            .collect();
+        self.text = fold_variants(out.chars());
     }
 
     /// The Simplified-only characters of a message written in Traditional
@@ -151,14 +144,7 @@ impl Writer {
                 }
             }
         }
-        let mut prev = '\0';
-        self.text = out
-            .into_iter()
-            .map(|c| {
-                prev = fold_variant(c, prev);
-                prev
-            })
-            .collect();
+        self.text = fold_variants(out.into_iter());
     }
 
     /// Runs of seven or more Chinese digits are numbers written out (phones,
@@ -216,9 +202,7 @@ impl Writer {
     /// line我) keeps its 點. One character for one, so the map holds.
     #[inline]
     pub(super) fn spoken_dots(&mut self) {
-        static DOT: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-            std::sync::LazyLock::new(|| memchr::memmem::Finder::new("點"));
-        if DOT.find(self.text.as_bytes()).is_none() {
+        if !self.text.contains('點') {
             return;
         }
         let chars: Vec<char> = self.text.chars().collect();
@@ -271,4 +255,17 @@ impl Writer {
             digit_run,
         }
     }
+}
+
+/// Folds the variant characters of converted text (臺→台, 身份→身分…),
+/// each after the one written before it.
+#[inline]
+fn fold_variants(chars: impl Iterator<Item = char>) -> String {
+    let mut prev = '\0';
+    chars
+        .map(|c| {
+            prev = fold_variant(c, prev);
+            prev
+        })
+        .collect()
 }

@@ -187,7 +187,7 @@ const ACCOUNT_LABELS: &[&str] = &[
 
 /// Bank and postal account numbers: ten to sixteen digits after an
 /// account's label, a bank's name or its three-digit code in brackets
-/// (台銀(004)), and not a mobile number; also a post office account's
+/// (台銀(004)), and not a phone number; also a post office account's
 /// two labelled halves.
 #[inline]
 pub(super) fn bank_accounts(r: &Recognizers, cx: &mut Extraction<'_>) {
