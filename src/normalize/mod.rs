@@ -22,7 +22,8 @@
 //! 5. fold 臺→台, 週→周, 身份→身分, variant characters (擧→舉, 衞→衛…), ◯→○;
 //! 6. runs of seven or more Chinese digits (〇九二七…) become ASCII digits,
 //!    also when written in groups of three or more split by a comma, 、 or
-//!    a dash (零九一八，三六二，七五零 → 0918-362-750);
+//!    a dash (零九一八，三六二，七五零 → 0918-362-750), some groups in ASCII
+//!    digits too (0910-二三七-八四五 → 0910-237-845);
 //! 7. spacing removed where it carries no meaning: between CJK characters,
 //!    next to CJK characters, inside runs of single spaced-out letters or
 //!    digits, around a dash between digits; filler punctuation (`. · * _ ‧ /`)
@@ -166,9 +167,11 @@ impl NormalizedText {
             w.convert_simplified_characters(t);
         }
         // Seven Chinese digits in all may be one number, in one run or split
-        // into groups (〇九三二 七一五 四〇八); the pass looks at the text
+        // into groups (〇九三二 七一五 四〇八), and three beside ASCII digits
+        // may finish one (0910-二三七-八四五); the pass looks at the text
         // as written.
-        let han_digits = kept[HAN_DIGIT as usize] >= 7;
+        let han = kept[HAN_DIGIT as usize];
+        let han_digits = han >= 7 || (han >= 3 && han + kept[DIGIT as usize] >= 7);
         if han_digits {
             w.chinese_digit_runs();
             seen |= 1 << DIGIT;
@@ -365,6 +368,10 @@ mod tests {
             ("十二月十一日", "十二月十一日"),
             ("手機〇九三二 七一五 四〇八", "手機0932715408"),
             ("零九一八，三六二，七五零", "0918-362-750"),
+            // Groups in ASCII digits finish a number written out; a number in
+            // ASCII digits alone keeps its commas.
+            ("電話：0910-二三七-八四五（吳）", "電話:0910-237-845(吳)"),
+            ("一二三組，共100,000,000元", "一二三組,共100,000,000元"),
             ("一、二、三、四、五、六、七", "一、二、三、四、五、六、七"),
             ("第一二三組，四五六組", "第一二三組,四五六組"),
             ("0912–345–678", "0912-345-678"),

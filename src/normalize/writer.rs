@@ -149,15 +149,17 @@ impl Writer {
 
     /// Runs of seven or more Chinese digits are numbers written out (phones,
     /// IDs), also when split into groups of three or more by one separator
-    /// each (零九一八，三六二，七五零); the separators become dashes, so the
-    /// text keeps its length and the offset map holds.
+    /// each (零九一八，三六二，七五零) and when some groups are in ASCII
+    /// digits (0910-二三七-八四五); the separators become dashes, so the
+    /// text keeps its length and the offset map holds. A number written in
+    /// ASCII digits alone (100,000,000) is left as it is.
     #[inline]
     pub(super) fn chinese_digit_runs(&mut self) {
         let chars: Vec<char> = self.text.chars().collect();
         let group_at = |i: usize| {
             chars[i..]
                 .iter()
-                .take_while(|&&c| chinese_digit(c).is_some())
+                .take_while(|&&c| c.is_ascii_digit() || chinese_digit(c).is_some())
                 .count()
         };
         let mut out = String::with_capacity(self.text.len());
@@ -181,14 +183,15 @@ impl Writer {
                     digits += next;
                 }
             }
-            let long = digits >= 7;
+            let written_out = chars[i..end].iter().any(|&c| chinese_digit(c).is_some());
+            let long = digits >= 7 && written_out;
             if !long {
                 end = i + first;
             }
             for &c in &chars[i..end] {
                 out.push(match chinese_digit(c) {
                     Some(d) if long => d,
-                    None if long => '-',
+                    None if long && !c.is_ascii_digit() => '-',
                     _ => c,
                 });
             }

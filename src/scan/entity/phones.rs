@@ -17,7 +17,8 @@ pub(super) struct Recognizers {
 
 pub(super) fn build() -> Recognizers {
     Recognizers {
-        mobile: compile(r"(?:\+?886[ -]?0?|0)9[0-9](?:[ .\-]{0,2}[0-9]){7}"),
+        // Groups split by spaces, dots, dashes or slashes ("0955 / 602 / 318").
+        mobile: compile(r"(?:\+?886[ -]?0?|0)9[0-9](?:[ ./\-]{0,3}[0-9]){7}"),
         landline: compile(r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}"),
     }
 }
@@ -95,6 +96,8 @@ mod tests {
             ("0 9 1 8 - 3 3 0 - 2 7 5", "0918330275"),
             ("0912.345.678", "0912345678"),
             ("0912–345–678", "0912345678"),
+            ("0955 / 602 / 318", "0955602318"),
+            ("0955/602/318", "0955602318"),
         ] {
             let got = found(text, EntityKind::Mobile);
             assert_eq!(got.len(), 1, "{text}: {got:?}");
