@@ -32,14 +32,17 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # evasions over all ten categories: euphemisms, emoji, Hokkien, Bopomofo)
 # lowered patient and personal_data recall where it was added.
 LATER_FLOORS = {
-    "patient": (0.98, 0.95),
+    # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
+    # forwarded rumours) raised patient recall.
+    "patient": (0.98, 0.96),
     "inspection": (0.95, 0.93),
     "informant": (0.96, 0.96),
     "personal_data": (0.98, 0.95),
-    # Rounds 7-13 cover all ten categories (2026-12-05, tenth session:
+    # Rounds 7-15 cover all ten categories (2026-12-05, tenth session:
     # rounds 9-13, each written blind, first measured at micro recall 0.91,
     # 0.91, 0.81, 0.85 and 0.91, then fixed as phenomena; round 13's two
-    # missed plates and caller IDs lowered personal_data recall). records_lookup
+    # missed plates and caller IDs lowered personal_data recall; eleventh
+    # session: rounds 14 and 15, first at 0.83 and 0.89). records_lookup
     # precision counts lines where a lookup's plate or ID also reads as
     # personal_data under another writer's labels.
     "procurement": (0.98, 0.97),
