@@ -10,6 +10,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::entity::{self, KindSet};
+use super::finding::slice_chars;
 pub use super::finding::{Contribution, Evidence, EvidenceKind, Finding, ScanResult};
 use super::pack::{Pack, Scope, Sender};
 use super::phonetic::{self, SoundIndex};
@@ -67,6 +68,19 @@ struct Target {
     /// For a homophone typo: the id of the anchor keyword it stands for in
     /// `Scanner::sounds`.
     sound: Option<u32>,
+}
+
+impl Target {
+    /// This target's hit at normalized `[start, end)`.
+    fn hit(&self, start: usize, end: usize) -> Hit {
+        let (group, sound) = (self.group, self.sound);
+        Hit {
+            group,
+            start,
+            end,
+            sound,
+        }
+    }
 }
 
 /// The compiled scanner.
@@ -339,15 +353,7 @@ impl Scanner {
             // never need character offsets.
             let (start, end) = (m.start(), m.end());
             for t in &self.targets[m.pattern().as_usize()] {
-                per_rule.push((
-                    t.rule,
-                    Hit {
-                        group: t.group,
-                        start,
-                        end,
-                        sound: None,
-                    },
-                ));
+                per_rule.push((t.rule, t.hit(start, end)));
             }
         }
         self.group_hits(per_rule, groups_hit, touched);
@@ -537,8 +543,9 @@ impl Scanner {
     /// points: a typo of an anchor next to its supporting words. A rule
     /// already anchored is looked at too, since a weak anchor (衛生所 beside
     /// 那間) may need the typo of a strong one (機查 for 稽查) to make a
-    /// finding. Whether any was added. Most messages have no such rule and
-    /// skip the pass.
+    /// finding. Most messages have no such rule and skip the pass. An
+    /// anchor spelled in 注音 is deliberate and rare: it is looked for in
+    /// every message. Whether any was added.
     fn add_sound_hits(
         &self,
         norm: &NormalizedText,
@@ -546,25 +553,25 @@ impl Scanner {
         groups_hit: &[u64],
         touched: &[u32],
     ) -> bool {
-        let is_open =
-            |rule: u32| self.rules[rule as usize].opens_sound_pass(groups_hit[rule as usize]);
-        if self.sounds.is_empty() || !touched.iter().any(|&r| is_open(r)) {
+        if self.sounds.is_empty() {
             return false;
         }
         let before = per_rule.len();
-        self.sounds.find(norm, |start, end, id| {
+        let is_open =
+            |rule: u32| self.rules[rule as usize].opens_sound_pass(groups_hit[rule as usize]);
+        let mut push = |start: usize, end: usize, id: u32, open_only: bool| {
             for t in &self.sound_targets[id as usize] {
-                if is_open(t.rule) {
-                    let hit = Hit {
-                        group: t.group,
-                        start,
-                        end,
-                        sound: t.sound,
-                    };
-                    per_rule.push((t.rule, hit));
+                if !open_only || is_open(t.rule) {
+                    per_rule.push((t.rule, t.hit(start, end)));
                 }
             }
-        });
+        };
+        self.sounds
+            .find_spelled(norm, |start, end, id| push(start, end, id, false));
+        if touched.iter().any(|&r| is_open(r)) {
+            self.sounds
+                .find(norm, |start, end, id| push(start, end, id, true));
+        }
         per_rule.len() > before
     }
 }
@@ -588,12 +595,4 @@ fn entity_label<'a>(entities: &'a [entity::Entity], h: &Hit) -> Option<&'a str> 
         .iter()
         .find(|e| e.start == h.start && e.end == h.end)
         .map(|e| e.kind.name())
-}
-
-/// Characters `[start, end)` of `text`.
-pub fn slice_chars(text: &str, start: usize, end: usize) -> String {
-    text.chars()
-        .skip(start)
-        .take(end.saturating_sub(start))
-        .collect()
 }

@@ -83,3 +83,11 @@ impl ScanResult {
         self.findings.iter().map(|f| f.severity).max()
     }
 }
+
+/// Characters `[start, end)` of `text`: the quote of a piece of evidence.
+pub(super) fn slice_chars(text: &str, start: usize, end: usize) -> String {
+    text.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
+}

@@ -18,6 +18,7 @@ mod phonetic;
 mod rule;
 mod toml_error;
 pub mod watch;
+mod zhuyin;
 
 pub use engine::{Contribution, Evidence, EvidenceKind, Finding, ScanResult, Scanner};
 pub use pack::{builtin_packs, load_dir, Pack, PackError, Severity};

@@ -37,6 +37,7 @@ use std::sync::OnceLock;
 
 use pinyin::ToPinyin;
 
+use super::zhuyin;
 use crate::normalize::NormalizedText;
 
 /// The first and last code points with a reading here: CJK Unified
@@ -52,6 +53,11 @@ const NONE: u16 = u16::MAX;
 struct Readings {
     ids: Vec<u16>,
     common: Vec<u64>,
+    /// Syllable ids by name (`que4`), and the id of each one's toneless
+    /// name (`que`) by syllable id, for syllables spelled in 注音.
+    names: HashMap<&'static str, u16>,
+    bases: Vec<u16>,
+    base_names: HashMap<&'static str, u16>,
 }
 
 fn readings() -> &'static Readings {
@@ -73,7 +79,20 @@ fn readings() -> &'static Readings {
                 *names.entry(p.with_tone_num_end()).or_insert(next)
             })
             .collect();
-        Readings { ids, common }
+        let mut base_names: HashMap<&'static str, u16> = HashMap::new();
+        let mut bases = vec![NONE; names.len()];
+        for (&name, &id) in &names {
+            let base = name.trim_end_matches(|c: char| c.is_ascii_digit());
+            let next = base_names.len() as u16;
+            bases[id as usize] = *base_names.entry(base).or_insert(next);
+        }
+        Readings {
+            ids,
+            common,
+            names,
+            bases,
+            base_names,
+        }
     })
 }
 
@@ -161,6 +180,9 @@ pub(super) struct SoundIndex {
     slotted: Vec<u32>,
     /// Every keyword of every pack: a run that is one is not a typo.
     words: HashSet<String>,
+    /// The keyword ids by the toneless syllable they start with, for words
+    /// spelled in 注音.
+    by_base: HashMap<u16, Vec<u32>>,
 }
 
 impl SoundIndex {
@@ -179,6 +201,7 @@ impl SoundIndex {
             starts: Vec::new(),
             slotted: Vec::new(),
             words,
+            by_base: HashMap::new(),
         };
         for k in keywords {
             let chars: Vec<u32> = k.chars().map(u32::from).collect();
@@ -205,6 +228,10 @@ impl SoundIndex {
         }
         index.starts = starts;
         index.slotted = order;
+        for (id, k) in index.keywords.iter().enumerate() {
+            let base = r.bases[k.sounds[0] as usize];
+            index.by_base.entry(base).or_default().push(id as u32);
+        }
         index
     }
 
@@ -251,6 +278,92 @@ impl SoundIndex {
         }
     }
 
+    /// Calls `found(start, end, id)` with the normalized byte span of every
+    /// keyword `id` spelled in 注音 in `norm`, all or part of it
+    /// (ㄑㄩㄝˋ ㄓㄣˇ, 確ㄓㄣˇ for 確診): each syllable as the keyword's
+    /// reading, with its tone when a mark gives one; the characters typed
+    /// as characters are the keyword's own. Messages without a Bopomofo
+    /// letter (nearly all) cost one byte search.
+    pub(super) fn find_spelled(
+        &self,
+        norm: &NormalizedText,
+        mut found: impl FnMut(usize, usize, u32),
+    ) {
+        let text = norm.as_str();
+        // U+3100..=U+313F all start with these two bytes in UTF-8.
+        if memchr::memmem::find(text.as_bytes(), &[0xE3, 0x84]).is_none() {
+            return;
+        }
+        let r = readings();
+        let units = self.units(r, text);
+        for i in 0..units.len() {
+            let Some(first) = units[i].base(r) else {
+                continue;
+            };
+            for &id in self.by_base.get(&first).into_iter().flatten() {
+                let k = &self.keywords[id as usize];
+                let Some(run) = units.get(i..i + k.chars.len()) else {
+                    continue;
+                };
+                let matches = run
+                    .iter()
+                    .zip(k.chars.iter().zip(&k.sounds))
+                    .all(|(u, (&kc, &ks))| u.reads_as(r, kc, ks));
+                if matches && run.iter().any(|u| matches!(u.sound, Sound::Spelled { .. })) {
+                    found(run[0].start, run[run.len() - 1].end, id);
+                }
+            }
+        }
+    }
+
+    /// `text` as characters and spelled syllables, with their byte spans.
+    fn units(&self, r: &Readings, text: &str) -> Vec<Unit> {
+        let b = text.as_bytes();
+        let mut units = Vec::new();
+        let mut at = 0;
+        while at < b.len() {
+            let c = text[at..].chars().next().unwrap_or('\0');
+            // A space after a tone mark (ㄑㄩㄝˋ ㄓㄣˇ) parts two syllables
+            // of one word.
+            if c == ' '
+                && matches!(
+                    units.last(),
+                    Some(Unit {
+                        sound: Sound::Spelled { .. },
+                        ..
+                    })
+                )
+            {
+                at += 1;
+                continue;
+            }
+            let (end, sound) = if zhuyin::is_letter(c) {
+                let (end, syllable) = zhuyin::syllable_at(text, at);
+                let sound = syllable.map_or(Sound::Other, |s| {
+                    let table = if s.loose { &r.base_names } else { &r.names };
+                    let id = table.get(s.name.as_str()).copied().unwrap_or(NONE);
+                    Sound::Spelled { id, loose: s.loose }
+                });
+                (end, sound)
+            } else {
+                let (cp, sound, len) = sound_at(r, b, at);
+                let sound = if sound == NONE {
+                    Sound::Other
+                } else {
+                    Sound::Char(cp, sound)
+                };
+                (at + len, sound)
+            };
+            units.push(Unit {
+                start: at,
+                end,
+                sound,
+            });
+            at = end;
+        }
+        units
+    }
+
     /// The end of a typo of keyword `id` starting at byte `start`, if one
     /// is there: the keyword's syllables, one common character other than
     /// the keyword's, not a keyword itself, typed as one word.
@@ -282,6 +395,48 @@ impl SoundIndex {
     }
 }
 
+/// What one unit of a message sounds like: a Han character with its
+/// reading, a syllable spelled in 注音 (its syllable id, or its toneless
+/// id when no tone mark was typed), or anything else.
+#[derive(Debug, Clone, Copy)]
+enum Sound {
+    Char(u32, u16),
+    Spelled { id: u16, loose: bool },
+    Other,
+}
+
+/// A character or a spelled syllable at bytes `[start, end)`.
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    start: usize,
+    end: usize,
+    sound: Sound,
+}
+
+impl Unit {
+    /// The toneless syllable id of the unit.
+    fn base(&self, r: &Readings) -> Option<u16> {
+        match self.sound {
+            Sound::Char(_, s) => Some(r.bases[s as usize]),
+            Sound::Spelled { id, loose } if id != NONE => {
+                Some(if loose { id } else { r.bases[id as usize] })
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the unit stands for a keyword's character `kc` of reading
+    /// `ks`: that very character, or its syllable spelled.
+    fn reads_as(&self, r: &Readings, kc: u32, ks: u16) -> bool {
+        match self.sound {
+            Sound::Char(cp, _) => cp == kc,
+            Sound::Spelled { id, loose: true } => id != NONE && id == r.bases[ks as usize],
+            Sound::Spelled { id, loose: false } => id == ks,
+            Sound::Other => false,
+        }
+    }
+}
+
 /// The points a rule's own keywords must give it before the homophone
 /// typos of its anchors are looked for: a typo counts at most four fifths
 /// of the strongest anchor weight (24 of 30), and a finding needs 50, so a
@@ -305,19 +460,32 @@ fn within_one_word(norm: &NormalizedText, start: usize, end: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// The typos of `keywords` found in `text`, as (typed, keyword).
-    fn typos(keywords: &[&str], words: &[&str], text: &str) -> Vec<(String, String)> {
+    /// What `keywords` are found as in `text`, as (typed, keyword): their
+    /// typos, or with `spelled` their spellings in 注音.
+    fn found(
+        keywords: &[&str],
+        words: &[&str],
+        text: &str,
+        spelled: bool,
+    ) -> Vec<(String, String)> {
         let words = words.iter().map(|w| w.to_string()).collect();
         let index = SoundIndex::new(keywords.iter().copied(), words);
         let norm = NormalizedText::new(text);
         let mut out = Vec::new();
-        index.find(&norm, |start, end, id| {
-            out.push((
-                norm.as_str()[start..end].to_string(),
-                index.keyword(id).to_string(),
-            ))
-        });
+        let mut push = |start: usize, end: usize, id: u32| {
+            let typed = norm.as_str()[start..end].to_string();
+            out.push((typed, index.keyword(id).to_string()))
+        };
+        if spelled {
+            index.find_spelled(&norm, &mut push);
+        } else {
+            index.find(&norm, &mut push);
+        }
         out
+    }
+
+    fn typos(keywords: &[&str], words: &[&str], text: &str) -> Vec<(String, String)> {
+        found(keywords, words, text, false)
     }
 
     #[test]
@@ -351,6 +519,33 @@ mod tests {
         assert!(typos(&["病歷"], &["病例"], "病例").is_empty());
         // Two words the normalizer joined are not one typo.
         assert!(typos(&["會同"], &[], "林美惠 同事").is_empty());
+    }
+
+    fn spelled(keywords: &[&str], text: &str) -> Vec<(String, String)> {
+        found(keywords, &[], text, true)
+    }
+
+    #[test]
+    fn a_keyword_spelled_in_zhuyin_is_found() {
+        let keywords = ["確診", "稽查", "考績", "監視器", "檢舉人"];
+        for (text, keyword) in [
+            ("ㄑㄩㄝˋ ㄓㄣˇ的那位", "確診"),
+            ("後天 ㄐㄧ ㄔㄚˊ 三間", "稽查"),
+            ("ㄎㄠˇ ㄐㄧ 分數", "考績"),
+            ("ㄐㄧㄢ ㄕˋ ㄑㄧˋ 那段", "監視器"),
+            // Part of it spelled, the first tone left unmarked or marked.
+            ("檢ㄐㄩˇ人是誰", "檢舉人"),
+            // A tone left out altogether still reads.
+            ("ㄑㄩㄝ ㄓㄣ", "確診"),
+        ] {
+            let found = spelled(&keywords, text);
+            assert_eq!(found.len(), 1, "{text}: {found:?}");
+            assert_eq!(found[0].1, keyword, "{text}");
+        }
+        // Another tone marked is another word (ㄐㄧˇ ㄔㄚˊ is not 稽查), and
+        // characters alone are no spelling.
+        assert!(spelled(&keywords, "ㄐㄧˇ ㄔㄚˊ").is_empty());
+        assert!(spelled(&keywords, "確診的那位").is_empty());
     }
 
     #[test]

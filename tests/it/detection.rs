@@ -193,11 +193,28 @@ fn every_finding_explains_its_score_and_names_suppressions() {
 }
 
 #[test]
+fn an_anchor_spelled_in_zhuyin_is_found_and_named() {
+    // Written for this test: the word spelled syllable by syllable, with
+    // and without tone marks, beside the details that make it a leak.
+    detects! {
+        "ㄑㄩㄝˋ ㄓㄣˇ 的那位是三樓會計室的小姐，姓黃，昨天還有上班" => ["patient"],
+        "ㄐㄧㄢ ㄕˋ ㄑㄧˋ 那段我用手機翻拍了，裡面就是隔壁課的課長" => ["footage"],
+        // A lesson on the symbols themselves names no case.
+        "注音符號表：ㄅㄆㄇㄈ，ㄉㄊㄋㄌ，小朋友明天要背" => [],
+    }
+    let found = scanner().scan("ㄑㄩㄝˋ ㄓㄣˇ 的那位是三樓會計室的小姐，姓黃，昨天還有上班");
+    assert!(found.findings[0]
+        .explanation
+        .iter()
+        .any(|c| c.label.contains("〔同音：確診〕") && c.text == "ㄑㄩㄝˋ ㄓㄣˇ"));
+}
+
+#[test]
 fn a_homophone_typo_of_an_anchor_is_found_weaker_and_named() {
     // Written for this test; each typo is another character of the same
     // syllable and tone, as an 注音 input method offers it.
     detects! {
-        "陳晴人就是巷口雜貨店的老闆娘，她叫我們不要說" => ["informant"],
+        "減舉人就是巷口雜貨店的老闆娘，她叫我們不要說" => ["informant"],
         "下週二早上九點要去稽茶中山路那三家小吃店，不要先講" => ["inspection"],
         "那位外送小哥是結和病，住在永和的宿舍，還沒公布" => ["patient"],
         // A rule a weak anchor (衛生所 beside 那間) already holds is lifted
@@ -209,18 +226,18 @@ fn a_homophone_typo_of_an_anchor_is_found_weaker_and_named() {
         // Nor two words that meet across a line break.
         "名單：林美惠\n同事們請今天下午交" => [],
     }
-    let typo = scanner().scan("陳晴人就是巷口雜貨店的老闆娘，她叫我們不要說");
-    let exact = scanner().scan("陳情人就是巷口雜貨店的老闆娘，她叫我們不要說");
+    let typo = scanner().scan("減舉人就是巷口雜貨店的老闆娘，她叫我們不要說");
+    let exact = scanner().scan("檢舉人就是巷口雜貨店的老闆娘，她叫我們不要說");
     let by_sound = typo.findings[0]
         .explanation
         .iter()
-        .find(|c| c.label.contains("〔同音：陳情人〕"))
+        .find(|c| c.label.contains("〔同音：檢舉人〕"))
         .expect("the match by sound is named");
-    assert_eq!(by_sound.text, "陳晴人");
+    assert_eq!(by_sound.text, "減舉人");
     let exact_points = exact.findings[0]
         .explanation
         .iter()
-        .find(|c| c.text.starts_with("陳情"))
+        .find(|c| c.text.starts_with("檢舉"))
         .expect("the exact match")
         .points;
     assert!(
