@@ -68,10 +68,10 @@ pub(super) struct Recognizers {
 pub(super) fn build() -> Recognizers {
     Recognizers {
         id: compile("[A-Z][0-9A-D][0-9]{8}"),
-        // A123-456-789, V 223 109 150, C143.270.830, B1-5285-0514: the
-        // letter, then the nine characters in groups split by one dash,
-        // space or dot each.
-        id_grouped: compile("[A-Z][ .-]?[0-9A-D](?:[ .-]?[0-9]){8}"),
+        // A123-456-789, V 223 109 150, C143.270.830, B1-5285-0514,
+        // N189_883_752: the letter, then the nine characters in groups split
+        // by one dash, space, dot or underscore each.
+        id_grouped: compile("[A-Z][ ._-]?[0-9A-D](?:[ ._-]?[0-9]){8}"),
         // Taiwan's nine digits; other countries' one or two letters, six to
         // eight digits and at times a letter (C8835172, EA1234567,
         // P2946185A): next to 護照 either way.
@@ -112,7 +112,11 @@ pub(super) fn national_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
     }
     if digits >= 8 && run < 10 {
         for m in r.id_grouped.find_iter(s) {
-            let joined: String = m.as_str().chars().filter(|c| !" .-".contains(*c)).collect();
+            let joined: String = m
+                .as_str()
+                .chars()
+                .filter(|c| !" ._-".contains(*c))
+                .collect();
             // In one piece it is the plain form's, found above.
             if joined.len() < m.len() {
                 push_valid_id(cx, m.start(), m.end(), joined);
@@ -367,6 +371,7 @@ mod tests {
             ("B 127 361 586，住", "B 127 361 586"),
             ("號碼B127.361.586", "B127.361.586"),
             ("字號 B1-2736-1586 補件", "B1-2736-1586"),
+            ("b127_361_586 這是他的", "b127_361_586"),
         ];
         for (text, want) in table {
             let got: Vec<String> = [EntityKind::NationalId, EntityKind::ResidentId]
