@@ -162,12 +162,14 @@ impl Writer {
                 .take_while(|&&c| c.is_ascii_digit() || chinese_digit(c).is_some())
                 .count()
         };
-        let mut out = String::with_capacity(self.text.len());
+        // The numbers written out, as character ranges: most messages that
+        // come here (一 and 三 are common words) have none, and are left as
+        // they are without being copied.
+        let mut numbers = Vec::new();
         let mut i = 0;
         while i < chars.len() {
             let first = group_at(i);
             if first == 0 {
-                out.push(chars[i]);
                 i += 1;
                 continue;
             }
@@ -183,19 +185,28 @@ impl Writer {
                     digits += next;
                 }
             }
-            let written_out = chars[i..end].iter().any(|&c| chinese_digit(c).is_some());
-            let long = digits >= 7 && written_out;
-            if !long {
-                end = i + first;
+            if digits >= 7 && chars[i..end].iter().any(|&c| chinese_digit(c).is_some()) {
+                numbers.push(i..end);
+                i = end;
+            } else {
+                i += first;
             }
-            for &c in &chars[i..end] {
-                out.push(match chinese_digit(c) {
-                    Some(d) if long => d,
-                    None if long && !c.is_ascii_digit() => '-',
-                    _ => c,
-                });
+        }
+        if numbers.is_empty() {
+            return;
+        }
+        let mut out = String::with_capacity(self.text.len());
+        let mut next = numbers.iter().peekable();
+        for (i, &c) in chars.iter().enumerate() {
+            let inside = next.peek().is_some_and(|r| r.contains(&i));
+            out.push(match chinese_digit(c) {
+                Some(d) if inside => d,
+                None if inside && !c.is_ascii_digit() => '-',
+                _ => c,
+            });
+            if next.peek().is_some_and(|r| r.end == i + 1) {
+                next.next();
             }
-            i = end;
         }
         self.text = out;
     }
