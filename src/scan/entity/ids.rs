@@ -138,15 +138,16 @@ fn push_valid_id(cx: &mut Extraction<'_>, start: usize, end: usize, v: String) {
     }
 }
 
-/// Passport numbers next to 護照 / PASSPORT: Taiwan's nine digits, or a
-/// foreign passport's letters and digits.
+/// Passport numbers next to 護照 / PASSPORT (or 戶照, the 注音 typo of
+/// 護照: the same syllables and tones): Taiwan's nine digits, or a foreign
+/// passport's letters and digits.
 #[inline]
 pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, run, .. } = *cx;
     if run >= 6 && kinds.contains(EntityKind::Passport) {
         for m in r.passport_number.find_iter(s) {
             if alnum_bounded(s, m.start(), m.end())
-                && preceded_by(s, m.start(), 16, &["護照", "PASSPORT"])
+                && preceded_by(s, m.start(), 16, &["護照", "戶照", "PASSPORT"])
             {
                 cx.push(
                     EntityKind::Passport,
@@ -172,7 +173,7 @@ pub(super) fn nhi_cards(r: &Recognizers, cx: &mut Extraction<'_>) {
     if digits >= 12 && run >= 4 && kinds.contains(EntityKind::NhiCard) {
         for m in r.twelve_digits.find_iter(s) {
             if digit_bounded(s, m.start(), m.end())
-                && preceded_by(s, m.start(), 16, &["健保", "卡號", "NHI"])
+                && preceded_by(s, m.start(), 16, &["健保", "卡號", "NHI", "CARD NUMBER"])
             {
                 let v: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
                 cx.push(EntityKind::NhiCard, m.start(), m.end(), Some(v));
@@ -421,7 +422,15 @@ mod tests {
             texts("健寶卡卡號 0000 3318 2046", EntityKind::NhiCard),
             vec!["0000 3318 2046"]
         );
+        assert_eq!(
+            texts("NHI card number 0000 3318 2046", EntityKind::NhiCard),
+            vec!["0000 3318 2046"]
+        );
         assert!(texts("訂單 0000 3318 2046", EntityKind::NhiCard).is_empty());
+        assert_eq!(
+            texts("戶照號碼是318204576", EntityKind::Passport),
+            vec!["318204576"]
+        );
         // An account number after its label, a bank's name or its code;
         // not a mobile number, not digits with nothing to say what they are.
         for (text, want) in [
