@@ -167,11 +167,12 @@ impl NormalizedText {
             w.convert_simplified_characters(t);
         }
         // Seven Chinese digits in all may be one number, in one run or split
-        // into groups (〇九三二 七一五 四〇八), and three beside ASCII digits
-        // may finish one (0910-二三七-八四五); the pass looks at the text
-        // as written.
+        // into groups (〇九三二 七一五 四〇八), and three may finish one whose
+        // other groups are ASCII digits, three or more of them in a row
+        // (0910-二三七-八四五); the pass looks at the text as written.
         let han = kept[HAN_DIGIT as usize];
-        let han_digits = han >= 7 || (han >= 3 && han + kept[DIGIT as usize] >= 7);
+        let mixed = han >= 3 && longest_digit_run >= 3 && han + kept[DIGIT as usize] >= 7;
+        let han_digits = han >= 7 || mixed;
         if han_digits {
             w.chinese_digit_runs();
             seen |= 1 << DIGIT;

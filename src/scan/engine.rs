@@ -244,11 +244,12 @@ impl Scanner {
         let entity_anchor_kinds = rules
             .iter()
             .fold(KindSet::default(), |s, r| s.union(r.anchor_kinds));
-        let sounds = SoundIndex::new(anchors.iter().map(|(k, _)| k.as_str()), exact);
+        let mut sounds = SoundIndex::new(anchors.iter().map(|(k, _)| k.as_str()), exact);
         let mut sound_targets: Vec<Vec<Target>> = vec![Vec::new(); sounds.len()];
         for (k, target) in &anchors {
             if let Some(id) = sounds.id(k) {
                 rules[target.rule as usize].has_sounds = true;
+                sounds.add_rule(id, target.rule);
                 let sound = Some(id);
                 sound_targets[id as usize].push(Target { sound, ..*target });
             }
@@ -543,9 +544,8 @@ impl Scanner {
     /// points: a typo of an anchor next to its supporting words. A rule
     /// already anchored is looked at too, since a weak anchor (衛生所 beside
     /// 那間) may need the typo of a strong one (機查 for 稽查) to make a
-    /// finding. Most messages have no such rule and skip the pass. An
-    /// anchor spelled in 注音 is deliberate and rare: it is looked for in
-    /// every message. Whether any was added.
+    /// finding. Most messages have no such rule and skip the pass. 注音
+    /// spellings (deliberate, rare) are looked for in every message.
     fn add_sound_hits(
         &self,
         norm: &NormalizedText,
@@ -568,9 +568,11 @@ impl Scanner {
         };
         self.sounds
             .find_spelled(norm, |start, end, id| push(start, end, id, false));
-        if touched.iter().any(|&r| is_open(r)) {
-            self.sounds
-                .find(norm, |start, end, id| push(start, end, id, true));
+        let mut open = touched.iter().copied().filter(|&r| is_open(r)).peekable();
+        if open.peek().is_some() {
+            let firsts = self.sounds.firsts_of(open);
+            let found = |start, end, id| push(start, end, id, true);
+            self.sounds.find(norm, &firsts, found);
         }
         per_rule.len() > before
     }

@@ -33,10 +33,11 @@
 //!   that word (病例 is not a typo of 病歷).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use pinyin::ToPinyin;
 
+use super::syllable_set::SyllableSet;
 use super::zhuyin;
 use crate::normalize::NormalizedText;
 
@@ -183,6 +184,10 @@ pub(super) struct SoundIndex {
     /// The keyword ids by the toneless syllable they start with, for words
     /// spelled in 注音.
     by_base: HashMap<u16, Vec<u32>>,
+    /// For each rule, the syllables its keywords start with, a bit each:
+    /// a pair is looked up only when a rule looked for starts a keyword
+    /// with its first syllable.
+    rule_firsts: Vec<SyllableSet>,
 }
 
 impl SoundIndex {
@@ -202,6 +207,7 @@ impl SoundIndex {
             slotted: Vec::new(),
             words,
             by_base: HashMap::new(),
+            rule_firsts: Vec::new(),
         };
         for k in keywords {
             let chars: Vec<u32> = k.chars().map(u32::from).collect();
@@ -235,6 +241,27 @@ impl SoundIndex {
         index
     }
 
+    /// Files keyword `id` under `rule`, for [`SoundIndex::firsts_of`].
+    pub(super) fn add_rule(&mut self, id: u32, rule: u32) {
+        if self.rule_firsts.len() <= rule as usize {
+            self.rule_firsts
+                .resize(rule as usize + 1, SyllableSet::default());
+        }
+        let first = self.keywords[id as usize].sounds[0];
+        self.rule_firsts[rule as usize].insert(first);
+    }
+
+    /// The first syllables of the keywords of `rules`, for [`SoundIndex::find`].
+    pub(super) fn firsts_of(&self, rules: impl Iterator<Item = u32>) -> SyllableSet {
+        let mut firsts = SyllableSet::default();
+        for rule in rules {
+            if let Some(own) = self.rule_firsts.get(rule as usize) {
+                firsts.union(own);
+            }
+        }
+        firsts
+    }
+
     /// The id of anchor keyword `keyword`, if it is indexed.
     pub(super) fn id(&self, keyword: &str) -> Option<u32> {
         self.ids.get(keyword).copied()
@@ -256,15 +283,21 @@ impl SoundIndex {
     }
 
     /// Calls `found(start, end, id)` with the normalized byte span of every
-    /// homophone typo of keyword `id` in `norm`.
-    pub(super) fn find(&self, norm: &NormalizedText, mut found: impl FnMut(usize, usize, u32)) {
+    /// homophone typo of keyword `id` in `norm` that starts with a syllable
+    /// of `firsts` (from [`SoundIndex::firsts_of`]).
+    pub(super) fn find(
+        &self,
+        norm: &NormalizedText,
+        firsts: &SyllableSet,
+        mut found: impl FnMut(usize, usize, u32),
+    ) {
         let r = readings();
         let b = norm.as_str().as_bytes();
         let (mut prev, mut prev_at) = (NONE, 0);
         let mut i = 0;
         while i < b.len() {
             let (_, sound, len) = sound_at(r, b, i);
-            if prev != NONE && sound != NONE {
+            if prev != NONE && sound != NONE && firsts.may_hold(prev) {
                 let slot = pair_slot(prev, sound);
                 let (lo, hi) = (self.starts[slot], self.starts[slot + 1]);
                 for &id in &self.slotted[lo as usize..hi as usize] {
@@ -291,7 +324,9 @@ impl SoundIndex {
     ) {
         let text = norm.as_str();
         // U+3100..=U+313F all start with these two bytes in UTF-8.
-        if memchr::memmem::find(text.as_bytes(), &[0xE3, 0x84]).is_none() {
+        static BOPOMOFO: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new(&[0xE3, 0x84]));
+        if BOPOMOFO.find(text.as_bytes()).is_none() {
             return;
         }
         let r = readings();
@@ -479,7 +514,7 @@ mod tests {
         if spelled {
             index.find_spelled(&norm, &mut push);
         } else {
-            index.find(&norm, &mut push);
+            index.find(&norm, &SyllableSet([u64::MAX; 32]), &mut push);
         }
         out
     }
