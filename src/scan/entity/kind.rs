@@ -156,8 +156,8 @@ impl EntityKind {
         }
     }
 
-    const fn bit(self) -> u32 {
-        1 << (self as u32)
+    const fn bit(self) -> u64 {
+        1 << (self as u64)
     }
 
     /// Whether this kind identifies a person through a number.
@@ -240,9 +240,12 @@ pub enum Mask {
     Link,
 }
 
-/// A set of entity kinds, as a bit set.
+/// A set of entity kinds, as a bit set (room for 64 kinds; 32 are used).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct KindSet(u32);
+pub struct KindSet(u64);
+
+// Every kind has its bit.
+const _: () = assert!(EntityKind::ALL.len() <= 64);
 
 impl KindSet {
     /// The link kinds, one per class of host.
