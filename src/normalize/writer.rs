@@ -195,20 +195,17 @@ impl Writer {
         if numbers.is_empty() {
             return;
         }
-        let mut out = String::with_capacity(self.text.len());
-        let mut next = numbers.iter().peekable();
-        for (i, &c) in chars.iter().enumerate() {
-            let inside = next.peek().is_some_and(|r| r.contains(&i));
-            out.push(match chinese_digit(c) {
-                Some(d) if inside => d,
-                None if inside && !c.is_ascii_digit() => '-',
-                _ => c,
-            });
-            if next.peek().is_some_and(|r| r.end == i + 1) {
-                next.next();
+        let mut chars = chars;
+        for r in numbers {
+            for c in &mut chars[r] {
+                *c = match chinese_digit(*c) {
+                    Some(d) => d,
+                    None if c.is_ascii_digit() => *c,
+                    None => '-',
+                };
             }
         }
-        self.text = out;
+        self.text = chars.into_iter().collect();
     }
 
     /// A link read out: 點 after an ASCII letter and before a letter or a

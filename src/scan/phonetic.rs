@@ -330,7 +330,7 @@ impl SoundIndex {
             return;
         }
         let r = readings();
-        let units = self.units(r, text);
+        let units = units(r, text);
         for i in 0..units.len() {
             let Some(first) = units[i].base(r) else {
                 continue;
@@ -349,54 +349,6 @@ impl SoundIndex {
                 }
             }
         }
-    }
-
-    /// `text` as characters and spelled syllables, with their byte spans.
-    fn units(&self, r: &Readings, text: &str) -> Vec<Unit> {
-        let b = text.as_bytes();
-        let mut units = Vec::new();
-        let mut at = 0;
-        while at < b.len() {
-            let c = text[at..].chars().next().unwrap_or('\0');
-            // A space after a tone mark (ㄑㄩㄝˋ ㄓㄣˇ) parts two syllables
-            // of one word.
-            if c == ' '
-                && matches!(
-                    units.last(),
-                    Some(Unit {
-                        sound: Sound::Spelled { .. },
-                        ..
-                    })
-                )
-            {
-                at += 1;
-                continue;
-            }
-            let (end, sound) = if zhuyin::is_letter(c) {
-                let (end, syllable) = zhuyin::syllable_at(text, at);
-                let sound = syllable.map_or(Sound::Other, |s| {
-                    let table = if s.loose { &r.base_names } else { &r.names };
-                    let id = table.get(s.name.as_str()).copied().unwrap_or(NONE);
-                    Sound::Spelled { id, loose: s.loose }
-                });
-                (end, sound)
-            } else {
-                let (cp, sound, len) = sound_at(r, b, at);
-                let sound = if sound == NONE {
-                    Sound::Other
-                } else {
-                    Sound::Char(cp, sound)
-                };
-                (at + len, sound)
-            };
-            units.push(Unit {
-                start: at,
-                end,
-                sound,
-            });
-            at = end;
-        }
-        units
     }
 
     /// The end of a typo of keyword `id` starting at byte `start`, if one
@@ -472,6 +424,54 @@ impl Unit {
     }
 }
 
+/// `text` as characters and spelled syllables, with their byte spans.
+fn units(r: &Readings, text: &str) -> Vec<Unit> {
+    let b = text.as_bytes();
+    let mut units = Vec::new();
+    let mut at = 0;
+    while at < b.len() {
+        let c = text[at..].chars().next().unwrap_or('\0');
+        // A space after a tone mark (ㄑㄩㄝˋ ㄓㄣˇ) parts two syllables
+        // of one word.
+        if c == ' '
+            && matches!(
+                units.last(),
+                Some(Unit {
+                    sound: Sound::Spelled { .. },
+                    ..
+                })
+            )
+        {
+            at += 1;
+            continue;
+        }
+        let (end, sound) = if zhuyin::is_letter(c) {
+            let (end, syllable) = zhuyin::syllable_at(text, at);
+            let sound = syllable.map_or(Sound::Other, |s| {
+                let table = if s.loose { &r.base_names } else { &r.names };
+                let id = table.get(s.name.as_str()).copied().unwrap_or(NONE);
+                Sound::Spelled { id, loose: s.loose }
+            });
+            (end, sound)
+        } else {
+            let (cp, sound, len) = sound_at(r, b, at);
+            let sound = if sound == NONE {
+                Sound::Other
+            } else {
+                Sound::Char(cp, sound)
+            };
+            (at + len, sound)
+        };
+        units.push(Unit {
+            start: at,
+            end,
+            sound,
+        });
+        at = end;
+    }
+    units
+}
+
 /// The points a rule's own keywords must give it before the homophone
 /// typos of its anchors are looked for: a typo counts at most four fifths
 /// of the strongest anchor weight (24 of 30), and a finding needs 50, so a
@@ -514,7 +514,7 @@ mod tests {
         if spelled {
             index.find_spelled(&norm, &mut push);
         } else {
-            index.find(&norm, &SyllableSet([u64::MAX; 32]), &mut push);
+            index.find(&norm, &SyllableSet::every(), &mut push);
         }
         out
     }

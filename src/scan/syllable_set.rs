@@ -7,9 +7,15 @@
 /// bits (its id modulo 2,048), so a syllable outside the set may still
 /// pass, and one in it always does. On the stack, and a union is 32 ORs.
 #[derive(Debug, Clone, Copy, Default)]
-pub(super) struct SyllableSet(pub(super) [u64; 32]);
+pub(super) struct SyllableSet([u64; 32]);
 
 impl SyllableSet {
+    /// The set that may hold every syllable.
+    #[cfg(test)]
+    pub(super) fn every() -> SyllableSet {
+        SyllableSet([u64::MAX; 32])
+    }
+
     pub(super) fn insert(&mut self, sound: u16) {
         let bit = sound as usize % 2048;
         self.0[bit / 64] |= 1 << (bit % 64);
