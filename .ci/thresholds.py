@@ -35,22 +35,23 @@ LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
     # forwarded rumours) raised patient recall.
     "patient": (0.98, 0.96),
-    "inspection": (0.95, 0.93),
+    "inspection": (0.95, 0.94),
     "informant": (0.96, 0.96),
     "personal_data": (0.98, 0.95),
     # Rounds 7-17 cover all ten categories (2026-12-05, tenth session:
     # rounds 9-13, each written blind, first measured at micro recall 0.91,
     # 0.91, 0.81, 0.85 and 0.91, then fixed as phenomena; round 13's two
     # missed plates and caller IDs lowered personal_data recall; eleventh
-    # session: rounds 14 to 17, first at 0.83, 0.89, 0.79 and 0.89). records_lookup
+    # session: rounds 14 to 17, first at 0.83, 0.89, 0.79 and 0.89; twelfth
+    # session: rounds 19 and 20, first at 0.89 and 0.91). records_lookup
     # precision counts lines where a lookup's plate or ID also reads as
     # personal_data under another writer's labels.
     "procurement": (0.98, 0.97),
-    "personnel": (0.98, 0.95),
-    "classified": (0.95, 0.95),
-    "records_lookup": (0.87, 0.96),
+    "personnel": (0.98, 0.96),
+    "classified": (0.95, 0.96),
+    "records_lookup": (0.89, 0.96),
     "footage": (0.98, 0.93),
-    "phishing": (0.98, 0.97),
+    "phishing": (0.98, 0.99),
 }
 
 
