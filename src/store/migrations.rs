@@ -151,43 +151,49 @@ pub async fn schema(url: &str) -> Result<Schema, super::StoreError> {
         url: shown.clone(),
         source,
     };
-    const APPLIED: &str = "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success";
     let bad_url = |reason: String| super::StoreError::Url {
         url: shown.clone(),
         reason,
     };
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let opts =
-            sqlx::postgres::PgConnectOptions::from_str(url).map_err(|e| bad_url(e.to_string()))?;
-        let mut conn = opts.connect().await.map_err(connect_err)?;
-        let applied = sqlx::query_scalar::<_, i64>(APPLIED)
-            .fetch_one(&mut conn)
-            .await
-            .unwrap_or(0);
-        let _ = conn.close().await;
-        Ok(Schema {
-            applied,
-            latest: latest(POSTGRES_MIGRATIONS),
-        })
-    } else if url.starts_with("sqlite:") {
-        let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
-            .map_err(|e| bad_url(e.to_string()))?
-            .create_if_missing(false);
-        let mut conn = sqlx::SqliteConnection::connect_with(&opts)
-            .await
-            .map_err(connect_err)?;
-        let applied = sqlx::query_scalar::<_, i64>(APPLIED)
-            .fetch_one(&mut conn)
-            .await
-            .unwrap_or(0);
-        let _ = conn.close().await;
-        Ok(Schema {
-            applied,
-            latest: latest(SQLITE_MIGRATIONS),
-        })
-    } else {
-        Err(bad_url("must start with sqlite: or postgres://".into()))
-    }
+    let (applied, migrations) =
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = sqlx::postgres::PgConnectOptions::from_str(url)
+                .map_err(|e| bad_url(e.to_string()))?;
+            let conn = opts.connect().await.map_err(connect_err)?;
+            (applied(conn).await, POSTGRES_MIGRATIONS)
+        } else if url.starts_with("sqlite:") {
+            let opts = sqlx::sqlite::SqliteConnectOptions::from_str(url)
+                .map_err(|e| bad_url(e.to_string()))?
+                .create_if_missing(false);
+            let conn = sqlx::SqliteConnection::connect_with(&opts)
+                .await
+                .map_err(connect_err)?;
+            (applied(conn).await, SQLITE_MIGRATIONS)
+        } else {
+            return Err(bad_url("must start with sqlite: or postgres://".into()));
+        };
+    Ok(Schema {
+        applied,
+        latest: latest(migrations),
+    })
+}
+
+/// The newest migration applied on `conn` (0 when none, or no table yet),
+/// closing the connection after.
+async fn applied<C>(mut conn: C) -> i64
+where
+    C: sqlx::Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+    for<'q> <C::Database as sqlx::Database>::Arguments<'q>: sqlx::IntoArguments<'q, C::Database>,
+    (i64,): for<'r> sqlx::FromRow<'r, <C::Database as sqlx::Database>::Row>,
+{
+    const APPLIED: &str = "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success";
+    let applied = sqlx::query_scalar::<_, i64>(APPLIED)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap_or(0);
+    let _ = conn.close().await;
+    applied
 }
 
 fn latest(migrations: &[(i64, &str, &str)]) -> i64 {
