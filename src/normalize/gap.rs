@@ -1,7 +1,8 @@
 //! Spacing and filler punctuation between characters: a run of spaces,
 //! `.`, `*`, `_`, `·`, `/` … is removed when it carries no meaning (between CJK
 //! characters, inside letters or digits spaced out one by one, around a
-//! dash between digits) and kept, collapsed to one space, otherwise.
+//! dash between digits or between letters spaced out) and kept, collapsed
+//! to one space, otherwise.
 //!
 //! The decision needs the characters already written before the run and the
 //! ones after it, so it lives apart from the character loop that calls it.
@@ -47,7 +48,7 @@ pub(super) fn gap(
                 *i += 1;
                 // Next to a CJK character only the CJK rules of drop_gap apply,
                 // so the characters further away are not needed.
-                if !drop_gap([p, '\0', '\0'], false, true, [n, '\0', '\0']) {
+                if !drop_gap([p, '\0', '\0'], false, true, [n, '\0', '\0', '\0']) {
                     w.push(' ', start);
                 }
                 w.pending_gap = true;
@@ -97,10 +98,11 @@ pub(super) fn gap(
     w.pending_gap = true;
 }
 
-/// The next folded characters after a gap: `[next, after next, first
-/// non-space after next]`, zero-width characters skipped.
-fn lookahead(t: &Tables, mut it: std::str::Chars<'_>) -> [char; 3] {
-    let mut out = ['\0'; 3];
+/// The next folded characters after a gap: `[next, after next]`,
+/// zero-width characters skipped, and after a dash `[.., .., first
+/// non-space after it, the character after that]`.
+fn lookahead(t: &Tables, mut it: std::str::Chars<'_>) -> [char; 4] {
+    let mut out = ['\0'; 4];
     let mut k = 0;
     for c in it.by_ref() {
         let cls = t.class_of(c);
@@ -114,15 +116,15 @@ fn lookahead(t: &Tables, mut it: std::str::Chars<'_>) -> [char; 3] {
         }
     }
     if out[0] == '-' {
-        // For "0915 - 628": the first non-space after the dash.
+        // For "0915 - 628": the first non-space after the dash; for
+        // "t - g o", whether it stands alone.
+        let mut rest = it.map(|c| fold_simple(t.class_of(c), c, '\0'));
         let mut third = out[1];
         if is_space(third) {
-            third = it
-                .map(|c| fold_simple(t.class_of(c), c, '\0'))
-                .find(|c| !is_space(*c))
-                .unwrap_or('\0');
+            third = rest.by_ref().find(|c| !is_space(*c)).unwrap_or('\0');
         }
         out[2] = third;
+        out[3] = rest.next().unwrap_or('\0');
     }
     out
 }
@@ -144,7 +146,7 @@ pub(super) fn is_filler(c: char) -> bool {
 /// Whether a spacing or filler run is noise, from the characters around it:
 /// `recent` (written before it, newest first; `p_single` when the newest
 /// stands alone between gaps) and `next` (read after it).
-fn drop_gap(recent: [char; 3], p_single: bool, all_space: bool, next: [char; 3]) -> bool {
+fn drop_gap(recent: [char; 3], p_single: bool, all_space: bool, next: [char; 4]) -> bool {
     let [p, pp, ppp] = recent;
     let n = next[0];
     if p == '\0' || n == '\0' {
@@ -172,6 +174,14 @@ fn drop_gap(recent: [char; 3], p_single: bool, all_space: bool, next: [char; 3])
     if p == '-' && n.is_ascii_digit() {
         let before = if is_space(pp) { ppp } else { pp };
         return before.is_ascii_digit();
+    }
+    // "g o v - t w": a dash between letters spelled out one by one (a link
+    // typed so that no filter reads it); the dash is kept, the spaces go.
+    if n == '-' && p.is_ascii_alphabetic() && p_single {
+        return next[2].is_ascii_alphabetic() && !next[3].is_ascii_alphanumeric();
+    }
+    if p == '-' && n.is_ascii_alphabetic() && pp.is_ascii_alphabetic() {
+        return !next[1].is_ascii_alphanumeric();
     }
     false
 }

@@ -89,6 +89,8 @@ impl NormalizedText {
         let mut kept = [0u32; 16];
         // ASCII digits among the kept characters: the identifier prefilters.
         let (mut digit_run, mut longest_digit_run) = (0u32, 0u32);
+        // Full-width digits, which the loop folds one by one.
+        let mut wide_digits = 0u32;
         while b < bytes.len() {
             // Most of a Chinese message is Han characters that stay as they
             // are: a tight loop counts their script and copies nothing.
@@ -121,7 +123,7 @@ impl NormalizedText {
             // `original` is a `str`, so every decoded code point is a char.
             let c = char::from_u32(cp).unwrap_or('\u{FFFD}');
             seen |= 1 << cls;
-            digit_run = 0;
+            let run_before = std::mem::take(&mut digit_run);
             w.copy(&original[run_start..b], run_origin, i - run_origin);
             match cls {
                 // A zero-width character between digits joins them.
@@ -146,7 +148,15 @@ impl NormalizedText {
                 }
                 _ => {
                     script.count(cls);
-                    w.push(fold_simple(cls, c, w.last()), i);
+                    let folded = fold_simple(cls, c, w.last());
+                    // A full-width digit continues a run of digits (for the
+                    // mixed numbers below; the identifier counts are redone).
+                    if folded.is_ascii_digit() {
+                        digit_run = run_before + 1;
+                        longest_digit_run = longest_digit_run.max(digit_run);
+                        wide_digits += 1;
+                    }
+                    w.push(folded, i);
                 }
             }
             i += 1;
@@ -171,7 +181,8 @@ impl NormalizedText {
         // other groups are ASCII digits, three or more of them in a row
         // (0910-二三七-八四五); the pass looks at the text as written.
         let han = kept[HAN_DIGIT as usize];
-        let mixed = han >= 3 && longest_digit_run >= 3 && han + kept[DIGIT as usize] >= 7;
+        let digits = kept[DIGIT as usize] + wide_digits;
+        let mixed = han >= 3 && longest_digit_run >= 3 && han + digits >= 7;
         let han_digits = han >= 7 || mixed;
         if han_digits {
             w.chinese_digit_runs();
@@ -351,6 +362,9 @@ mod tests {
             ("陳 情 人 是 對 面", "陳情人是對面"),
             ("M 1 9 9 2 3 5 5 7 0 林志豪", "M199235570林志豪"),
             ("0 9 1 8 - 3 3 0 - 2 7 5", "0918-330-275"),
+            // A link spelled out letter by letter keeps its dashes.
+            ("p r e s i d e n t - g o v - t w", "PRESIDENT-GOV-TW"),
+            ("Plan A - Team", "PLAN A - TEAM"),
             ("0912 345 678", "0912 345 678"),
             ("12/16 9:00", "12/16 9:00"),
             ("確診者 張某某 住在", "確診者張某某住在"),
@@ -372,6 +386,7 @@ mod tests {
             // Groups in ASCII digits finish a number written out; a number in
             // ASCII digits alone keeps its commas.
             ("電話：0910-二三七-八四五（吳）", "電話:0910-237-845(吳)"),
+            ("電話是09七七-２１５-八三０", "電話是0977-215-830"),
             ("一二三組，共100,000,000元", "一二三組,共100,000,000元"),
             ("一、二、三、四、五、六、七", "一、二、三、四、五、六、七"),
             ("第一二三組，四五六組", "第一二三組,四五六組"),
