@@ -83,7 +83,9 @@ pub(super) fn build() -> Recognizers {
         // A post office account written as its two labelled halves:
         // 局號0061283 帳號0457219.
         postal_account: compile("局號[:： ]?([0-9]{7})[ ,，、]*帳號[:： ]?([0-9]{7})"),
-        plate: compile("[A-Z]{3}[- ]?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}"),
+        plate: compile(
+            "[A-Z]{3}[- ]?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}",
+        ),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
         case_number: compile(
             r"案 ?[0-9]{2,6}|CASE ?[0-9]{2,6}|個案編號 ?[A-Z]?-?[0-9]{2,6}|第[0-9]{1,5}[個例位]|個案[A-Z](?:[^A-Z]|$)",
@@ -246,7 +248,7 @@ fn bank_code_before(s: &str, at: usize) -> bool {
 #[inline]
 pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, run, .. } = *cx;
-    if run >= 4 && kinds.contains(EntityKind::Plate) {
+    if run >= 3 && kinds.contains(EntityKind::Plate) {
         for m in r.plate.find_iter(s) {
             if !alnum_bounded(s, m.start(), m.end()) {
                 continue;
@@ -254,8 +256,13 @@ pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
             let v = m.as_str();
             let letters: String = v.chars().filter(char::is_ascii_uppercase).collect();
             let nums: String = v.chars().filter(char::is_ascii_digit).collect();
-            // Current plates drop I and O and the digit 4 (公路總局).
-            if letters.len() == 3 && (letters.contains(['I', 'O']) || nums.contains('4')) {
+            // Current plates (three letters, four digits) drop I and O and
+            // the digit 4 (公路總局); the rule is not about the older shapes
+            // (an old scooter's 123-ABC, reference/tw-identifiers.md).
+            if nums.len() == 4
+                && letters.len() == 3
+                && (letters.contains(['I', 'O']) || nums.contains('4'))
+            {
                 continue;
             }
             if validate_id(v).is_some() {
@@ -459,6 +466,11 @@ mod tests {
         assert_eq!(
             texts("那台ABQ 3015紅色March", EntityKind::Plate),
             vec!["ABQ 3015"]
+        );
+        // An older scooter's plate, digits first.
+        assert_eq!(
+            texts("機車車牌 582-MQK 停在門口", EntityKind::Plate),
+            vec!["582-MQK"]
         );
         assert!(texts("ABC-1234", EntityKind::Plate).is_empty());
         assert!(texts("ABI-1235", EntityKind::Plate).is_empty());

@@ -265,7 +265,7 @@ pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
         (KindSet::of(&[K::Passport]), &|| run >= 6),
         (KindSet::of(&[K::NhiCard]), &|| digits >= 12 && run >= 4),
         (KindSet::of(&[K::BankAccount]), &|| digits >= 10 && run >= 3),
-        (KindSet::of(&[K::Plate]), &|| run >= 4),
+        (KindSet::of(&[K::Plate]), &|| run >= 3),
         (KindSet::of(&[K::Address]), &|| HAO.find(bytes).is_some()),
         (KindSet::LINKS.union(KindSet::FILES), &|| {
             links::may_hold_link(bytes)

@@ -69,6 +69,11 @@ const COMMON_AREA_WORDS: &[&str] = &[
     "停車區",
 ];
 
+/// A character of a road's name: any Han character but the particles and
+/// verbs a sentence puts before one (便當店在民生路, 他住中山路), which no
+/// road's name holds.
+const ROAD: &str = r"[\p{Han}--[在住到於是的往從]]";
+
 /// This family's recognizers, compiled once with the others (see
 /// [`super::warm_up`]).
 pub(super) struct Recognizers {
@@ -83,10 +88,10 @@ pub(super) struct Recognizers {
 pub(super) fn build() -> Recognizers {
     Recognizers {
         address: compile(&format!(
-            r"(?:[\p{{Han}}]{{2}}[縣市])?(?:[\p{{Han}}]{{1,3}}[區鄉鎮])?(?:[\p{{Han}}]{{1,3}}[里村])?(?:{N}+鄰)?(?:[\p{{Han}}]{{1,6}}(?:大道|路|街))?(?:{N}+段)?(?:{N}+巷)?(?:{N}+[弄衖])?{N}+(?:[之-]{N}+)?號(?:(?:{N}+|B)(?:樓|F)|[0-9]+F)?(?:之[0-9]+)?"
+            r"(?:[\p{{Han}}]{{2}}[縣市])?(?:[\p{{Han}}]{{1,3}}[區鄉鎮])?(?:[\p{{Han}}]{{1,3}}[里村])?(?:{N}+鄰)?(?:{ROAD}{{1,6}}(?:大道|路|街))?(?:{N}+段)?(?:{N}+巷)?(?:{N}+[弄衖])?{N}+(?:[之-]{N}+)?號(?:(?:{N}+|B)(?:樓|F)|[0-9]+F)?(?:之[0-9]+)?"
         )),
         street: compile(&format!(
-            r"[\p{{Han}}]{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
+            r"{ROAD}{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
         )),
         district: compile(r"[\p{Han}]{2}(?:區|里|鄉|鎮)"),
         floor: compile(&format!("{N}{{1,3}}(?:樓|F)(?:之[0-9]+)?|B[1-9]|地下{N}樓")),
@@ -195,6 +200,15 @@ mod tests {
         ] {
             assert_eq!(texts(text, EntityKind::Address).len(), 1, "{text}");
         }
+        // The sentence before a road is not part of its name.
+        assert_eq!(
+            texts("便當店在民生路一段45號", EntityKind::Address),
+            vec!["民生路一段45號"]
+        );
+        assert_eq!(
+            texts("他住中山路5巷12號", EntityKind::Address),
+            vec!["中山路5巷12號"]
+        );
         assert!(texts("明天 10 號開會", EntityKind::Address).is_empty());
         assert!(texts("我們約 3 號", EntityKind::Address).is_empty());
         assert!(texts("下個月十一號開會", EntityKind::Address).is_empty());
@@ -204,7 +218,7 @@ mod tests {
     fn streets_and_districts() {
         assert_eq!(
             texts("住在和平東路三段那邊", EntityKind::Street),
-            vec!["住在和平東路三段"]
+            vec!["和平東路三段"]
         );
         assert_eq!(
             texts("湖口鄉的養雞場", EntityKind::District),
