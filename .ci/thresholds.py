@@ -43,15 +43,16 @@ LATER_FLOORS = {
     # 0.91, 0.81, 0.85 and 0.91, then fixed as phenomena; round 13's two
     # missed plates and caller IDs lowered personal_data recall; eleventh
     # session: rounds 14 to 17, first at 0.83, 0.89, 0.79 and 0.89; twelfth
-    # session: rounds 19 to 22, first at 0.89, 0.91, 0.85 and 0.83; round
-    # 22's classified joke and its tender draft by private mail, which it
-    # labels classified and dev-cases.jsonl does not, hold classified recall
-    # at 0.95). records_lookup
+    # session: rounds 19 to 24, first at 0.89, 0.91, 0.85, 0.83, 0.88 and
+    # 0.86; round 22's classified joke and its tender draft by private mail,
+    # which it labels classified and dev-cases.jsonl does not, and round
+    # 23's restricted memo and work files mailed home hold classified
+    # recall at 0.94). records_lookup
     # precision counts lines where a lookup's plate or ID also reads as
     # personal_data under another writer's labels.
     "procurement": (0.98, 0.97),
     "personnel": (0.98, 0.96),
-    "classified": (0.95, 0.95),
+    "classified": (0.95, 0.94),
     "records_lookup": (0.89, 0.96),
     "footage": (0.98, 0.95),
     "phishing": (0.98, 0.99),
