@@ -69,9 +69,9 @@ const COMMON_AREA_WORDS: &[&str] = &[
     "停車區",
 ];
 
-/// A character of a road's name: any Han character but the particles and
-/// verbs a sentence puts before one (便當店在民生路, 他住中山路), which no
-/// road's name holds.
+/// A character of a place's or a road's name: any Han character but the
+/// particles and verbs a sentence puts before one (便當店在民生路, 他住中山路,
+/// 住中和區), which no such name holds.
 const ROAD: &str = r"[\p{Han}--[在住到於是的往從]]";
 
 /// This family's recognizers, compiled once with the others (see
@@ -88,7 +88,7 @@ pub(super) struct Recognizers {
 pub(super) fn build() -> Recognizers {
     Recognizers {
         address: compile(&format!(
-            r"(?:[\p{{Han}}]{{2}}[縣市])?(?:[\p{{Han}}]{{1,3}}[區鄉鎮])?(?:[\p{{Han}}]{{1,3}}[里村])?(?:{N}+鄰)?(?:{ROAD}{{1,6}}(?:大道|路|街))?(?:{N}+段)?(?:{N}+巷)?(?:{N}+[弄衖])?{N}+(?:[之-]{N}+)?號(?:(?:{N}+|B)(?:樓|F)|[0-9]+F)?(?:之[0-9]+)?"
+            r"(?:{ROAD}{{2}}[縣市])?(?:{ROAD}{{1,3}}[區鄉鎮])?(?:{ROAD}{{1,3}}[里村])?(?:{N}+鄰)?(?:{ROAD}{{1,6}}(?:大道|路|街))?(?:{N}+段)?(?:{N}+巷)?(?:{N}+[弄衖])?{N}+(?:[之-]{N}+)?號(?:(?:{N}+|B)(?:樓|F)|[0-9]+F)?(?:之[0-9]+)?"
         )),
         street: compile(&format!(
             r"{ROAD}{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
@@ -208,6 +208,10 @@ mod tests {
         assert_eq!(
             texts("他住中山路5巷12號", EntityKind::Address),
             vec!["中山路5巷12號"]
+        );
+        assert_eq!(
+            texts("陳小姐住中和區景平路218巷7號", EntityKind::Address),
+            vec!["中和區景平路218巷7號"]
         );
         assert!(texts("明天 10 號開會", EntityKind::Address).is_empty());
         assert!(texts("我們約 3 號", EntityKind::Address).is_empty());
