@@ -72,7 +72,7 @@ const COMMON_AREA_WORDS: &[&str] = &[
 /// A character of a place's or a road's name: any Han character but the
 /// particles and verbs a sentence puts before one (便當店在民生路, 他住中山路,
 /// 住中和區), which no such name holds.
-const ROAD: &str = r"[\p{Han}--[在住到於是的往從]]";
+const PLACE_NAME_CHAR: &str = r"[\p{Han}--[在住到於是的往從]]";
 
 /// This family's recognizers, compiled once with the others (see
 /// [`super::warm_up`]).
@@ -88,10 +88,10 @@ pub(super) struct Recognizers {
 pub(super) fn build() -> Recognizers {
     Recognizers {
         address: compile(&format!(
-            r"(?:{ROAD}{{2}}[縣市])?(?:{ROAD}{{1,3}}[區鄉鎮])?(?:{ROAD}{{1,3}}[里村])?(?:{N}+鄰)?(?:{ROAD}{{1,6}}(?:大道|路|街))?(?:{N}+段)?(?:{N}+巷)?(?:{N}+[弄衖])?{N}+(?:[之-]{N}+)?號(?:(?:{N}+|B)(?:樓|F)|[0-9]+F)?(?:之[0-9]+)?"
+            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市])?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮])?(?:{PLACE_NAME_CHAR}{{1,3}}[里村])?(?:{N}+鄰)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街))?(?:{N}+段)?(?:{N}+巷)?(?:{N}+[弄衖])?{N}+(?:[之-]{N}+)?號(?:(?:{N}+|B)(?:樓|F)|[0-9]+F)?(?:之[0-9]+)?"
         )),
         street: compile(&format!(
-            r"{ROAD}{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
+            r"{PLACE_NAME_CHAR}{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
         )),
         district: compile(r"[\p{Han}]{2}(?:區|里|鄉|鎮)"),
         floor: compile(&format!("{N}{{1,3}}(?:樓|F)(?:之[0-9]+)?|B[1-9]|地下{N}樓")),
