@@ -136,6 +136,15 @@ impl NormalizedText {
                     (run_start, run_origin) = (b, i);
                     continue;
                 }
+                // A circled number (① … ⑳) opens a list item: it becomes
+                // "(1)", as ⑴ does under NFKC, and does not run into the
+                // digits after it (①21:03 is item 1 at 21:03).
+                COMPLEX if ('\u{2460}'..='\u{2473}').contains(&c) => {
+                    let n = c as u32 - 0x2460 + 1;
+                    for d in format!("({n})").chars() {
+                        w.push(d, i);
+                    }
+                }
                 COMPLEX => {
                     for d in std::iter::once(c).nfkc() {
                         if is_dropped(d) {
@@ -284,6 +293,23 @@ impl NormalizedText {
     pub fn original_span_of_bytes(&self, start: usize, end: usize) -> (usize, usize) {
         self.original_span(self.char_index(start), self.char_index(end))
     }
+
+    /// The normalized character indices before which characters of the
+    /// original were removed (the space in 吳秀琴 郵局, which normalization
+    /// takes out between Han characters): where the writer separated words.
+    pub fn removed_before(&self) -> impl Iterator<Item = usize> + '_ {
+        self.pieces.iter().enumerate().filter_map(|(k, &(n, o))| {
+            if n == 0 {
+                return None;
+            }
+            // Where the character before this piece came from.
+            let prev = match k.checked_sub(1).map(|j| self.pieces[j]) {
+                Some((pn, po)) => po + (n - 1 - pn),
+                None => n - 1,
+            };
+            (o > prev + 1).then_some(n as usize)
+        })
+    }
 }
 
 /// Decodes the code point at byte `b` of valid UTF-8 and its width: the
@@ -401,6 +427,9 @@ mod tests {
             ("明天7點30分", "明天7點30分"),
             ("里長說", "里長說"),
             ("a\u{FE0F}b", "AB"),
+            // A circled number opens a list item and keeps apart from the
+            // digits after it.
+            ("①21:03 進停車場 ②21:07", "(1)21:03進停車場 (2)21:07"),
             ("　全形空白　", " 全形空白 "),
         ];
         for (input, want) in cases {

@@ -154,7 +154,9 @@ pub(super) fn index_groups(groups: &mut [CompiledGroup]) -> (u64, u64) {
 /// not count on its own when the longer one is an anchor or negative
 /// evidence (被檢舉人 is not 檢舉人, 稽查人員 is not 稽查), and negative
 /// evidence inside any longer keyword does not count (未公布 is not 公布),
-/// nor inside an entity the rule counts for it.
+/// nor inside an entity the rule counts for it. Nothing inside an entity
+/// that is negative evidence (a quoted example of what must not be said)
+/// counts for the rule: it is quoted, not said.
 /// Supporting groups do not hide each other.
 ///
 /// `hits` must be sorted by start; only keywords that can reach over a hit
@@ -203,6 +205,16 @@ pub(super) fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hi
                 && (og.anchor || og.negative || g.negative)
         })
     });
+    let quoted: Vec<(usize, usize)> = hits
+        .iter()
+        .filter(|h| !group(h).is_keyword && group(h).negative)
+        .map(|h| (h.start, h.end))
+        .collect();
+    if !quoted.is_empty() {
+        hits.retain(|h| {
+            group(h).negative || !quoted.iter().any(|&(s, e)| s <= h.start && h.end <= e)
+        });
+    }
 }
 
 fn gap(a: &Hit, b: &Hit) -> usize {
@@ -266,13 +278,34 @@ impl Buckets {
 }
 
 /// Where sentences end in a message: the character index of each 。！？；
-/// (and their ASCII forms) or line break, in order.
+/// (and their ASCII forms) or line break, and of each numbered item of a
+/// list written on one line ("(3)…(4)…", "(一)…(二)…"), in order.
 pub(super) fn sentence_ends(text: &str) -> Vec<usize> {
-    text.chars()
-        .enumerate()
-        .filter(|(_, c)| matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n'))
-        .map(|(i, _)| i)
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len())
+        .filter(|&i| match chars[i] {
+            '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n' => true,
+            '(' => i > 0 && opens_list_item(&chars[i + 1..]),
+            _ => false,
+        })
         .collect()
+}
+
+/// Whether `rest`, the characters after a '(', are an item's number and
+/// its closing bracket: one or two digits, or one Chinese numeral.
+fn opens_list_item(rest: &[char]) -> bool {
+    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+    let numeral = usize::from(
+        rest.first()
+            .is_some_and(|c| "一二三四五六七八九十".contains(*c)),
+    );
+    // An area code in brackets, (02), is no item number.
+    let n = match digits {
+        0 => numeral,
+        _ if rest[0] == '0' => 0,
+        _ => digits,
+    };
+    (1..=2).contains(&n) && rest.get(n) == Some(&')')
 }
 
 /// Whether no sentence end lies between hits `a` and `b`.
@@ -330,4 +363,24 @@ pub(super) fn score_at(
         used.push((gi, chosen));
     }
     (score, used)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence_ends;
+
+    #[test]
+    fn sentences_end_at_stops_breaks_and_numbered_items() {
+        assert_eq!(sentence_ends("好。明天見\n再說"), vec![1, 5]);
+        // A list on one line: each numbered item starts a sentence.
+        let line = "摘要:(1)大掃除(2)底價3,250萬(3)尾牙";
+        let ends = sentence_ends(line);
+        let at = |needle: &str| line[..line.find(needle).unwrap()].chars().count();
+        assert_eq!(ends, vec![at("(1)"), at("(2)"), at("(3)")]);
+        assert_eq!(sentence_ends("(一)預算(二)人事"), vec![5]);
+        // An area code, a stamp or a number in brackets starts none.
+        assert!(sentence_ends("請洽(02)2345-6789").is_empty());
+        assert!(sentence_ends("公文(密)請收").is_empty());
+        assert!(sentence_ends("共(123)件").is_empty());
+    }
 }

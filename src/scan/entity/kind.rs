@@ -79,11 +79,14 @@ pub enum EntityKind {
     /// An executable behind a document's or a picture's extension
     /// (名冊.pdf.exe).
     DisguisedFile,
+    /// Words quoted as an example of what must not be said, in a reminder
+    /// or a rule (不要說「確診者住在XX大樓」, 「幾點去哪家」這類資訊).
+    QuotedExample,
 }
 
 impl EntityKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EntityKind; 32] = [
+    pub const ALL: [EntityKind; 33] = [
         EntityKind::NationalId,
         EntityKind::ResidentId,
         EntityKind::Mobile,
@@ -116,6 +119,7 @@ impl EntityKind {
         EntityKind::OutsideLink,
         EntityKind::RiskyFile,
         EntityKind::DisguisedFile,
+        EntityKind::QuotedExample,
     ];
 
     /// The snake_case name used in packs and JSON.
@@ -153,6 +157,7 @@ impl EntityKind {
             EntityKind::OutsideLink => "outside_link",
             EntityKind::RiskyFile => "risky_file",
             EntityKind::DisguisedFile => "disguised_file",
+            EntityKind::QuotedExample => "quoted_example",
         }
     }
 
@@ -215,7 +220,8 @@ impl EntityKind {
             | EntityKind::SchoolClass
             | EntityKind::CaseNumber
             | EntityKind::RiskyFile
-            | EntityKind::DisguisedFile => None,
+            | EntityKind::DisguisedFile
+            | EntityKind::QuotedExample => None,
         }
     }
 }
@@ -240,7 +246,7 @@ pub enum Mask {
     Link,
 }
 
-/// A set of entity kinds, as a bit set (room for 64 kinds; 32 are used).
+/// A set of entity kinds, as a bit set (room for 64 kinds; 33 are used).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct KindSet(u64);
 

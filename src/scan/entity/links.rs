@@ -142,8 +142,12 @@ impl LinkClass {
     }
 }
 
-/// Classifies a host (any case, dots already plain).
-pub fn classify(host: &str) -> Option<LinkClass> {
+/// Classifies a host (any case, dots already plain). `marked` says that a
+/// scheme, `www.` or a path shows the token is a link: then a suffix the
+/// Public Suffix List does not know is its own suffix, as the list's
+/// default rule `*` has it (`https://dgpa-gov-tw.example/bonus`), where an
+/// unmarked token needs a known suffix to be read as a host at all.
+pub fn classify(host: &str, marked: bool) -> Option<LinkClass> {
     let host = host.trim_end_matches('.').to_lowercase();
     let labels: Vec<&str> = host.split('.').collect();
     if labels.len() < 2 || labels.iter().any(|l| l.is_empty()) {
@@ -161,19 +165,29 @@ pub fn classify(host: &str) -> Option<LinkClass> {
         let ascii_tail = labels.last().is_some_and(|l| l.is_ascii());
         return (ascii_tail && known_suffix(&host).is_some()).then_some(LinkClass::Homoglyph);
     }
-    let Some(suffix) = known_suffix(&host) else {
-        // A government name under a suffix that does not exist (gov.tvv,
-        // gov.twn): its last letters imitate tw.
-        let n = labels.len();
-        let fake_tail = n >= 3
-            && labels[n - 2] == "gov"
-            && labels[n - 1].bytes().all(|b| b.is_ascii_alphabetic());
-        return fake_tail.then_some(LinkClass::LookAlike);
+    let n = labels.len();
+    let (suffix, domain) = match known_suffix(&host) {
+        Some(suffix) => {
+            if suffix.len() == host.len() {
+                return None;
+            }
+            (suffix, psl::domain_str(&host)?)
+        }
+        None => {
+            // A government name under a suffix that does not exist (gov.tvv,
+            // gov.twn): its last letters imitate tw.
+            let tail = labels[n - 1];
+            let alphabetic = tail.bytes().all(|b| b.is_ascii_alphabetic());
+            if n >= 3 && labels[n - 2] == "gov" && alphabetic {
+                return Some(LinkClass::LookAlike);
+            }
+            if !marked || !alphabetic || tail.len() < 2 {
+                return None;
+            }
+            let domain_start = host.len() - tail.len() - labels[n - 2].len() - 1;
+            (tail, &host[domain_start..])
+        }
     };
-    if suffix.len() == host.len() {
-        return None;
-    }
-    let domain = psl::domain_str(&host)?;
     if matches!(suffix, "gov.tw" | "edu.tw") || domain == "gov.taipei" {
         return Some(LinkClass::Government);
     }
@@ -267,7 +281,7 @@ pub(super) fn links(r: &Recognizers, cx: &mut Extraction<'_>) {
             .collect();
         let marked =
             c.name("scheme").is_some() || c.name("path").is_some() || host.starts_with("WWW.");
-        let Some(class) = classify(&host) else {
+        let Some(class) = classify(&host, marked) else {
             continue;
         };
         // Spaces around a dot join two words of a sentence ("do it. So")
@@ -371,8 +385,29 @@ mod tests {
             ("gov.tw", None),
         ];
         for (host, want) in cases {
-            assert_eq!(classify(host), want, "{host}");
+            assert_eq!(classify(host, false), want, "{host}");
         }
+        // Shown to be a link by a scheme, www or a path, a host under a
+        // suffix the list does not know takes its last label as the suffix.
+        for (host, want) in [
+            ("dgpa-gov-tw.example", Some(LinkClass::LookAlike)),
+            ("nhi.update.test", Some(LinkClass::LookAlike)),
+            ("etax-refund.example", Some(LinkClass::LookAlike)),
+            ("lunch-menu.example", Some(LinkClass::Outside)),
+            ("line.ok", Some(LinkClass::Outside)),
+            ("3.14", None),
+            ("gov.example", Some(LinkClass::LookAlike)),
+        ] {
+            assert_eq!(classify(host, true), want, "{host}");
+        }
+        assert_eq!(
+            found(
+                "請至 https://dgpa-gov-tw.example/bonus 登入",
+                EntityKind::LookalikeLink
+            )
+            .len(),
+            1
+        );
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //!
 //! The kinds are in `kind`. One file per family of entities, each with its
 //! own patterns and tests: `ids` (identifier numbers), `phones`, `places`,
-//! `time`, `people`, `orgs` and `links`. This module holds the [`extract`]
+//! `time`, `people`, `orgs`, `links` and `quotes` (examples quoted as what
+//! must not be said). This module holds the [`extract`]
 //! entry point that
 //! runs the families in a fixed order, and what they share: the trigger
 //! characters (`Marks`) and the boundary checks. All patterns are compiled together,
@@ -32,6 +33,7 @@ mod orgs;
 mod people;
 mod phones;
 mod places;
+mod quotes;
 mod time;
 
 pub use ids::validate_id;
@@ -72,6 +74,7 @@ struct Recognizers {
     people: people::Recognizers,
     orgs: orgs::Recognizers,
     links: links::Recognizers,
+    quotes: quotes::Recognizers,
 }
 
 fn recognizers() -> &'static Recognizers {
@@ -84,6 +87,7 @@ fn recognizers() -> &'static Recognizers {
         people: people::build(),
         orgs: orgs::build(),
         links: links::build(),
+        quotes: quotes::build(),
     })
 }
 
@@ -122,6 +126,7 @@ pub fn patterns() -> Vec<&'static str> {
         &people.name_titled,
         &people.name_familiar,
         &people.name_labelled,
+        &people.name_ranked,
         &people.name_bounded,
         &orgs.business,
         &places.floor,
@@ -132,6 +137,7 @@ pub fn patterns() -> Vec<&'static str> {
         &ids.case_number,
         &r.links.host,
         &r.links.file,
+        &r.quotes.example,
     ]
     .into_iter()
     .map(Regex::as_str)
@@ -238,6 +244,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     ids::case_numbers(&r.ids, &mut cx);
     links::links(&r.links, &mut cx);
     links::risky_files(&r.links, &mut cx);
+    quotes::quoted_examples(&r.quotes, &mut cx);
     cx.out
 }
 
@@ -328,9 +335,8 @@ impl Marks {
                 '○' | '〇' | 'O' | 'X' | '*' | '某' | '姓' => m.mask = true,
                 '生' | '姐' | '太' | '士' | '闆' | '師' | '學' | '員' | '長' | '理' | '任'
                 | '姨' | '伯' | '公' | '嬤' | '董' | '委' | '議' | '傅' | '叔' | '哥' | '媽'
-                | '爸' | '奶' | '爺' | '嫂' | '授' | '弟' | '妹' | '官' | '書' | '導' | '正' => {
-                    m.title = true
-                }
+                | '爸' | '奶' | '爺' | '嫂' | '授' | '弟' | '妹' | '官' | '書' | '導' | '正'
+                | '佐' | '事' | '兵' | '友' => m.title = true,
                 '小' | '老' | '阿' => m.familiar = true,
                 _ => {}
             }

@@ -24,6 +24,7 @@ pub(super) struct Recognizers {
     pub(super) name_titled: Regex,
     pub(super) name_familiar: Regex,
     pub(super) name_labelled: Regex,
+    pub(super) name_ranked: Regex,
     pub(super) name_bounded: Regex,
 }
 
@@ -37,9 +38,17 @@ pub(super) fn build() -> Recognizers {
         name_titled: compile(&format!(
             "{sn}(?:先生|小姐|太太|女士|老闆娘|老闆|老師|同學|科員|課長|科長|股長|組長|經理|主任|阿姨|阿伯|阿公|阿嬤|董|護理師|護理長|巡官|所長|副理|處長|專員|秘書|督導|校長|醫師|醫生|律師|教授|技士|技正|主委|議員|里長|師傅|伯伯|伯母|叔叔|大哥|大姐|媽媽|爸爸|奶奶|爺爺|小弟|小妹|哥|姐|嫂)"
         )),
-        name_familiar: compile(&format!("[小老阿]{sn}")),
+        // 小陳, 老王, 阿林; and a given name's character between 阿 and a
+        // kinship word or the Hokkien 仔, as neighbours and stall-keepers
+        // are called (阿雪姨, 阿明伯, 阿雄仔).
+        name_familiar: compile(&format!("[小老阿]{sn}|阿\\p{{Han}}[姨伯嬸嫂叔姑仔]")),
         name_labelled: compile(&format!(
             "(?:姓名|名字是|名字叫|戶名|寄給|匯給|給|打給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)[:： ]?({sn}[\\p{{Han}}]{{1,2}})"
+        )),
+        // A rank or post written before the name, as police, the military
+        // and personnel papers do (警員許明達, 巡佐楊正豪, 科員林雅婷).
+        name_ranked: compile(&format!(
+            "(?:警員|巡佐|巡官|警務員|偵查佐|小隊長|隊員|科員|課員|辦事員|書記|專員|技士|技佐|技正|幹事|組員|助理員|士官長|上士|中士|下士|上兵|一兵|二兵|護理師|社工員|工友|約僱人員)({sn}[\\p{{Han}}]{{2}})"
         )),
         name_bounded: compile(&format!("(?:^|[^\\p{{Han}}])({sn}[\\p{{Han}}]{{2}})")),
     }
@@ -84,6 +93,15 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
                 cx.push(EntityKind::PersonName, m.start(), m.end(), None);
             }
         }
+        if has.title {
+            for c in r.name_ranked.captures_iter(s) {
+                let Some(m) = c.get(1) else { continue };
+                let last = m.as_str().chars().next_back().unwrap_or(' ');
+                if !NOT_NAME_ENDINGS.contains(last) {
+                    cx.push(EntityKind::PersonName, m.start(), m.end(), None);
+                }
+            }
+        }
     }
 }
 
@@ -96,6 +114,8 @@ fn everyday_word(s: &str, start: usize, end: usize) -> bool {
     match s[start..].chars().next() {
         Some('周') => prev.is_some_and(|c| "這本上下每前當隔整一二三兩".contains(c)),
         Some('連') => next.is_some_and(|c| "都也".contains(c)),
+        // 阿拉伯 (Arabia) is no 阿拉 with an uncle.
+        Some('阿') => s[start..].starts_with("阿拉伯"),
         _ => false,
     }
 }
@@ -118,6 +138,55 @@ pub(super) fn name_tokens(r: &Recognizers, cx: &mut Extraction<'_>) {
             if bounded && !NOT_NAME_ENDINGS.contains(last) {
                 cx.push(EntityKind::NameToken, m.start(), m.end(), None);
             }
+        }
+        spaced_name_tokens(cx);
+    }
+}
+
+/// Three-character name tokens the writer set off with spaces from the
+/// Han words around them (`1. 吳秀琴 郵局`, `承辦 林雅婷 分機`), which
+/// normalization joined: a removed space counts as a boundary, on either
+/// side, like a non-Han character. A message spaced out character by
+/// character (何 俊 賢) has no words to set off: a token with a removed
+/// space inside it is none.
+fn spaced_name_tokens(cx: &mut Extraction<'_>) {
+    let text = cx.text;
+    let gaps: Vec<usize> = text.removed_before().collect();
+    if gaps.is_empty() {
+        return;
+    }
+    let chars: Vec<char> = cx.s.chars().collect();
+    let bounded = |i: usize| {
+        i == 0
+            || i >= chars.len()
+            || !is_han(chars[i - 1])
+            || !is_han(chars[i])
+            || gaps.contains(&i)
+    };
+    let is_token = |at: usize| {
+        chars.get(at..at + 3).is_some_and(|w| {
+            SURNAMES.contains(w[0])
+                && w.iter().all(|&c| is_han(c))
+                && !NOT_NAME_ENDINGS.contains(w[2])
+        }) && !gaps.contains(&(at + 1))
+            && !gaps.contains(&(at + 2))
+    };
+    let mut found: Vec<usize> = Vec::new();
+    for &g in &gaps {
+        for at in [Some(g), g.checked_sub(3)].into_iter().flatten() {
+            if is_token(at) && bounded(at) && bounded(at + 3) && !found.contains(&at) {
+                found.push(at);
+            }
+        }
+    }
+    for at in found {
+        let (bs, be) = (text.byte_index(at), text.byte_index(at + 3));
+        if !cx
+            .out
+            .iter()
+            .any(|e| e.kind == EntityKind::NameToken && e.start == at)
+        {
+            cx.push(EntityKind::NameToken, bs, be, None);
         }
     }
 }
@@ -147,6 +216,7 @@ mod tests {
         // Everyday phrases that look like a surname and a title.
         assert!(texts("連媽媽都知道", EntityKind::PersonName).is_empty());
         assert!(texts("這週爸爸會來", EntityKind::PersonName).is_empty());
+        assert!(texts("阿拉伯文", EntityKind::PersonName).is_empty());
         assert!(texts("周爸爸會來", EntityKind::PersonName).contains(&"周爸爸".to_string()));
         // Ranks and posts of the police, hospitals and offices; a name
         // after 名字是.
@@ -156,6 +226,10 @@ mod tests {
             ("找秘書室的林秘書", "林秘書"),
             ("工務課的陳技正", "陳技正"),
             ("他留的名字是吳俊傑", "吳俊傑"),
+            ("巡佐楊正豪記功一次", "楊正豪"),
+            ("警員許明達嘉獎二次", "許明達"),
+            ("市場賣菜的阿雪姨驗出來", "阿雪姨"),
+            ("卡車司機阿雄仔的手機", "阿雄仔"),
         ] {
             assert!(
                 texts(text, EntityKind::PersonName).contains(&name.to_string()),
@@ -172,6 +246,17 @@ mod tests {
         );
         // A three-character word ending in a unit is not a name.
         assert!(texts("到陳情人那邊", EntityKind::NameToken).is_empty());
+        // Spaces the writer put between Han words are boundaries, though
+        // normalization takes them out.
+        assert_eq!(
+            texts("1. 吳秀琴 郵局 0031234-0567891", EntityKind::NameToken),
+            vec!["吳秀琴"]
+        );
+        assert_eq!(
+            texts("承辦 林雅婷 分機", EntityKind::NameToken),
+            vec!["林雅婷"]
+        );
+        assert!(texts("吳秀琴郵局", EntityKind::NameToken).is_empty());
     }
 
     #[test]

@@ -93,7 +93,8 @@ pub(super) fn build() -> Recognizers {
         date_numeric: compile("(?:1[0-4][0-9]|[89][0-9]|20[0-9]{2})[/.-][01]?[0-9][/.-][0-3]?[0-9]"),
         date_md: compile(&format!("{N}{{1,3}}月(?:初|中|底)")),
         date_slash: compile("(?:1[0-2]|0?[1-9])/(?:[12][0-9]|3[01]|0?[1-9])"),
-        weekday: compile("(?:下下|下個?|上個?|這個?|本|今)?(?:星期|禮拜|礼拜|周)[一二三四五六日天末]"),
+        // 拜五 is the Hokkien 禮拜五; alone, 拜 takes no 日 or 天 (拜天公).
+        weekday: compile("(?:下下|下個?|上個?|這個?|本|今)?(?:(?:星期|禮拜|礼拜|周)[一二三四五六日天末]|拜[一二三四五六])"),
         weekday_paren: compile(r"\([一二三四五六日]\)"),
         lexicon,
         lexicon_kinds,
@@ -427,9 +428,11 @@ mod tests {
             "下禮拜三",
             "下周一",
             "12/16（二）",
+            "拜五衛生所欲來查",
         ] {
             assert_eq!(texts(text, EntityKind::Weekday).len(), 1, "{text}");
         }
+        assert!(texts("初九拜天公", EntityKind::Weekday).is_empty());
         for text in ["今天", "明早", "後天", "今晚", "下周一", "大後天"] {
             assert!(!texts(text, EntityKind::RelativeDay).is_empty(), "{text}");
         }
