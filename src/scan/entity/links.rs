@@ -6,7 +6,8 @@
 //! and file names whose extension runs code or a macro (`.exe`, `.html`,
 //! `.docm` …).
 //!
-//! A host under `gov.tw` or `edu.tw` (or Taipei's `gov.taipei`) is genuine.
+//! A host under `gov.tw` or `edu.tw` (or Taipei's `gov.taipei`, or the state
+//! power company's `taipower.com.tw`) is genuine.
 //! One that only looks like it is suspicious: `gov` inside another domain
 //! (`gov-tw.info`, `moi.gov.tw.verify-login.com`, `g0v-tw.cc`), punycode or
 //! letters of another script (`gоv.tw` with a Cyrillic о) is a look-alike;
@@ -71,9 +72,10 @@ const SHORTENERS: &[&str] = &[
     "0rz.tw",
 ];
 
-/// The host names of central agencies (their own `<name>.gov.tw`), which a
-/// look-alike puts in front of another suffix (`mohw-carefund.com`,
-/// `mvdis-pay.net`): taken from the agencies' own domains.
+/// The host names of central agencies (their own `<name>.gov.tw`) and of
+/// the state power company whose bills lures copy (`taipower.com.tw`),
+/// which a look-alike puts in front of another suffix (`mohw-carefund.com`,
+/// `mvdis-pay.net`, `taipower-pay.net`): taken from their own domains.
 const AGENCY_NAMES: &[&str] = &[
     "cdc",
     "dgpa",
@@ -96,7 +98,20 @@ const AGENCY_NAMES: &[&str] = &[
     "ntbt",
     "president",
     "ris",
+    "taipower",
 ];
+
+/// Public bodies' own registrable domains outside gov.tw: Taipei's
+/// `gov.taipei` and the state power company's `taipower.com.tw` (whose
+/// name look-alikes copy).
+const GENUINE_DOMAINS: &[&str] = &["gov.taipei", "taipower.com.tw"];
+
+/// The top-level names reserved for documentation and testing (RFC 2606).
+/// They are on no public-suffix list and never resolve, but the sample
+/// lures of awareness material, drills and test messages are written with
+/// them (`taipower-pay.test`): a host under one is a host, with or
+/// without a scheme.
+const RESERVED_TLDS: &[&str] = &["example", "test", "invalid", "localhost"];
 
 /// Top-level domains that are also file extensions: a bare `會議.zip`
 /// without a scheme, `www.` or a path is a file, not a link.
@@ -105,7 +120,7 @@ const FILE_LIKE_TLDS: &[&str] = &["zip", "mov"];
 /// What a host is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkClass {
-    /// Under gov.tw, edu.tw or gov.taipei.
+    /// Under gov.tw, edu.tw, gov.taipei or a state enterprise's own domain.
     Government,
     /// Mimics a government host (gov inside another domain).
     LookAlike,
@@ -181,14 +196,15 @@ pub fn classify(host: &str, marked: bool) -> Option<LinkClass> {
             if n >= 3 && labels[n - 2] == "gov" && alphabetic {
                 return Some(LinkClass::LookAlike);
             }
-            if !marked || !alphabetic || tail.len() < 2 {
+            let reserved = RESERVED_TLDS.contains(&tail);
+            if !(marked || reserved) || !alphabetic || tail.len() < 2 {
                 return None;
             }
             let domain_start = host.len() - tail.len() - labels[n - 2].len() - 1;
             (tail, &host[domain_start..])
         }
     };
-    if matches!(suffix, "gov.tw" | "edu.tw") || domain == "gov.taipei" {
+    if matches!(suffix, "gov.tw" | "edu.tw") || GENUINE_DOMAINS.contains(&domain) {
         return Some(LinkClass::Government);
     }
     // Another country's government (cdc.gov, www.gov.uk, go.jp).
@@ -329,6 +345,12 @@ pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
                 continue;
             }
         }
+        // A bare extension after a verb (請勿開啟.exe, 不要下載.scr) names a
+        // kind of file, as a warning does, not a file.
+        let name = &m.as_str()[..m.as_str().rfind('.').unwrap_or(0)];
+        if c.name("inner").is_none() && is_verb_phrase(name) {
+            continue;
+        }
         let kind = if c.name("inner").is_some() {
             EntityKind::DisguisedFile
         } else {
@@ -338,6 +360,20 @@ pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
             cx.push(kind, m.start(), m.end(), None);
         }
     }
+}
+
+/// Whether `name` is only words of telling someone to open, run or avoid
+/// a file (請, 勿, 不要, 開啟, 下載, 執行 …), with no name left.
+fn is_verb_phrase(name: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "請勿", "請", "勿", "不要", "別", "切勿", "禁止", "開啟", "打開", "點開", "下載", "執行",
+        "安裝", "點選", "點擊", "收到", "的", "、", "或",
+    ];
+    let mut rest = name;
+    while let Some(w) = WORDS.iter().find(|w| rest.starts_with(**w)) {
+        rest = &rest[w.len()..];
+    }
+    rest.is_empty()
 }
 
 /// Byte spans of the links in `s` that have a path.
@@ -400,6 +436,11 @@ mod tests {
         ] {
             assert_eq!(classify(host, true), want, "{host}");
         }
+        // The names reserved for documentation and tests are suffixes
+        // without a scheme too.
+        assert_eq!(classify("taipower-pay.test", false), Some(LinkClass::LookAlike));
+        assert_eq!(classify("tpcuip.taipower.com.tw", false), Some(LinkClass::Government));
+        assert_eq!(classify("moi-gov-tw.example", false), Some(LinkClass::LookAlike));
         assert_eq!(
             found(
                 "請至 https://dgpa-gov-tw.example/bonus 登入",
@@ -477,6 +518,8 @@ mod tests {
             "{html:?}"
         );
         assert!(texts("附件：會議紀錄.pdf", EntityKind::RiskyFile).is_empty());
+        // A kind of file named in a warning is no file.
+        assert!(texts("資訊室提醒：請勿開啟.exe、.scr附件", EntityKind::RiskyFile).is_empty());
         assert!(texts("https://x.example.com/a/login.html", EntityKind::RiskyFile).is_empty());
         assert_eq!(
             texts(

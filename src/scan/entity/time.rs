@@ -88,7 +88,7 @@ pub(super) fn build() -> Recognizers {
         "(?:上午|早上|早晨|清晨|中午|下午|傍晚|晚上|夜間|凌晨|半夜|今晚|明晚|今早|明早|AM|PM)";
     Recognizers {
         date_ymd: compile(&format!(
-            "(?:中華)?(?:民國)?{N}{{2,4}}年{N}{{1,3}}月{N}{{1,3}}[日號]?|{N}{{1,3}}月{N}{{1,3}}[日號]"
+            "(?:中華)?(?:民國)?{N}{{2,4}}年(?:{N}{{1,3}}|元)月{N}{{1,3}}[日號]?|(?:{N}{{1,3}}|元)月{N}{{1,3}}[日號]"
         )),
         date_numeric: compile("(?:1[0-4][0-9]|[89][0-9]|20[0-9]{2})[/.-][01]?[0-9][/.-][0-3]?[0-9]"),
         date_md: compile(&format!("{N}{{1,3}}月(?:初|中|底)")),
@@ -324,7 +324,8 @@ fn date_value(t: &str) -> Option<String> {
         None => (None, t),
     };
     let (m, d) = rest.split_once('月')?;
-    let month = parse_number(m)?;
+    // 元月 is January.
+    let month = if m == "元" { 1 } else { parse_number(m)? };
     let day = parse_number(d.trim_end_matches(['日', '號']))?;
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
         return None;
@@ -410,6 +411,7 @@ mod tests {
             ("115/12/10（四）", "115/12/10"),
             ("12/3發病", "12/3"),
             ("１２／１８（四）", "12/18"),
+            ("元月5日要去", "--01-05"),
         ];
         for (text, want) in dates {
             let got = found(text, EntityKind::Date);
