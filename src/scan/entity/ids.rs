@@ -10,7 +10,19 @@
 
 use regex::Regex;
 
-use super::{alnum_bounded, compile, digit_bounded, preceded_by, EntityKind, Extraction};
+use super::{
+    alnum_bounded, compile, digit_bounded, preceded_by, DigitGate, EntityKind, Extraction,
+};
+
+/// The digits each identifier needs before its pattern runs (see
+/// [`DigitGate`]): a national or resident ID's eight or more, a passport's
+/// run of six, an NHI card's twelve in runs of four, an account's ten, a
+/// plate's run of three.
+pub(super) const ID_DIGITS: DigitGate = DigitGate::new(8, 0);
+pub(super) const PASSPORT_DIGITS: DigitGate = DigitGate::new(0, 6);
+pub(super) const NHI_DIGITS: DigitGate = DigitGate::new(12, 4);
+pub(super) const ACCOUNT_DIGITS: DigitGate = DigitGate::new(10, 3);
+pub(super) const PLATE_DIGITS: DigitGate = DigitGate::new(0, 3);
 
 /// Well-known example and test numbers that pass the checksum but belong to
 /// nobody (textbook and validator examples from reference/tw-identifiers.md).
@@ -97,13 +109,7 @@ pub(super) fn build() -> Recognizers {
 /// written in one piece or in groups (A123-456-789, B1-5285-0514).
 #[inline]
 pub(super) fn national_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
-    let Extraction {
-        s,
-        kinds,
-        run,
-        digits,
-        ..
-    } = *cx;
+    let Extraction { s, kinds, run, .. } = *cx;
     if !(kinds.contains(EntityKind::NationalId) || kinds.contains(EntityKind::ResidentId)) {
         return;
     }
@@ -112,7 +118,7 @@ pub(super) fn national_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
             push_valid_id(cx, m.start(), m.end(), m.as_str().to_string());
         }
     }
-    if digits >= 8 && run < 10 {
+    if cx.admits(ID_DIGITS) && run < 10 {
         for m in r.id_grouped.find_iter(s) {
             let joined: String = m
                 .as_str()
@@ -145,8 +151,8 @@ fn push_valid_id(cx: &mut Extraction<'_>, start: usize, end: usize, v: String) {
 /// passport's letters and digits.
 #[inline]
 pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
-    let Extraction { s, kinds, run, .. } = *cx;
-    if run >= 6 && kinds.contains(EntityKind::Passport) {
+    let Extraction { s, kinds, .. } = *cx;
+    if cx.admits(PASSPORT_DIGITS) && kinds.contains(EntityKind::Passport) {
         for m in r.passport_number.find_iter(s) {
             if alnum_bounded(s, m.start(), m.end())
                 && preceded_by(s, m.start(), 16, &["護照", "戶照", "PASSPORT"])
@@ -165,14 +171,8 @@ pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
 /// Twelve-digit NHI card numbers next to 健保 or a card number's label.
 #[inline]
 pub(super) fn nhi_cards(r: &Recognizers, cx: &mut Extraction<'_>) {
-    let Extraction {
-        s,
-        kinds,
-        digits,
-        run,
-        ..
-    } = *cx;
-    if digits >= 12 && run >= 4 && kinds.contains(EntityKind::NhiCard) {
+    let Extraction { s, kinds, .. } = *cx;
+    if cx.admits(NHI_DIGITS) && kinds.contains(EntityKind::NhiCard) {
         for m in r.twelve_digits.find_iter(s) {
             if digit_bounded(s, m.start(), m.end())
                 && preceded_by(s, m.start(), 16, &["健保", "卡號", "NHI", "CARD NUMBER"])
@@ -198,14 +198,8 @@ const ACCOUNT_LABELS: &[&str] = &[
 /// two labelled halves.
 #[inline]
 pub(super) fn bank_accounts(r: &Recognizers, cx: &mut Extraction<'_>) {
-    let Extraction {
-        s,
-        kinds,
-        digits,
-        run,
-        ..
-    } = *cx;
-    if digits >= 10 && run >= 3 && kinds.contains(EntityKind::BankAccount) {
+    let Extraction { s, kinds, .. } = *cx;
+    if cx.admits(ACCOUNT_DIGITS) && kinds.contains(EntityKind::BankAccount) {
         for m in r.account.find_iter(s) {
             let v: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
             // A phone number after the same words: a mobile, +886, or an
@@ -247,8 +241,8 @@ fn bank_code_before(s: &str, at: usize) -> bool {
 /// Licence plates (not national IDs, not retired letter/digit choices).
 #[inline]
 pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
-    let Extraction { s, kinds, run, .. } = *cx;
-    if run >= 3 && kinds.contains(EntityKind::Plate) {
+    let Extraction { s, kinds, .. } = *cx;
+    if cx.admits(PLATE_DIGITS) && kinds.contains(EntityKind::Plate) {
         for m in r.plate.find_iter(s) {
             if !alnum_bounded(s, m.start(), m.end()) {
                 continue;

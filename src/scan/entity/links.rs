@@ -438,9 +438,18 @@ mod tests {
         }
         // The names reserved for documentation and tests are suffixes
         // without a scheme too.
-        assert_eq!(classify("taipower-pay.test", false), Some(LinkClass::LookAlike));
-        assert_eq!(classify("tpcuip.taipower.com.tw", false), Some(LinkClass::Government));
-        assert_eq!(classify("moi-gov-tw.example", false), Some(LinkClass::LookAlike));
+        assert_eq!(
+            classify("taipower-pay.test", false),
+            Some(LinkClass::LookAlike)
+        );
+        assert_eq!(
+            classify("tpcuip.taipower.com.tw", false),
+            Some(LinkClass::Government)
+        );
+        assert_eq!(
+            classify("moi-gov-tw.example", false),
+            Some(LinkClass::LookAlike)
+        );
         assert_eq!(
             found(
                 "請至 https://dgpa-gov-tw.example/bonus 登入",

@@ -164,6 +164,12 @@ struct Extraction<'a> {
 }
 
 impl Extraction<'_> {
+    /// Whether the text holds the digits `gate` asks for.
+    #[inline]
+    fn admits(&self, gate: DigitGate) -> bool {
+        gate.admits(self.digits, self.run)
+    }
+
     /// Records an entity found at normalized bytes `[bs, be)`.
     #[inline]
     fn push(&mut self, kind: EntityKind, bs: usize, be: usize, value: Option<String>) {
@@ -173,6 +179,25 @@ impl Extraction<'_> {
             end: self.text.char_index(be),
             value,
         });
+    }
+}
+
+/// The digits a text must hold before an identifier of a kind can be in
+/// it: at least `total` ASCII digits, `run` of them in a row. The kind's
+/// recognizer and [`may_hold`] test the same constant.
+#[derive(Debug, Clone, Copy)]
+struct DigitGate {
+    total: usize,
+    run: usize,
+}
+
+impl DigitGate {
+    const fn new(total: usize, run: usize) -> DigitGate {
+        DigitGate { total, run }
+    }
+
+    fn admits(self, digits: usize, run: usize) -> bool {
+        digits >= self.total && run >= self.run
     }
 }
 
@@ -265,14 +290,26 @@ pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
     // test, a pass over the text, only when asked).
     let marks: [(KindSet, &dyn Fn() -> bool); 9] = [
         (KindSet::of(&[K::NationalId, K::ResidentId]), &|| {
-            digits >= 8
+            ids::ID_DIGITS.admits(digits, run)
         }),
-        (KindSet::of(&[K::Mobile]), &|| digits >= 9 && run >= 3),
-        (KindSet::of(&[K::Landline]), &|| digits >= 8 && run >= 3),
-        (KindSet::of(&[K::Passport]), &|| run >= 6),
-        (KindSet::of(&[K::NhiCard]), &|| digits >= 12 && run >= 4),
-        (KindSet::of(&[K::BankAccount]), &|| digits >= 10 && run >= 3),
-        (KindSet::of(&[K::Plate]), &|| run >= 3),
+        (KindSet::of(&[K::Mobile]), &|| {
+            phones::MOBILE_DIGITS.admits(digits, run)
+        }),
+        (KindSet::of(&[K::Landline]), &|| {
+            phones::LANDLINE_DIGITS.admits(digits, run)
+        }),
+        (KindSet::of(&[K::Passport]), &|| {
+            ids::PASSPORT_DIGITS.admits(digits, run)
+        }),
+        (KindSet::of(&[K::NhiCard]), &|| {
+            ids::NHI_DIGITS.admits(digits, run)
+        }),
+        (KindSet::of(&[K::BankAccount]), &|| {
+            ids::ACCOUNT_DIGITS.admits(digits, run)
+        }),
+        (KindSet::of(&[K::Plate]), &|| {
+            ids::PLATE_DIGITS.admits(digits, run)
+        }),
         (KindSet::of(&[K::Address]), &|| HAO.find(bytes).is_some()),
         (KindSet::LINKS.union(KindSet::FILES), &|| {
             links::may_hold_link(bytes)

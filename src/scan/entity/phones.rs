@@ -6,7 +6,13 @@
 
 use regex::Regex;
 
-use super::{compile, digit_bounded, EntityKind, Extraction};
+use super::{compile, digit_bounded, DigitGate, EntityKind, Extraction};
+
+/// The digits a number needs before its pattern runs (see [`DigitGate`]):
+/// a mobile's nine (09 and eight more, or +886 9 and eight), a landline's
+/// eight, each with a run of three.
+pub(super) const MOBILE_DIGITS: DigitGate = DigitGate::new(9, 3);
+pub(super) const LANDLINE_DIGITS: DigitGate = DigitGate::new(8, 3);
 
 /// This family's recognizers, compiled once with the others (see
 /// [`super::warm_up`]).
@@ -26,14 +32,8 @@ pub(super) fn build() -> Recognizers {
 /// Mobile numbers, national or +886.
 #[inline]
 pub(super) fn mobiles(r: &Recognizers, cx: &mut Extraction<'_>) {
-    let Extraction {
-        s,
-        kinds,
-        digits,
-        run,
-        ..
-    } = *cx;
-    if digits >= 9 && run >= 3 && kinds.contains(EntityKind::Mobile) {
+    let Extraction { s, kinds, .. } = *cx;
+    if cx.admits(MOBILE_DIGITS) && kinds.contains(EntityKind::Mobile) {
         for m in r.mobile.find_iter(s) {
             if !digit_bounded(s, m.start(), m.end()) {
                 continue;
@@ -54,14 +54,8 @@ pub(super) fn mobiles(r: &Recognizers, cx: &mut Extraction<'_>) {
 /// Landlines with an area code, not toll-free (080…).
 #[inline]
 pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
-    let Extraction {
-        s,
-        kinds,
-        digits,
-        run,
-        ..
-    } = *cx;
-    if digits >= 8 && run >= 3 && kinds.contains(EntityKind::Landline) {
+    let Extraction { s, kinds, .. } = *cx;
+    if cx.admits(LANDLINE_DIGITS) && kinds.contains(EntityKind::Landline) {
         for m in r.landline.find_iter(s) {
             if !digit_bounded(s, m.start(), m.end()) {
                 continue;
