@@ -136,10 +136,19 @@ impl NormalizedText {
                     (run_start, run_origin) = (b, i);
                     continue;
                 }
-                // A circled number (① … ⑳) opens a list item: it becomes
-                // "(1)", as ⑴ does under NFKC, and does not run into the
-                // digits after it (①21:03 is item 1 at 21:03).
-                COMPLEX if ('\u{2460}'..='\u{2473}').contains(&c) => {
+                // A circled number (① … ⑳) alone opens a list item: it
+                // becomes "(1)", as ⑴ does under NFKC, and does not run into
+                // the digits after it (①21:03 is item 1 at 21:03). Beside
+                // another circled number it is a digit of a number written
+                // to dodge a filter (⓪⑨①②…), as NFKC has it.
+                COMPLEX
+                    if is_circled_number(c)
+                        && !original[..b].chars().next_back().is_some_and(is_circled_digit)
+                        && !original[b + width..]
+                            .chars()
+                            .next()
+                            .is_some_and(is_circled_digit) =>
+                {
                     let n = c as u32 - 0x2460 + 1;
                     for d in format!("({n})").chars() {
                         w.push(d, i);
@@ -312,6 +321,17 @@ impl NormalizedText {
     }
 }
 
+/// ① to ⑳, the circled numbers of list items.
+fn is_circled_number(c: char) -> bool {
+    ('\u{2460}'..='\u{2473}').contains(&c)
+}
+
+/// A circled number or zero (⓪): what a number written in circled digits
+/// to dodge a filter is made of.
+fn is_circled_digit(c: char) -> bool {
+    is_circled_number(c) || c == '\u{24EA}'
+}
+
 /// Decodes the code point at byte `b` of valid UTF-8 and its width: the
 /// hot loop's own decoder, which also yields the byte offset for run copies.
 /// Characters normalization keeps are only classified, so the loop turns a
@@ -430,6 +450,7 @@ mod tests {
             // A circled number opens a list item and keeps apart from the
             // digits after it.
             ("①21:03 進停車場 ②21:07", "(1)21:03進停車場 (2)21:07"),
+            ("電話⓪⑨①②③④⑤⑥⑦⑧", "電話0912345678"),
             ("　全形空白　", " 全形空白 "),
         ];
         for (input, want) in cases {

@@ -155,8 +155,9 @@ pub(super) fn index_groups(groups: &mut [CompiledGroup]) -> (u64, u64) {
 /// evidence (被檢舉人 is not 檢舉人, 稽查人員 is not 稽查), and negative
 /// evidence inside any longer keyword does not count (未公布 is not 公布),
 /// nor inside an entity the rule counts for it. Nothing inside an entity
-/// that is negative evidence (a quoted example of what must not be said)
-/// counts for the rule: it is quoted, not said.
+/// that is negative evidence counts for the rule: the words of a quoted
+/// example of what must not be said are quoted, not said, and those of a
+/// genuine government link are its address.
 /// Supporting groups do not hide each other.
 ///
 /// `hits` must be sorted by start; only keywords that can reach over a hit
@@ -205,14 +206,20 @@ pub(super) fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hi
                 && (og.anchor || og.negative || g.negative)
         })
     });
+    // Negative entities by start (as `hits` is), each with the farthest end
+    // so far: a hit is inside one if the reach before it covers its end.
     let quoted: Vec<(usize, usize)> = hits
         .iter()
         .filter(|h| !group(h).is_keyword && group(h).negative)
-        .map(|h| (h.start, h.end))
+        .scan(0, |reach, h| {
+            *reach = h.end.max(*reach);
+            Some((h.start, *reach))
+        })
         .collect();
     if !quoted.is_empty() {
         hits.retain(|h| {
-            group(h).negative || !quoted.iter().any(|&(s, e)| s <= h.start && h.end <= e)
+            let i = quoted.partition_point(|&(s, _)| s <= h.start);
+            group(h).negative || i == 0 || quoted[i - 1].1 < h.end
         });
     }
 }
@@ -285,7 +292,12 @@ pub(super) fn sentence_ends(text: &str) -> Vec<usize> {
     (0..chars.len())
         .filter(|&i| match chars[i] {
             '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n' => true,
-            '(' => i > 0 && opens_list_item(&chars[i + 1..]),
+            // Not after a date's digit or 日 (12/16(二) is a weekday).
+            '(' => {
+                i > 0
+                    && !"0123456789日號".contains(chars[i - 1])
+                    && opens_list_item(&chars[i + 1..])
+            }
             _ => false,
         })
         .collect()
@@ -382,5 +394,6 @@ mod tests {
         assert!(sentence_ends("請洽(02)2345-6789").is_empty());
         assert!(sentence_ends("公文(密)請收").is_empty());
         assert!(sentence_ends("共(123)件").is_empty());
+        assert!(sentence_ends("教育訓練12/16(二)上午").is_empty());
     }
 }

@@ -113,6 +113,12 @@ const GENUINE_DOMAINS: &[&str] = &["gov.taipei", "taipower.com.tw"];
 /// without a scheme.
 const RESERVED_TLDS: &[&str] = &["example", "test", "invalid", "localhost"];
 
+/// Names an intranet gives its hosts (`eip.intra`, `nas.local`): no
+/// public suffix and no link out of the agency.
+const PRIVATE_TLDS: &[&str] = &[
+    "intra", "intranet", "internal", "local", "lan", "corp", "home",
+];
+
 /// Top-level domains that are also file extensions: a bare `會議.zip`
 /// without a scheme, `www.` or a path is a file, not a link.
 const FILE_LIKE_TLDS: &[&str] = &["zip", "mov"];
@@ -158,10 +164,11 @@ impl LinkClass {
 }
 
 /// Classifies a host (any case, dots already plain). `marked` says that a
-/// scheme, `www.` or a path shows the token is a link: then a suffix the
-/// Public Suffix List does not know is its own suffix, as the list's
-/// default rule `*` has it (`https://dgpa-gov-tw.example/bonus`), where an
-/// unmarked token needs a known suffix to be read as a host at all.
+/// scheme or `www.` shows the token is a link: then a suffix the Public
+/// Suffix List does not know is its own suffix, as the list's default rule
+/// `*` has it (`https://dgpa-gov-tw.example/bonus`), unless it names a
+/// private network (`.intra`, `.local`); an unmarked token needs a known
+/// suffix to be read as a host at all.
 pub fn classify(host: &str, marked: bool) -> Option<LinkClass> {
     let host = host.trim_end_matches('.').to_lowercase();
     let labels: Vec<&str> = host.split('.').collect();
@@ -197,7 +204,8 @@ pub fn classify(host: &str, marked: bool) -> Option<LinkClass> {
                 return Some(LinkClass::LookAlike);
             }
             let reserved = RESERVED_TLDS.contains(&tail);
-            if !(marked || reserved) || !alphabetic || tail.len() < 2 {
+            let private = PRIVATE_TLDS.contains(&tail);
+            if !(marked || reserved) || private || !alphabetic || tail.len() < 2 {
                 return None;
             }
             let domain_start = host.len() - tail.len() - labels[n - 2].len() - 1;
@@ -295,9 +303,9 @@ pub(super) fn links(r: &Recognizers, cx: &mut Extraction<'_>) {
             .filter(|&c| c != ' ')
             .map(|c| if c == '。' { '.' } else { c })
             .collect();
-        let marked =
-            c.name("scheme").is_some() || c.name("path").is_some() || host.starts_with("WWW.");
-        let Some(class) = classify(&host, marked) else {
+        let schemed = c.name("scheme").is_some() || host.starts_with("WWW.");
+        let marked = schemed || c.name("path").is_some();
+        let Some(class) = classify(&host, schemed) else {
             continue;
         };
         // Spaces around a dot join two words of a sentence ("do it. So")
@@ -362,18 +370,26 @@ pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
     }
 }
 
-/// Whether `name` is only words of telling someone to open, run or avoid
-/// a file (請, 勿, 不要, 開啟, 下載, 執行 …), with no name left.
+/// Whether `name` is only a warning not to open or run a kind of file
+/// (請勿開啟, 不要下載 …): a prohibition and verbs, with no name left.
 fn is_verb_phrase(name: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "請勿", "請", "勿", "不要", "別", "切勿", "禁止", "開啟", "打開", "點開", "下載", "執行",
-        "安裝", "點選", "點擊", "收到", "的", "、", "或",
+    const PROHIBITIONS: &[&str] = &["請勿", "勿", "不要", "別", "切勿", "禁止"];
+    const VERBS: &[&str] = &[
+        "請", "開啟", "打開", "點開", "下載", "執行", "安裝", "點選", "點擊", "收到", "的", "、",
+        "或",
     ];
     let mut rest = name;
-    while let Some(w) = WORDS.iter().find(|w| rest.starts_with(**w)) {
-        rest = &rest[w.len()..];
+    let mut forbidden = false;
+    loop {
+        if let Some(p) = PROHIBITIONS.iter().find(|p| rest.starts_with(**p)) {
+            forbidden = true;
+            rest = &rest[p.len()..];
+        } else if let Some(v) = VERBS.iter().find(|v| rest.starts_with(**v)) {
+            rest = &rest[v.len()..];
+        } else {
+            return forbidden && rest.is_empty();
+        }
     }
-    rest.is_empty()
 }
 
 /// Byte spans of the links in `s` that have a path.
@@ -431,6 +447,7 @@ mod tests {
             ("etax-refund.example", Some(LinkClass::LookAlike)),
             ("lunch-menu.example", Some(LinkClass::Outside)),
             ("line.ok", Some(LinkClass::Outside)),
+            ("eip.intra", None),
             ("3.14", None),
             ("gov.example", Some(LinkClass::LookAlike)),
         ] {
@@ -490,6 +507,9 @@ mod tests {
     fn sentences_and_files_are_not_links() {
         for text in [
             "I will do it. So see you",
+            // A path alone does not make an unknown suffix a host.
+            "請上傳 form.docx/pdf",
+            "資訊室通知：請至 http://eip.intra/ 填寫",
             "會議資料.zip 已上傳",
             "版本 v1.2.3 已更新",
             "請寄到 chen.ming@example.com",
@@ -529,6 +549,10 @@ mod tests {
         assert!(texts("附件：會議紀錄.pdf", EntityKind::RiskyFile).is_empty());
         // A kind of file named in a warning is no file.
         assert!(texts("資訊室提醒：請勿開啟.exe、.scr附件", EntityKind::RiskyFile).is_empty());
+        assert_eq!(
+            texts("請點選安裝.exe完成更新", EntityKind::RiskyFile).len(),
+            1
+        );
         assert!(texts("https://x.example.com/a/login.html", EntityKind::RiskyFile).is_empty());
         assert_eq!(
             texts(

@@ -8,6 +8,16 @@ use super::{compile, digit_bounded, EntityKind, Extraction, N};
 /// Common Taiwanese surnames (one character), Traditional script after folding.
 pub const SURNAMES: &str = "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛丁卓馬董温溫唐藍石蔣古紀姚連馮歐程湯田康姜白汪鄒尤巫涂龔嚴韓袁黎金阮倪夏錢";
 
+/// Words that start with a surname's character and are no name (陳報主管,
+/// 何時到場, 馬上去): a token that opens with one is none.
+const NOT_NAME_STARTS: &[&str] = &[
+    "陳報", "陳述", "陳情", "陳列", "何時", "何處", "何必", "曾經", "方便", "方面", "方式", "方法",
+    "方案", "方向", "高興", "連續", "連絡", "連結", "許多", "黃金", "周末", "周邊", "馬上", "簡報",
+    "簡單", "謝謝", "程序", "關於", "江湖", "高雄", "高鐵", "林務", "白天", "金額", "金門", "朱紅",
+    "余額", "游泳", "田野", "石頭", "古蹟", "康復", "王牌", "洪水", "溫度", "溫暖", "范圍", "湯匙",
+    "楊梅", "梁柱", "宋朝", "唐朝", "葉子", "蘇打", "曹操", "夏天", "嚴重", "雷雨", "黎明", "錢包",
+];
+
 /// Last characters of three-character words that are not given names.
 const NOT_NAME_ENDINGS: &str = "人書案區市縣路街局處科室課組會店所館院廠司部署隊班校園場行號樓巷段里鄉鎮村站線法條表單證卡費款單車機";
 
@@ -41,7 +51,9 @@ pub(super) fn build() -> Recognizers {
         // 小陳, 老王, 阿林; and a given name's character between 阿 and a
         // kinship word or the Hokkien 仔, as neighbours and stall-keepers
         // are called (阿雪姨, 阿明伯, 阿雄仔).
-        name_familiar: compile(&format!("[小老阿]{sn}|阿\\p{{Han}}[姨伯嬸嫂叔姑仔]")),
+        name_familiar: compile(&format!(
+            "[小老阿]{sn}|阿[\\p{{Han}}--公嬤伯姨婆舅爸母兜叔嬸嫂姑][姨伯嬸嫂叔姑仔]"
+        )),
         name_labelled: compile(&format!(
             "(?:姓名|名字是|名字叫|戶名|寄給|匯給|給|打給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)[:： ]?({sn}[\\p{{Han}}]{{1,2}})"
         )),
@@ -97,7 +109,8 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
             for c in r.name_ranked.captures_iter(s) {
                 let Some(m) = c.get(1) else { continue };
                 let last = m.as_str().chars().next_back().unwrap_or(' ');
-                if !NOT_NAME_ENDINGS.contains(last) {
+                let word = NOT_NAME_STARTS.iter().any(|w| m.as_str().starts_with(w));
+                if !NOT_NAME_ENDINGS.contains(last) && !word {
                     cx.push(EntityKind::PersonName, m.start(), m.end(), None);
                 }
             }
@@ -151,42 +164,42 @@ pub(super) fn name_tokens(r: &Recognizers, cx: &mut Extraction<'_>) {
 /// space inside it is none.
 fn spaced_name_tokens(cx: &mut Extraction<'_>) {
     let text = cx.text;
-    let gaps: Vec<usize> = text.removed_before().collect();
-    if gaps.is_empty() {
+    let mut gaps = text.removed_before().peekable();
+    if gaps.peek().is_none() {
         return;
     }
+    // One flag per character, so that a message of thousands of spaced
+    // words stays linear.
     let chars: Vec<char> = cx.s.chars().collect();
+    let mut gap = vec![false; chars.len() + 1];
+    for g in gaps {
+        gap[g.min(chars.len())] = true;
+    }
     let bounded = |i: usize| {
-        i == 0
-            || i >= chars.len()
-            || !is_han(chars[i - 1])
-            || !is_han(chars[i])
-            || gaps.contains(&i)
+        i == 0 || i >= chars.len() || gap[i] || !is_han(chars[i - 1]) || !is_han(chars[i])
     };
     let is_token = |at: usize| {
         chars.get(at..at + 3).is_some_and(|w| {
             SURNAMES.contains(w[0])
                 && w.iter().all(|&c| is_han(c))
                 && !NOT_NAME_ENDINGS.contains(w[2])
-        }) && !gaps.contains(&(at + 1))
-            && !gaps.contains(&(at + 2))
+                && !NOT_NAME_STARTS
+                    .iter()
+                    .any(|n| n.chars().eq(w[..2].iter().copied()))
+        }) && !gap[at + 1]
+            && !gap[at + 2]
     };
-    let mut found: Vec<usize> = Vec::new();
-    for &g in &gaps {
-        for at in [Some(g), g.checked_sub(3)].into_iter().flatten() {
-            if is_token(at) && bounded(at) && bounded(at + 3) && !found.contains(&at) {
-                found.push(at);
-            }
-        }
+    let mut taken = vec![false; chars.len() + 1];
+    for e in cx.out.iter().filter(|e| e.kind == EntityKind::NameToken) {
+        taken[e.start.min(chars.len())] = true;
     }
-    for at in found {
-        let (bs, be) = (text.byte_index(at), text.byte_index(at + 3));
-        if !cx
-            .out
-            .iter()
-            .any(|e| e.kind == EntityKind::NameToken && e.start == at)
-        {
-            cx.push(EntityKind::NameToken, bs, be, None);
+    for g in (0..gap.len()).filter(|&i| gap[i]) {
+        for at in [Some(g), g.checked_sub(3)].into_iter().flatten() {
+            if !taken[at] && is_token(at) && bounded(at) && bounded(at + 3) {
+                taken[at] = true;
+                let (bs, be) = (text.byte_index(at), text.byte_index(at + 3));
+                cx.push(EntityKind::NameToken, bs, be, None);
+            }
         }
     }
 }
@@ -217,6 +230,11 @@ mod tests {
         assert!(texts("連媽媽都知道", EntityKind::PersonName).is_empty());
         assert!(texts("這週爸爸會來", EntityKind::PersonName).is_empty());
         assert!(texts("阿拉伯文", EntityKind::PersonName).is_empty());
+        // Kinship and slang words, and common words after a rank.
+        for text in ["阿伯仔", "阿兜仔來了", "請科員陳報主管", "警員何時到場"]
+        {
+            assert!(texts(text, EntityKind::PersonName).is_empty(), "{text}");
+        }
         assert!(texts("周爸爸會來", EntityKind::PersonName).contains(&"周爸爸".to_string()));
         // Ranks and posts of the police, hospitals and offices; a name
         // after 名字是.
@@ -257,6 +275,7 @@ mod tests {
             vec!["林雅婷"]
         );
         assert!(texts("吳秀琴郵局", EntityKind::NameToken).is_empty());
+        assert!(texts("好 馬上去 稽查", EntityKind::NameToken).is_empty());
     }
 
     #[test]

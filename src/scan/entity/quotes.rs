@@ -25,10 +25,12 @@ pub(super) fn build() -> Recognizers {
     // 「…」等語 quotes what was said, and is no example.
     let prohibition = "(?:不要|不可以|不可|不能|不得|不准|別|勿|避免|禁止|切勿|嚴禁)";
     let say = "(?:說|講|回答|回覆|回|討論|出現|寫|提到|提|透露|問|貼|PO|傳)";
-    let between = "[^。!?\\n「『“]";
+    // Within one clause: no stop, comma or colon between the prohibition,
+    // the verb and the quotation ("不能確定，但里長說「…」" is reported speech).
+    let between = "[^。!?;,:\\n 「『“]";
     Recognizers {
         example: compile(&format!(
-            "{prohibition}{between}{{0,8}}?{say}{between}{{0,6}}?{CHAIN}|{CHAIN}(?:這種|這類|之類|這樣的話|這些話)"
+            "{prohibition}{between}{{0,4}}?{say}{between}{{0,6}}?{CHAIN}|{CHAIN}(?:這種|這類|之類|這樣的話|這些話)"
         )),
     }
 }
@@ -40,9 +42,32 @@ pub(super) fn quoted_examples(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if kinds.contains(EntityKind::QuotedExample) && s.contains(['「', '『', '“']) {
         for m in r.example.find_iter(s) {
+            if !is_prohibition(s, m.start()) {
+                continue;
+            }
             cx.push(EntityKind::QuotedExample, m.start(), m.end(), None);
         }
     }
+}
+
+/// Whether the match at `at` opens with a prohibition indeed, or with its
+/// quotation: 別 inside 特別, 分別 or 別人, and 不得不, 不能不 or 不可能
+/// (must, cannot but) forbid nothing.
+fn is_prohibition(s: &str, at: usize) -> bool {
+    let rest = &s[at..];
+    if ["不得不", "不能不", "不可能"]
+        .iter()
+        .any(|w| rest.starts_with(w))
+    {
+        return false;
+    }
+    if rest.starts_with('別') {
+        let before = s[..at].chars().next_back();
+        let after = rest.chars().nth(1);
+        let in_word = before.is_some_and(|c| "特分個區性類識辨告".contains(c));
+        return !in_word && after != Some('人');
+    }
+    true
 }
 
 #[cfg(test)]
@@ -81,6 +106,9 @@ mod tests {
             "他說「確診的是三樓王小姐」，先不要講出去",
             "公文右上角蓋「密」",
             "課長交代「明天九點去○○餐廳」",
+            "他特別提到「檢舉人是隔壁王太太」",
+            "不能確定，但里長說「檢舉人是隔壁王太太」",
+            "不要說出去，因為他說「明天去稽查」",
         ] {
             assert!(texts(text, EntityKind::QuotedExample).is_empty(), "{text}");
         }

@@ -191,6 +191,14 @@ pub(super) fn dates(r: &Recognizers, cx: &mut Extraction<'_>) {
     if kinds.contains(EntityKind::Date) {
         if has.month {
             for m in r.date_ymd.find_iter(s) {
+                // 100元月5日 is a price before a date, not 元月 (January).
+                let price = m.as_str().starts_with('元')
+                    && s[..m.start()].chars().next_back().is_some_and(|c| {
+                        c.is_ascii_digit() || "〇零一二兩三四五六七八九十百千萬".contains(c)
+                    });
+                if price {
+                    continue;
+                }
                 if let Some(v) = date_value(m.as_str()) {
                     cx.push(EntityKind::Date, m.start(), m.end(), Some(v));
                 }
@@ -237,7 +245,11 @@ pub(super) fn weekdays(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, has, .. } = *cx;
     if kinds.contains(EntityKind::Weekday) && has.weekday {
         for m in r.weekday.find_iter(s) {
-            cx.push(EntityKind::Weekday, m.start(), m.end(), None);
+            // 拜一拜 and 拜一下 are a prayer, not Monday.
+            let prayer = m.as_str().starts_with('拜') && s[m.end()..].starts_with(['拜', '下']);
+            if !prayer {
+                cx.push(EntityKind::Weekday, m.start(), m.end(), None);
+            }
         }
     }
     if kinds.contains(EntityKind::Weekday) && has.paren {
@@ -435,6 +447,8 @@ mod tests {
             assert_eq!(texts(text, EntityKind::Weekday).len(), 1, "{text}");
         }
         assert!(texts("初九拜天公", EntityKind::Weekday).is_empty());
+        assert!(texts("稽查前先去土地公廟拜一拜", EntityKind::Weekday).is_empty());
+        assert!(texts("每人100元月5日前繳", EntityKind::Date).is_empty());
         for text in ["今天", "明早", "後天", "今晚", "下周一", "大後天"] {
             assert!(!texts(text, EntityKind::RelativeDay).is_empty(), "{text}");
         }
