@@ -143,7 +143,10 @@ impl NormalizedText {
                 // to dodge a filter (⓪⑨①②…), as NFKC has it.
                 COMPLEX
                     if is_circled_number(c)
-                        && !original[..b].chars().next_back().is_some_and(is_circled_digit)
+                        && !original[..b]
+                            .chars()
+                            .next_back()
+                            .is_some_and(is_circled_digit)
                         && !original[b + width..]
                             .chars()
                             .next()
