@@ -91,7 +91,7 @@ pub(super) fn build() -> Recognizers {
         twelve_digits: compile("[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}"),
         // Ten to sixteen digits, in groups split by one dash or space each
         // (0520-0123-9587, 700 0001 2345 678).
-        account: compile("[0-9](?:[ -]?[0-9]){9,15}"),
+        account: compile("[0-9](?:[ -]?[0-9]){9,16}"),
         // A post office account written as its two labelled halves:
         // 局號0061283 帳號0457219.
         postal_account: compile("局號[:： ]?([0-9]{7})[ ,，、]*帳號[:： ]?([0-9]{7})"),
@@ -192,7 +192,8 @@ const ACCOUNT_LABELS: &[&str] = &[
     "ACCOUNT", "ACCT",
 ];
 
-/// Bank and postal account numbers: ten to sixteen digits after an
+/// Bank and postal account numbers: ten to seventeen digits (a post
+/// office account with the bank code 700 in front has seventeen) after an
 /// account's label, a bank's name or its three-digit code in brackets
 /// (台銀(004)), and not a phone number; also a post office account's
 /// two labelled halves.
@@ -439,6 +440,7 @@ mod tests {
             ("郵局 700 0001 2345 678，", "700 0001 2345 678"),
             ("(812) 28881000123456 請匯入", "28881000123456"),
             ("account: 0123456789012", "0123456789012"),
+            ("蔡子涵 郵局 700-0021234-0567890", "700-0021234-0567890"),
             (
                 "郵局帳號 局號0061283 帳號0457219 打錯",
                 "0061283 帳號0457219",

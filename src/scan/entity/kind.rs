@@ -20,7 +20,7 @@ pub enum EntityKind {
     Passport,
     /// Twelve-digit NHI card number next to 健保.
     NhiCard,
-    /// Bank or postal account number (10 to 16 digits) next to an account
+    /// Bank or postal account number (10 to 17 digits) next to an account
     /// label, a bank's name or its three-digit code.
     BankAccount,
     /// Licence plate.

@@ -14,7 +14,7 @@ use super::{alnum_bounded, compile, EntityKind, Extraction, N};
 /// which is not here; 中正一路 in 一路, neither).
 const COMMON_ROAD_WORDS: &[&str] = &[
     "網路", "線路", "電路", "迴路", "思路", "出路", "門路", "走路", "活路", "後路", "退路", "套路",
-    "迷路", "帶路", "趕路", "讓路", "馬路", "逛街", "上街",
+    "迷路", "帶路", "趕路", "讓路", "馬路", "逛街", "上街", "問路",
 ];
 
 /// Words ending in 區/里/鄉/鎮 that name no place.
@@ -231,6 +231,8 @@ mod tests {
         assert!(texts("這個社區很安靜", EntityKind::District).is_empty());
         assert!(texts("先拔網路線再說", EntityKind::Street).is_empty());
         assert_eq!(texts("中正一路", EntityKind::Street), vec!["中正一路"]);
+        // Asking the way (問路) names no street.
+        assert!(texts("議員服務處又來電問路燈的事", EntityKind::Street).is_empty());
     }
 
     #[test]
