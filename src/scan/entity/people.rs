@@ -101,7 +101,9 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
             }
         }
         for c in r.name_labelled.captures_iter(s) {
-            if let Some(m) = c.get(1) {
+            // 給陳情人 is a role after 給, not 陳 with a given name.
+            let Some(m) = c.get(1) else { continue };
+            if !NOT_NAME_STARTS.iter().any(|w| m.as_str().starts_with(w)) {
                 cx.push(EntityKind::PersonName, m.start(), m.end(), None);
             }
         }
@@ -231,8 +233,13 @@ mod tests {
         assert!(texts("這週爸爸會來", EntityKind::PersonName).is_empty());
         assert!(texts("阿拉伯文", EntityKind::PersonName).is_empty());
         // Kinship and slang words, and common words after a rank.
-        for text in ["阿伯仔", "阿兜仔來了", "請科員陳報主管", "警員何時到場"]
-        {
+        for text in [
+            "阿伯仔",
+            "阿兜仔來了",
+            "請科員陳報主管",
+            "警員何時到場",
+            "回函寄給陳情人了",
+        ] {
             assert!(texts(text, EntityKind::PersonName).is_empty(), "{text}");
         }
         assert!(texts("周爸爸會來", EntityKind::PersonName).contains(&"周爸爸".to_string()));
