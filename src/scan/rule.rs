@@ -174,25 +174,13 @@ pub(super) fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hi
     // Entities the rule counts for it: a word inside one (宣導 in the file
     // name 資安宣導.mp4.exe, 新聞 in 新聞路) is part of a name, not
     // something the message says.
-    // By start (as `hits` is), each with the farthest end so far.
-    let names: Vec<(usize, usize)> = hits
-        .iter()
-        .filter(|h| !group(h).is_keyword && !group(h).negative)
-        .scan(0, |reach, h| {
-            *reach = h.end.max(*reach);
-            Some((h.start, *reach))
-        })
-        .collect();
-    let inside_name = |h: &Hit| {
-        let i = names.partition_point(|&(s, _)| s <= h.start);
-        i > 0 && names[i - 1].1 >= h.end
-    };
+    let names = reach_spans(hits, |h| !group(h).is_keyword && !group(h).negative);
     hits.retain(|h| {
         let g = group(h);
         if !g.is_keyword {
             return true;
         }
-        if g.negative && inside_name(h) {
+        if g.negative && covers(&names, h) {
             return false;
         }
         let lo = keywords.partition_point(|o| o.start + longest < h.end);
@@ -206,22 +194,30 @@ pub(super) fn drop_contained_keyword_hits(rule: &CompiledRule, hits: &mut Vec<Hi
                 && (og.anchor || og.negative || g.negative)
         })
     });
-    // Negative entities by start (as `hits` is), each with the farthest end
-    // so far: a hit is inside one if the reach before it covers its end.
-    let quoted: Vec<(usize, usize)> = hits
-        .iter()
-        .filter(|h| !group(h).is_keyword && group(h).negative)
+    // Negative entities: what is inside one is quoted, not said.
+    let quoted = reach_spans(hits, |h| !group(h).is_keyword && group(h).negative);
+    if !quoted.is_empty() {
+        hits.retain(|h| group(h).negative || !covers(&quoted, h));
+    }
+}
+
+/// The spans of the hits `keep` selects, by start (as `hits` is), each
+/// with the farthest end reached so far, for [`covers`].
+fn reach_spans(hits: &[Hit], keep: impl Fn(&Hit) -> bool) -> Vec<(usize, usize)> {
+    hits.iter()
+        .filter(|h| keep(h))
         .scan(0, |reach, h| {
             *reach = h.end.max(*reach);
             Some((h.start, *reach))
         })
-        .collect();
-    if !quoted.is_empty() {
-        hits.retain(|h| {
-            let i = quoted.partition_point(|&(s, _)| s <= h.start);
-            group(h).negative || i == 0 || quoted[i - 1].1 < h.end
-        });
-    }
+        .collect()
+}
+
+/// Whether one of `spans` (from [`reach_spans`]) holds `h`: the reach of
+/// those starting at or before it covers its end.
+fn covers(spans: &[(usize, usize)], h: &Hit) -> bool {
+    let i = spans.partition_point(|&(s, _)| s <= h.start);
+    i > 0 && spans[i - 1].1 >= h.end
 }
 
 fn gap(a: &Hit, b: &Hit) -> usize {

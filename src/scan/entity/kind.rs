@@ -285,7 +285,7 @@ impl KindSet {
         self.0 & kind.bit() != 0
     }
     /// Union of two sets.
-    pub fn union(self, other: KindSet) -> KindSet {
+    pub const fn union(self, other: KindSet) -> KindSet {
         KindSet(self.0 | other.0)
     }
     /// The kinds of `self` not in `other`.

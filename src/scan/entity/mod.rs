@@ -273,6 +273,49 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     cx.out
 }
 
+/// What every entity of a kind has in its text (see [`may_hold`]).
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    /// The digits of its identifier's gate.
+    Digits(DigitGate),
+    /// A house number's 號.
+    Hao,
+    /// A dot before a letter, or a scheme's `//` (a link or a file name).
+    Dot,
+}
+
+/// The kinds with a mark, and the mark (the links' test, a pass over the
+/// text, is made only when asked).
+const MARKS: [(KindSet, Mark); 9] = {
+    use EntityKind as K;
+    [
+        (
+            KindSet::of(&[K::NationalId, K::ResidentId]),
+            Mark::Digits(ids::ID_DIGITS),
+        ),
+        (
+            KindSet::of(&[K::Mobile]),
+            Mark::Digits(phones::MOBILE_DIGITS),
+        ),
+        (
+            KindSet::of(&[K::Landline]),
+            Mark::Digits(phones::LANDLINE_DIGITS),
+        ),
+        (
+            KindSet::of(&[K::Passport]),
+            Mark::Digits(ids::PASSPORT_DIGITS),
+        ),
+        (KindSet::of(&[K::NhiCard]), Mark::Digits(ids::NHI_DIGITS)),
+        (
+            KindSet::of(&[K::BankAccount]),
+            Mark::Digits(ids::ACCOUNT_DIGITS),
+        ),
+        (KindSet::of(&[K::Plate]), Mark::Digits(ids::PLATE_DIGITS)),
+        (KindSet::of(&[K::Address]), Mark::Hao),
+        (KindSet::LINKS.union(KindSet::FILES), Mark::Dot),
+    ]
+};
+
 /// Whether `text` may hold an entity of one of `kinds`, by what every
 /// entity of a kind has (the same tests its recognizer makes first): an
 /// identifier its digits, an address 號, a link or a file name a dot
@@ -281,44 +324,19 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
 /// anchor rules on their own; most messages have none of their marks and
 /// skip those rules.
 pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
-    use EntityKind as K;
     static HAO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new("號"));
     let (digits, run) = (text.digit_count(), text.digit_run());
     let bytes = text.as_str().as_bytes();
-    // Each kind with a mark, and whether the text has it (the links'
-    // test, a pass over the text, only when asked).
-    let marks: [(KindSet, &dyn Fn() -> bool); 9] = [
-        (KindSet::of(&[K::NationalId, K::ResidentId]), &|| {
-            ids::ID_DIGITS.admits(digits, run)
-        }),
-        (KindSet::of(&[K::Mobile]), &|| {
-            phones::MOBILE_DIGITS.admits(digits, run)
-        }),
-        (KindSet::of(&[K::Landline]), &|| {
-            phones::LANDLINE_DIGITS.admits(digits, run)
-        }),
-        (KindSet::of(&[K::Passport]), &|| {
-            ids::PASSPORT_DIGITS.admits(digits, run)
-        }),
-        (KindSet::of(&[K::NhiCard]), &|| {
-            ids::NHI_DIGITS.admits(digits, run)
-        }),
-        (KindSet::of(&[K::BankAccount]), &|| {
-            ids::ACCOUNT_DIGITS.admits(digits, run)
-        }),
-        (KindSet::of(&[K::Plate]), &|| {
-            ids::PLATE_DIGITS.admits(digits, run)
-        }),
-        (KindSet::of(&[K::Address]), &|| HAO.find(bytes).is_some()),
-        (KindSet::LINKS.union(KindSet::FILES), &|| {
-            links::may_hold_link(bytes)
-        }),
-    ];
     let mut unmarked = kinds;
-    for (marked, there) in marks {
+    for (marked, mark) in MARKS {
         if kinds.intersects(marked) {
-            if there() {
+            let there = match mark {
+                Mark::Digits(gate) => gate.admits(digits, run),
+                Mark::Hao => HAO.find(bytes).is_some(),
+                Mark::Dot => links::may_hold_link(bytes),
+            };
+            if there {
                 return true;
             }
             unmarked = unmarked.difference(marked);

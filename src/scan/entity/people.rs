@@ -18,6 +18,11 @@ const NOT_NAME_STARTS: &[&str] = &[
     "楊梅", "梁柱", "宋朝", "唐朝", "葉子", "蘇打", "曹操", "夏天", "嚴重", "雷雨", "黎明", "錢包",
 ];
 
+/// Whether `t` opens with one of [`NOT_NAME_STARTS`].
+fn opens_common_word(t: &str) -> bool {
+    NOT_NAME_STARTS.iter().any(|w| t.starts_with(w))
+}
+
 /// Last characters of three-character words that are not given names.
 const NOT_NAME_ENDINGS: &str = "人書案區市縣路街局處科室課組會店所館院廠司部署隊班校園場行號樓巷段里鄉鎮村站線法條表單證卡費款單車機";
 
@@ -103,7 +108,7 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
         for c in r.name_labelled.captures_iter(s) {
             // 給陳情人 is a role after 給, not 陳 with a given name.
             let Some(m) = c.get(1) else { continue };
-            if !NOT_NAME_STARTS.iter().any(|w| m.as_str().starts_with(w)) {
+            if !opens_common_word(m.as_str()) {
                 cx.push(EntityKind::PersonName, m.start(), m.end(), None);
             }
         }
@@ -111,8 +116,7 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
             for c in r.name_ranked.captures_iter(s) {
                 let Some(m) = c.get(1) else { continue };
                 let last = m.as_str().chars().next_back().unwrap_or(' ');
-                let word = NOT_NAME_STARTS.iter().any(|w| m.as_str().starts_with(w));
-                if !NOT_NAME_ENDINGS.contains(last) && !word {
+                if !NOT_NAME_ENDINGS.contains(last) && !opens_common_word(m.as_str()) {
                     cx.push(EntityKind::PersonName, m.start(), m.end(), None);
                 }
             }
@@ -185,9 +189,7 @@ fn spaced_name_tokens(cx: &mut Extraction<'_>) {
             SURNAMES.contains(w[0])
                 && w.iter().all(|&c| is_han(c))
                 && !NOT_NAME_ENDINGS.contains(w[2])
-                && !NOT_NAME_STARTS
-                    .iter()
-                    .any(|n| n.chars().eq(w[..2].iter().copied()))
+                && !opens_common_word(&cx.s[text.byte_index(at)..])
         }) && !gap[at + 1]
             && !gap[at + 2]
     };
