@@ -9,16 +9,19 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use super::entity::{self, KindSet};
+use super::entity::{self, EntityKind, KindSet};
 use super::finding::slice_chars;
 pub use super::finding::{Contribution, Evidence, EvidenceKind, Finding, ScanResult};
-use super::pack::{Pack, Scope, Sender};
+use super::pack::{Pack, Sender};
 use super::phonetic::{self, SoundIndex};
 use super::rule::{
-    compile_group, drop_contained_keyword_hits, index_groups, score_at, sentence_ends, Buckets,
-    CompiledRule, Hit, UsedHits,
+    compile_group, drop_contained_keyword_hits, index_groups, score_at, Buckets, CompiledRule, Hit,
+    UsedHits,
 };
+use super::sentence::Sentences;
 use super::watch::CategoryWatch;
+
+mod candidates;
 use crate::normalize::{self, NormalizedText};
 
 /// The buffers one scan works in, kept per thread and reused across
@@ -386,9 +389,16 @@ impl Scanner {
             .fold(KindSet::default(), |k, &r| {
                 k.union(self.rules[r as usize].needs)
             })
+            .union(KindSet::of(&[EntityKind::ReportedMessage]))
             .difference(extracted);
         entities.extend(entity::extract(norm, needs));
 
+        let message = Message {
+            text,
+            norm,
+            entities: &entities,
+            sentences: &Sentences::of(norm.as_str()),
+        };
         let mut findings = Vec::new();
         for &ri in candidates.iter() {
             let rule = &self.rules[ri as usize];
@@ -414,7 +424,7 @@ impl Scanner {
             }
             hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end)));
             drop_contained_keyword_hits(rule, hits);
-            if let Some(f) = self.best_finding(rule, hits, &entities, text, norm) {
+            if let Some(f) = self.best_finding(rule, hits, &message) {
                 findings.push(f);
             }
         }
@@ -426,23 +436,30 @@ impl Scanner {
         ScanResult { findings }
     }
 
-    fn best_finding(
-        &self,
-        rule: &CompiledRule,
-        hits: &[Hit],
-        entities: &[entity::Entity],
-        text: &str,
-        norm: &NormalizedText,
-    ) -> Option<Finding> {
+    fn best_finding(&self, rule: &CompiledRule, hits: &[Hit], m: &Message<'_>) -> Option<Finding> {
+        let Message {
+            text,
+            norm,
+            entities,
+            sentences,
+        } = *m;
         let mut best: Option<(i32, UsedHits)> = None;
         let buckets = Buckets::new(rule, hits);
-        let ends = if rule.groups.iter().any(|g| g.scope == Scope::Sentence) {
-            sentence_ends(norm.as_str())
-        } else {
-            Vec::new()
-        };
+        // Messages quoted as sent: negative evidence outside one does not
+        // reach an anchor inside it, unless what it tells expires with its
+        // date (an inspection a ruling quotes has long taken place).
+        let expires = self.expires_with_dates(&rule.category);
+        let reported: Vec<(usize, usize)> = entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::ReportedMessage && !expires)
+            .map(|e| (e.start, e.end))
+            .collect();
         for anchor in hits.iter().filter(|h| rule.groups[h.group as usize].anchor) {
-            let (score, used) = score_at(rule, anchor, &buckets, &ends);
+            let quote = reported
+                .iter()
+                .copied()
+                .find(|&(s, e)| s <= anchor.start && anchor.end <= e);
+            let (score, used) = score_at(rule, anchor, &buckets, sentences, quote);
             let requires = &rule.groups[anchor.group as usize].requires;
             if !requires.is_empty() && !used.iter().any(|(gi, _)| requires.contains(gi)) {
                 continue;
@@ -505,79 +522,6 @@ impl Scanner {
     }
 }
 
-impl Scanner {
-    /// Which groups of each rule have a keyword hit (a bit each), in one
-    /// pass over the hits, and which rules have any (`touched`): each rule
-    /// is then judged once, however often its keywords repeat.
-    fn group_hits(
-        &self,
-        per_rule: &[(u32, Hit)],
-        groups_hit: &mut Vec<u64>,
-        touched: &mut Vec<u32>,
-    ) {
-        groups_hit.clear();
-        groups_hit.resize(self.rules.len(), 0);
-        touched.clear();
-        for (rule, hit) in per_rule {
-            let groups = &mut groups_hit[*rule as usize];
-            if *groups == 0 {
-                touched.push(*rule);
-            }
-            *groups |= 1 << hit.group;
-        }
-    }
-
-    /// Makes candidates of the rules whose keyword hits include an anchor
-    /// that can count.
-    fn keyword_candidates(&self, groups_hit: &[u64], touched: &[u32], candidates: &mut Vec<u32>) {
-        for &ri in touched {
-            if !candidates.contains(&ri)
-                && self.rules[ri as usize].keyword_anchored(groups_hit[ri as usize])
-            {
-                candidates.push(ri);
-            }
-        }
-    }
-
-    /// Adds the homophone typos of anchor keywords in the message, for
-    /// rules whose own keywords already give them [`phonetic::TYPO_CONTEXT`]
-    /// points: a typo of an anchor next to its supporting words. A rule
-    /// already anchored is looked at too, since a weak anchor (衛生所 beside
-    /// 那間) may need the typo of a strong one (機查 for 稽查) to make a
-    /// finding. Most messages have no such rule and skip the pass. 注音
-    /// spellings (deliberate, rare) are looked for in every message.
-    fn add_sound_hits(
-        &self,
-        norm: &NormalizedText,
-        per_rule: &mut Vec<(u32, Hit)>,
-        groups_hit: &[u64],
-        touched: &[u32],
-    ) -> bool {
-        if self.sounds.is_empty() {
-            return false;
-        }
-        let before = per_rule.len();
-        let is_open =
-            |rule: u32| self.rules[rule as usize].opens_sound_pass(groups_hit[rule as usize]);
-        let mut push = |start: usize, end: usize, id: u32, open_only: bool| {
-            for t in &self.sound_targets[id as usize] {
-                if !open_only || is_open(t.rule) {
-                    per_rule.push((t.rule, t.hit(start, end)));
-                }
-            }
-        };
-        self.sounds
-            .find_spelled(norm, |start, end, id| push(start, end, id, false));
-        let mut open = touched.iter().copied().filter(|&r| is_open(r)).peekable();
-        if open.peek().is_some() {
-            let firsts = self.sounds.firsts_of(open);
-            let found = |start, end, id| push(start, end, id, true);
-            self.sounds.find(norm, &firsts, found);
-        }
-        per_rule.len() > before
-    }
-}
-
 /// The id of keyword `k` in the automaton's list, added if new.
 fn keyword_id(
     index: &mut std::collections::HashMap<String, usize>,
@@ -590,6 +534,16 @@ fn keyword_id(
         targets.push(Vec::new());
         keywords.len() - 1
     })
+}
+
+/// A message being judged: as written, normalized, its entities and its
+/// sentences.
+#[derive(Clone, Copy)]
+struct Message<'a> {
+    text: &'a str,
+    norm: &'a NormalizedText,
+    entities: &'a [entity::Entity],
+    sentences: &'a Sentences,
 }
 
 fn entity_label<'a>(entities: &'a [entity::Entity], h: &Hit) -> Option<&'a str> {

@@ -16,6 +16,7 @@ pub mod marking;
 pub mod pack;
 mod phonetic;
 mod rule;
+mod sentence;
 mod syllable_set;
 mod toml_error;
 pub mod watch;

@@ -4,6 +4,7 @@
 
 use super::entity::KindSet;
 use super::pack::{Group, Scope, Thresholds};
+use super::sentence::Sentences;
 
 #[derive(Debug)]
 pub(super) struct CompiledGroup {
@@ -280,62 +281,18 @@ impl Buckets {
     }
 }
 
-/// Where sentences end in a message: the character index of each 。！？；
-/// (and their ASCII forms) or line break, and of each numbered item of a
-/// list written on one line ("(3)…(4)…", "(一)…(二)…"), in order.
-pub(super) fn sentence_ends(text: &str) -> Vec<usize> {
-    let chars: Vec<char> = text.chars().collect();
-    (0..chars.len())
-        .filter(|&i| match chars[i] {
-            '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n' => true,
-            // Not after a date's digit or 日 (12/16(二) is a weekday).
-            '(' => {
-                i > 0
-                    && !"0123456789日號".contains(chars[i - 1])
-                    && opens_list_item(&chars[i + 1..])
-            }
-            _ => false,
-        })
-        .collect()
-}
-
-/// Whether `rest`, the characters after a '(', are an item's number and
-/// its closing bracket: one or two digits, or one Chinese numeral.
-fn opens_list_item(rest: &[char]) -> bool {
-    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-    let numeral = usize::from(
-        rest.first()
-            .is_some_and(|c| "一二三四五六七八九十".contains(*c)),
-    );
-    // An area code in brackets, (02), is no item number.
-    let n = match digits {
-        0 => numeral,
-        _ if rest[0] == '0' => 0,
-        _ => digits,
-    };
-    (1..=2).contains(&n) && rest.get(n) == Some(&')')
-}
-
-/// Whether no sentence end lies between hits `a` and `b`.
-fn same_sentence(a: &Hit, b: &Hit, ends: &[usize]) -> bool {
-    let (lo, hi) = if a.start <= b.start {
-        (a.end, b.start)
-    } else {
-        (b.end, a.start)
-    };
-    let first = ends.partition_point(|&e| e < lo);
-    ends.get(first).is_none_or(|&e| e >= hi)
-}
-
 /// Score of one anchor: each group adds its weight once per distinct hit in
 /// scope (four fifths of it for a match by sound), up to its `max`;
-/// negative groups subtract. `ends` are the message's [`sentence_ends`]
-/// (needed only by a rule with a sentence-scoped group).
+/// negative groups subtract, those of the whole message only within the
+/// anchor's topic (see [`Sentences`]). `quote` is the span of a message
+/// quoted as sent that holds the anchor: only negative evidence inside it
+/// counts (the ruling that quotes a leak does not make the leak harmless).
 pub(super) fn score_at(
     rule: &CompiledRule,
     anchor: &Hit,
     buckets: &Buckets,
-    ends: &[usize],
+    sentences: &Sentences,
+    quote: Option<(usize, usize)>,
 ) -> (i32, UsedHits) {
     let mut score = 0;
     let mut used: Vec<(usize, Vec<Hit>)> = Vec::new();
@@ -347,7 +304,7 @@ pub(super) fn score_at(
         let window = g.window.unwrap_or(rule.window);
         let candidates = match g.scope {
             Scope::Window => buckets.near(gi, anchor, window),
-            Scope::Sentence => buckets.in_sentence(gi, anchor, ends),
+            Scope::Sentence => buckets.in_sentence(gi, anchor, &sentences.ends),
             Scope::Message => &buckets.by_group[gi][..],
         };
         for h in candidates {
@@ -355,12 +312,13 @@ pub(super) fn score_at(
                 break;
             }
             let in_scope = match g.scope {
-                Scope::Window => gap(anchor, h) <= window,
-                Scope::Message => true,
-                Scope::Sentence => same_sentence(anchor, h, ends),
+                Scope::Window => gap(anchor, h) <= window && sentences.same_topic(anchor, h),
+                Scope::Message => !g.negative || sentences.same_topic(anchor, h),
+                Scope::Sentence => sentences.same_sentence(anchor, h),
             };
             let overlaps = chosen.iter().any(|c| c.start < h.end && h.start < c.end);
-            if in_scope && !overlaps {
+            let framing = g.negative && quote.is_some_and(|(s, e)| h.start < s || e < h.end);
+            if in_scope && !overlaps && !framing {
                 chosen.push(*h);
             }
         }
@@ -371,25 +329,4 @@ pub(super) fn score_at(
         used.push((gi, chosen));
     }
     (score, used)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sentence_ends;
-
-    #[test]
-    fn sentences_end_at_stops_breaks_and_numbered_items() {
-        assert_eq!(sentence_ends("好。明天見\n再說"), vec![1, 5]);
-        // A list on one line: each numbered item starts a sentence.
-        let line = "摘要:(1)大掃除(2)底價3,250萬(3)尾牙";
-        let ends = sentence_ends(line);
-        let at = |needle: &str| line[..line.find(needle).unwrap()].chars().count();
-        assert_eq!(ends, vec![at("(1)"), at("(2)"), at("(3)")]);
-        assert_eq!(sentence_ends("(一)預算(二)人事"), vec![5]);
-        // An area code, a stamp or a number in brackets starts none.
-        assert!(sentence_ends("請洽(02)2345-6789").is_empty());
-        assert!(sentence_ends("公文(密)請收").is_empty());
-        assert!(sentence_ends("共(123)件").is_empty());
-        assert!(sentence_ends("教育訓練12/16(二)上午").is_empty());
-    }
 }

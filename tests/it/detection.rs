@@ -154,6 +154,20 @@ fn evasions_do_not_hide_a_leak() {
 }
 
 #[test]
+fn a_leak_quoted_in_a_ruling_is_still_a_leak_and_a_new_topic_ends_what_clears_it() {
+    detects! {
+        // The ruling quotes the message itself: its details are out again.
+        "被告於LINE群組傳送『三年二班的林小弟確診了，住在和平路那棟大樓』等語，經法院判處拘役" => ["patient"],
+        // A ruling told without the message, and an inspection long past.
+        "法院判決：護理師將確診者資料傳到私人群組，判處拘役50日" => [],
+        "被告以LINE告知業者『今晚分局要臨檢你們店』等語，經判決有罪" => [],
+        // A lunch order does not clear what the message turns to after 另外.
+        "中午訂便當的請在11點前登記喔～另外那份限閱的會議紀錄我拍照丟到群組記事本了" => ["classified"],
+        "限閱的會議紀錄要先登記才能借閱，請勿拍照" => [],
+    }
+}
+
+#[test]
 fn a_message_of_many_sentences_is_judged_sentence_by_sentence() {
     // Almost 1 MB: 55,000 training notes, then 55,000 bare inspection
     // words. Each anchor weighs only the admin words of its own sentence

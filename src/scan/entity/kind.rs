@@ -82,11 +82,16 @@ pub enum EntityKind {
     /// Words quoted as an example of what must not be said, in a reminder
     /// or a rule (不要說「確診者住在XX大樓」, 「幾點去哪家」這類資訊).
     QuotedExample,
+    /// A message quoted as someone sent it, in a ruling, a news report or
+    /// a retelling (被告以LINE傳送『…』等語): the quoted words are the
+    /// message itself, so the framing around them (被告, 判決, 新聞) does
+    /// not make them harmless.
+    ReportedMessage,
 }
 
 impl EntityKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EntityKind; 33] = [
+    pub const ALL: [EntityKind; 34] = [
         EntityKind::NationalId,
         EntityKind::ResidentId,
         EntityKind::Mobile,
@@ -120,6 +125,7 @@ impl EntityKind {
         EntityKind::RiskyFile,
         EntityKind::DisguisedFile,
         EntityKind::QuotedExample,
+        EntityKind::ReportedMessage,
     ];
 
     /// The snake_case name used in packs and JSON.
@@ -158,6 +164,7 @@ impl EntityKind {
             EntityKind::RiskyFile => "risky_file",
             EntityKind::DisguisedFile => "disguised_file",
             EntityKind::QuotedExample => "quoted_example",
+            EntityKind::ReportedMessage => "reported_message",
         }
     }
 
@@ -221,7 +228,8 @@ impl EntityKind {
             | EntityKind::CaseNumber
             | EntityKind::RiskyFile
             | EntityKind::DisguisedFile
-            | EntityKind::QuotedExample => None,
+            | EntityKind::QuotedExample
+            | EntityKind::ReportedMessage => None,
         }
     }
 }

@@ -138,6 +138,7 @@ pub fn patterns() -> Vec<&'static str> {
         &r.links.host,
         &r.links.file,
         &r.quotes.example,
+        &r.quotes.reported,
     ]
     .into_iter()
     .map(Regex::as_str)
@@ -270,6 +271,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     links::links(&r.links, &mut cx);
     links::risky_files(&r.links, &mut cx);
     quotes::quoted_examples(&r.quotes, &mut cx);
+    quotes::reported_messages(&r.quotes, &mut cx);
     cx.out
 }
 

@@ -3,6 +3,12 @@
 //! "「明天幾點去哪家」這類資訊", "不可以說「是你鄰居檢舉的」或「檢舉人有
 //! 拍照」"). The quoted words carry a leak's vocabulary, but the message
 //! quotes them to forbid them; packs count the entity as negative evidence.
+//!
+//! Reported messages are the other way round: a message quoted as it was
+//! sent, in a ruling, a news report or a retelling (被告以LINE傳送『…』等語,
+//! 告知被檢舉人「…」). What is quoted is the leak itself; the scan judges
+//! it without the framing (被告, 判決, 新聞) that makes talk about a leak
+//! harmless.
 
 use regex::Regex;
 
@@ -12,6 +18,7 @@ use super::{compile, EntityKind, Extraction};
 /// [`super::warm_up`]).
 pub(super) struct Recognizers {
     pub(super) example: Regex,
+    pub(super) reported: Regex,
 }
 
 /// One quotation (「…」, 『…』, “…”) of at most forty characters on one
@@ -32,8 +39,23 @@ pub(super) fn build() -> Recognizers {
         example: compile(&format!(
             "{prohibition}{between}{{0,4}}?{say}{between}{{0,6}}?{CHAIN}|{CHAIN}(?:這種|這類|之類|這樣的話|這些話)"
         )),
+        // A verb of sending a message, then (after its channel and
+        // addressee, in the same clause) the quotation; or a quotation a
+        // ruling closes with 等語 (and the like). Rumours (網傳「…」) and
+        // statements (表示「…」) are not sent messages.
+        reported: compile(&format!(
+            "(?:{SEND})[^。!?;\\n「『」』]{{0,16}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容)"
+        )),
     }
 }
+
+/// Verbs of sending or posting a message (傳送, 張貼, 告知…).
+const SEND: &str =
+    "傳送|張貼|貼文稱?|貼出|發送|轉傳|轉貼|散布|散播|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道";
+
+/// One quotation of a sent message, on one line: six characters at least
+/// (「限閱」 is a word, not a message).
+const QUOTE: &str = "[「『][^「『」』\\n]{6,300}[」』]";
 
 /// Quoted examples of what must not be said; only when a quotation mark
 /// is there.
@@ -48,6 +70,49 @@ pub(super) fn quoted_examples(r: &Recognizers, cx: &mut Extraction<'_>) {
             cx.push(EntityKind::QuotedExample, m.start(), m.end(), None);
         }
     }
+}
+
+/// Messages quoted as sent (see the module notes); only when a quotation
+/// mark is there. The entity is the quotation, marks included. A
+/// quotation given as an example of what must not be said is none, and
+/// neither is one the message goes on to deny (網傳『…』等語，純屬謠言).
+#[inline]
+pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
+    let Extraction { s, kinds, .. } = *cx;
+    if !kinds.contains(EntityKind::ReportedMessage) || !s.contains(['「', '『']) {
+        return;
+    }
+    let examples: Vec<(usize, usize)> = r
+        .example
+        .find_iter(s)
+        .filter(|m| is_prohibition(s, m.start()))
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    for c in r.reported.captures_iter(s) {
+        let Some(q) = c.get(1).or_else(|| c.get(2)) else {
+            continue;
+        };
+        let quoted_example = examples.iter().any(|&(a, b)| a < q.end() && q.start() < b);
+        if quoted_example || denied(&s[q.end()..]) {
+            continue;
+        }
+        cx.push(EntityKind::ReportedMessage, q.start(), q.end(), None);
+    }
+}
+
+/// Whether the rest of a message after a quotation denies it.
+fn denied(rest: &str) -> bool {
+    [
+        "不實",
+        "謠言",
+        "假訊息",
+        "假消息",
+        "澄清",
+        "並非事實",
+        "純屬",
+    ]
+    .iter()
+    .any(|w| rest.contains(w))
 }
 
 /// Whether the match at `at` opens with a prohibition indeed, or with its
@@ -75,42 +140,76 @@ mod tests {
     use super::super::testing::texts;
     use super::*;
 
+    /// Each of `found` is read as one entity of `kind` with the given
+    /// text, and none of `none` holds one.
+    fn reads(kind: EntityKind, found: &[(&str, &str)], none: &[&str]) {
+        for (text, quoted) in found {
+            assert_eq!(texts(text, kind), vec![*quoted], "{text}");
+        }
+        for text in none {
+            assert!(texts(text, kind).is_empty(), "{text}");
+        }
+    }
+
     #[test]
     fn quotations_given_as_what_not_to_say() {
-        for (text, quoted) in [
-            (
-                "提醒：對外不要說「確診者住在XX大樓幾樓」、「個案在哪間公司上班」這種話",
-                "不要說「確診者住在XX大樓幾樓」、「個案在哪間公司上班」",
-            ),
-            (
-                "重申：任何群組都不得出現「明天幾點去哪家」這類稽查資訊",
-                "不得出現「明天幾點去哪家」",
-            ),
-            (
-                "開標前不要回答廠商「有幾家來投」、「委員是誰」這種問題",
-                "不要回答廠商「有幾家來投」、「委員是誰」",
-            ),
-            (
-                "「是你隔壁鄰居檢舉的」這類話不能講",
-                "「是你隔壁鄰居檢舉的」這類",
-            ),
-        ] {
-            assert_eq!(
-                texts(text, EntityKind::QuotedExample),
-                vec![quoted],
-                "{text}"
-            );
-        }
-        // A quotation that is what someone said, or a stamp, is no example.
-        for text in [
-            "他說「確診的是三樓王小姐」，先不要講出去",
-            "公文右上角蓋「密」",
-            "課長交代「明天九點去○○餐廳」",
-            "他特別提到「檢舉人是隔壁王太太」",
-            "不能確定，但里長說「檢舉人是隔壁王太太」",
-            "不要說出去，因為他說「明天去稽查」",
-        ] {
-            assert!(texts(text, EntityKind::QuotedExample).is_empty(), "{text}");
-        }
+        reads(
+            EntityKind::QuotedExample,
+            &[
+                (
+                    "提醒：對外不要說「確診者住在XX大樓幾樓」、「個案在哪間公司上班」這種話",
+                    "不要說「確診者住在XX大樓幾樓」、「個案在哪間公司上班」",
+                ),
+                (
+                    "重申：任何群組都不得出現「明天幾點去哪家」這類稽查資訊",
+                    "不得出現「明天幾點去哪家」",
+                ),
+                (
+                    "開標前不要回答廠商「有幾家來投」、「委員是誰」這種問題",
+                    "不要回答廠商「有幾家來投」、「委員是誰」",
+                ),
+                (
+                    "「是你隔壁鄰居檢舉的」這類話不能講",
+                    "「是你隔壁鄰居檢舉的」這類",
+                ),
+            ],
+            // A quotation that is what someone said, or a stamp, is no example.
+            &[
+                "他說「確診的是三樓王小姐」，先不要講出去",
+                "公文右上角蓋「密」",
+                "課長交代「明天九點去○○餐廳」",
+                "他特別提到「檢舉人是隔壁王太太」",
+                "不能確定，但里長說「檢舉人是隔壁王太太」",
+                "不要說出去，因為他說「明天去稽查」",
+            ],
+        );
+    }
+
+    #[test]
+    fn messages_quoted_as_sent() {
+        reads(
+            EntityKind::ReportedMessage,
+            &[
+                (
+                    "被告於LINE群組傳送『今年考績丙等是劉技佐』等語，經法院判決",
+                    "『今年考績丙等是劉技佐』",
+                ),
+                (
+                    "被告以LINE告知被檢舉人「檢舉你的是隔壁老吳」，致檢舉人遭恐嚇",
+                    "「檢舉你的是隔壁老吳」",
+                ),
+                ("判決認定其散布『三年二班有確診』等語", "『三年二班有確診』"),
+                ("原判決認定『底價抓一千萬』等語屬實", "『底價抓一千萬』"),
+            ],
+            // A statement, a rumour that is denied, an example of what must
+            // not be said and a stamp are no sent messages.
+            &[
+                "衛生局表示「目前沒有新增個案」",
+                "網傳『某醫院有人確診』等語，經查純屬謠言",
+                "有人轉傳「三年二班有確診」，學校已澄清",
+                "不要回覆「檢舉人是誰」這種問題",
+                "公文右上角蓋「密」",
+            ],
+        );
     }
 }

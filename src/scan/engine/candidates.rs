@@ -1,0 +1,85 @@
+//! Which rules a message makes candidates: the groups its keyword hits
+//! fall in, the anchors among them, and the homophone typos of anchor
+//! keywords beside their supporting words.
+
+use super::Scanner;
+use crate::normalize::NormalizedText;
+use crate::scan::rule::Hit;
+
+impl Scanner {
+    /// Which groups of each rule have a keyword hit (a bit each), in one
+    /// pass over the hits, and which rules have any (`touched`): each rule
+    /// is then judged once, however often its keywords repeat.
+    pub(super) fn group_hits(
+        &self,
+        per_rule: &[(u32, Hit)],
+        groups_hit: &mut Vec<u64>,
+        touched: &mut Vec<u32>,
+    ) {
+        groups_hit.clear();
+        groups_hit.resize(self.rules.len(), 0);
+        touched.clear();
+        for (rule, hit) in per_rule {
+            let groups = &mut groups_hit[*rule as usize];
+            if *groups == 0 {
+                touched.push(*rule);
+            }
+            *groups |= 1 << hit.group;
+        }
+    }
+
+    /// Makes candidates of the rules whose keyword hits include an anchor
+    /// that can count.
+    pub(super) fn keyword_candidates(
+        &self,
+        groups_hit: &[u64],
+        touched: &[u32],
+        candidates: &mut Vec<u32>,
+    ) {
+        for &ri in touched {
+            if !candidates.contains(&ri)
+                && self.rules[ri as usize].keyword_anchored(groups_hit[ri as usize])
+            {
+                candidates.push(ri);
+            }
+        }
+    }
+
+    /// Adds the homophone typos of anchor keywords in the message, for
+    /// rules whose own keywords already give them [`TYPO_CONTEXT`](crate::scan::phonetic::TYPO_CONTEXT)
+    /// points: a typo of an anchor next to its supporting words. A rule
+    /// already anchored is looked at too, since a weak anchor (衛生所 beside
+    /// 那間) may need the typo of a strong one (機查 for 稽查) to make a
+    /// finding. Most messages have no such rule and skip the pass. 注音
+    /// spellings (deliberate, rare) are looked for in every message.
+    pub(super) fn add_sound_hits(
+        &self,
+        norm: &NormalizedText,
+        per_rule: &mut Vec<(u32, Hit)>,
+        groups_hit: &[u64],
+        touched: &[u32],
+    ) -> bool {
+        if self.sounds.is_empty() {
+            return false;
+        }
+        let before = per_rule.len();
+        let is_open =
+            |rule: u32| self.rules[rule as usize].opens_sound_pass(groups_hit[rule as usize]);
+        let mut push = |start: usize, end: usize, id: u32, open_only: bool| {
+            for t in &self.sound_targets[id as usize] {
+                if !open_only || is_open(t.rule) {
+                    per_rule.push((t.rule, t.hit(start, end)));
+                }
+            }
+        };
+        self.sounds
+            .find_spelled(norm, |start, end, id| push(start, end, id, false));
+        let mut open = touched.iter().copied().filter(|&r| is_open(r)).peekable();
+        if open.peek().is_some() {
+            let firsts = self.sounds.firsts_of(open);
+            let found = |start, end, id| push(start, end, id, true);
+            self.sounds.find(norm, &firsts, found);
+        }
+        per_rule.len() > before
+    }
+}
