@@ -127,6 +127,7 @@ pub fn patterns() -> Vec<&'static str> {
         &people.name_familiar,
         &people.name_labelled,
         &people.name_ranked,
+        &people.name_subject,
         &people.name_bounded,
         &orgs.business,
         &places.floor,

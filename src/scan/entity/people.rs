@@ -16,6 +16,7 @@ const NOT_NAME_STARTS: &[&str] = &[
     "簡單", "謝謝", "程序", "關於", "江湖", "高雄", "高鐵", "林務", "白天", "金額", "金門", "朱紅",
     "余額", "游泳", "田野", "石頭", "古蹟", "康復", "王牌", "洪水", "溫度", "溫暖", "范圍", "湯匙",
     "楊梅", "梁柱", "宋朝", "唐朝", "葉子", "蘇打", "曹操", "夏天", "嚴重", "雷雨", "黎明", "錢包",
+    "施打", "高風", "高中", "高齡", "康復", "連日", "連同", "周遭", "余下", "江邊", "石門", "曾被",
 ];
 
 /// Whether `t` opens with one of [`NOT_NAME_STARTS`].
@@ -25,6 +26,10 @@ fn opens_common_word(t: &str) -> bool {
 
 /// Last characters of three-character words that are not given names.
 const NOT_NAME_ENDINGS: &str = "人書案區市縣路街局處科室課組會店所館院廠司部署隊班校園場行號樓巷段里鄉鎮村站線法條表單證卡費款單車機";
+
+/// Function words and pronouns, which no given name is made of (張貼某
+///確診者 is a verb and "a certain").
+const PARTICLES: &str = "某的了在是有和跟與說就也都又被把讓給向從對這那個位名些他她我你們";
 
 /// A Han character (CJK Unified Ideographs and Extension A).
 fn is_han(c: char) -> bool {
@@ -40,6 +45,7 @@ pub(super) struct Recognizers {
     pub(super) name_familiar: Regex,
     pub(super) name_labelled: Regex,
     pub(super) name_ranked: Regex,
+    pub(super) name_subject: Regex,
     pub(super) name_bounded: Regex,
 }
 
@@ -55,9 +61,9 @@ pub(super) fn build() -> Recognizers {
         )),
         // 小陳, 老王, 阿林; and a given name's character between 阿 and a
         // kinship word or the Hokkien 仔, as neighbours and stall-keepers
-        // are called (阿雪姨, 阿明伯, 阿雄仔).
+        // are called (阿雪姨, 阿明伯, 阿雄仔, 阿桃姊).
         name_familiar: compile(&format!(
-            "[小老阿]{sn}|阿[\\p{{Han}}--公嬤伯姨婆舅爸母兜叔嬸嫂姑][姨伯嬸嫂叔姑仔]"
+            "[小老阿]{sn}|阿[\\p{{Han}}--公嬤伯姨婆舅爸母兜叔嬸嫂姑姊姐哥][姨伯嬸嫂叔姑仔姊姐哥]"
         )),
         name_labelled: compile(&format!(
             "(?:姓名|名字是|名字叫|戶名|寄給|匯給|給|打給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)[:： ]?({sn}[\\p{{Han}}]{{1,2}})"
@@ -66,6 +72,12 @@ pub(super) fn build() -> Recognizers {
         // and personnel papers do (警員許明達, 巡佐楊正豪, 科員林雅婷).
         name_ranked: compile(&format!(
             "(?:警員|巡佐|巡官|警務員|偵查佐|小隊長|隊員|科員|課員|辦事員|書記|專員|技士|技佐|技正|幹事|組員|助理員|士官長|上士|中士|下士|上兵|一兵|二兵|護理師|社工員|工友|約僱人員)({sn}[\\p{{Han}}]{{2}})"
+        )),
+        // A full name as the subject of what only a person does: falls
+        // ill or is isolated, is sanctioned, phones in or complains
+        // (陳美蘭確診, 林志明被記過, 王大同打來檢舉).
+        name_subject: compile(&format!(
+            "({sn}[\\p{{Han}}]{{2}})(?:確診|快篩|篩陽|染疫|住院|被匡|被隔離|請病假|被記|記過|打來|打電話|去檢舉|去陳情|檢舉|陳情|投訴)"
         )),
         name_bounded: compile(&format!("(?:^|[^\\p{{Han}}])({sn}[\\p{{Han}}]{{2}})")),
     }
@@ -112,6 +124,14 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
                 cx.push(EntityKind::PersonName, m.start(), m.end(), None);
             }
         }
+        for c in r.name_subject.captures_iter(s) {
+            let Some(m) = c.get(1) else { continue };
+            let last = m.as_str().chars().next_back().unwrap_or(' ');
+            let given_name = m.as_str().chars().skip(1).all(|c| !PARTICLES.contains(c));
+            if given_name && !NOT_NAME_ENDINGS.contains(last) && !opens_common_word(m.as_str()) {
+                cx.push(EntityKind::PersonName, m.start(), m.end(), None);
+            }
+        }
         if has.title {
             for c in r.name_ranked.captures_iter(s) {
                 let Some(m) = c.get(1) else { continue };
@@ -126,7 +146,8 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
 
 /// Whether `[start, end)`, a surname and a title, is an everyday phrase
 /// instead: 周 after 這/本/上/下 is a week (這週爸爸會來, 週 folded to 周),
-/// and 連 before 都/也 means "even" (連媽媽都知道).
+/// 連 before 都/也 means "even" (連媽媽都知道), and 阮 before a kinship
+/// word is the Taiwanese "my" (阮阿嬤).
 fn everyday_word(s: &str, start: usize, end: usize) -> bool {
     let prev = s[..start].chars().next_back();
     let next = s[end..].chars().next();
@@ -135,6 +156,8 @@ fn everyday_word(s: &str, start: usize, end: usize) -> bool {
         Some('連') => next.is_some_and(|c| "都也".contains(c)),
         // 阿拉伯 (Arabia) is no 阿拉 with an uncle.
         Some('阿') => s[start..].starts_with("阿拉伯"),
+        // In Taiwanese 阮 before a kinship word is "my" (阮阿嬤, 阮老爸).
+        Some('阮') => s[start + '阮'.len_utf8()..].starts_with(['阿', '老', '某', '尪', '囝']),
         _ => false,
     }
 }
@@ -234,6 +257,7 @@ mod tests {
         assert!(texts("連媽媽都知道", EntityKind::PersonName).is_empty());
         assert!(texts("這週爸爸會來", EntityKind::PersonName).is_empty());
         assert!(texts("阿拉伯文", EntityKind::PersonName).is_empty());
+        assert!(texts("阮阿嬤講以早", EntityKind::PersonName).is_empty());
         // Kinship and slang words, and common words after a rank.
         for text in [
             "阿伯仔",
@@ -241,6 +265,10 @@ mod tests {
             "請科員陳報主管",
             "警員何時到場",
             "回函寄給陳情人了",
+            "施打後確診",
+            "高風險住院",
+            "林務局陳情",
+            "張貼某確診者之姓名",
         ] {
             assert!(texts(text, EntityKind::PersonName).is_empty(), "{text}");
         }
@@ -257,6 +285,10 @@ mod tests {
             ("警員許明達嘉獎二次", "許明達"),
             ("市場賣菜的阿雪姨驗出來", "阿雪姨"),
             ("卡車司機阿雄仔的手機", "阿雄仔"),
+            ("賣菜的阿桃姊住院", "阿桃姊"),
+            ("櫃台陳美蘭確診了", "陳美蘭"),
+            ("聽說林志明被記過", "林志明"),
+            ("王大同打來檢舉", "王大同"),
         ] {
             assert!(
                 texts(text, EntityKind::PersonName).contains(&name.to_string()),

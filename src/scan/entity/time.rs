@@ -131,6 +131,11 @@ const RELATIVE_DAYS: &[&str] = &[
     "待會",
     "稍後",
     "晚點",
+    // Taiwanese (Hokkien) written in characters: tomorrow, today, tonight.
+    "明仔載",
+    "明仔日",
+    "今仔日",
+    "今暗",
 ];
 const PAST_DAYS: &[&str] = &[
     "昨天",
@@ -147,10 +152,14 @@ const PAST_DAYS: &[&str] = &[
     "日前",
     "稍早",
     "前幾天",
+    // Hokkien: yesterday, last night.
+    "昨昏",
+    "昨暗",
 ];
 const PERIODS: &[&str] = &[
     "上午", "早上", "早晨", "清晨", "中午", "下午", "傍晚", "晚上", "夜間", "凌晨", "半夜", "今晚",
-    "明晚", "今早", "明早", "AM", "PM",
+    "明晚", "今早", "明早", "AM", "PM", // Hokkien: early morning, afternoon.
+    "透早", "下晡",
 ];
 
 fn lexicon() -> (aho_corasick::AhoCorasick, Vec<Vec<EntityKind>>) {
@@ -449,7 +458,8 @@ mod tests {
         assert!(texts("初九拜天公", EntityKind::Weekday).is_empty());
         assert!(texts("稽查前先去土地公廟拜一拜", EntityKind::Weekday).is_empty());
         assert!(texts("每人100元月5日前繳", EntityKind::Date).is_empty());
-        for text in ["今天", "明早", "後天", "今晚", "下周一", "大後天"] {
+        for text in ["今天", "明早", "後天", "今晚", "下周一", "大後天", "明仔載"]
+        {
             assert!(!texts(text, EntityKind::RelativeDay).is_empty(), "{text}");
         }
         assert_eq!(texts("昨天的稽查", EntityKind::PastDay), vec!["昨天"]);
