@@ -206,6 +206,13 @@ impl Scanner {
                         .iter()
                         .filter_map(|r| labels.iter().position(|l| l == r))
                         .collect();
+                    // Positive groups come first: a label's position is
+                    // its group's index.
+                    cg.unless = g
+                        .unless
+                        .iter()
+                        .filter_map(|r| labels.iter().position(|l| l == r))
+                        .fold(0, |m, i| m | 1u64.checked_shl(i as u32).unwrap_or(0));
                     groups.push(cg);
                 }
                 let (keyword_anchors, positive_keywords) = index_groups(&mut groups);

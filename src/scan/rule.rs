@@ -24,6 +24,9 @@ pub(super) struct CompiledGroup {
     pub(super) requires_entities: bool,
     /// The group's own window, when narrower than the rule's.
     pub(super) window: Option<usize>,
+    /// For negative evidence: the positive groups (a bit each) whose hit in
+    /// scope lifts it.
+    pub(super) unless: u64,
 }
 
 #[derive(Debug)]
@@ -125,6 +128,7 @@ pub(super) fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
         requires_keywords: 0,
         requires_entities: false,
         window: g.window,
+        unless: 0,
     }
 }
 
@@ -325,8 +329,21 @@ pub(super) fn score_at(
         if chosen.is_empty() {
             continue;
         }
-        score += chosen.iter().map(|h| h.points(g)).sum::<i32>();
         used.push((gi, chosen));
+    }
+    // Negative evidence a positive group in scope lifts does not count.
+    let hit = used
+        .iter()
+        .filter(|(gi, _)| !rule.groups[*gi].negative)
+        .fold(0u64, |m, (gi, _)| {
+            m | 1u64.checked_shl(*gi as u32).unwrap_or(0)
+        });
+    used.retain(|(gi, _)| rule.groups[*gi].unless & hit == 0);
+    for (gi, chosen) in &used {
+        score += chosen
+            .iter()
+            .map(|h| h.points(&rule.groups[*gi]))
+            .sum::<i32>();
     }
     (score, used)
 }

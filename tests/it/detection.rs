@@ -164,6 +164,10 @@ fn a_leak_quoted_in_a_ruling_is_still_a_leak_and_a_new_topic_ends_what_clears_it
         // A lunch order does not clear what the message turns to after 另外.
         "中午訂便當的請在11點前登記喔～另外那份限閱的會議紀錄我拍照丟到群組記事本了" => ["classified"],
         "限閱的會議紀錄要先登記才能借閱，請勿拍照" => [],
+        // News words clear talk about a leak, unless the story says the
+        // result still awaits approval: then it tells the secret itself.
+        "據報導，某局考績會初核將總務課陳姓科員列為丙等，尚待局長核定" => ["personnel"],
+        "據報導，某局考績會去年將總務課陳姓科員列為丙等，已遭申誡" => [],
     }
 }
 
