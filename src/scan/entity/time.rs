@@ -131,11 +131,15 @@ const RELATIVE_DAYS: &[&str] = &[
     "待會",
     "稍後",
     "晚點",
-    // Taiwanese (Hokkien) written in characters: tomorrow, today, tonight.
+    // Taiwanese (Hokkien) and Hakka written in characters: tomorrow,
+    // today, tonight.
     "明仔載",
     "明仔日",
     "今仔日",
     "今暗",
+    "天光日",
+    "今晡日",
+    "今暗晡",
 ];
 const PAST_DAYS: &[&str] = &[
     "昨天",
@@ -152,14 +156,16 @@ const PAST_DAYS: &[&str] = &[
     "日前",
     "稍早",
     "前幾天",
-    // Hokkien: yesterday, last night.
+    // Hokkien and Hakka: yesterday, last night.
     "昨昏",
     "昨暗",
+    "昨晡日",
 ];
 const PERIODS: &[&str] = &[
     "上午", "早上", "早晨", "清晨", "中午", "下午", "傍晚", "晚上", "夜間", "凌晨", "半夜", "今晚",
-    "明晚", "今早", "明早", "AM", "PM", // Hokkien: early morning, afternoon.
-    "透早", "下晡",
+    "明晚", "今早", "明早", "AM", "PM",
+    // Hokkien and Hakka: early morning, afternoon.
+    "透早", "下晡", "下晝",
 ];
 
 fn lexicon() -> (aho_corasick::AhoCorasick, Vec<Vec<EntityKind>>) {
