@@ -33,11 +33,17 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # lowered patient and personal_data recall where it was added.
 LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
-    # forwarded rumours) raised patient recall.
+    # forwarded rumours) raised patient recall. Fourteenth session: rounds
+    # 36 and 37, written blind to be oblique (a disease told by its test or
+    # its treatment, a complainant by voice or handwriting, Hokkien and
+    # Hakka), were first measured at 0.71 and 0.67 micro recall; what they
+    # still leave unfound holds informant recall at 0.95 and personal_data
+    # recall at 0.97 (identifiers in Chinese digits split by a comma, a
+    # four-digit outlying-island area code, an old scooter plate).
     "patient": (0.98, 0.96),
     "inspection": (0.95, 0.94),
-    "informant": (0.96, 0.96),
-    "personal_data": (0.98, 0.98),
+    "informant": (0.96, 0.95),
+    "personal_data": (0.98, 0.97),
     # Rounds 7-17 cover all ten categories (2026-12-05, tenth session:
     # rounds 9-13, each written blind, first measured at micro recall 0.91,
     # 0.91, 0.81, 0.85 and 0.91, then fixed as phenomena; round 13's two
@@ -52,10 +58,14 @@ LATER_FLOORS = {
     # unfound (a ceiling as "那個不能說的數字", a question whose premise names
     # the bidders) holds procurement recall at 0.96. records_lookup
     # precision counts lines where a lookup's plate or ID also reads as
-    # personal_data under another writer's labels.
-    "procurement": (0.98, 0.96),
-    "personnel": (0.98, 0.96),
-    "classified": (0.95, 0.94),
+    # personal_data under another writer's labels. Fourteenth session:
+    # rounds 35 and 38 (published text and its echoes; insiders' oblique
+    # wording of the six later leaks), first at 0.79 and 0.88: a 底價 as
+    # "差一個零頭", grades by emoji and colour-coded papers hold procurement
+    # and personnel recall at 0.95 and classified recall at 0.93.
+    "procurement": (0.98, 0.95),
+    "personnel": (0.98, 0.95),
+    "classified": (0.95, 0.93),
     "records_lookup": (0.89, 0.96),
     "footage": (0.98, 0.95),
     "phishing": (0.98, 0.99),
