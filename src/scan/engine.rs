@@ -7,6 +7,8 @@
 //! (or, for identifier rules, a cheap digit count) made candidates, and only
 //! the kinds those rules ask for.
 
+mod candidates;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::entity::{self, EntityKind, KindSet};
@@ -20,8 +22,6 @@ use super::rule::{
 };
 use super::sentence::Sentences;
 use super::watch::CategoryWatch;
-
-mod candidates;
 use crate::normalize::{self, NormalizedText};
 
 /// The buffers one scan works in, kept per thread and reused across
@@ -404,7 +404,7 @@ impl Scanner {
             text,
             norm,
             entities: &entities,
-            sentences: &Sentences::of(norm.as_str()),
+            sentences: &Sentences::of(norm),
         };
         let mut findings = Vec::new();
         for &ri in candidates.iter() {
@@ -454,18 +454,23 @@ impl Scanner {
         let buckets = Buckets::new(rule, hits);
         // Messages quoted as sent: negative evidence outside one does not
         // reach an anchor inside it, unless what it tells expires with its
-        // date (an inspection a ruling quotes has long taken place).
-        let expires = self.expires_with_dates(&rule.category);
-        let reported: Vec<(usize, usize)> = entities
-            .iter()
-            .filter(|e| e.kind == EntityKind::ReportedMessage && !expires)
-            .map(|e| (e.start, e.end))
-            .collect();
-        for anchor in hits.iter().filter(|h| rule.groups[h.group as usize].anchor) {
-            let quote = reported
+        // date (an inspection a ruling quotes has long taken place). They
+        // are in order and apart: an anchor finds its own by bisection.
+        let reported: Vec<(usize, usize)> = if self.expires_with_dates(&rule.category) {
+            Vec::new()
+        } else {
+            entities
                 .iter()
+                .filter(|e| e.kind == EntityKind::ReportedMessage)
+                .map(|e| (e.start, e.end))
+                .collect()
+        };
+        for anchor in hits.iter().filter(|h| rule.groups[h.group as usize].anchor) {
+            let k = reported.partition_point(|&(_, end)| end <= anchor.start);
+            let quote = reported
+                .get(k)
                 .copied()
-                .find(|&(s, e)| s <= anchor.start && anchor.end <= e);
+                .filter(|&(start, end)| start <= anchor.start && anchor.end <= end);
             let (score, used) = score_at(rule, anchor, &buckets, sentences, quote);
             let requires = &rule.groups[anchor.group as usize].requires;
             if !requires.is_empty() && !used.iter().any(|(gi, _)| requires.contains(gi)) {

@@ -268,6 +268,15 @@ impl Buckets {
         &bucket[lo..hi.max(lo)]
     }
 
+    /// The hits of group `gi` that start within `lo..=hi` (character
+    /// indices): the anchor's topic, or the quotation that holds it.
+    fn between(&self, gi: usize, lo: usize, hi: usize) -> &[Hit] {
+        let bucket = &self.by_group[gi];
+        let a = bucket.partition_point(|h| h.start < lo);
+        let b = bucket.partition_point(|h| h.start <= hi);
+        &bucket[a..b.max(a)]
+    }
+
     /// The hits of group `gi` that start in the sentence of `anchor`
     /// (between the sentence ends around it), so that a message of many
     /// sentences costs each anchor only its own (the caller still checks).
@@ -288,9 +297,11 @@ impl Buckets {
 /// Score of one anchor: each group adds its weight once per distinct hit in
 /// scope (four fifths of it for a match by sound), up to its `max`;
 /// negative groups subtract, those of the whole message only within the
-/// anchor's topic (see [`Sentences`]). `quote` is the span of a message
-/// quoted as sent that holds the anchor: only negative evidence inside it
-/// counts (the ruling that quotes a leak does not make the leak harmless).
+/// anchor's topic; no window reaches across a turn of topic (see
+/// [`Sentences`]). `quote` is the span of a message quoted as sent that
+/// holds the anchor: only negative evidence inside it counts (the ruling
+/// that quotes a leak does not make the leak harmless). Negative evidence
+/// a positive group in scope lifts (`unless`) does not count.
 pub(super) fn score_at(
     rule: &CompiledRule,
     anchor: &Hit,
@@ -309,6 +320,16 @@ pub(super) fn score_at(
         let candidates = match g.scope {
             Scope::Window => buckets.near(gi, anchor, window),
             Scope::Sentence => buckets.in_sentence(gi, anchor, &sentences.ends),
+            // Negative evidence of the whole message: only the anchor's
+            // topic, and its quotation if it is in one, are walked, so
+            // that evidence it cannot use costs nothing.
+            Scope::Message if g.negative => {
+                let (mut lo, mut hi) = sentences.topic_of(anchor);
+                if let Some((start, end)) = quote {
+                    (lo, hi) = (lo.max(start), hi.min(end));
+                }
+                buckets.between(gi, lo, hi)
+            }
             Scope::Message => &buckets.by_group[gi][..],
         };
         for h in candidates {

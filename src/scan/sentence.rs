@@ -1,61 +1,84 @@
 //! Sentences and topics of a message, for the groups a rule scopes to a
-//! sentence and for how far negative evidence reaches.
+//! sentence and for how far evidence reaches.
 //!
 //! A sentence ends at a stop, a line break or a numbered item of a list
 //! written on one line. A chat message also turns to another topic in the
 //! middle of a line: "中午訂便當喔～另外那份限閱的我丟到記事本了". Where it
-//! does, a sentence ends too, and evidence that the message is harmless
-//! (a lunch order, a course, a news story) stays in its own topic: it does
-//! not reach a leak told after 另外, 對了 or 順便.
+//! does, a sentence ends too, and evidence stays in its own topic: what
+//! makes the message harmless (a lunch order, a course, a news story) does
+//! not reach a leak told after 另外, 對了 or 順便講, and a window does not
+//! reach across the turn.
 
 use super::rule::Hit;
+use crate::normalize::NormalizedText;
 
 /// Where the sentences and topics of a message end, as character indices
 /// of the normalized text, in order.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Sentences {
     /// Sentence ends, topic turns included.
     pub(super) ends: Vec<usize>,
-    /// Topic turns: the separator before 另外, 對了, 順便…
+    /// Topic turns: the separator before 對了, 話說, 順便講…
     pub(super) turns: Vec<usize>,
 }
 
-/// Words that open another topic after a separator. 另外 followed by a
-/// number or a measure word is "the other (two)", no turn.
-const TURNS: [&str; 8] = [
-    "另外",
+/// Words that open another topic after a separator (a stop, a comma, a
+/// tilde, or spacing normalization took out). 順便 alone goes on with
+/// the plan (順便通知老闆); 順便講 turns to something else.
+const TURNS: [&str; 11] = [
     "對了",
-    "順便",
     "話說",
     "說真的",
     "題外話",
     "BTW",
     "另一件事",
+    "順便講",
+    "順便說",
+    "順便問",
+    "順便提",
+    "順帶一提",
 ];
 
+/// 另外 opens another topic only at the start of a sentence (喔～另外那份),
+/// and not as "the other (two)": in a clause it adds to what was said.
+const ANOTHER: &str = "另外";
+
 impl Sentences {
-    /// The sentences and topics of normalized `text`.
-    pub(super) fn of(text: &str) -> Sentences {
-        let chars: Vec<char> = text.chars().collect();
-        let turns: Vec<usize> = (0..chars.len())
-            .filter(|&i| is_separator(chars[i]) && opens_topic(&chars[i + 1..]))
-            .collect();
-        let mut ends: Vec<usize> = (0..chars.len())
-            .filter(|&i| match chars[i] {
-                '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n' => true,
+    /// The sentences and topics of `norm`, in one pass over its characters
+    /// (the scan makes it for every message that has a candidate rule).
+    pub(super) fn of(norm: &NormalizedText) -> Sentences {
+        let text = norm.as_str();
+        let mut removed = norm.removed_before().peekable();
+        let (mut ends, mut turns) = (Vec::new(), Vec::new());
+        let mut prev = None;
+        for (i, (b, c)) in text.char_indices().enumerate() {
+            let rest = &text[b + c.len_utf8()..];
+            let stop = matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n');
+            let end = stop
                 // Not after a date's digit or 日 (12/16(二) is a weekday).
-                '(' => {
-                    i > 0
-                        && !"0123456789日號".contains(chars[i - 1])
-                        && opens_list_item(&chars[i + 1..])
-                }
-                _ => false,
-            })
-            .collect();
-        ends.extend(&turns);
-        ends.sort_unstable();
-        ends.dedup();
+                || (c == '(' && prev.is_some_and(|p| !"0123456789日號".contains(p)) && opens_list_item(rest));
+            while removed.next_if(|&r| r <= i).is_some() {}
+            let gap = removed.peek() == Some(&(i + 1));
+            let turn = ((is_separator(c) || gap) && opens_topic(rest))
+                || ((stop || c == '~') && opens_another(rest));
+            if turn {
+                turns.push(i);
+            }
+            if end || turn {
+                ends.push(i);
+            }
+            prev = Some(c);
+        }
         Sentences { ends, turns }
+    }
+
+    /// The character bounds of `anchor`'s topic: after the turn before it,
+    /// up to the turn after it.
+    pub(super) fn topic_of(&self, anchor: &Hit) -> (usize, usize) {
+        let k = self.turns.partition_point(|&t| t < anchor.start);
+        let lo = k.checked_sub(1).map_or(0, |j| self.turns[j] + 1);
+        let hi = self.turns.get(k).copied().unwrap_or(usize::MAX);
+        (lo, hi)
     }
 
     /// Whether no sentence end lies between hits `a` and `b`.
@@ -70,7 +93,8 @@ impl Sentences {
 }
 
 /// A character after which a new topic can open (normalization has made
-/// full-width forms half-width and an ellipsis dots).
+/// full-width forms half-width; spaces and dots between Han characters it
+/// takes out, and the scan reads those gaps as separators too).
 fn is_separator(c: char) -> bool {
     matches!(
         c,
@@ -79,34 +103,34 @@ fn is_separator(c: char) -> bool {
 }
 
 /// Whether `rest` opens with a topic turn.
-fn opens_topic(rest: &[char]) -> bool {
-    TURNS.iter().any(|w| {
-        let n = w.chars().count();
-        rest.len() >= n
-            && rest[..n].iter().copied().eq(w.chars())
-            && !(*w == "另外"
-                && rest.get(n).is_some_and(|c| {
-                    c.is_ascii_digit()
-                        || "一二兩三四五六七八九十幾半的個位名家間件台份次些".contains(*c)
-                }))
+fn opens_topic(rest: &str) -> bool {
+    TURNS.iter().any(|w| rest.starts_with(w))
+}
+
+/// Whether `rest` opens with 另外 that is no "the other (two)".
+fn opens_another(rest: &str) -> bool {
+    rest.strip_prefix(ANOTHER).is_some_and(|after| {
+        !after.chars().next().is_some_and(|c| {
+            c.is_ascii_digit() || "一二兩三四五六七八九十幾半的個位名家間件台份次些".contains(c)
+        })
     })
 }
 
-/// Whether `rest`, the characters after a '(', are an item's number and
+/// Whether `rest`, the text after a '(', opens with an item's number and
 /// its closing bracket: one or two digits, or one Chinese numeral.
-fn opens_list_item(rest: &[char]) -> bool {
-    let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
-    let numeral = usize::from(
-        rest.first()
-            .is_some_and(|c| "一二三四五六七八九十".contains(*c)),
-    );
+fn opens_list_item(rest: &str) -> bool {
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     // An area code in brackets, (02), is no item number.
-    let n = match digits {
-        0 => numeral,
-        _ if rest[0] == '0' => 0,
-        _ => digits,
+    let number = match digits {
+        0 => rest
+            .chars()
+            .next()
+            .filter(|c| "一二三四五六七八九十".contains(*c))
+            .map_or(0, char::len_utf8),
+        1 | 2 if !rest.starts_with('0') => digits,
+        _ => 0,
     };
-    (1..=2).contains(&n) && rest.get(n) == Some(&')')
+    number > 0 && rest[number..].starts_with(')')
 }
 
 /// Whether none of `ends` lies between hits `a` and `b`.
@@ -123,40 +147,48 @@ fn none_between(ends: &[usize], a: &Hit, b: &Hit) -> bool {
 #[cfg(test)]
 mod tests {
     use super::Sentences;
+    use crate::normalize::NormalizedText;
 
-    fn ends(text: &str) -> Vec<usize> {
-        Sentences::of(text).ends
+    fn of(text: &str) -> Sentences {
+        Sentences::of(&NormalizedText::new(text))
     }
 
     #[test]
     fn sentences_end_at_stops_breaks_and_numbered_items() {
-        assert_eq!(ends("好。明天見\n再說"), vec![1, 5]);
+        assert_eq!(of("好。明天見\n再說").ends, vec![1, 5]);
         // A list on one line: each numbered item starts a sentence.
         let line = "摘要:(1)大掃除(2)底價3,250萬(3)尾牙";
-        let at = |needle: &str| line[..line.find(needle).unwrap()].chars().count();
-        assert_eq!(ends(line), vec![at("(1)"), at("(2)"), at("(3)")]);
-        assert_eq!(ends("(一)預算(二)人事"), vec![5]);
+        let norm = NormalizedText::new(line);
+        let text = norm.as_str();
+        let at = |needle: &str| text[..text.find(needle).unwrap()].chars().count();
+        assert_eq!(of(line).ends, vec![at("(1)"), at("(2)"), at("(3)")]);
+        assert_eq!(of("(一)預算(二)人事").ends, vec![5]);
         // An area code, a stamp or a number in brackets starts none.
-        assert!(ends("請洽(02)2345-6789").is_empty());
-        assert!(ends("公文(密)請收").is_empty());
-        assert!(ends("共(123)件").is_empty());
-        assert!(ends("教育訓練12/16(二)上午").is_empty());
+        assert!(of("請洽(02)2345-6789").ends.is_empty());
+        assert!(of("公文(密)請收").ends.is_empty());
+        assert!(of("共(123)件").ends.is_empty());
+        assert!(of("教育訓練12/16(二)上午").ends.is_empty());
     }
 
     #[test]
     fn a_turn_to_another_topic_ends_a_sentence() {
-        let s = Sentences::of("中午訂便當喔~另外那份限閱的我丟到記事本了");
+        let s = of("中午訂便當喔～另外那份限閱的我丟到記事本了");
         assert_eq!(s.turns, vec![6]);
         assert_eq!(s.ends, vec![6]);
-        assert_eq!(
-            Sentences::of("看到新聞了吧...對了底價我簽了").turns,
-            vec![8]
-        );
-        assert_eq!(Sentences::of("報告寫好了,BTW檢舉的是前員工").turns, vec![5]);
-        // "The other two" goes on with the same topic.
-        assert!(Sentences::of("一個確診,另外兩個在隔離").turns.is_empty());
-        assert!(Sentences::of("另外的名單明天給").turns.is_empty());
-        // Inside a clause, a turn word is an ordinary word.
-        assert!(Sentences::of("我們順便去看").turns.is_empty());
+        assert_eq!(of("看到新聞了吧…對了底價我簽了").turns.len(), 1);
+        // Spacing normalization took out still separates.
+        assert_eq!(of("看到新聞了吧 對了底價我簽了").turns, vec![5]);
+        assert_eq!(of("報告寫好了 btw 檢舉的是前員工").turns, vec![4]);
+        assert_eq!(of("報告寫好了,順便講一下檢舉的是前員工").turns, vec![5]);
+        // "The other two", 另外 inside a clause and 順便 in one plan go on
+        // with the same topic.
+        for text in [
+            "一個確診。另外兩個在隔離",
+            "某課員把公文拍照傳到LINE,另外那份也拍了",
+            "明天上午稽查,順便通知老闆",
+            "我們順便去看",
+        ] {
+            assert!(of(text).turns.is_empty(), "{text}");
+        }
     }
 }

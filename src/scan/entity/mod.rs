@@ -13,7 +13,8 @@
 //! The kinds are in `kind`. One file per family of entities, each with its
 //! own patterns and tests: `ids` (identifier numbers), `phones`, `places`,
 //! `time`, `people`, `orgs`, `links` and `quotes` (examples quoted as what
-//! must not be said). This module holds the [`extract`]
+//! must not be said, and messages quoted as sent). This module holds the
+//! [`extract`]
 //! entry point that
 //! runs the families in a fixed order, and what they share: the trigger
 //! characters (`Marks`) and the boundary checks. All patterns are compiled together,

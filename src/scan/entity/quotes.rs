@@ -31,7 +31,8 @@ pub(super) fn build() -> Recognizers {
     // the quotation followed by "this kind of" (這種, 這類, 之類); a ruling's
     // 「…」等語 quotes what was said, and is no example.
     let prohibition = "(?:不要|不可以|不可|不能|不得|不准|別|勿|避免|禁止|切勿|嚴禁)";
-    let say = "(?:說|講|回答|回覆|回|討論|出現|寫|提到|提|透露|問|貼|PO|傳)";
+    let say =
+        "(?:說|講|回答|回覆|回|討論|出現|寫|提到|提|透露|問|貼|PO|傳|告知|散布|散播|發送|留言)";
     // Within one clause: no stop, comma or colon between the prohibition,
     // the verb and the quotation ("不能確定，但里長說「…」" is reported speech).
     let between = "[^。!?;,:\\n 「『“]";
@@ -40,22 +41,23 @@ pub(super) fn build() -> Recognizers {
             "{prohibition}{between}{{0,4}}?{say}{between}{{0,6}}?{CHAIN}|{CHAIN}(?:這種|這類|之類|這樣的話|這些話)"
         )),
         // A verb of sending a message, then (after its channel and
-        // addressee, in the same clause) the quotation; or a quotation a
-        // ruling closes with 等語 (and the like). Rumours (網傳「…」) and
-        // statements (表示「…」) are not sent messages.
+        // addressee, in the same clause: no stop or comma) the quotation;
+        // or a quotation a ruling closes with 等語 (and the like). Rumours
+        // passed on (網傳, 轉傳, 散布「…」) and statements (表示「…」) are
+        // not sent messages unless a ruling closes them so.
         reported: compile(&format!(
-            "(?:{SEND})[^。!?;\\n「『」』]{{0,16}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容)"
+            "(?:{SEND})[^。!?;,\\n「『」』]{{0,16}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容)"
         )),
     }
 }
 
 /// Verbs of sending or posting a message (傳送, 張貼, 告知…).
-const SEND: &str =
-    "傳送|張貼|貼文稱?|貼出|發送|轉傳|轉貼|散布|散播|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道";
+const SEND: &str = "傳送|張貼|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道";
 
-/// One quotation of a sent message, on one line: six characters at least
-/// (「限閱」 is a word, not a message).
-const QUOTE: &str = "[「『][^「『」』\\n]{6,300}[」』]";
+/// One quotation of a sent message, on one line, its marks paired: six
+/// characters at least (「限閱」 is a word, not a message); 『…』 may hold
+/// a 「…」 inside.
+const QUOTE: &str = "「[^「」『』\\n]{6,300}」|『[^『』\\n]{6,300}』";
 
 /// Quoted examples of what must not be said; only when a quotation mark
 /// is there.
@@ -79,9 +81,10 @@ pub(super) fn quoted_examples(r: &Recognizers, cx: &mut Extraction<'_>) {
 #[inline]
 pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
-    if !kinds.contains(EntityKind::ReportedMessage) || !s.contains(['「', '『']) {
+    if !kinds.contains(EntityKind::ReportedMessage) || !s.contains(['「', '『']) || denied(s) {
         return;
     }
+    // Sorted and apart: each quotation finds its neighbours by bisection.
     let examples: Vec<(usize, usize)> = r
         .example
         .find_iter(s)
@@ -92,27 +95,64 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
         let Some(q) = c.get(1).or_else(|| c.get(2)) else {
             continue;
         };
-        let quoted_example = examples.iter().any(|&(a, b)| a < q.end() && q.start() < b);
-        if quoted_example || denied(&s[q.end()..]) {
+        let k = examples.partition_point(|&(_, end)| end <= q.start());
+        let quoted_example = examples.get(k).is_some_and(|&(start, _)| start < q.end());
+        if quoted_example || is_duty(&s[..q.start()]) {
             continue;
         }
         cx.push(EntityKind::ReportedMessage, q.start(), q.end(), None);
     }
 }
 
-/// Whether the rest of a message after a quotation denies it.
-fn denied(rest: &str) -> bool {
-    [
+/// Whether a message denies what it quotes (網傳『…』等語，純屬謠言;
+/// 經查並非如此。有人轉傳「…」): one pass over it, wherever the denial is.
+fn denied(s: &str) -> bool {
+    const DENIALS: [&str; 19] = [
         "不實",
         "謠言",
         "假訊息",
         "假消息",
-        "澄清",
+        "假的",
+        "闢謠",
         "並非事實",
+        "並非如此",
         "純屬",
+        "並無此事",
+        "查無此事",
+        "不是真的",
+        "錯誤訊息",
+        "子虛烏有",
+        "已澄清",
+        "出面澄清",
+        "澄清指出",
+        "澄清表示",
+        "特此澄清",
+    ];
+    DENIALS.iter().any(|w| s.contains(w))
+}
+
+/// Whether the clause before a quotation makes it a duty or a
+/// template (承辦人應回覆「…」, SOP, 範本, 例如): what is to be said, not
+/// what was sent.
+fn is_duty(before: &str) -> bool {
+    let tail: String = {
+        let chars: Vec<char> = before.chars().rev().take(24).collect();
+        chars.into_iter().rev().collect()
+    };
+    [
+        "應回覆",
+        "應告知",
+        "應答覆",
+        "應說明",
+        "範本",
+        "範例",
+        "SOP",
+        "例如",
+        "請回覆",
+        "一律回覆",
     ]
     .iter()
-    .any(|w| rest.contains(w))
+    .any(|w| tail.contains(w))
 }
 
 /// Whether the match at `at` opens with a prohibition indeed, or with its
@@ -209,6 +249,11 @@ mod tests {
                 "有人轉傳「三年二班有確診」，學校已澄清",
                 "不要回覆「檢舉人是誰」這種問題",
                 "公文右上角蓋「密」",
+                "有人轉傳『極機密:本局明年裁撤兩個科』，那是假的",
+                "經查並非如此。有人轉傳「三年二班有確診」等語",
+                "提醒同仁：不得告知被檢舉人「檢舉人是隔壁的王太太」",
+                "SOP第3點：承辦人應回覆檢舉人「您檢舉的餐廳本局已派員稽查」",
+                "我已經回覆了,里長說「檢舉人是隔壁王太太」",
             ],
         );
     }
