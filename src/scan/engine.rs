@@ -451,6 +451,7 @@ impl Scanner {
             sentences,
         } = *m;
         let mut best: Option<(i32, UsedHits)> = None;
+        let mut used = UsedHits::new();
         let buckets = Buckets::new(rule, hits);
         // Messages quoted as sent: negative evidence outside one does not
         // reach an anchor inside it, unless what it tells expires with its
@@ -471,13 +472,18 @@ impl Scanner {
                 .get(k)
                 .copied()
                 .filter(|&(start, end)| start <= anchor.start && anchor.end <= end);
-            let (score, used) = score_at(rule, anchor, &buckets, sentences, quote);
+            let score = score_at(rule, anchor, &buckets, sentences, quote, &mut used);
             let requires = &rule.groups[anchor.group as usize].requires;
             if !requires.is_empty() && !used.iter().any(|(gi, _)| requires.contains(gi)) {
                 continue;
             }
-            if best.as_ref().is_none_or(|(b, _)| score > *b) {
-                best = Some((score, used));
+            match &mut best {
+                Some((b, _)) if score <= *b => {}
+                Some((b, kept)) => {
+                    *b = score;
+                    std::mem::swap(kept, &mut used);
+                }
+                None => best = Some((score, std::mem::take(&mut used))),
             }
         }
         let (score, used) = best?;
@@ -485,38 +491,36 @@ impl Scanner {
         let severity = rule.thresholds.severity(score)?;
         let mut evidence = Vec::new();
         let mut explanation = Vec::new();
-        for (gi, group_hits) in &used {
+        for (gi, h) in &used {
             let g = &rule.groups[*gi];
-            for h in group_hits {
-                let (s, e) = norm.original_span(h.start, h.end);
-                let quoted = slice_chars(text, s, e);
-                let label = match h.sound {
-                    Some(k) => format!("{}〔同音：{}〕", g.label, self.sounds.keyword(k)),
-                    None => g.label.clone(),
+            let (s, e) = norm.original_span(h.start, h.end);
+            let quoted = slice_chars(text, s, e);
+            let label = match h.sound {
+                Some(k) => format!("{}〔同音：{}〕", g.label, self.sounds.keyword(k)),
+                None => g.label.clone(),
+            };
+            explanation.push(Contribution {
+                label,
+                points: h.points(g),
+                text: quoted.clone(),
+            });
+            if !g.negative {
+                let label = if g.is_keyword {
+                    g.label.clone()
+                } else {
+                    entity_label(entities, h).unwrap_or(&g.label).to_string()
                 };
-                explanation.push(Contribution {
-                    label,
-                    points: h.points(g),
-                    text: quoted.clone(),
-                });
-                if !g.negative {
-                    let label = if g.is_keyword {
-                        g.label.clone()
+                evidence.push(Evidence {
+                    kind: if g.is_keyword {
+                        EvidenceKind::Keyword
                     } else {
-                        entity_label(entities, h).unwrap_or(&g.label).to_string()
-                    };
-                    evidence.push(Evidence {
-                        kind: if g.is_keyword {
-                            EvidenceKind::Keyword
-                        } else {
-                            EvidenceKind::Entity
-                        },
-                        label,
-                        start: s,
-                        end: e,
-                        text: quoted,
-                    });
-                }
+                        EvidenceKind::Entity
+                    },
+                    label,
+                    start: s,
+                    end: e,
+                    text: quoted,
+                });
             }
         }
         evidence.sort_by_key(|e| (e.start, e.end));

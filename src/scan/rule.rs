@@ -233,34 +233,52 @@ fn gap(a: &Hit, b: &Hit) -> usize {
     }
 }
 
-/// The hits that counted, per group index.
-pub(super) type UsedHits = Vec<(usize, Vec<Hit>)>;
+/// The hits that counted, each with its group's index, in group order.
+pub(super) type UsedHits = Vec<(usize, Hit)>;
 
-/// A rule's hits split by group, each list in start order, with the longest
+/// A rule's hits split by group, each run in start order, with the longest
 /// hit of each group: an anchor then looks only at the hits that can fall
-/// inside its window.
+/// inside its window. One buffer for all groups: `hits[starts[g]..starts[g
+/// + 1]]` are group `g`'s.
 pub(super) struct Buckets {
-    pub(super) by_group: Vec<Vec<Hit>>,
+    hits: Vec<Hit>,
+    starts: Vec<u32>,
     longest: Vec<usize>,
 }
 
 impl Buckets {
     /// `hits` must be sorted by start.
     pub(super) fn new(rule: &CompiledRule, hits: &[Hit]) -> Buckets {
-        let mut by_group = vec![Vec::new(); rule.groups.len()];
-        let mut longest = vec![0; rule.groups.len()];
+        let groups = rule.groups.len();
+        let mut starts = vec![0u32; groups + 1];
+        let mut longest = vec![0; groups];
         for h in hits {
             let g = h.group as usize;
-            by_group[g].push(*h);
+            starts[g + 1] += 1;
             longest[g] = longest[g].max(h.end - h.start);
         }
-        Buckets { by_group, longest }
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
+        }
+        // A stable sort by group keeps each group's hits in start order.
+        let mut sorted = hits.to_vec();
+        sorted.sort_by_key(|h| h.group);
+        Buckets {
+            hits: sorted,
+            starts,
+            longest,
+        }
+    }
+
+    /// Every hit of group `gi`, in start order.
+    pub(super) fn of(&self, gi: usize) -> &[Hit] {
+        &self.hits[self.starts[gi] as usize..self.starts[gi + 1] as usize]
     }
 
     /// The hits of group `gi` that may lie within `window` of `anchor`
     /// (a superset: the caller still checks the gap).
     fn near(&self, gi: usize, anchor: &Hit, window: usize) -> &[Hit] {
-        let bucket = &self.by_group[gi];
+        let bucket = self.of(gi);
         let first = anchor.start.saturating_sub(window + self.longest[gi]);
         let last = anchor.end + window;
         let lo = bucket.partition_point(|h| h.start < first);
@@ -271,7 +289,7 @@ impl Buckets {
     /// The hits of group `gi` that start within `lo..=hi` (character
     /// indices): the anchor's topic, or the quotation that holds it.
     fn between(&self, gi: usize, lo: usize, hi: usize) -> &[Hit] {
-        let bucket = &self.by_group[gi];
+        let bucket = self.of(gi);
         let a = bucket.partition_point(|h| h.start < lo);
         let b = bucket.partition_point(|h| h.start <= hi);
         &bucket[a..b.max(a)]
@@ -281,7 +299,7 @@ impl Buckets {
     /// (between the sentence ends around it), so that a message of many
     /// sentences costs each anchor only its own (the caller still checks).
     fn in_sentence(&self, gi: usize, anchor: &Hit, ends: &[usize]) -> &[Hit] {
-        let bucket = &self.by_group[gi];
+        let bucket = self.of(gi);
         let before = ends.partition_point(|&e| e < anchor.start);
         let first = before.checked_sub(1).map_or(0, |k| ends[k] + 1);
         let last = ends
@@ -308,13 +326,13 @@ pub(super) fn score_at(
     buckets: &Buckets,
     sentences: &Sentences,
     quote: Option<(usize, usize)>,
-) -> (i32, UsedHits) {
-    let mut score = 0;
-    let mut used: Vec<(usize, Vec<Hit>)> = Vec::new();
+    used: &mut UsedHits,
+) -> i32 {
+    used.clear();
     for (gi, g) in rule.groups.iter().enumerate() {
-        let mut chosen: Vec<Hit> = Vec::new();
+        let first = used.len();
         if gi as u32 == anchor.group {
-            chosen.push(*anchor);
+            used.push((gi, *anchor));
         }
         let window = g.window.unwrap_or(rule.window);
         let candidates = match g.scope {
@@ -330,10 +348,10 @@ pub(super) fn score_at(
                 }
                 buckets.between(gi, lo, hi)
             }
-            Scope::Message => &buckets.by_group[gi][..],
+            Scope::Message => buckets.of(gi),
         };
         for h in candidates {
-            if chosen.len() >= g.max {
+            if used.len() - first >= g.max {
                 break;
             }
             let in_scope = match g.scope {
@@ -341,16 +359,14 @@ pub(super) fn score_at(
                 Scope::Message => !g.negative || sentences.same_topic(anchor, h),
                 Scope::Sentence => sentences.same_sentence(anchor, h),
             };
-            let overlaps = chosen.iter().any(|c| c.start < h.end && h.start < c.end);
+            let overlaps = used[first..]
+                .iter()
+                .any(|(_, c)| c.start < h.end && h.start < c.end);
             let framing = g.negative && quote.is_some_and(|(s, e)| h.start < s || e < h.end);
             if in_scope && !overlaps && !framing {
-                chosen.push(*h);
+                used.push((gi, *h));
             }
         }
-        if chosen.is_empty() {
-            continue;
-        }
-        used.push((gi, chosen));
     }
     // Negative evidence a positive group in scope lifts does not count.
     let hit = used
@@ -360,11 +376,5 @@ pub(super) fn score_at(
             m | 1u64.checked_shl(*gi as u32).unwrap_or(0)
         });
     used.retain(|(gi, _)| rule.groups[*gi].unless & hit == 0);
-    for (gi, chosen) in &used {
-        score += chosen
-            .iter()
-            .map(|h| h.points(&rule.groups[*gi]))
-            .sum::<i32>();
-    }
-    (score, used)
+    used.iter().map(|(gi, h)| h.points(&rule.groups[*gi])).sum()
 }

@@ -4,6 +4,8 @@
 
 use super::Scanner;
 use crate::normalize::NormalizedText;
+#[cfg(doc)]
+use crate::scan::phonetic::TYPO_CONTEXT;
 use crate::scan::rule::Hit;
 
 impl Scanner {
@@ -46,7 +48,7 @@ impl Scanner {
     }
 
     /// Adds the homophone typos of anchor keywords in the message, for
-    /// rules whose own keywords already give them [`TYPO_CONTEXT`](crate::scan::phonetic::TYPO_CONTEXT)
+    /// rules whose own keywords already give them [`TYPO_CONTEXT`]
     /// points: a typo of an anchor next to its supporting words. A rule
     /// already anchored is looked at too, since a weak anchor (衛生所 beside
     /// 那間) may need the typo of a strong one (機查 for 稽查) to make a
