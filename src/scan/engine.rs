@@ -17,8 +17,8 @@ pub use super::finding::{Contribution, Evidence, EvidenceKind, Finding, ScanResu
 use super::pack::{Pack, Sender};
 use super::phonetic::{self, SoundIndex};
 use super::rule::{
-    compile_group, drop_contained_keyword_hits, index_groups, score_at, Buckets, CompiledRule, Hit,
-    UsedHits,
+    compile_group, drop_contained_keyword_hits, group_bit, index_groups, score_at, Buckets,
+    CompiledRule, Hit, UsedHits,
 };
 use super::sentence::Sentences;
 use super::watch::CategoryWatch;
@@ -201,18 +201,8 @@ impl Scanner {
                         targets[id].push(target);
                     }
                     let mut cg = compile_group(g, neg);
-                    cg.requires = g
-                        .requires
-                        .iter()
-                        .filter_map(|r| labels.iter().position(|l| l == r))
-                        .collect();
-                    // Positive groups come first: a label's position is
-                    // its group's index.
-                    cg.unless = g
-                        .unless
-                        .iter()
-                        .filter_map(|r| labels.iter().position(|l| l == r))
-                        .fold(0, |m, i| m | 1u64.checked_shl(i as u32).unwrap_or(0));
+                    cg.requires = group_indexes(&g.requires, &labels).collect();
+                    cg.unless = group_indexes(&g.unless, &labels).fold(0, |m, i| m | group_bit(i));
                     groups.push(cg);
                 }
                 let (keyword_anchors, positive_keywords) = index_groups(&mut groups);
@@ -400,11 +390,19 @@ impl Scanner {
             .difference(extracted);
         entities.extend(entity::extract(norm, needs));
 
+        // Messages quoted as sent, in order and apart: an anchor finds its
+        // own by bisection.
+        let reported: Vec<(usize, usize)> = entities
+            .iter()
+            .filter(|e| e.kind == EntityKind::ReportedMessage)
+            .map(|e| (e.start, e.end))
+            .collect();
         let message = Message {
             text,
             norm,
             entities: &entities,
             sentences: &Sentences::of(norm),
+            reported: &reported,
         };
         let mut findings = Vec::new();
         for &ri in candidates.iter() {
@@ -449,22 +447,18 @@ impl Scanner {
             norm,
             entities,
             sentences,
+            reported,
         } = *m;
         let mut best: Option<(i32, UsedHits)> = None;
         let mut used = UsedHits::new();
         let buckets = Buckets::new(rule, hits);
-        // Messages quoted as sent: negative evidence outside one does not
-        // reach an anchor inside it, unless what it tells expires with its
-        // date (an inspection a ruling quotes has long taken place). They
-        // are in order and apart: an anchor finds its own by bisection.
-        let reported: Vec<(usize, usize)> = if self.expires_with_dates(&rule.category) {
-            Vec::new()
+        // Negative evidence outside a message quoted as sent does not reach
+        // an anchor inside it, unless what it tells expires with its date
+        // (an inspection a ruling quotes has long taken place).
+        let reported = if self.expires_with_dates(&rule.category) {
+            &[][..]
         } else {
-            entities
-                .iter()
-                .filter(|e| e.kind == EntityKind::ReportedMessage)
-                .map(|e| (e.start, e.end))
-                .collect()
+            reported
         };
         for anchor in hits.iter().filter(|h| rule.groups[h.group as usize].anchor) {
             let k = reported.partition_point(|&(_, end)| end <= anchor.start);
@@ -538,6 +532,15 @@ impl Scanner {
     }
 }
 
+/// The indexes of the groups named in `names`, among a rule's positive
+/// groups' `labels` (they come first in its groups, so a label's position
+/// is its group's index).
+fn group_indexes<'a>(names: &'a [String], labels: &'a [&str]) -> impl Iterator<Item = usize> + 'a {
+    names
+        .iter()
+        .filter_map(|r| labels.iter().position(|l| l == r))
+}
+
 /// The id of keyword `k` in the automaton's list, added if new.
 fn keyword_id(
     index: &mut std::collections::HashMap<String, usize>,
@@ -552,14 +555,16 @@ fn keyword_id(
     })
 }
 
-/// A message being judged: as written, normalized, its entities and its
-/// sentences.
+/// A message being judged: as written, normalized, its entities, its
+/// sentences and its quoted messages.
 #[derive(Clone, Copy)]
 struct Message<'a> {
     text: &'a str,
     norm: &'a NormalizedText,
     entities: &'a [entity::Entity],
     sentences: &'a Sentences,
+    /// The spans of its messages quoted as sent.
+    reported: &'a [(usize, usize)],
 }
 
 fn entity_label<'a>(entities: &'a [entity::Entity], h: &Hit) -> Option<&'a str> {

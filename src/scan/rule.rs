@@ -132,18 +132,24 @@ pub(super) fn compile_group(g: &Group, negative: bool) -> CompiledGroup {
     }
 }
 
+/// Group `gi`'s bit in a rule's masks of groups (a rule has at most 64
+/// groups, see `pack::validate`).
+pub(super) fn group_bit(gi: usize) -> u64 {
+    1u64.checked_shl(gi as u32).unwrap_or(0)
+}
+
 /// Fills in each anchor's `requires_keywords` and `requires_entities`, and
 /// returns the rule's `keyword_anchors` and `positive_keywords` masks.
 pub(super) fn index_groups(groups: &mut [CompiledGroup]) -> (u64, u64) {
     let keyword: Vec<bool> = groups.iter().map(|g| g.is_keyword).collect();
     let (mut anchors, mut positive) = (0u64, 0u64);
     for (gi, g) in groups.iter_mut().enumerate() {
-        let bit = 1u64.checked_shl(gi as u32).unwrap_or(0);
+        let bit = group_bit(gi);
         g.requires_keywords = g
             .requires
             .iter()
             .filter(|&&q| keyword[q])
-            .fold(0, |m, &q| m | 1u64.checked_shl(q as u32).unwrap_or(0));
+            .fold(0, |m, &q| m | group_bit(q));
         g.requires_entities = g.requires.iter().any(|&q| !keyword[q]);
         if g.is_keyword && !g.negative {
             positive |= bit;
@@ -372,9 +378,7 @@ pub(super) fn score_at(
     let hit = used
         .iter()
         .filter(|(gi, _)| !rule.groups[*gi].negative)
-        .fold(0u64, |m, (gi, _)| {
-            m | 1u64.checked_shl(*gi as u32).unwrap_or(0)
-        });
+        .fold(0u64, |m, (gi, _)| m | group_bit(*gi));
     used.retain(|(gi, _)| rule.groups[*gi].unless & hit == 0);
     used.iter().map(|(gi, h)| h.points(&rule.groups[*gi])).sum()
 }

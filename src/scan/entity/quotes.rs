@@ -65,13 +65,21 @@ const QUOTE: &str = "「[^「」『』\\n]{6,300}」|『[^『』\\n]{6,300}』";
 pub(super) fn quoted_examples(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if kinds.contains(EntityKind::QuotedExample) && s.contains(['「', '『', '“']) {
-        for m in r.example.find_iter(s) {
-            if !is_prohibition(s, m.start()) {
-                continue;
-            }
+        for m in examples(r, s) {
             cx.push(EntityKind::QuotedExample, m.start(), m.end(), None);
         }
     }
+}
+
+/// The quoted examples in `s`, in order: the pattern's matches that open
+/// with a prohibition indeed.
+fn examples<'r, 's>(
+    r: &'r Recognizers,
+    s: &'s str,
+) -> impl Iterator<Item = regex::Match<'s>> + use<'r, 's> {
+    r.example
+        .find_iter(s)
+        .filter(|m| is_prohibition(s, m.start()))
 }
 
 /// Messages quoted as sent (see the module notes); only when a quotation
@@ -85,12 +93,7 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
         return;
     }
     // Sorted and apart: each quotation finds its neighbours by bisection.
-    let examples: Vec<(usize, usize)> = r
-        .example
-        .find_iter(s)
-        .filter(|m| is_prohibition(s, m.start()))
-        .map(|m| (m.start(), m.end()))
-        .collect();
+    let examples: Vec<(usize, usize)> = examples(r, s).map(|m| (m.start(), m.end())).collect();
     for c in r.reported.captures_iter(s) {
         let Some(q) = c.get(1).or_else(|| c.get(2)) else {
             continue;
@@ -135,10 +138,8 @@ fn denied(s: &str) -> bool {
 /// template (承辦人應回覆「…」, SOP, 範本, 例如): what is to be said, not
 /// what was sent.
 fn is_duty(before: &str) -> bool {
-    let tail: String = {
-        let chars: Vec<char> = before.chars().rev().take(24).collect();
-        chars.into_iter().rev().collect()
-    };
+    let from = before.char_indices().rev().nth(23).map_or(0, |(b, _)| b);
+    let tail = &before[from..];
     [
         "應回覆",
         "應告知",

@@ -38,15 +38,12 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
         }
         for g in &pack.negative {
             check_group(g).map_err(|m| invalid("-", m))?;
-            let known = |l: &String| {
+            let known = |l: &str| {
                 pack.rules
                     .iter()
-                    .any(|r| r.positive_groups().any(|p| &p.label == l))
+                    .any(|r| r.positive_groups().any(|p| p.label == l))
             };
-            if let Some(l) = g.unless.iter().find(|l| !known(l)) {
-                let m = format!("group {:?} is lifted by unknown group {l:?}", g.label);
-                return Err(invalid("-", m));
-            }
+            check_unless(g, known).map_err(|m| invalid("-", m))?;
         }
         for rule in &pack.rules {
             let err = |m: String| invalid(&rule.id, m);
@@ -106,12 +103,7 @@ pub fn validate(packs: &[Pack]) -> Result<(), PackError> {
             }
             for g in &rule.negative {
                 check_group(g).map_err(&err)?;
-                if let Some(l) = g.unless.iter().find(|l| !labels.contains(&l.as_str())) {
-                    return Err(err(format!(
-                        "group {:?} is lifted by unknown group {l:?}",
-                        g.label
-                    )));
-                }
+                check_unless(g, |l| labels.contains(&l)).map_err(&err)?;
                 if g.anchor {
                     return Err(err(format!(
                         "negative group {:?} cannot be an anchor",
@@ -173,4 +165,15 @@ fn check_group(g: &Group) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// That every group a negative group is lifted by (`unless`) is `known`.
+fn check_unless(g: &Group, known: impl Fn(&str) -> bool) -> Result<(), String> {
+    match g.unless.iter().find(|l| !known(l)) {
+        Some(l) => Err(format!(
+            "group {:?} is lifted by unknown group {l:?}",
+            g.label
+        )),
+        None => Ok(()),
+    }
 }
