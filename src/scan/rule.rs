@@ -292,12 +292,12 @@ impl Buckets {
         &bucket[lo..hi.max(lo)]
     }
 
-    /// The hits of group `gi` that start within `lo..=hi` (character
-    /// indices): the anchor's topic, or the quotation that holds it.
+    /// The hits of group `gi` that start within `lo..hi` (character
+    /// indices): the anchor's topic or item, or the quotation that holds it.
     fn between(&self, gi: usize, lo: usize, hi: usize) -> &[Hit] {
         let bucket = self.of(gi);
         let a = bucket.partition_point(|h| h.start < lo);
-        let b = bucket.partition_point(|h| h.start <= hi);
+        let b = bucket.partition_point(|h| h.start < hi);
         &bucket[a..b.max(a)]
     }
 
@@ -335,28 +335,44 @@ pub(super) fn score_at(
     used: &mut UsedHits,
 ) -> i32 {
     used.clear();
-    for (gi, g) in rule.groups.iter().enumerate() {
+    // Positive groups first: the span of their evidence decides which items
+    // of a list frame it (see [`Sentences::negative_ranges`]).
+    let positive = rule.groups.iter().enumerate().filter(|(_, g)| !g.negative);
+    let negative = rule.groups.iter().enumerate().filter(|(_, g)| g.negative);
+    let mut evidence = None;
+    for (gi, g) in positive.chain(negative) {
+        if g.negative && evidence.is_none() {
+            evidence = Some(
+                used.iter()
+                    .fold((anchor.start, anchor.end), |(lo, hi), (_, h)| {
+                        (lo.min(h.start), hi.max(h.end))
+                    }),
+            );
+        }
         let first = used.len();
         if gi as u32 == anchor.group {
             used.push((gi, *anchor));
         }
         let window = g.window.unwrap_or(rule.window);
-        let candidates = match g.scope {
-            Scope::Window => buckets.near(gi, anchor, window),
-            Scope::Sentence => buckets.in_sentence(gi, anchor, &sentences.ends),
+        let candidates: [&[Hit]; 2] = match g.scope {
+            Scope::Window => [buckets.near(gi, anchor, window), &[]],
+            Scope::Sentence => [buckets.in_sentence(gi, anchor, &sentences.ends), &[]],
             // Negative evidence of the whole message: only the anchor's
-            // topic, and its quotation if it is in one, are walked, so
-            // that evidence it cannot use costs nothing.
-            Scope::Message if g.negative => {
-                let (mut lo, mut hi) = sentences.topic_of(anchor);
-                if let Some((start, end)) = quote {
-                    (lo, hi) = (lo.max(start), hi.min(end));
-                }
-                buckets.between(gi, lo, hi)
-            }
-            Scope::Message => buckets.of(gi),
+            // topic (in a list, what precedes it and the anchor's item),
+            // and its quotation if it is in one, are walked, so that
+            // evidence it cannot use costs nothing.
+            Scope::Message if g.negative => sentences
+                .negative_ranges(anchor, evidence.unwrap_or((anchor.start, anchor.end)))
+                .map(|(lo, hi)| {
+                    let (lo, hi) = match quote {
+                        Some((start, end)) => (lo.max(start), hi.min(end + 1)),
+                        None => (lo, hi),
+                    };
+                    buckets.between(gi, lo, hi)
+                }),
+            Scope::Message => [buckets.of(gi), &[]],
         };
-        for h in candidates {
+        for h in candidates.into_iter().flatten() {
             if used.len() - first >= g.max {
                 break;
             }

@@ -8,6 +8,13 @@
 //! makes the message harmless (a lunch order, a course, a news story) does
 //! not reach a leak told after 另外, 對了 or 順便講, and a window does not
 //! reach across the turn.
+//!
+//! The numbered items of a list (交班：1. … 2. …) are the items of a
+//! handover or of minutes: the negative evidence of one item (a form's
+//! 格式, a course) does not clear another, while what stands before the
+//! first item (演練腳本：, 教育訓練教材：) still frames them all. A window
+//! reaches across items: an itinerary gives its day in one and its target
+//! in the next.
 
 use super::rule::Hit;
 use crate::normalize::NormalizedText;
@@ -20,6 +27,9 @@ pub(super) struct Sentences {
     pub(super) ends: Vec<usize>,
     /// Topic turns: the separator before 對了, 話說, 順便講…
     pub(super) turns: Vec<usize>,
+    /// Where the numbered items of a list start: the '(' of (2), the
+    /// digit of 2. or 2、.
+    pub(super) items: Vec<usize>,
 }
 
 /// Words that open another topic after a separator (a stop, a comma, a
@@ -49,14 +59,24 @@ impl Sentences {
     pub(super) fn of(norm: &NormalizedText) -> Sentences {
         let text = norm.as_str();
         let mut removed = norm.removed_before().peekable();
-        let (mut ends, mut turns) = (Vec::new(), Vec::new());
+        let (mut ends, mut turns, mut items) = (Vec::new(), Vec::new(), Vec::new());
         let mut prev = None;
+        // Whether spacing was taken out before the current character.
+        let mut gap_before = false;
         for (i, (b, c)) in text.char_indices().enumerate() {
             let rest = &text[b + c.len_utf8()..];
             let stop = matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n');
-            let end = stop
-                // Not after a date's digit or 日 (12/16(二) is a weekday).
-                || (c == '(' && prev.is_some_and(|p| !"0123456789日號".contains(p)) && opens_list_item(rest));
+            // Not after a date's digit or 日 (12/16(二) is a weekday).
+            let bracketed = c == '('
+                && prev.is_some_and(|p| !"0123456789日號".contains(p))
+                && opens_list_item(rest);
+            // 2. or 2、 after a separator, a colon or taken-out spacing.
+            let dotted = c.is_ascii_digit()
+                && prev.is_none_or(|p| is_separator(p) || p == ':' || gap_before)
+                && opens_dotted_item(&text[b..]);
+            if bracketed || dotted {
+                items.push(i);
+            }
             while removed.next_if(|&r| r <= i).is_some() {}
             let gap = removed.peek() == Some(&(i + 1));
             let turn = ((is_separator(c) || gap) && opens_topic(rest))
@@ -64,12 +84,40 @@ impl Sentences {
             if turn {
                 turns.push(i);
             }
-            if end || turn {
+            if stop || bracketed || turn {
                 ends.push(i);
+            } else if dotted && i > 0 {
+                ends.push(i - 1);
             }
             prev = Some(c);
+            gap_before = gap;
         }
-        Sentences { ends, turns }
+        ends.dedup();
+        Sentences { ends, turns, items }
+    }
+
+    /// The character ranges `[start, end)` whose message-wide negative
+    /// evidence reaches `anchor`, whose positive evidence spans
+    /// `evidence` (character indices, end exclusive): its topic; in a
+    /// numbered list, only what stands before the first item and the items
+    /// the evidence comes from (evidence taken from an item brings that
+    /// item's framing with it).
+    pub(super) fn negative_ranges(
+        &self,
+        anchor: &Hit,
+        evidence: (usize, usize),
+    ) -> [(usize, usize); 2] {
+        let (lo, hi) = self.topic_of(anchor);
+        let first = self.items.partition_point(|&t| t < lo);
+        let from = self.items.partition_point(|&t| t <= evidence.0.max(lo));
+        if from <= first {
+            // Evidence before any item of its topic: the whole topic frames it.
+            return [(lo, hi), (0, 0)];
+        }
+        let to = self.items.partition_point(|&t| t < evidence.1.min(hi));
+        let header = (lo, self.items[first]);
+        let items_end = self.items.get(to).copied().unwrap_or(usize::MAX).min(hi);
+        [header, (self.items[from - 1], items_end)]
     }
 
     /// The character bounds of `anchor`'s topic: after the turn before it,
@@ -133,6 +181,17 @@ fn opens_list_item(rest: &str) -> bool {
     number > 0 && rest[number..].starts_with(')')
 }
 
+/// Whether `from`, which starts with a digit, opens a list item: one or
+/// two digits, then '.' or '、' and no digit (3.5萬 is a number).
+fn opens_dotted_item(from: &str) -> bool {
+    let digits = from.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &from[digits..];
+    (1..=2).contains(&digits)
+        && (rest.starts_with('.') || rest.starts_with('、'))
+        && !rest[rest.chars().next().map_or(0, char::len_utf8)..]
+            .starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// Whether none of `ends` lies between hits `a` and `b`.
 fn none_between(ends: &[usize], a: &Hit, b: &Hit) -> bool {
     let (lo, hi) = if a.start <= b.start {
@@ -168,6 +227,44 @@ mod tests {
         assert!(of("公文(密)請收").ends.is_empty());
         assert!(of("共(123)件").ends.is_empty());
         assert!(of("教育訓練12/16(二)上午").ends.is_empty());
+    }
+
+    #[test]
+    fn numbered_items_after_a_separator_or_a_colon() {
+        let line = "交班:1. 路燈已派工 2. 噪音那張單轉給店家 3、其他";
+        let norm = NormalizedText::new(line);
+        let text = norm.as_str();
+        let at = |needle: &str| text[..text.find(needle).unwrap()].chars().count();
+        assert_eq!(of(line).items, vec![at("1."), at("2."), at("3、")]);
+        // Decimals, versions and counts open no item.
+        for text in ["預算3.5萬", "版本2.0", "共2、3件", "時間10.30"] {
+            assert!(of(text).items.is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn negative_evidence_of_a_list_is_its_header_and_the_items_used() {
+        use crate::scan::rule::Hit;
+        let s = of("教材:(1)甲(2)乙(3)丙");
+        let hit = |at: usize| Hit {
+            group: 0,
+            start: at,
+            end: at + 1,
+            sound: None,
+        };
+        let (i2, i3) = (s.items[1], s.items[2]);
+        // Evidence in item 2 only: the header and item 2.
+        assert_eq!(
+            s.negative_ranges(&hit(i2 + 3), (i2 + 3, i2 + 4)),
+            [(0, s.items[0]), (i2, i3)]
+        );
+        // Evidence from item 2 to item 3: both items.
+        assert_eq!(
+            s.negative_ranges(&hit(i2 + 3), (i2 + 3, i3 + 4))[1],
+            (i2, usize::MAX)
+        );
+        // Evidence in the header: the whole message.
+        assert_eq!(s.negative_ranges(&hit(0), (0, 1))[0], (0, usize::MAX));
     }
 
     #[test]

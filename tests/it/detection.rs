@@ -172,6 +172,20 @@ fn a_leak_quoted_in_a_ruling_is_still_a_leak_and_a_new_topic_ends_what_clears_it
 }
 
 #[test]
+fn each_item_of_a_handover_list_brings_its_own_framing() {
+    detects! {
+        // Another item's form and course do not clear the item that tells
+        // the accused who complained.
+        "值班交接：1. 月報表格式照舊 2. 卡拉OK噪音案，老闆一直問誰檢舉，我跟他說是對面的住戶 3. 下午有消防講習" => ["informant"],
+        // What stands before the first item frames them all.
+        "講習教材（皆為虛構）：1. 月報表 2. 檢舉人是住在對面的住戶" => [],
+        // Evidence taken from two items brings both items' framing: a
+        // summary of visits already made stays a summary.
+        "本月檢舉案摘要：(1)某餐廳油煙，已派員勘查 (2)某工地夜間施工，已函請改善" => [],
+    }
+}
+
+#[test]
 fn a_message_of_many_sentences_is_judged_sentence_by_sentence() {
     // Almost 1 MB: 55,000 training notes, then 55,000 bare inspection
     // words. Each anchor weighs only the admin words of its own sentence

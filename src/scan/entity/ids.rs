@@ -245,7 +245,7 @@ pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if cx.admits(PLATE_DIGITS) && kinds.contains(EntityKind::Plate) {
         for m in r.plate.find_iter(s) {
-            if !alnum_bounded(s, m.start(), m.end()) {
+            if !alnum_bounded(s, m.start(), m.end()) || in_longer_code(s, m.start(), m.end()) {
                 continue;
             }
             let v = m.as_str();
@@ -271,6 +271,18 @@ pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
             );
         }
     }
+}
+
+/// Whether `[start, end)` is one dash-joined part of a longer code (the
+/// TB-0412 of a case number 115-TB-0412, a serial's AB-1234-C): a plate
+/// stands alone.
+fn in_longer_code(s: &str, start: usize, end: usize) -> bool {
+    let before = s[..start]
+        .strip_suffix('-')
+        .and_then(|t| t.chars().next_back());
+    let after = s[end..].strip_prefix('-').and_then(|t| t.chars().next());
+    before.is_some_and(|c| c.is_ascii_alphanumeric())
+        || after.is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 /// Medical record numbers after 病歷(號).
@@ -470,6 +482,13 @@ mod tests {
         );
         assert!(texts("ABC-1234", EntityKind::Plate).is_empty());
         assert!(texts("ABI-1235", EntityKind::Plate).is_empty());
+        // A dash-joined part of a longer code is no plate.
+        assert!(texts("個案編號115-TB-0412", EntityKind::Plate).is_empty());
+        assert!(texts("料號AB-1234-C", EntityKind::Plate).is_empty());
+        assert_eq!(
+            texts("車號 BKL-7352 白色", EntityKind::Plate),
+            vec!["BKL-7352"]
+        );
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub(super) struct Recognizers {
 
 pub(super) fn build() -> Recognizers {
     let sn = format!("[{SURNAMES}]");
+    let subject_verb = "(?:確診|快篩|篩陽|染疫|住院|被匡|被隔離|居隔|居家隔離|隔離中|請病假|被記|記過|打來|打電話|去檢舉|去陳情|檢舉|陳情|投訴)";
     Recognizers {
         age: compile(&format!(
             r"{N}{{1,3}}(?:歲|岁)|[0-9]{{1,2}}多歲|[男女][ ,]?[0-9]{{1,2}}|[FM] ?,[0-9]{{2}}|[FM] [0-9]0S|[0-9]0S|{N}{{1,2}}個月大"
@@ -73,11 +74,12 @@ pub(super) fn build() -> Recognizers {
         name_ranked: compile(&format!(
             "(?:警員|巡佐|巡官|警務員|偵查佐|小隊長|隊員|科員|課員|辦事員|書記|專員|技士|技佐|技正|幹事|組員|助理員|士官長|上士|中士|下士|上兵|一兵|二兵|護理師|社工員|工友|約僱人員)({sn}[\\p{{Han}}]{{2}})"
         )),
-        // A full name as the subject of what only a person does: falls
-        // ill or is isolated, is sanctioned, phones in or complains
-        // (陳美蘭確診, 林志明被記過, 王大同打來檢舉).
+        // A full name, or 阿 and a given name's character, as the subject
+        // of what only a person does: falls ill or is isolated, is
+        // sanctioned, phones in or complains (陳美蘭確診, 阿芬居隔,
+        // 林志明被記過, 王大同打來檢舉).
         name_subject: compile(&format!(
-            "({sn}[\\p{{Han}}]{{2}})(?:確診|快篩|篩陽|染疫|住院|被匡|被隔離|請病假|被記|記過|打來|打電話|去檢舉|去陳情|檢舉|陳情|投訴)"
+            "({sn}[\\p{{Han}}]{{2}}|阿[\\p{{Han}}--公嬤伯姨婆舅爸母兜叔嬸嫂姑姊姐哥里拉伯爾根富汗們]){subject_verb}"
         )),
         name_bounded: compile(&format!("(?:^|[^\\p{{Han}}])({sn}[\\p{{Han}}]{{2}})")),
     }
@@ -289,6 +291,7 @@ mod tests {
             ("櫃台陳美蘭確診了", "陳美蘭"),
             ("聽說林志明被記過", "林志明"),
             ("王大同打來檢舉", "王大同"),
+            ("隔壁課阿芬居隔中", "阿芬"),
         ] {
             assert!(
                 texts(text, EntityKind::PersonName).contains(&name.to_string()),

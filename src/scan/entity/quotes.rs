@@ -51,8 +51,10 @@ pub(super) fn build() -> Recognizers {
     }
 }
 
-/// Verbs of sending or posting a message (傳送, 張貼, 告知…).
-const SEND: &str = "傳送|張貼|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道";
+/// Verbs of sending or posting a message (傳送, 張貼, 告知…, and a
+/// ruling's 並稱 after the message's channel and addressee).
+const SEND: &str =
+    "傳送|張貼|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|並稱|並告以";
 
 /// One quotation of a sent message, on one line, its marks paired: six
 /// characters at least (「限閱」 is a word, not a message); 『…』 may hold
@@ -241,6 +243,10 @@ mod tests {
                 ),
                 ("判決認定其散布『三年二班有確診』等語", "『三年二班有確診』"),
                 ("原判決認定『底價抓一千萬』等語屬實", "『底價抓一千萬』"),
+                (
+                    "被告將報價單翻拍傳予乙公司，並稱「他們報900萬，你們壓到880就贏了」",
+                    "「他們報900萬，你們壓到880就贏了」",
+                ),
             ],
             // A statement, a rumour that is denied, an example of what must
             // not be said and a stamp are no sent messages.

@@ -140,10 +140,32 @@ const RELATIVE_DAYS: &[&str] = &[
     "天光日",
     "今晡日",
     "今暗晡",
+    // English, as mixed into Chinese chat (Thu 2pm, tmr).
+    "TOMORROW",
+    "TMR",
+    "TONIGHT",
+    "NEXT WEEK",
+    "MONDAY",
+    "TUESDAY",
+    "WEDNESDAY",
+    "THURSDAY",
+    "FRIDAY",
+    "SATURDAY",
+    "SUNDAY",
+    "MON",
+    "TUE",
+    "TUES",
+    "WED",
+    "THU",
+    "THUR",
+    "THURS",
+    "FRI",
 ];
 const PAST_DAYS: &[&str] = &[
     "昨天",
     "昨日",
+    "YESTERDAY",
+    "LAST NIGHT",
     "昨晚",
     "前天",
     "前晚",
@@ -191,6 +213,12 @@ fn lexicon() -> (aho_corasick::AhoCorasick, Vec<Vec<EntityKind>>) {
         .build(&words)
         .expect("the date-word automaton builds");
     (ac, kinds)
+}
+
+/// Whether `[start, end)` has no ASCII letter on either side.
+fn alpha_bounded(s: &str, start: usize, end: usize) -> bool {
+    !s[..start].ends_with(|c: char| c.is_ascii_alphabetic())
+        && !s[end..].starts_with(|c: char| c.is_ascii_alphabetic())
 }
 
 /// Calendar dates: 年/月/日, month with 初/中/底, numeric and slashed.
@@ -289,6 +317,12 @@ pub(super) fn relative_days(r: &Recognizers, cx: &mut Extraction<'_>) -> Vec<(us
     let mut periods: Vec<(usize, usize)> = Vec::new();
     if lexical {
         for m in r.lexicon.find_iter(s) {
+            // An English word stands alone: the AM of TEAM is no morning.
+            if s[m.start()..].starts_with(|c: char| c.is_ascii_uppercase())
+                && !alpha_bounded(s, m.start(), m.end())
+            {
+                continue;
+            }
             for &k in &r.lexicon_kinds[m.pattern().as_usize()] {
                 if k == EntityKind::Time {
                     periods.push((m.start(), m.end()));
@@ -314,7 +348,7 @@ pub(super) fn times(r: &Recognizers, cx: &mut Extraction<'_>, periods: Vec<(usiz
     } = *cx;
     if kinds.contains(EntityKind::Time) {
         let mut spans: Vec<(usize, usize)> = Vec::new();
-        if digits >= 2 && (has.colon || has.meridiem) {
+        if (digits >= 2 && has.colon) || (digits >= 1 && has.meridiem) {
             for m in r.time_clock.find_iter(s) {
                 if digit_bounded(s, m.start(), m.end()) {
                     spans.push((m.start(), m.end()));
@@ -493,6 +527,24 @@ mod tests {
             .iter()
             .any(|(_, v)| v.as_deref() == Some("14:00")));
         assert!(found("快一點", EntityKind::Time).is_empty());
+        // One digit is enough before AM or PM; the AM of TEAM is no time.
+        assert_eq!(texts("THU 2PM", EntityKind::Time), vec!["2PM"]);
+        assert!(texts("INSPECTION TEAM", EntityKind::Time).is_empty());
+        assert!(texts("PMID", EntityKind::Time).is_empty());
+    }
+
+    #[test]
+    fn english_days_stand_alone() {
+        assert_eq!(
+            texts("HIT IT THU 2PM", EntityKind::RelativeDay),
+            vec!["THU"]
+        );
+        assert_eq!(
+            texts("GO TOMORROW", EntityKind::RelativeDay),
+            vec!["TOMORROW"]
+        );
+        assert!(texts("THUMB MONTH WEDDING", EntityKind::RelativeDay).is_empty());
+        assert_eq!(texts("LAST NIGHT", EntityKind::PastDay), vec!["LAST NIGHT"]);
     }
 
     #[test]
