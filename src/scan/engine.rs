@@ -1,4 +1,5 @@
-//! The scanner: one Aho-Corasick pass → candidate rules → entities → window
+//! The scanner: one Aho-Corasick pass (double-array, character by
+//! character) → candidate rules → entities → window
 //! scoring → findings with evidence and an explanation.
 //!
 //! Built once from the packs ([`Scanner::new`]) and shared; scanning is pure
@@ -9,7 +10,7 @@
 
 mod candidates;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use daachorse::CharwiseDoubleArrayAhoCorasick;
 
 use super::entity::{self, EntityKind, KindSet};
 use super::finding::slice_chars;
@@ -92,7 +93,10 @@ pub struct Scanner {
     pub(super) rules: Vec<CompiledRule>,
     /// Union of the rules' anchor entity kinds (looked for first).
     entity_anchor_kinds: KindSet,
-    automaton: AhoCorasick,
+    /// The keyword automaton: a double-array Aho-Corasick automaton that
+    /// steps one character at a time (daachorse's charwise form), which on
+    /// Chinese text takes a third of the time of a byte-wise DFA.
+    automaton: KeywordAutomaton,
     targets: Vec<Vec<Target>>,
     /// The keywords, normalized, in automaton pattern order (for benches).
     keywords: Vec<String>,
@@ -114,12 +118,21 @@ pub struct Scanner {
     dated: Vec<String>,
 }
 
+/// The keyword automaton, pattern i being keyword i.
+struct KeywordAutomaton(CharwiseDoubleArrayAhoCorasick<u32>);
+
+impl std::fmt::Debug for KeywordAutomaton {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KeywordAutomaton({} bytes)", self.0.heap_bytes())
+    }
+}
+
 /// The scanner could not be built.
 #[derive(Debug, thiserror::Error)]
 pub enum BuildError {
     /// The automaton could not be built.
     #[error("cannot build the keyword automaton: {0}")]
-    Automaton(#[from] aho_corasick::BuildError),
+    Automaton(String),
 }
 
 impl Scanner {
@@ -182,6 +195,7 @@ impl Scanner {
                     .chain(&pack.negative)
                     .map(|g| (g, true));
                 let labels: Vec<&str> = rule.positive_groups().map(|g| g.label.as_str()).collect();
+                // Positives first, then negatives: scoring relies on the order.
                 for (g, neg) in positive.chain(negative) {
                     let group_idx = groups.len() as u32;
                     for term in &g.terms {
@@ -254,10 +268,10 @@ impl Scanner {
                 sound_targets[id as usize].push(Target { sound, ..*target });
             }
         }
-        let automaton = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::DFA))
-            .match_kind(MatchKind::Standard)
-            .build(&keywords)?;
+        // Pattern i is keyword i (the keywords are distinct).
+        let automaton = CharwiseDoubleArrayAhoCorasick::new(&keywords)
+            .map(KeywordAutomaton)
+            .map_err(|e| BuildError::Automaton(e.to_string()))?;
         Ok(Scanner {
             rules,
             entity_anchor_kinds,
@@ -343,8 +357,9 @@ impl Scanner {
         } = scratch;
         let s = norm.as_str();
         let bytes = s.as_bytes();
-        for m in self.automaton.find_overlapping_iter(s) {
-            let (first, last) = self.ascii_edges[m.pattern().as_usize()];
+        for m in self.automaton.0.find_overlapping_iter(s) {
+            let id = m.value() as usize;
+            let (first, last) = self.ascii_edges[id];
             if (first && m.start() > 0 && bytes[m.start() - 1].is_ascii_alphanumeric())
                 || (last && bytes.get(m.end()).is_some_and(u8::is_ascii_alphanumeric))
             {
@@ -353,7 +368,7 @@ impl Scanner {
             // Byte offsets for now: most messages make no rule a candidate and
             // never need character offsets.
             let (start, end) = (m.start(), m.end());
-            for t in &self.targets[m.pattern().as_usize()] {
+            for t in &self.targets[id] {
                 per_rule.push((t.rule, t.hit(start, end)));
             }
         }

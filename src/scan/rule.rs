@@ -335,12 +335,11 @@ pub(super) fn score_at(
     used: &mut UsedHits,
 ) -> i32 {
     used.clear();
-    // Positive groups first: the span of their evidence decides which items
-    // of a list frame it (see [`Sentences::negative_ranges`]).
-    let positive = rule.groups.iter().enumerate().filter(|(_, g)| !g.negative);
-    let negative = rule.groups.iter().enumerate().filter(|(_, g)| g.negative);
+    // A rule's groups are compiled positives first: the span of their
+    // evidence decides which items of a list frame it (see
+    // [`Sentences::negative_ranges`]).
     let mut evidence = None;
-    for (gi, g) in positive.chain(negative) {
+    for (gi, g) in rule.groups.iter().enumerate() {
         if g.negative && evidence.is_none() {
             evidence = Some(
                 used.iter()

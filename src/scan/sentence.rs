@@ -58,27 +58,50 @@ impl Sentences {
     /// (the scan makes it for every message that has a candidate rule).
     pub(super) fn of(norm: &NormalizedText) -> Sentences {
         let text = norm.as_str();
+        let bytes = text.as_bytes();
         let mut removed = norm.removed_before().peekable();
         let (mut ends, mut turns, mut items) = (Vec::new(), Vec::new(), Vec::new());
-        let mut prev = None;
+        let mut prev = Prev::Start;
         // Whether spacing was taken out before the current character.
         let mut gap_before = false;
-        for (i, (b, c)) in text.char_indices().enumerate() {
-            let rest = &text[b + c.len_utf8()..];
+        let (mut b, mut i) = (0, 0);
+        while b < bytes.len() {
+            let lead = bytes[b];
+            let width = utf8_width(lead);
+            while removed.next_if(|&r| r <= i).is_some() {}
+            let gap = removed.peek() == Some(&(i + 1));
+            let rest = &text[b + width..];
+            // A Han character (any character whose lead byte is not that of
+            // ASCII, general punctuation, CJK punctuation or full-width
+            // forms) ends nothing: only a topic after taken-out spacing, and
+            // whether it is the 日 or 號 of a date, matter.
+            if lead >= 0x80 && !matches!(lead, 0xE2 | 0xE3 | 0xEF) {
+                if gap && opens_topic(rest) {
+                    turns.push(i);
+                    ends.push(i);
+                }
+                let day_mark = matches!(
+                    &bytes[b..b + width],
+                    [0xE6, 0x97, 0xA5] | [0xE8, 0x99, 0x9F]
+                );
+                prev = if day_mark { Prev::DayMark } else { Prev::Other };
+                gap_before = gap;
+                (b, i) = (b + width, i + 1);
+                continue;
+            }
+            let c = text[b..].chars().next().unwrap_or(' ');
             let stop = matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n');
             // Not after a date's digit or 日 (12/16(二) is a weekday).
             let bracketed = c == '('
-                && prev.is_some_and(|p| !"0123456789日號".contains(p))
+                && !matches!(prev, Prev::Start | Prev::Digit | Prev::DayMark)
                 && opens_list_item(rest);
             // 2. or 2、 after a separator, a colon or taken-out spacing.
             let dotted = c.is_ascii_digit()
-                && prev.is_none_or(|p| is_separator(p) || p == ':' || gap_before)
+                && (matches!(prev, Prev::Start | Prev::Separator | Prev::Colon) || gap_before)
                 && opens_dotted_item(&text[b..]);
             if bracketed || dotted {
                 items.push(i);
             }
-            while removed.next_if(|&r| r <= i).is_some() {}
-            let gap = removed.peek() == Some(&(i + 1));
             let turn = ((is_separator(c) || gap) && opens_topic(rest))
                 || ((stop || c == '~') && opens_another(rest));
             if turn {
@@ -89,8 +112,14 @@ impl Sentences {
             } else if dotted && i > 0 {
                 ends.push(i - 1);
             }
-            prev = Some(c);
+            prev = match c {
+                '0'..='9' => Prev::Digit,
+                ':' => Prev::Colon,
+                _ if is_separator(c) => Prev::Separator,
+                _ => Prev::Other,
+            };
             gap_before = gap;
+            (b, i) = (b + width, i + 1);
         }
         ends.dedup();
         Sentences { ends, turns, items }
@@ -137,6 +166,29 @@ impl Sentences {
     /// Whether no topic turn lies between hits `a` and `b`.
     pub(super) fn same_topic(&self, a: &Hit, b: &Hit) -> bool {
         none_between(&self.turns, a, b)
+    }
+}
+
+/// What the character before matters as, for the numbered items of a list.
+#[derive(Clone, Copy)]
+enum Prev {
+    /// The message starts here.
+    Start,
+    Digit,
+    /// 日 or 號, the end of a date (12/16(二) is a weekday, not item 二).
+    DayMark,
+    Separator,
+    Colon,
+    Other,
+}
+
+/// The length of the UTF-8 sequence that `lead` starts.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
     }
 }
 
