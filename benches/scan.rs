@@ -4,7 +4,10 @@
 //!
 //! Group `scan`, all over the same 2,000 messages in one run:
 //! - `bare_aho_corasick`: one Aho-Corasick DFA pass over the packs'
-//!   keywords on the raw text, counting overlapping matches;
+//!   keywords on the raw text, counting overlapping matches (the
+//!   `aho-corasick` crate's DFA: the floor issue 16 measures against);
+//! - `bare_double_array`: the same pass with the double-array automaton
+//!   (`daachorse`, by character) the scanner itself uses;
 //! - `floor_ac_regexset`: that pass plus a `RegexSet` of every entity
 //!   pattern on the raw text — what a minimal keyword-and-regex scanner
 //!   pays before it scores anything;
@@ -77,6 +80,22 @@ fn floor(c: &mut Criterion, scanner: &Scanner, messages: &[String]) {
             let mut found = 0;
             for m in messages {
                 found += bare
+                    .find_overlapping_iter(std::hint::black_box(m.as_str()))
+                    .count();
+            }
+            found
+        })
+    });
+    // The same pass with the automaton the scanner itself uses (a
+    // double-array Aho-Corasick automaton stepping by character): the floor
+    // measured with the faster matcher, for the ratio against it too.
+    let double_array = daachorse::CharwiseDoubleArrayAhoCorasick::<u32>::new(scanner.keywords())
+        .expect("double-array automaton");
+    group.bench_function(BenchmarkId::new("bare_double_array", messages.len()), |b| {
+        b.iter(|| {
+            let mut found = 0;
+            for m in messages {
+                found += double_array
                     .find_overlapping_iter(std::hint::black_box(m.as_str()))
                     .count();
             }
