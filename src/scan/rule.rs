@@ -341,8 +341,11 @@ pub(super) fn score_at(
     let mut evidence = None;
     for (gi, g) in rule.groups.iter().enumerate() {
         if g.negative && evidence.is_none() {
+            // What the anchor's window or sentence gave; evidence of the
+            // whole message (a 店家 anywhere) points at no item.
             evidence = Some(
                 used.iter()
+                    .filter(|(gi, _)| !matches!(rule.groups[*gi].scope, Scope::Message))
                     .fold((anchor.start, anchor.end), |(lo, hi), (_, h)| {
                         (lo.min(h.start), hi.max(h.end))
                     }),

@@ -92,9 +92,8 @@ impl Sentences {
             let c = text[b..].chars().next().unwrap_or(' ');
             let stop = matches!(c, '。' | '！' | '？' | '；' | '!' | '?' | ';' | '\n');
             // Not after a date's digit or 日 (12/16(二) is a weekday).
-            let bracketed = c == '('
-                && !matches!(prev, Prev::Start | Prev::Digit | Prev::DayMark)
-                && opens_list_item(rest);
+            let bracketed =
+                c == '(' && !matches!(prev, Prev::Digit | Prev::DayMark) && opens_list_item(rest);
             // 2. or 2、 after a separator, a colon or taken-out spacing.
             let dotted = c.is_ascii_digit()
                 && (matches!(prev, Prev::Start | Prev::Separator | Prev::Colon) || gap_before)
@@ -107,10 +106,10 @@ impl Sentences {
             if turn {
                 turns.push(i);
             }
-            if stop || bracketed || turn {
+            // An item's marker ends the sentence before it (none at the start).
+            let item = (bracketed || dotted) && i > 0;
+            if stop || item || turn {
                 ends.push(i);
-            } else if dotted && i > 0 {
-                ends.push(i - 1);
             }
             prev = match c {
                 '0'..='9' => Prev::Digit,
@@ -136,14 +135,21 @@ impl Sentences {
         anchor: &Hit,
         evidence: (usize, usize),
     ) -> [(usize, usize); 2] {
-        let (lo, hi) = self.topic_of(anchor);
+        let (lo, turn) = self.topic_of(anchor);
+        // The turn's own separator still belongs to the topic.
+        let hi = turn.saturating_add(1);
         let first = self.items.partition_point(|&t| t < lo);
-        let from = self.items.partition_point(|&t| t <= evidence.0.max(lo));
-        if from <= first {
-            // Evidence before any item of its topic: the whole topic frames it.
+        let own = self.items.partition_point(|&t| t <= anchor.start);
+        if own <= first {
+            // An anchor before any item of its topic: the whole topic frames it.
             return [(lo, hi), (0, 0)];
         }
-        let to = self.items.partition_point(|&t| t < evidence.1.min(hi));
+        // Evidence in the header widens nothing: the header is taken anyway.
+        let start = evidence.0.min(anchor.start).max(self.items[first]);
+        let from = self.items.partition_point(|&t| t <= start);
+        let to = self
+            .items
+            .partition_point(|&t| t < evidence.1.max(anchor.end).min(hi));
         let header = (lo, self.items[first]);
         let items_end = self.items.get(to).copied().unwrap_or(usize::MAX).min(hi);
         [header, (self.items[from - 1], items_end)]
@@ -202,9 +208,14 @@ fn is_separator(c: char) -> bool {
     )
 }
 
-/// Whether `rest` opens with a topic turn.
+/// Whether `rest` opens with a topic turn: one of [`TURNS`], or a
+/// postscript (PS, P.S.) standing alone (not PS5).
 fn opens_topic(rest: &str) -> bool {
     TURNS.iter().any(|w| rest.starts_with(w))
+        || ["P.S.", "PS"].iter().any(|w| {
+            rest.strip_prefix(w)
+                .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_alphanumeric()))
+        })
 }
 
 /// Whether `rest` opens with 另外 that is no "the other (two)".
@@ -236,7 +247,9 @@ fn opens_list_item(rest: &str) -> bool {
 /// Whether `from`, which starts with a digit, opens a list item: one or
 /// two digits, then '.' or '、' and no digit (3.5萬 is a number).
 fn opens_dotted_item(from: &str) -> bool {
-    let digits = from.bytes().take_while(u8::is_ascii_digit).count();
+    // Three digits are enough to know it is no item (a run of digits may
+    // be long, and every digit of it may ask).
+    let digits = from.bytes().take(3).take_while(u8::is_ascii_digit).count();
     let rest = &from[digits..];
     (1..=2).contains(&digits)
         && (rest.starts_with('.') || rest.starts_with('、'))
@@ -288,6 +301,12 @@ mod tests {
         let text = norm.as_str();
         let at = |needle: &str| text[..text.find(needle).unwrap()].chars().count();
         assert_eq!(of(line).items, vec![at("1."), at("2."), at("3、")]);
+        // A list may open the message; its first item is an item too.
+        assert_eq!(of("(1)表單格式照舊(2)老闆問誰檢舉").items.len(), 2);
+        assert_eq!(of("(1)表單格式照舊(2)老闆問誰檢舉").ends, vec![9]);
+        // The marker after removed spacing ends the item before it.
+        let s = of("交班:1. 明天去稽查 2. 下週教育訓練");
+        assert!(s.ends.contains(&s.items[1]));
         // Decimals, versions and counts open no item.
         for text in ["預算3.5萬", "版本2.0", "共2、3件", "時間10.30"] {
             assert!(of(text).items.is_empty(), "{text}");
@@ -329,6 +348,9 @@ mod tests {
         assert_eq!(of("看到新聞了吧 對了底價我簽了").turns, vec![5]);
         assert_eq!(of("報告寫好了 btw 檢舉的是前員工").turns, vec![4]);
         assert_eq!(of("報告寫好了,順便講一下檢舉的是前員工").turns, vec![5]);
+        // A postscript turns too; a console's name does not.
+        assert_eq!(of("明天演練。PS 密錄器畫面我私訊給你").turns, vec![4]);
+        assert!(of("週末玩PS5,對戰").turns.is_empty());
         // "The other two", 另外 inside a clause and 順便 in one plan go on
         // with the same topic.
         for text in [

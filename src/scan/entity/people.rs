@@ -79,7 +79,7 @@ pub(super) fn build() -> Recognizers {
         // sanctioned, phones in or complains (陳美蘭確診, 阿芬居隔,
         // 林志明被記過, 王大同打來檢舉).
         name_subject: compile(&format!(
-            "({sn}[\\p{{Han}}]{{2}}|阿[\\p{{Han}}--公嬤伯姨婆舅爸母兜叔嬸嫂姑姊姐哥里拉伯爾根富汗們]){subject_verb}"
+            "({sn}[\\p{{Han}}]{{2}}|阿[\\p{{Han}}--公嬤伯姨婆舅爸媽母祖弟妹北兜叔嬸嫂姑姊姐哥里拉爾根富汗們去還是就也都在要有會你我他她這那不沒很好對]){subject_verb}"
         )),
         name_bounded: compile(&format!("(?:^|[^\\p{{Han}}])({sn}[\\p{{Han}}]{{2}})")),
     }
@@ -258,6 +258,11 @@ mod tests {
         // Everyday phrases that look like a surname and a title.
         assert!(texts("連媽媽都知道", EntityKind::PersonName).is_empty());
         assert!(texts("這週爸爸會來", EntityKind::PersonName).is_empty());
+        // 阿 before a kinship word or a particle is no familiar name.
+        for text in ["好阿去檢舉啊", "對阿還住院中", "我阿媽確診了", "阿祖住院"]
+        {
+            assert!(texts(text, EntityKind::PersonName).is_empty(), "{text}");
+        }
         assert!(texts("阿拉伯文", EntityKind::PersonName).is_empty());
         assert!(texts("阮阿嬤講以早", EntityKind::PersonName).is_empty());
         // Kinship and slang words, and common words after a rank.

@@ -45,16 +45,20 @@ pub(super) fn build() -> Recognizers {
         // or a quotation a ruling closes with 等語 (and the like). Rumours
         // passed on (網傳, 轉傳, 散布「…」) and statements (表示「…」) are
         // not sent messages unless a ruling closes them so.
+        // A ruling's 並稱 counts only after the message's channel in the
+        // same sentence (以LINE傳送予乙公司，並稱「…」): a statement's 並稱
+        // (指揮中心…並稱「…」) is no sent message.
         reported: compile(&format!(
-            "(?:{SEND})[^。!?;,\\n「『」』]{{0,16}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容)"
+            "(?:{SEND})[^。!?;,\\n「『」』]{{0,16}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})"
         )),
     }
 }
 
-/// Verbs of sending or posting a message (傳送, 張貼, 告知…, and a
-/// ruling's 並稱 after the message's channel and addressee).
-const SEND: &str =
-    "傳送|張貼|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|並稱|並告以";
+/// Verbs of sending or posting a message (傳送, 張貼, 告知…).
+const SEND: &str = "傳送|張貼|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道";
+
+/// How a ruling names the channel a message went by.
+const CHANNEL: &str = "LINE|臉書|FACEBOOK|訊息|群組|簡訊|私訊|通訊軟體|傳予|傳給|傳送予";
 
 /// One quotation of a sent message, on one line, its marks paired: six
 /// characters at least (「限閱」 is a word, not a message); 『…』 may hold
@@ -97,7 +101,7 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
     // Sorted and apart: each quotation finds its neighbours by bisection.
     let examples: Vec<(usize, usize)> = examples(r, s).map(|m| (m.start(), m.end())).collect();
     for c in r.reported.captures_iter(s) {
-        let Some(q) = c.get(1).or_else(|| c.get(2)) else {
+        let Some(q) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) else {
             continue;
         };
         let k = examples.partition_point(|&(_, end)| end <= q.start());
@@ -261,6 +265,7 @@ mod tests {
                 "提醒同仁：不得告知被檢舉人「檢舉人是隔壁的王太太」",
                 "SOP第3點：承辦人應回覆檢舉人「您檢舉的餐廳本局已派員稽查」",
                 "我已經回覆了,里長說「檢舉人是隔壁王太太」",
+                "指揮中心今日記者會說明疫情，並稱「確診者曾到過第一市場」",
             ],
         );
     }

@@ -140,7 +140,8 @@ const RELATIVE_DAYS: &[&str] = &[
     "天光日",
     "今晡日",
     "今暗晡",
-    // English, as mixed into Chinese chat (Thu 2pm, tmr).
+    // English, as mixed into Chinese chat (Fri 2pm, tmr); not MON, WED or
+    // THU, which are also a word's start and a given name.
     "TOMORROW",
     "TMR",
     "TONIGHT",
@@ -152,11 +153,8 @@ const RELATIVE_DAYS: &[&str] = &[
     "FRIDAY",
     "SATURDAY",
     "SUNDAY",
-    "MON",
     "TUE",
     "TUES",
-    "WED",
-    "THU",
     "THUR",
     "THURS",
     "FRI",
@@ -350,7 +348,8 @@ pub(super) fn times(r: &Recognizers, cx: &mut Extraction<'_>, periods: Vec<(usiz
         let mut spans: Vec<(usize, usize)> = Vec::new();
         if (digits >= 2 && has.colon) || (digits >= 1 && has.meridiem) {
             for m in r.time_clock.find_iter(s) {
-                if digit_bounded(s, m.start(), m.end()) {
+                // 1 AMP of a drug is no time: AM and PM end a word.
+                if digit_bounded(s, m.start(), m.end()) && alpha_bounded(s, m.start(), m.end()) {
                     spans.push((m.start(), m.end()));
                     cx.push(
                         EntityKind::Time,
@@ -531,14 +530,17 @@ mod tests {
         assert_eq!(texts("THU 2PM", EntityKind::Time), vec!["2PM"]);
         assert!(texts("INSPECTION TEAM", EntityKind::Time).is_empty());
         assert!(texts("PMID", EntityKind::Time).is_empty());
+        assert!(texts("MORPHINE 1 AMP", EntityKind::Time).is_empty());
     }
 
     #[test]
     fn english_days_stand_alone() {
         assert_eq!(
-            texts("HIT IT THU 2PM", EntityKind::RelativeDay),
-            vec!["THU"]
+            texts("HIT IT FRI 2PM", EntityKind::RelativeDay),
+            vec!["FRI"]
         );
+        // A given name (Nguyen Thi Thu) and C'MON are no days.
+        assert!(texts("NGUYEN THI THU C'MON", EntityKind::RelativeDay).is_empty());
         assert_eq!(
             texts("GO TOMORROW", EntityKind::RelativeDay),
             vec!["TOMORROW"]
