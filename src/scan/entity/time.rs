@@ -183,8 +183,7 @@ const PAST_DAYS: &[&str] = &[
 ];
 const PERIODS: &[&str] = &[
     "上午", "早上", "早晨", "清晨", "中午", "下午", "傍晚", "晚上", "夜間", "凌晨", "半夜", "今晚",
-    "明晚", "今早", "明早", "AM", "PM",
-    // Hokkien and Hakka: early morning, afternoon.
+    "明晚", "今早", "明早", // Hokkien and Hakka: early morning, afternoon.
     "透早", "下晡", "下晝",
 ];
 
@@ -531,6 +530,8 @@ mod tests {
         assert!(texts("INSPECTION TEAM", EntityKind::Time).is_empty());
         assert!(texts("PMID", EntityKind::Time).is_empty());
         assert!(texts("MORPHINE 1 AMP", EntityKind::Time).is_empty());
+        // AM or PM alone is no part of a day (ABC 科技的 PM is a manager).
+        assert!(texts("ABC 科技的 PM", EntityKind::Time).is_empty());
     }
 
     #[test]
