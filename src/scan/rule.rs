@@ -341,11 +341,10 @@ pub(super) fn score_at(
     let mut evidence = None;
     for (gi, g) in rule.groups.iter().enumerate() {
         if g.negative && evidence.is_none() {
-            // What the anchor's window or sentence gave; evidence of the
-            // whole message (a 店家 anywhere) points at no item.
+            // Evidence taken from an item, of the anchor's window or of the
+            // whole message, brings that item's framing with it.
             evidence = Some(
                 used.iter()
-                    .filter(|(gi, _)| !matches!(rule.groups[*gi].scope, Scope::Message))
                     .fold((anchor.start, anchor.end), |(lo, hi), (_, h)| {
                         (lo.min(h.start), hi.max(h.end))
                     }),

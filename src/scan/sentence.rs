@@ -80,6 +80,20 @@ impl Sentences {
                     turns.push(i);
                     ends.push(i);
                 }
+                // 二、 after a line break, a separator or a colon: an item
+                // of a list numbered in Chinese.
+                let han_item = rest.starts_with('、')
+                    && (matches!(
+                        prev,
+                        Prev::Start | Prev::Line | Prev::Separator | Prev::Colon
+                    ) || gap_before)
+                    && "一二三四五六七八九十".contains(&text[b..b + width]);
+                if han_item {
+                    items.push(i);
+                    if i > 0 && !matches!(prev, Prev::Colon) {
+                        ends.push(i);
+                    }
+                }
                 let day_mark = matches!(
                     &bytes[b..b + width],
                     [0xE6, 0x97, 0xA5] | [0xE8, 0x99, 0x9F]
@@ -94,10 +108,15 @@ impl Sentences {
             // Not after a date's digit or 日 (12/16(二) is a weekday).
             let bracketed =
                 c == '(' && !matches!(prev, Prev::Digit | Prev::DayMark) && opens_list_item(rest);
-            // 2. or 2、 after a separator, a colon or taken-out spacing.
+            // 2. or 2、 after a separator, a colon or taken-out spacing; an
+            // hour (09:30) at the start of a line, as an itinerary has it.
             let dotted = c.is_ascii_digit()
-                && (matches!(prev, Prev::Start | Prev::Separator | Prev::Colon) || gap_before)
-                && opens_dotted_item(&text[b..]);
+                && ((matches!(
+                    prev,
+                    Prev::Start | Prev::Line | Prev::Separator | Prev::Colon
+                ) || gap_before)
+                    && opens_dotted_item(&text[b..])
+                    || matches!(prev, Prev::Start | Prev::Line) && opens_hour(&text[b..]));
             if bracketed || dotted {
                 items.push(i);
             }
@@ -106,13 +125,16 @@ impl Sentences {
             if turn {
                 turns.push(i);
             }
-            // An item's marker ends the sentence before it (none at the start).
-            let item = (bracketed || dotted) && i > 0;
+            // An item's marker ends the sentence before it (none at the
+            // start, nor after the colon of a heading: 訓練重點：一、… is one
+            // sentence with its heading).
+            let item = (bracketed || dotted) && i > 0 && !matches!(prev, Prev::Colon);
             if stop || item || turn {
                 ends.push(i);
             }
             prev = match c {
                 '0'..='9' => Prev::Digit,
+                '\n' => Prev::Line,
                 ':' => Prev::Colon,
                 _ if is_separator(c) => Prev::Separator,
                 _ => Prev::Other,
@@ -184,6 +206,8 @@ enum Prev {
     /// 日 or 號, the end of a date (12/16(二) is a weekday, not item 二).
     DayMark,
     Separator,
+    /// A line break (also a separator).
+    Line,
     Colon,
     Other,
 }
@@ -257,6 +281,16 @@ fn opens_dotted_item(from: &str) -> bool {
             .starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// Whether `from` opens with an hour of the clock (9:30, 14:00).
+fn opens_hour(from: &str) -> bool {
+    let b = from.as_bytes();
+    let h = b.iter().take(3).take_while(|c| c.is_ascii_digit()).count();
+    (1..=2).contains(&h)
+        && b.get(h) == Some(&b':')
+        && b.get(h + 1..h + 3)
+            .is_some_and(|m| m.iter().all(u8::is_ascii_digit))
+}
+
 /// Whether none of `ends` lies between hits `a` and `b`.
 fn none_between(ends: &[usize], a: &Hit, b: &Hit) -> bool {
     let (lo, hi) = if a.start <= b.start {
@@ -280,12 +314,14 @@ mod tests {
     #[test]
     fn sentences_end_at_stops_breaks_and_numbered_items() {
         assert_eq!(of("好。明天見\n再說").ends, vec![1, 5]);
-        // A list on one line: each numbered item starts a sentence.
+        // A list on one line: each numbered item starts a sentence, but the
+        // first goes on with the heading its colon opens.
         let line = "摘要:(1)大掃除(2)底價3,250萬(3)尾牙";
         let norm = NormalizedText::new(line);
         let text = norm.as_str();
         let at = |needle: &str| text[..text.find(needle).unwrap()].chars().count();
-        assert_eq!(of(line).ends, vec![at("(1)"), at("(2)"), at("(3)")]);
+        assert_eq!(of(line).ends, vec![at("(2)"), at("(3)")]);
+        assert_eq!(of(line).items, vec![at("(1)"), at("(2)"), at("(3)")]);
         assert_eq!(of("(一)預算(二)人事").ends, vec![5]);
         // An area code, a stamp or a number in brackets starts none.
         assert!(of("請洽(02)2345-6789").ends.is_empty());
@@ -307,6 +343,13 @@ mod tests {
         // The marker after removed spacing ends the item before it.
         let s = of("交班:1. 明天去稽查 2. 下週教育訓練");
         assert!(s.ends.contains(&s.items[1]));
+        // Items numbered in Chinese, and the hours of an itinerary.
+        let s = of("紀錄\n一、已公告\n二、底價368萬");
+        assert_eq!(s.items.len(), 2);
+        let s = of("行程\n09:00 開會\n12:00 評選結果\n15:30 訓練");
+        assert_eq!(s.items.len(), 3);
+        assert!(of("說是一、二十個").items.is_empty());
+        assert!(of("會議 14:00 開始").items.is_empty());
         // Decimals, versions and counts open no item.
         for text in ["預算3.5萬", "版本2.0", "共2、3件", "時間10.30"] {
             assert!(of(text).items.is_empty(), "{text}");

@@ -93,7 +93,11 @@ pub(super) fn build() -> Recognizers {
         street: compile(&format!(
             r"{PLACE_NAME_CHAR}{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
         )),
-        district: compile(r"[\p{Han}]{2}(?:區|里|鄉|鎮)"),
+        // A name's two characters hold no function word (抗議的里民,
+        // 還是區公所, 這週里民大會 name no place).
+        district: compile(
+            r"[\p{Han}--[的了是在或及這那週周還也都就要會每各該某]]{2}(?:區|里|鄉|鎮)",
+        ),
         floor: compile(&format!("{N}{{1,3}}(?:樓|F)(?:之[0-9]+)?|B[1-9]|地下{N}樓")),
         building: compile("[A-Z0-9甲乙丙丁]{1,2}棟|[A-Z0-9]館"),
         bed: compile(&format!(
@@ -229,6 +233,12 @@ mod tests {
             vec!["湖口鄉"]
         );
         assert!(texts("這個社區很安靜", EntityKind::District).is_empty());
+        // A function word is no part of a place's name.
+        for text in ["一直來抗議的里民", "衛生所還是區公所開", "這週里民大會"]
+        {
+            assert!(texts(text, EntityKind::District).is_empty(), "{text}");
+        }
+        assert_eq!(texts("和平里的住戶", EntityKind::District), vec!["和平里"]);
         assert!(texts("先拔網路線再說", EntityKind::Street).is_empty());
         assert_eq!(texts("中正一路", EntityKind::Street), vec!["中正一路"]);
         // Asking the way (問路) names no street.
