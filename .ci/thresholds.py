@@ -63,11 +63,16 @@ LATER_FLOORS = {
     # wording of the six later leaks), first at 0.79 and 0.88: a 底價 as
     # "差一個零頭", grades by emoji and colour-coded papers hold procurement
     # and personnel recall at 0.95 and classified recall at 0.93.
-    "procurement": (0.98, 0.95),
+    # Fifteenth session: rounds 39-45 (first at 0.93, 0.90, 0.92, 0.70,
+    # 0.76, 1.00 and 0.90 micro recall); round 45's long multi-item
+    # messages (a clip told in item 3 of a notice whose heading reads
+    # 公告, a refusal in a handover that still names the bidders' count)
+    # hold footage recall at 0.94 and procurement precision at 0.97.
+    "procurement": (0.97, 0.95),
     "personnel": (0.98, 0.95),
     "classified": (0.95, 0.93),
     "records_lookup": (0.89, 0.96),
-    "footage": (0.98, 0.95),
+    "footage": (0.98, 0.94),
     "phishing": (0.98, 0.99),
 }
 
