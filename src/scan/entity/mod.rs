@@ -418,6 +418,12 @@ fn alnum_bounded(s: &str, start: usize, end: usize) -> bool {
         && !next_char(s, end).is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
+/// No ASCII letter directly before or after (the AM of TEAM).
+fn alpha_bounded(s: &str, start: usize, end: usize) -> bool {
+    !prev_char(s, start).is_some_and(|c| c.is_ascii_alphabetic())
+        && !next_char(s, end).is_some_and(|c| c.is_ascii_alphabetic())
+}
+
 /// No digit directly before or after.
 fn digit_bounded(s: &str, start: usize, end: usize) -> bool {
     !prev_char(s, start).is_some_and(|c| c.is_ascii_digit())

@@ -7,7 +7,7 @@
 
 use regex::Regex;
 
-use super::{compile, digit_bounded, EntityKind, Extraction, N};
+use super::{alnum_bounded, alpha_bounded, compile, digit_bounded, EntityKind, Extraction, N};
 
 /// Parses a number written in Arabic digits or Chinese numerals, positional
 /// (二十八, 一百一十五, 兩百十四, 廿八) or digit by digit (一一五, 〇九).
@@ -212,12 +212,6 @@ fn lexicon() -> (aho_corasick::AhoCorasick, Vec<Vec<EntityKind>>) {
     (ac, kinds)
 }
 
-/// Whether `[start, end)` has no ASCII letter on either side.
-fn alpha_bounded(s: &str, start: usize, end: usize) -> bool {
-    !s[..start].ends_with(|c: char| c.is_ascii_alphabetic())
-        && !s[end..].starts_with(|c: char| c.is_ascii_alphabetic())
-}
-
 /// Calendar dates: 年/月/日, month with 初/中/底, numeric and slashed.
 #[inline]
 pub(super) fn dates(r: &Recognizers, cx: &mut Extraction<'_>) {
@@ -348,7 +342,7 @@ pub(super) fn times(r: &Recognizers, cx: &mut Extraction<'_>, periods: Vec<(usiz
         if (digits >= 2 && has.colon) || (digits >= 1 && has.meridiem) {
             for m in r.time_clock.find_iter(s) {
                 // 1 AMP of a drug is no time: AM and PM end a word.
-                if digit_bounded(s, m.start(), m.end()) && alpha_bounded(s, m.start(), m.end()) {
+                if alnum_bounded(s, m.start(), m.end()) {
                     spans.push((m.start(), m.end()));
                     cx.push(
                         EntityKind::Time,
