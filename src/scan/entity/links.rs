@@ -183,9 +183,15 @@ pub fn classify(host: &str, marked: bool) -> Option<LinkClass> {
         return Some(LinkClass::Ip);
     }
     if !host.is_ascii() || labels.iter().any(|l| l.starts_with("xn--")) {
-        // The suffix must still be a real one, or this is no host at all.
-        let ascii_tail = labels.last().is_some_and(|l| l.is_ascii());
-        return (ascii_tail && known_suffix(&host).is_some()).then_some(LinkClass::Homoglyph);
+        // The suffix must still be a real one, or this is no host at all;
+        // as below, a token shown to be a link, or one under a name
+        // reserved for documentation and tests, may take its last label.
+        let tail = labels[labels.len() - 1];
+        let suffix = known_suffix(&host).is_some()
+            || (tail.bytes().all(|b| b.is_ascii_alphabetic())
+                && (marked || RESERVED_TLDS.contains(&tail))
+                && !PRIVATE_TLDS.contains(&tail));
+        return (tail.is_ascii() && suffix).then_some(LinkClass::Homoglyph);
     }
     let n = labels.len();
     let (suffix, domain) = match known_suffix(&host) {
@@ -456,6 +462,10 @@ mod tests {
             ("eip.intra", None),
             ("3.14", None),
             ("gov.example", Some(LinkClass::LookAlike)),
+            // Punycode or another script's letters under such a suffix.
+            ("xn--ecpa-gov-tw-8k2a.example", Some(LinkClass::Homoglyph)),
+            ("www.dgpa.gοv.tw.example", Some(LinkClass::Homoglyph)),
+            ("xn--eip-9k2a.intra", None),
         ] {
             assert_eq!(classify(host, true), want, "{host}");
         }

@@ -17,7 +17,8 @@ const COMMON_ROAD_WORDS: &[&str] = &[
     "迷路", "帶路", "趕路", "讓路", "馬路", "逛街", "上街", "問路",
 ];
 
-/// Words ending in 區/里/鄉/鎮 that name no place.
+/// Words ending in 區/里/鄉/鎮/村 that name no place (地球村 and 度假村
+/// by their last two characters).
 const COMMON_AREA_WORDS: &[&str] = &[
     "地區",
     "社區",
@@ -55,6 +56,15 @@ const COMMON_AREA_WORDS: &[&str] = &[
     "城鎮",
     "坐鎮",
     "重鎮",
+    "農村",
+    "漁村",
+    "鄉村",
+    "眷村",
+    "山村",
+    "球村",
+    "假村",
+    "手村",
+    "民村",
     "誤區",
     "盲區",
     "時區",
@@ -96,7 +106,7 @@ pub(super) fn build() -> Recognizers {
         // A name's two characters hold no function word (抗議的里民,
         // 還是區公所, 這週里民大會 name no place).
         district: compile(
-            r"[\p{Han}--[的了是在或及這那週周還也都就要會每各該某]]{2}(?:區|里|鄉|鎮)",
+            r"[\p{Han}--[的了是在或及這那週周還也都就要會每各該某]]{2}(?:區|里|鄉|鎮|村)",
         ),
         floor: compile(&format!("{N}{{1,3}}(?:樓|F)(?:之[0-9]+)?|B[1-9]|地下{N}樓")),
         building: compile("[A-Z0-9甲乙丙丁]{1,2}棟|[A-Z0-9]館"),
@@ -239,6 +249,9 @@ mod tests {
             assert!(texts(text, EntityKind::District).is_empty(), "{text}");
         }
         assert_eq!(texts("和平里的住戶", EntityKind::District), vec!["和平里"]);
+        assert_eq!(texts("住海口村", EntityKind::District), vec!["海口村"]);
+        assert!(texts("去度假村玩", EntityKind::District).is_empty());
+        assert!(texts("偏鄉的漁村", EntityKind::District).is_empty());
         assert!(texts("先拔網路線再說", EntityKind::Street).is_empty());
         assert_eq!(texts("中正一路", EntityKind::Street), vec!["中正一路"]);
         // Asking the way (問路) names no street.
