@@ -50,6 +50,13 @@ fn patient_details_are_found_and_public_health_news_is_not() {
         "那個德國麻疹的是總務科的小林啦" => ["patient"],
         // An outbreak in a class before the disease is named.
         "三年五班今天有六個小朋友上吐下瀉，其中陳小弟已經送急診" => ["patient"],
+        // One person singled out by a demonstrative, with a named disease.
+        "我們股那個約聘的確定是恙蟲病，衛生所要他上週的外勤路線" => ["patient"],
+        "四乙班張小弟流行性腮腺炎" => ["patient"],
+        // A relative in another sentence does not make it one's own illness;
+        // in the same sentence it does.
+        "聽說仁愛國小那個百日咳的學生是六年級的？我兒子說他們今天量體溫" => ["patient"],
+        "我兒子確診百日咳，這週請照顧假" => [],
     }
 }
 
@@ -88,6 +95,12 @@ fn informant_identities_are_found_and_procedures_are_not() {
         "舉報人叫阿財，在市場賣魚的，別說出去" => ["informant"],
         // The complainant asking about their own case.
         "我是陳情人，想問上週反映的路燈修好了沒" => [],
+        // A call to the agency that acts on it, and who made it.
+        "上禮拜打去建管處說你們頂樓加蓋的，就是對面開早餐店的阿姨" => ["informant"],
+        // What the complaint says, told to the one it is about.
+        "老闆，有人檢舉講你晚上在後巷燒紙，你自己注意一下" => ["informant"],
+        // Someone who keeps calling is no complainant.
+        "那個廠商一直打來問付款進度，會計說下週才撥" => [],
     }
 }
 
