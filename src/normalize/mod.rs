@@ -28,7 +28,9 @@
 //!    next to CJK characters, inside runs of single spaced-out letters or
 //!    digits, around a dash between digits; filler punctuation (`. · * _ ‧ /`)
 //!    removed between CJK characters;
-//! 8. a link read out in lower case (dgpa點gov點tw) gets its dots back.
+//! 8. a link read out in lower case (dgpa點gov點tw) gets its dots back;
+//! 9. a Bopomofo letter typed alone for a particle becomes it (打來ㄉ人 →
+//!    打來的人, see `particles`).
 //!
 //! The character loop, [`NormalizedText::new`], lives here with the offset
 //! map; `tables` classifies characters and folds them one for one, `gap`
@@ -38,6 +40,7 @@
 use unicode_normalization::UnicodeNormalization;
 
 mod gap;
+mod particles;
 mod tables;
 mod writer;
 
@@ -217,7 +220,11 @@ impl NormalizedText {
         // dropped, removed or folded may have joined or added digits.
         let exact = !w.joined_digits && !han_digits;
         let counted = exact.then_some((kept[DIGIT as usize], longest_digit_run));
-        w.finish(i, lower, counted)
+        let mut text = w.finish(i, lower, counted);
+        if particles::may_hold(bytes) {
+            particles::fold(&mut text.text);
+        }
+        text
     }
 
     /// Whether normalization kept every character in place (at most ASCII

@@ -163,6 +163,11 @@ fn evasions_do_not_hide_a_leak() {
         "第一二三組，四五六組先去報到" => [],
         // lower-case ID letters
         "身分證 t216508794 姓名 邱俊傑" => ["personal_data"],
+        // Bopomofo letters typed for particles (ㄉ for 的)
+        "噪音那件，打電話來ㄉ是三樓那個阿伯ㄛ" => ["informant"],
+        // a bare 密 typed at the head as the paper's grade
+        "密 會議結論：下個月起裁撤第三課，人員併入第一課" => ["classified"],
+        "密 我一下，晚上再跟你說" => [],
     }
 }
 

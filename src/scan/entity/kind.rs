@@ -87,11 +87,13 @@ pub enum EntityKind {
     /// message itself, so the framing around them (被告, 判決, 新聞) does
     /// not make them harmless.
     ReportedMessage,
+    /// A bare 密 heading a message as its grade (密 底價表…, 密：…).
+    HeadStamp,
 }
 
 impl EntityKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EntityKind; 34] = [
+    pub const ALL: [EntityKind; 35] = [
         EntityKind::NationalId,
         EntityKind::ResidentId,
         EntityKind::Mobile,
@@ -126,6 +128,7 @@ impl EntityKind {
         EntityKind::DisguisedFile,
         EntityKind::QuotedExample,
         EntityKind::ReportedMessage,
+        EntityKind::HeadStamp,
     ];
 
     /// The snake_case name used in packs and JSON.
@@ -165,6 +168,7 @@ impl EntityKind {
             EntityKind::DisguisedFile => "disguised_file",
             EntityKind::QuotedExample => "quoted_example",
             EntityKind::ReportedMessage => "reported_message",
+            EntityKind::HeadStamp => "head_stamp",
         }
     }
 
@@ -229,7 +233,8 @@ impl EntityKind {
             | EntityKind::RiskyFile
             | EntityKind::DisguisedFile
             | EntityKind::QuotedExample
-            | EntityKind::ReportedMessage => None,
+            | EntityKind::ReportedMessage
+            | EntityKind::HeadStamp => None,
         }
     }
 }

@@ -12,8 +12,9 @@
 //!
 //! The kinds are in `kind`. One file per family of entities, each with its
 //! own patterns and tests: `ids` (identifier numbers), `phones`, `places`,
-//! `time`, `people`, `orgs`, `links` and `quotes` (examples quoted as what
-//! must not be said, and messages quoted as sent). This module holds the
+//! `time`, `people`, `orgs`, `links`, `quotes` (examples quoted as what
+//! must not be said, and messages quoted as sent) and `stamps` (a
+//! classification stamp heading a message). This module holds the
 //! [`extract`]
 //! entry point that
 //! runs the families in a fixed order, and what they share: the trigger
@@ -35,6 +36,7 @@ mod people;
 mod phones;
 mod places;
 mod quotes;
+mod stamps;
 mod time;
 
 pub use ids::validate_id;
@@ -274,6 +276,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     links::risky_files(&r.links, &mut cx);
     quotes::quoted_examples(&r.quotes, &mut cx);
     quotes::reported_messages(&r.quotes, &mut cx);
+    stamps::head_stamps(&mut cx);
     cx.out
 }
 
@@ -410,6 +413,11 @@ fn prev_char(s: &str, at: usize) -> Option<char> {
 
 fn next_char(s: &str, at: usize) -> Option<char> {
     s[at..].chars().next()
+}
+
+/// A Han character (CJK Unified Ideographs and Extension A).
+fn is_han(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
 }
 
 /// No ASCII letter or digit directly before or after.

@@ -3,7 +3,7 @@
 
 use regex::Regex;
 
-use super::{compile, digit_bounded, EntityKind, Extraction, N};
+use super::{compile, digit_bounded, is_han, EntityKind, Extraction, N};
 
 /// Common Taiwanese surnames (one character), Traditional script after folding.
 pub const SURNAMES: &str = "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余盧梁趙顏柯翁魏孫戴范方宋鄧杜傅侯曹薛丁卓馬董温溫唐藍石蔣古紀姚連馮歐程湯田康姜白汪鄒尤巫涂龔嚴韓袁黎金阮倪夏錢";
@@ -30,11 +30,6 @@ const NOT_NAME_ENDINGS: &str = "人書案區市縣路街局處科室課組會店
 /// Function words and pronouns, which no given name is made of (張貼某
 ///確診者 is a verb and "a certain").
 const PARTICLES: &str = "某的了在是有和跟與說就也都又被把讓給向從對這那個位名些他她我你們";
-
-/// A Han character (CJK Unified Ideographs and Extension A).
-fn is_han(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
-}
 
 /// This family's recognizers, compiled once with the others (see
 /// [`super::warm_up`]).
