@@ -46,6 +46,7 @@ pub(super) struct Recognizers {
 
 pub(super) fn build() -> Recognizers {
     let sn = format!("[{SURNAMES}]");
+    let familiar = "阿[\\p{Han}--公嬤伯姨婆舅爸媽母祖弟妹北兜叔嬸嫂姑姊姐哥里拉爾根富汗們去還是就也都在要有會你我他她這那不沒很好對]";
     let subject_verb = "(?:確診|快篩|篩陽|染疫|住院|被匡|被隔離|居隔|居家隔離|隔離中|請病假|被記|記過|打來|打電話|去檢舉|去陳情|檢舉|陳情|投訴)";
     Recognizers {
         age: compile(&format!(
@@ -72,9 +73,10 @@ pub(super) fn build() -> Recognizers {
         // A full name, or 阿 and a given name's character, as the subject
         // of what only a person does: falls ill or is isolated, is
         // sanctioned, phones in or complains (陳美蘭確診, 阿芬居隔,
-        // 林志明被記過, 王大同打來檢舉).
+        // 林志明被記過, 王大同打來檢舉); or 阿 and a given name whose phone or
+        // address follows (阿順手機, 阿娟仔的電話).
         name_subject: compile(&format!(
-            "({sn}[\\p{{Han}}]{{2}}|阿[\\p{{Han}}--公嬤伯姨婆舅爸媽母祖弟妹北兜叔嬸嫂姑姊姐哥里拉爾根富汗們去還是就也都在要有會你我他她這那不沒很好對]){subject_verb}"
+            "({sn}[\\p{{Han}}]{{2}}|{familiar}){subject_verb}|({familiar})仔?的?(?:手機|電話|門號|地址|住址)"
         )),
         name_bounded: compile(&format!("(?:^|[^\\p{{Han}}])({sn}[\\p{{Han}}]{{2}})")),
     }
@@ -122,7 +124,9 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
             }
         }
         for c in r.name_subject.captures_iter(s) {
-            let Some(m) = c.get(1) else { continue };
+            let Some(m) = c.get(1).or_else(|| c.get(2)) else {
+                continue;
+            };
             let last = m.as_str().chars().next_back().unwrap_or(' ');
             let given_name = m.as_str().chars().skip(1).all(|c| !PARTICLES.contains(c));
             if given_name && !NOT_NAME_ENDINGS.contains(last) && !opens_common_word(m.as_str()) {
@@ -254,8 +258,13 @@ mod tests {
         assert!(texts("連媽媽都知道", EntityKind::PersonName).is_empty());
         assert!(texts("這週爸爸會來", EntityKind::PersonName).is_empty());
         // 阿 before a kinship word or a particle is no familiar name.
-        for text in ["好阿去檢舉啊", "對阿還住院中", "我阿媽確診了", "阿祖住院"]
-        {
+        for text in [
+            "好阿去檢舉啊",
+            "對阿還住院中",
+            "我阿媽確診了",
+            "阿祖住院",
+            "對阿電話打不通",
+        ] {
             assert!(texts(text, EntityKind::PersonName).is_empty(), "{text}");
         }
         assert!(texts("阿拉伯文", EntityKind::PersonName).is_empty());
@@ -292,6 +301,8 @@ mod tests {
             ("聽說林志明被記過", "林志明"),
             ("王大同打來檢舉", "王大同"),
             ("隔壁課阿芬居隔中", "阿芬"),
+            ("阿順手機0972118643", "阿順"),
+            ("阿娟仔的電話是", "阿娟"),
         ] {
             assert!(
                 texts(text, EntityKind::PersonName).contains(&name.to_string()),
