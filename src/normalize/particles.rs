@@ -25,7 +25,9 @@ const PARTICLES: [(char, char); 7] = [
 /// Whether the UTF-8 text may hold a Bopomofo letter (U+3100..U+313F all
 /// start with the bytes E3 84): most messages hold none and are not walked.
 pub(super) fn may_hold(bytes: &[u8]) -> bool {
-    memchr::memmem::find(bytes, &[0xE3, 0x84]).is_some()
+    static LEAD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(&[0xE3, 0x84]));
+    LEAD.find(bytes).is_some()
 }
 
 /// Folds the lone particle letters of `text` in place.

@@ -289,11 +289,13 @@ enum Mark {
     Hao,
     /// A dot before a letter, or a scheme's `//` (a link or a file name).
     Dot,
+    /// The character 密 (a classification stamp).
+    Mi,
 }
 
 /// The kinds with a mark, and the mark (the links' test, a pass over the
 /// text, is made only when asked).
-const MARKS: [(KindSet, Mark); 9] = {
+const MARKS: [(KindSet, Mark); 10] = {
     use EntityKind as K;
     [
         (
@@ -320,19 +322,22 @@ const MARKS: [(KindSet, Mark); 9] = {
         (KindSet::of(&[K::Plate]), Mark::Digits(ids::PLATE_DIGITS)),
         (KindSet::of(&[K::Address]), Mark::Hao),
         (KindSet::LINKS.union(KindSet::FILES), Mark::Dot),
+        (KindSet::of(&[K::HeadStamp]), Mark::Mi),
     ]
 };
 
 /// Whether `text` may hold an entity of one of `kinds`, by what every
 /// entity of a kind has (the same tests its recognizer makes first): an
 /// identifier its digits, an address 號, a link or a file name a dot
-/// before a letter or a scheme's `//`. A kind without such a mark (a name,
+/// before a letter or a scheme's `//`, a stamp 密. A kind without such a mark (a name,
 /// a date) may always be there. The engine asks it for the kinds that
 /// anchor rules on their own; most messages have none of their marks and
 /// skip those rules.
 pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
     static HAO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new("號"));
+    static MI: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("密"));
     let (digits, run) = (text.digit_count(), text.digit_run());
     let bytes = text.as_str().as_bytes();
     let mut unmarked = kinds;
@@ -341,6 +346,7 @@ pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
             let there = match mark {
                 Mark::Digits(gate) => gate.admits(digits, run),
                 Mark::Hao => HAO.find(bytes).is_some(),
+                Mark::Mi => MI.find(bytes).is_some(),
                 Mark::Dot => links::may_hold_link(bytes),
             };
             if there {
