@@ -1,6 +1,7 @@
 //! Bopomofo letters typed alone for the particles they sound like, as
 //! Taiwanese chat does to save a keystroke: 好ㄉ (的), 來ㄌ (了), 是ㄇ (嗎),
-//! 你ㄋ (呢), 要ㄅ要 (不), 好ㄛ (喔), 對ㄚ (啊). After a Han character and
+//! 你ㄋ (呢), 好ㄛ (喔), 對ㄚ (啊); ㄅ is 不 between a word and itself
+//! (要ㄅ要, 是ㄅ是) and 吧 elsewhere (好ㄅ, 走ㄅ). After a Han character and
 //! with no other Bopomofo letter or tone mark beside it, such a letter is
 //! the particle, and the packs' phrases with 的 or 了 (打來的人, 寫信來的)
 //! should read it so. A letter beside another letter or a tone mark is part
@@ -17,7 +18,7 @@ const PARTICLES: [(char, char); 7] = [
     ('ㄌ', '了'),
     ('ㄇ', '嗎'),
     ('ㄋ', '呢'),
-    ('ㄅ', '不'),
+    ('ㄅ', '吧'),
     ('ㄛ', '喔'),
     ('ㄚ', '啊'),
 ];
@@ -39,7 +40,8 @@ pub(super) fn fold(text: &mut String) {
         let next = chars.peek().map_or('\0', |&(_, n)| n);
         if let Some(&(_, particle)) = PARTICLES.iter().find(|(letter, _)| *letter == c) {
             if is_han(prev) && !is_spelling(next) {
-                folds.push((at, particle));
+                let not = c == 'ㄅ' && next == prev;
+                folds.push((at, if not { '不' } else { particle }));
             }
         }
         prev = c;
@@ -70,6 +72,7 @@ mod tests {
         assert_eq!(folded("打來ㄉ人"), "打來的人");
         assert_eq!(folded("寫信來ㄉ 你知道ㄌ吧"), "寫信來的 你知道了吧");
         assert_eq!(folded("要ㄅ要列冊"), "要不要列冊");
+        assert_eq!(folded("算了ㄅ 走ㄅ"), "算了吧 走吧");
         assert_eq!(folded("是ㄇ？好ㄛ"), "是嗎？好喔");
     }
 

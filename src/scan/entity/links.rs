@@ -188,7 +188,8 @@ pub fn classify(host: &str, marked: bool) -> Option<LinkClass> {
         // reserved for documentation and tests, may take its last label.
         let tail = labels[labels.len() - 1];
         let suffix = known_suffix(&host).is_some()
-            || (tail.bytes().all(|b| b.is_ascii_alphabetic())
+            || (tail.len() >= 2
+                && tail.bytes().all(|b| b.is_ascii_alphabetic())
                 && (marked || RESERVED_TLDS.contains(&tail))
                 && !PRIVATE_TLDS.contains(&tail));
         return (tail.is_ascii() && suffix).then_some(LinkClass::Homoglyph);

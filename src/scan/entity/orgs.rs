@@ -3,7 +3,7 @@
 
 use regex::Regex;
 
-use super::{compile, EntityKind, Extraction, N};
+use super::{alnum_bounded, compile, EntityKind, Extraction, N};
 
 /// This family's recognizers, compiled once with the others (see
 /// [`super::warm_up`]).
@@ -40,7 +40,14 @@ pub(super) fn school_classes(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, has, .. } = *cx;
     if kinds.contains(EntityKind::SchoolClass) && has.class {
         for m in r.school_class.find_iter(s) {
-            cx.push(EntityKind::SchoolClass, m.start(), m.end(), None);
+            // A flight or a run number is no class (CI101班機, 1201班次),
+            // nor a generation (八年級生).
+            let after = s[m.end()..].chars().next().unwrap_or(' ');
+            let code = m.as_str().starts_with(|c: char| c.is_ascii_digit())
+                && !alnum_bounded(s, m.start(), m.end());
+            if !code && !"機次車表生".contains(after) {
+                cx.push(EntityKind::SchoolClass, m.start(), m.end(), None);
+            }
         }
     }
 }
@@ -65,7 +72,14 @@ mod tests {
             assert_eq!(texts(text, EntityKind::SchoolClass), vec![class], "{text}");
         }
         // A shift, a cram school and a bus number are no classes.
-        for text in ["今天上早班", "補習班", "1200班次"] {
+        for text in [
+            "今天上早班",
+            "補習班",
+            "1200班次",
+            "1201班次",
+            "CI101班機",
+            "八年級生都這樣",
+        ] {
             assert!(texts(text, EntityKind::SchoolClass).is_empty(), "{text}");
         }
         for text in [

@@ -47,6 +47,10 @@ pub(super) struct Recognizers {
 pub(super) fn build() -> Recognizers {
     let sn = format!("[{SURNAMES}]");
     let familiar = "阿[\\p{Han}--公嬤伯姨婆舅爸媽母祖弟妹北兜叔嬸嫂姑姊姐哥里拉爾根富汗們去還是就也都在要有會你我他她這那不沒很好對]";
+    // Before a phone or an address the character after 阿 may also be a
+    // verb or an adjective of the sentence, when 阿 was a particle ending
+    // the one before (好阿 打電話給他, 對阿 新地址是…).
+    let familiar_contact = "阿[\\p{Han}--公嬤伯姨婆舅爸媽母祖弟妹北兜叔嬸嫂姑姊姐哥里拉爾根富汗們去還是就也都在要有會你我他她這那不沒很好對打撥換留新舊查借用傳寄改問給回]";
     let subject_verb = "(?:確診|快篩|篩陽|染疫|住院|被匡|被隔離|居隔|居家隔離|隔離中|請病假|被記|記過|打來|打電話|去檢舉|去陳情|檢舉|陳情|投訴)";
     Recognizers {
         age: compile(&format!(
@@ -76,7 +80,7 @@ pub(super) fn build() -> Recognizers {
         // 林志明被記過, 王大同打來檢舉); or 阿 and a given name whose phone or
         // address follows (阿順手機, 阿娟仔的電話).
         name_subject: compile(&format!(
-            "({sn}[\\p{{Han}}]{{2}}|{familiar}){subject_verb}|({familiar})仔?的?(?:手機|電話|門號|地址|住址)"
+            "({sn}[\\p{{Han}}]{{2}}|{familiar}){subject_verb}|({familiar_contact})仔?的?(?:手機|電話|門號|地址|住址)"
         )),
         name_bounded: compile(&format!("(?:^|[^\\p{{Han}}])({sn}[\\p{{Han}}]{{2}})")),
     }
@@ -127,6 +131,14 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
             let Some(m) = c.get(1).or_else(|| c.get(2)) else {
                 continue;
             };
+            // 阿 after 好, 對, 是… ends that sentence (好阿 留電話).
+            let particle = s[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|p| "好對是快走來吼喔啦嗯".contains(p));
+            if c.get(2).is_some() && particle {
+                continue;
+            }
             let last = m.as_str().chars().next_back().unwrap_or(' ');
             let given_name = m.as_str().chars().skip(1).all(|c| !PARTICLES.contains(c));
             if given_name && !NOT_NAME_ENDINGS.contains(last) && !opens_common_word(m.as_str()) {

@@ -65,6 +65,16 @@ const COMMON_AREA_WORDS: &[&str] = &[
     "假村",
     "手村",
     "民村",
+    "壁村",
+    "全村",
+    "整村",
+    "個村",
+    "小村",
+    "本村",
+    "該村",
+    "各村",
+    "找村",
+    "看村",
     "誤區",
     "盲區",
     "時區",
@@ -154,7 +164,10 @@ pub(super) fn districts(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if kinds.contains(EntityKind::District) {
         for m in r.district.find_iter(s) {
-            if !COMMON_AREA_WORDS.iter().any(|w| m.as_str().ends_with(w)) {
+            // 村落, 村莊 and 村上 are words of their own.
+            let village_word =
+                m.as_str().ends_with('村') && s[m.end()..].starts_with(['落', '莊', '上']);
+            if !village_word && !COMMON_AREA_WORDS.iter().any(|w| m.as_str().ends_with(w)) {
                 cx.push(EntityKind::District, m.start(), m.end(), None);
             }
         }
@@ -252,6 +265,14 @@ mod tests {
         assert_eq!(texts("住海口村", EntityKind::District), vec!["海口村"]);
         assert!(texts("去度假村玩", EntityKind::District).is_empty());
         assert!(texts("偏鄉的漁村", EntityKind::District).is_empty());
+        for text in [
+            "隔壁村的阿伯",
+            "我們全村都知道",
+            "一個小村落",
+            "我看村上春樹",
+        ] {
+            assert!(texts(text, EntityKind::District).is_empty(), "{text}");
+        }
         assert!(texts("先拔網路線再說", EntityKind::Street).is_empty());
         assert_eq!(texts("中正一路", EntityKind::Street), vec!["中正一路"]);
         // Asking the way (問路) names no street.

@@ -5,17 +5,28 @@
 //! longer words (機密, 極機密, 密件, 限閱) say what they are wherever they
 //! stand and the classified pack weighs them as words; a bare 密 is a stamp
 //! only in brackets or here: at the head of a message and set off from
-//! what follows by a space, a colon, a bar or a line break. Run into the
-//! next word it is part of that word (密切, 密碼), and before a person it is
-//! chat for "message me privately" (密 我一下).
+//! what follows by a space (or anything else normalization took out, such
+//! as a filler mark), a colon, a bar or a line break. Run into the next
+//! word, even across a space, it is part of that word (密切, 密 碼), and
+//! before a person it is chat for "message me privately" (密 我一下,
+//! 密 組長). The content after it must hold a Han character: a password
+//! on its own line (密：A1234567) is no paper.
 
 use super::{is_han, EntityKind, Extraction};
 
 /// What may stand between a stamp and its content.
 const SEPARATORS: [char; 3] = [':', '\n', '|'];
 
-/// What follows 密 when it means a private message, not a grade.
-const PRIVATE_MESSAGE: [char; 7] = ['我', '你', '妳', '他', '她', '一', '下'];
+/// The second characters of the words 密 starts (密碼, 密切, 密集…): a
+/// 密 before one of them is that word, however it was spaced.
+const WORD_ENDINGS: &str = "碼切集封度實謀友語道林布探室件函";
+
+/// What follows 密 when it means a private message to someone, not a
+/// grade: a pronoun, "a moment", or a person named by a post or a role.
+const PRIVATE_MESSAGE: [&str; 22] = [
+    "我", "你", "妳", "他", "她", "一下", "下我", "大家", "各位", "小編", "主揪", "版主", "組長",
+    "主任", "科長", "課長", "股長", "老師", "學長", "學姊", "學姐", "老闆",
+];
 
 /// A bare 密 at the head of the message, after any emoji or bullet.
 #[inline]
@@ -32,24 +43,16 @@ pub(super) fn head_stamps(cx: &mut Extraction<'_>) {
     };
     let end = lead + '密'.len_utf8();
     let rest = &s[end..];
-    let next_at = text.char_index(end);
-    let spaced = text.removed_before().any(|g| g == next_at);
-    let Some(next) = rest.chars().next() else {
+    let spaced = text.removed_before().any(|g| g == text.char_index(end));
+    let content = rest.trim_start_matches(|c: char| SEPARATORS.contains(&c) || c.is_whitespace());
+    let set_off = spaced || content.len() < rest.len();
+    let Some(first) = content.chars().next() else {
         return;
     };
-    let (sep, content) = if spaced {
-        (true, rest)
-    } else if SEPARATORS.contains(&next) || next == ' ' {
-        (true, rest[next.len_utf8()..].trim_start())
-    } else {
-        (false, rest)
-    };
-    let private = content.starts_with(PRIVATE_MESSAGE);
-    let has_content = content
-        .chars()
-        .next()
-        .is_some_and(|c| is_han(c) || c.is_ascii_alphanumeric());
-    if sep && has_content && !private {
+    let word = WORD_ENDINGS.contains(first);
+    let private = PRIVATE_MESSAGE.iter().any(|p| content.starts_with(p));
+    let han = content.chars().take(12).any(is_han);
+    if set_off && han && !word && !private {
         cx.push(EntityKind::HeadStamp, lead, end, None);
     }
 }
@@ -66,6 +69,9 @@ mod tests {
             ("密 會議結論：市府決定不續約", "密"),
             ("📌密：行動代號冬雷", "密"),
             ("密\n主旨：專案調查報告", "密"),
+            ("密 一、會議結論", "密"),
+            ("密 下週一稽查名單", "密"),
+            ("密 ：會議結論", "密"),
         ] {
             assert_eq!(texts(text, EntityKind::HeadStamp), vec![stamp], "{text}");
         }
@@ -79,6 +85,9 @@ mod tests {
             "機密 春節維安專案",
             "這份是密 不要外傳",
             "密 我一下",
+            "密 組長 看一下",
+            "密 碼：A1234",
+            "密：A1234567",
             "密：",
             "【密】主旨：",
             "密碼 1234",
