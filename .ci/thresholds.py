@@ -46,7 +46,11 @@ LATER_FLOORS = {
     # reward payout note that name an inspection's words.
     "inspection": (0.94, 0.94),
     "informant": (0.96, 0.95),
-    "personal_data": (0.98, 0.97),
+    # Round 55 (sixteenth session, oblique core four) holds personal_data
+    # recall at 0.96: identifiers given in pieces (a plate spaced around
+    # its dash, an ID as "開頭P，接著2881，後面26966", an old ARC split, an
+    # NHI card with slashes).
+    "personal_data": (0.98, 0.96),
     # Rounds 7-17 cover all ten categories (2026-12-05, tenth session:
     # rounds 9-13, each written blind, first measured at micro recall 0.91,
     # 0.91, 0.81, 0.85 and 0.91, then fixed as phenomena; round 13's two
@@ -77,7 +81,9 @@ LATER_FLOORS = {
     # in a debrief) and phishing recall at 0.98 (an 盤點表 form asking for
     # passwords, a "局長" asking IDs for group insurance).
     "procurement": (0.97, 0.95),
-    "personnel": (0.98, 0.95),
+    # Round 56 (oblique later six) holds personnel recall at 0.94: grades
+    # by emoji (🅰️ 穩了), a vote by raised hands (✋✋✋).
+    "personnel": (0.98, 0.94),
     "classified": (0.95, 0.92),
     "records_lookup": (0.89, 0.96),
     "footage": (0.98, 0.94),
