@@ -88,7 +88,9 @@ pub(super) fn build() -> Recognizers {
         // eight digits and at times a letter (C8835172, EA1234567,
         // P2946185A): next to 護照 either way.
         passport_number: compile("[0-9]{9}|[A-Z]{1,2}[0-9]{6,8}[A-Z]?"),
-        twelve_digits: compile("[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}"),
+        // Twelve digits in groups of four split by a space, a dash or a
+        // slash (0000 3318 2046, 0000/7319/2058).
+        twelve_digits: compile("[0-9]{4}[ /-]?[0-9]{4}[ /-]?[0-9]{4}"),
         // Ten to sixteen digits, in groups split by one dash or space each
         // (0520-0123-9587, 700 0001 2345 678).
         account: compile("[0-9](?:[ -]?[0-9]){9,16}"),
@@ -96,7 +98,7 @@ pub(super) fn build() -> Recognizers {
         // 局號0061283 帳號0457219.
         postal_account: compile("局號[:： ]?([0-9]{7})[ ,，、]*帳號[:： ]?([0-9]{7})"),
         plate: compile(
-            "[A-Z]{3}[- ]?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}",
+            "[A-Z]{3}(?: ?- ?| )?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}",
         ),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
         case_number: compile(
@@ -442,6 +444,10 @@ mod tests {
         );
         assert!(texts("訂單 0000 3318 2046", EntityKind::NhiCard).is_empty());
         assert_eq!(
+            texts("健保卡下面那串：0000／7319／2058", EntityKind::NhiCard),
+            vec!["0000／7319／2058"]
+        );
+        assert_eq!(
             texts("戶照號碼是318204576", EntityKind::Passport),
             vec!["318204576"]
         );
@@ -465,6 +471,11 @@ mod tests {
         assert_eq!(
             texts("停車名單：RDK-6158 李建國", EntityKind::Plate),
             vec!["RDK-6158"]
+        );
+        // Spaced out letter by letter around its dash.
+        assert_eq!(
+            texts("K L G - 5 5 7 3 白色Altis", EntityKind::Plate),
+            vec!["K L G - 5 5 7 3"]
         );
         assert_eq!(
             texts("車號AB-1234的公務車", EntityKind::Plate),
