@@ -51,6 +51,10 @@ use tables::{
 };
 use writer::Writer;
 
+/// A Han character (CJK Unified Ideographs and Extension A), as the
+/// normalizer and the entity recognizers both test it.
+pub(crate) use tables::is_han_bmp as is_han;
+
 /// A message in normalized form, with the map back to the original text.
 #[derive(Debug, Clone)]
 pub struct NormalizedText {

@@ -10,7 +10,7 @@
 //! Each letter and its character are three bytes of UTF-8 and one
 //! character, so the fold keeps every offset of the text and its map.
 
-use super::tables::is_han_bmp as is_han;
+use super::is_han;
 
 /// The letters folded, with the particle each stands for.
 const PARTICLES: [(char, char); 7] = [

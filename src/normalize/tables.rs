@@ -76,7 +76,7 @@ pub(super) fn fold_punct(c: char) -> Option<char> {
     }
 }
 
-pub(super) fn is_han_bmp(c: char) -> bool {
+pub(crate) fn is_han_bmp(c: char) -> bool {
     ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
 }
 

@@ -26,7 +26,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::normalize::NormalizedText;
+use crate::normalize::{is_han, NormalizedText};
 
 mod ids;
 mod kind;
@@ -419,11 +419,6 @@ fn prev_char(s: &str, at: usize) -> Option<char> {
 
 fn next_char(s: &str, at: usize) -> Option<char> {
     s[at..].chars().next()
-}
-
-/// A Han character (CJK Unified Ideographs and Extension A).
-fn is_han(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
 }
 
 /// No ASCII letter or digit directly before or after.
