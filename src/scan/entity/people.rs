@@ -46,11 +46,14 @@ pub(super) struct Recognizers {
 
 pub(super) fn build() -> Recognizers {
     let sn = format!("[{SURNAMES}]");
-    let familiar = "阿[\\p{Han}--公嬤伯姨婆舅爸媽母祖弟妹北兜叔嬸嫂姑姊姐哥里拉爾根富汗們去還是就也都在要有會你我他她這那不沒很好對]";
+    // 阿 and a given name's character: none of kinship, place names
+    // (阿里, 阿拉伯, 阿富汗) or function words.
+    let not_given = "公嬤伯姨婆舅爸媽母祖弟妹北兜叔嬸嫂姑姊姐哥里拉爾根富汗們去還是就也都在要有會你我他她這那不沒很好對";
+    let familiar = format!("阿[\\p{{Han}}--{not_given}]");
     // Before a phone or an address the character after 阿 may also be a
     // verb or an adjective of the sentence, when 阿 was a particle ending
     // the one before (好阿 打電話給他, 對阿 新地址是…).
-    let familiar_contact = "阿[\\p{Han}--公嬤伯姨婆舅爸媽母祖弟妹北兜叔嬸嫂姑姊姐哥里拉爾根富汗們去還是就也都在要有會你我他她這那不沒很好對打撥換留新舊查借用傳寄改問給回]";
+    let familiar_contact = format!("阿[\\p{{Han}}--{not_given}打撥換留新舊查借用傳寄改問給回]");
     let subject_verb = "(?:確診|快篩|篩陽|染疫|住院|被匡|被隔離|居隔|居家隔離|隔離中|請病假|被記|記過|打來|打電話|去檢舉|去陳情|檢舉|陳情|投訴)";
     Recognizers {
         age: compile(&format!(
