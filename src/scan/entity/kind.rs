@@ -89,11 +89,13 @@ pub enum EntityKind {
     ReportedMessage,
     /// A bare 密 heading a message as its grade (密 底價表…, 密：…).
     HeadStamp,
+    /// A 考績 grade letter said alone as a grade (今年丙, 保住甲, 改成乙).
+    GradeWord,
 }
 
 impl EntityKind {
     /// Every kind, in declaration order.
-    pub const ALL: [EntityKind; 35] = [
+    pub const ALL: [EntityKind; 36] = [
         EntityKind::NationalId,
         EntityKind::ResidentId,
         EntityKind::Mobile,
@@ -129,6 +131,7 @@ impl EntityKind {
         EntityKind::QuotedExample,
         EntityKind::ReportedMessage,
         EntityKind::HeadStamp,
+        EntityKind::GradeWord,
     ];
 
     /// The snake_case name used in packs and JSON.
@@ -169,6 +172,7 @@ impl EntityKind {
             EntityKind::QuotedExample => "quoted_example",
             EntityKind::ReportedMessage => "reported_message",
             EntityKind::HeadStamp => "head_stamp",
+            EntityKind::GradeWord => "grade_word",
         }
     }
 
@@ -234,7 +238,8 @@ impl EntityKind {
             | EntityKind::DisguisedFile
             | EntityKind::QuotedExample
             | EntityKind::ReportedMessage
-            | EntityKind::HeadStamp => None,
+            | EntityKind::HeadStamp
+            | EntityKind::GradeWord => None,
         }
     }
 }

@@ -269,9 +269,9 @@ fn known_suffix(host: &str) -> Option<&str> {
 
 /// Whether `bytes` (normalized text) may hold a link or a file name: a dot
 /// followed by an ASCII letter, a space allowed between (`gov-tw.info`,
-/// `公文.html`, `gov 。tw`), or a scheme's `//` (`http://203.0.113.7`).
-/// Most chat has neither: decimals and times (`1.5`, `10.30`) do not open
-/// the link patterns.
+/// `公文.html`, `gov 。tw`), a scheme's `//` (`http://203.0.113.7`), or an
+/// IPv4 address with a port or a path (`203.0.113.45/owa`). Decimals, times
+/// and version numbers (`1.5`, `10.30`, `2.4.1.7`) do not open the patterns.
 pub(super) fn may_hold_link(bytes: &[u8]) -> bool {
     const IDEOGRAPHIC_STOP: &[u8] = "。".as_bytes();
     let letter_at = |i: usize| {
@@ -283,10 +283,37 @@ pub(super) fn may_hold_link(bytes: &[u8]) -> bool {
     };
     // One pass for the three bytes that can start a dot or a scheme.
     memchr::memchr3_iter(b'.', b'/', IDEOGRAPHIC_STOP[0], bytes).any(|i| match bytes[i] {
-        b'.' => letter_at(i + 1),
+        b'.' => letter_at(i + 1) || address_with_path_at(bytes, i),
         b'/' => bytes.get(i + 1) == Some(&b'/'),
         _ => bytes[i..].starts_with(IDEOGRAPHIC_STOP) && letter_at(i + IDEOGRAPHIC_STOP.len()),
     })
+}
+
+/// Whether the dot at `dot` ends the first of four runs of one to three
+/// digits joined by dots (an IPv4 address) that a `:` or a `/` follows.
+fn address_with_path_at(bytes: &[u8], dot: usize) -> bool {
+    let digits = |from: usize| {
+        bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count()
+    };
+    let start = bytes[..dot]
+        .iter()
+        .rposition(|b| !b.is_ascii_digit())
+        .map_or(0, |p| p + 1);
+    if !(1..=3).contains(&(dot - start)) || (start > 0 && bytes[start - 1] == b'.') {
+        return false;
+    }
+    let mut i = dot;
+    for _ in 0..3 {
+        if bytes.get(i) != Some(&b'.') || !(1..=3).contains(&digits(i + 1)) {
+            return false;
+        }
+        let run = digits(i + 1);
+        i += 1 + run;
+    }
+    matches!(bytes.get(i), Some(b':' | b'/'))
 }
 
 /// Links, classified.
@@ -495,6 +522,8 @@ mod tests {
             ("網址 gov-tw 。 info 請盡速填寫", EntityKind::LookalikeLink),
             ("hxxps://reurl.cc/Ab12Cd", EntityKind::HiddenLink),
             ("登入 http://203.0.113.7:8080/owa", EntityKind::HiddenLink),
+            ("請重新驗證 203.0.113.45/owa", EntityKind::HiddenLink),
+            ("點 198.51.100.7:8080/sso 登入", EntityKind::HiddenLink),
         ] {
             assert_eq!(found(text, k).len(), 1, "{text}");
         }
@@ -515,6 +544,9 @@ mod tests {
             "資訊室通知：請至 http://eip.intra/ 填寫",
             "會議資料.zip 已上傳",
             "版本 v1.2.3 已更新",
+            // A dotted quad with nothing after it is a version number.
+            "韌體 2.4.1.7 已更新，請重開機",
+            "版本 2.4.1",
             "請寄到 chen.ming@example.com",
         ] {
             let all: Vec<_> = [

@@ -13,8 +13,9 @@
 //! The kinds are in `kind`. One file per family of entities, each with its
 //! own patterns and tests: `ids` (identifier numbers), `phones`, `places`,
 //! `time`, `people`, `orgs`, `links`, `quotes` (examples quoted as what
-//! must not be said, and messages quoted as sent) and `stamps` (a
-//! classification stamp heading a message). This module holds the
+//! must not be said, and messages quoted as sent), `stamps` (a
+//! classification stamp heading a message) and `grades` (a 考績 grade
+//! letter said alone). This module holds the
 //! [`extract`]
 //! entry point that
 //! runs the families in a fixed order, and what they share: the trigger
@@ -28,6 +29,7 @@ use regex::Regex;
 
 use crate::normalize::{is_han, NormalizedText};
 
+mod grades;
 mod ids;
 mod kind;
 mod links;
@@ -277,6 +279,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     quotes::quoted_examples(&r.quotes, &mut cx);
     quotes::reported_messages(&r.quotes, &mut cx);
     stamps::head_stamps(&mut cx);
+    grades::grade_words(&mut cx);
     cx.out
 }
 
@@ -291,11 +294,13 @@ enum Mark {
     Dot,
     /// The character 密 (a classification stamp).
     Mi,
+    /// One of the grade letters 甲, 乙, 丙.
+    Grade,
 }
 
 /// The kinds with a mark, and the mark (the links' test, a pass over the
 /// text, is made only when asked).
-const MARKS: [(KindSet, Mark); 10] = {
+const MARKS: [(KindSet, Mark); 11] = {
     use EntityKind as K;
     [
         (
@@ -323,13 +328,15 @@ const MARKS: [(KindSet, Mark); 10] = {
         (KindSet::of(&[K::Address]), Mark::Hao),
         (KindSet::LINKS.union(KindSet::FILES), Mark::Dot),
         (KindSet::of(&[K::HeadStamp]), Mark::Mi),
+        (KindSet::of(&[K::GradeWord]), Mark::Grade),
     ]
 };
 
 /// Whether `text` may hold an entity of one of `kinds`, by what every
 /// entity of a kind has (the same tests its recognizer makes first): an
 /// identifier its digits, an address 號, a link or a file name a dot
-/// before a letter or a scheme's `//`, a stamp 密. A kind without such a mark (a name,
+/// before a letter or a scheme's `//`, a stamp 密, a grade its letter. A
+/// kind without such a mark (a name,
 /// a date) may always be there. The engine asks it for the kinds that
 /// anchor rules on their own; most messages have none of their marks and
 /// skip those rules.
@@ -338,6 +345,12 @@ pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new("號"));
     static MI: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new("密"));
+    static GRADES: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
+        std::sync::LazyLock::new(|| {
+            grades::LETTERS.map(|c| {
+                memchr::memmem::Finder::new(c.encode_utf8(&mut [0; 4]).as_bytes()).into_owned()
+            })
+        });
     let (digits, run) = (text.digit_count(), text.digit_run());
     let bytes = text.as_str().as_bytes();
     let mut unmarked = kinds;
@@ -347,6 +360,7 @@ pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
                 Mark::Digits(gate) => gate.admits(digits, run),
                 Mark::Hao => HAO.find(bytes).is_some(),
                 Mark::Mi => MI.find(bytes).is_some(),
+                Mark::Grade => GRADES.iter().any(|f| f.find(bytes).is_some()),
                 Mark::Dot => links::may_hold_link(bytes),
             };
             if there {
