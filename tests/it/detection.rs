@@ -295,3 +295,21 @@ fn a_homophone_typo_of_an_anchor_is_found_weaker_and_named() {
         "{by_sound:?} vs {exact_points}"
     );
 }
+
+#[test]
+fn a_leak_told_without_its_categorys_own_word_is_found() {
+    detects! {
+        // A grade letter said alone beside a colleague's given name.
+        "總務的志豪今年丙，剛開完會，大家先別講" => ["personnel"],
+        "他去年甲狀腺開刀，今年都在休養" => [],
+        // A bare IP with a path, typed without a scheme.
+        "資訊室：帳號即將停用，請至 198.51.100.23/login 重新驗證" => ["phishing"],
+        "韌體 2.4.1.7 已更新，請大家重開機" => [],
+        // Who a camera caught, without a camera word.
+        "停車場畫面顯示是隔壁課的小林刮到主任的車" => ["footage"],
+        // Faxes forwarded to personal mail.
+        "公文傳真已設定自動轉寄到我的Gmail，在家也能看" => ["classified"],
+        // Bids counted by their envelopes before the deadline.
+        "截標前兩天，已經收到三封了，你們要不要也送" => ["procurement"],
+    }
+}
