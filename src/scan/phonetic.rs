@@ -473,12 +473,12 @@ fn units(r: &Readings, text: &str) -> Vec<Unit> {
 }
 
 /// The points a rule's own keywords must give it before the homophone
-/// typos of its anchors are looked for: a typo counts at most 24, and a
-/// finding needs 50. Each group counts once here but may count twice in
-/// the score (two relations, 家長 and 媽媽, at 25 each: 頭訴…的家長，是…的
-/// 媽媽). Less could not make a finding without entities; this spares the
-/// pass to the many messages that only share a word with a rule (就是).
-pub(super) const TYPO_CONTEXT: i32 = 25;
+/// typos of its anchors are looked for: a typo counts at most four fifths
+/// of the strongest anchor weight (24 of 30), and a finding needs 50, so a
+/// typo with less context around it could not make one without entities
+/// to help; this spares the pass to the many messages that only share a
+/// common word with a rule (就是, 那間, 學生).
+pub(super) const TYPO_CONTEXT: i32 = 30;
 
 /// Whether normalized bytes `[start, end)` were one run of characters in
 /// the message: a homophone typo is made inside a word, so a match over

@@ -13,16 +13,24 @@ use super::{is_han, EntityKind, Extraction};
 pub(super) const LETTERS: [char; 3] = ['甲', '乙', '丙'];
 
 /// What precedes a letter given as a grade: a year, a verdict, a change,
-/// a count of grades, a grade kept or lost.
-const GIVEN_BY: [&str; 27] = [
-    "今年", "去年", "應該", "改成", "改列", "改為", "都是", "全是", "就是", "只剩", "剩", "保住",
-    "拿到", "拿", "打", "給", "列", "評", "變成", "變", "掉到", "掉", "個", "還是", "是", "分",
-    "被打",
+/// a count of grades, a grade kept or lost. No bare 是, 給 or 分: 答案是丙,
+/// 借給乙 and 分甲乙兩組 name options and parties.
+const GIVEN_BY: [&str; 33] = [
+    "今年", "去年", "這次", "應該", "改成", "改列", "改為", "都是", "全是", "就是", "只剩", "剩",
+    "保住", "拿到", "拿", "打", "列", "評", "變成", "變", "掉到", "掉", "一個", "兩個", "三個",
+    "幾個", "一分", "被打", "確定", "頂多", "會是", "他是", "她是",
 ];
 
 /// What may follow a letter that stands alone: particles, conjunctions and
 /// the verbs of handing a grade on (甲給了淑芬).
 const PARTICLES: &str = "了的啦喔哦吧耶呢嗎啊欸跟和與給也又還就而";
+
+/// The halves of a grade (乙上, 甲下), when they end the word.
+const HALVES: &str = "上下";
+
+/// What joins the options of a list or the parties of an example (甲跟丙,
+/// 甲、乙).
+const JOINERS: &str = "、跟和與及或";
 
 /// Grade letters said alone after a word that gives a grade.
 #[inline]
@@ -33,11 +41,16 @@ pub(super) fn grade_words(cx: &mut Extraction<'_>) {
     }
     for (at, c) in s.match_indices(LETTERS) {
         let end = at + c.len();
-        let alone = s[end..]
-            .chars()
-            .next()
-            .is_none_or(|n| !is_han(n) || PARTICLES.contains(n));
-        if alone && GIVEN_BY.iter().any(|w| s[..at].ends_with(w)) {
+        let mut next = s[end..].chars();
+        let (first, second) = (next.next(), next.next());
+        let ends_word = |c: Option<char>| c.is_none_or(|n| !is_han(n) || PARTICLES.contains(n));
+        let alone = match first {
+            Some(h) if HALVES.contains(h) => ends_word(second),
+            _ => ends_word(first),
+        };
+        let listed = first.is_some_and(|j| JOINERS.contains(j))
+            && second.is_some_and(|l| LETTERS.contains(&l));
+        if alone && !listed && GIVEN_BY.iter().any(|w| s[..at].ends_with(w)) {
             cx.push(EntityKind::GradeWord, at, end, None);
         }
     }
@@ -58,6 +71,8 @@ mod tests {
             ("其他三個都是乙", "乙"),
             ("第二科組長應該乙，預審沒人挺他", "乙"),
             ("你82分，差一分甲", "甲"),
+            ("林股長那個確定丙了", "丙"),
+            ("今年頂多乙上，你先不要跟他講", "乙"),
         ] {
             assert_eq!(texts(text, EntityKind::GradeWord), vec![grade], "{text}");
         }
@@ -74,6 +89,13 @@ mod tests {
             "假設甲是承辦人，乙是主管",
             "甲、乙、丙三案請擇一",
             "打甲板的漆",
+            "這題答案是丙",
+            "你要選甲還是乙？",
+            "甲把錢借給乙，乙不還",
+            "只剩甲跟丙兩家廠商",
+            "請甲跟乙先簽名",
+            "這份檔案是乙上傳的",
+            "剩下的給乙下個月再付",
         ] {
             assert!(texts(text, EntityKind::GradeWord).is_empty(), "{text}");
         }

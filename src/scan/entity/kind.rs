@@ -264,7 +264,7 @@ pub enum Mask {
     Link,
 }
 
-/// A set of entity kinds, as a bit set (room for 64 kinds; 35 are used).
+/// A set of entity kinds, as a bit set (room for 64 kinds; 36 are used).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct KindSet(u64);
 

@@ -17,6 +17,9 @@
 
 use regex::Regex;
 
+use super::host_names::{
+    AGENCY_NAMES, FILE_LIKE_TLDS, GENUINE_DOMAINS, PRIVATE_TLDS, RESERVED_TLDS, SHORTENERS,
+};
 use super::{compile, EntityKind, Extraction, KindSet};
 
 /// This family's recognizers, compiled once with the others (see
@@ -33,95 +36,13 @@ const LABEL: &str = r"[A-Z0-9\x{00C0}-\x{024F}\x{0370}-\x{03FF}\x{0400}-\x{04FF}
 pub(super) fn build() -> Recognizers {
     Recognizers {
         host: compile(&format!(
-            r"(?P<scheme>(?:HTTPS?|HXXPS?)\x20?:\x20?//\x20?)?(?P<host>{LABEL}(?:\x20?[.。]\x20?{LABEL})+)(?P<path>(?::[0-9]{{1,5}})?/[!-~]*)?"
+            r"(?P<scheme>(?:HTTPS?|HXXPS?)\x20?:\x20?//\x20?)?(?P<host>{LABEL}(?:\x20?[.。]\x20?{LABEL})+)(?P<path>:[0-9]{{1,5}}(?:/[!-~]*)?|/[!-~]*)?"
         )),
         file: compile(
-            r"[\p{Han}A-Z0-9_()（）\[\]-]{1,60}(?P<inner>\.(?:PDF|DOCX?|XLSX?|PPTX?|ODT|ODS|TXT|CSV|JPE?G|PNG|MP4|MP3|MOV|AVI|ZIP|RAR))?(?:\.[A-Z0-9]{1,5})?\.(?:EXE|SCR|PIF|JSE?|VBS|VBE|WSF|HTA|HTML?|SHTML|SVG|ISO|IMG|VHDX?|LNK|BAT|CMD|PS1|JAR|MSI|CHM|DOCM|DOTM|XLSM|XLAM|PPTM)(?-u:\b)",
+            r"[\p{Han}A-Z0-9_()（）\[\]-]{1,60}(?P<inner>\.(?:PDF|DOCX?|XLSX?|PPTX?|ODT|ODS|TXT|CSV|JPE?G|PNG|MP4|MP3|MOV|AVI|ZIP|RAR))?(?:\.[A-Z0-9]{1,5})?\.(?:EXE|SCR|PIF|JSE?|VBS|VBE|WSF|HTA|HTML?|SHTML|SVG|ISO|IMG|VHDX?|LNK|BAT|CMD|PS1|JAR|MSI|CHM|DOCM|DOTM|XLSM|XLAM|PPTM|APK)(?-u:\b)",
         ),
     }
 }
-
-/// URL shorteners that hide where a link goes: the international services
-/// and the ones common in Taiwan (reurl.cc, ppt.cc, lihi.cc, pse.is, 0rz.tw).
-const SHORTENERS: &[&str] = &[
-    "bit.ly",
-    "bit.do",
-    "buff.ly",
-    "cutt.ly",
-    "goo.gl",
-    "is.gd",
-    "lihi.cc",
-    "lihi1.cc",
-    "lihi2.cc",
-    "lihi3.cc",
-    "lurl.cc",
-    "myppt.cc",
-    "ow.ly",
-    "ppt.cc",
-    "pse.is",
-    "rb.gy",
-    "rebrand.ly",
-    "reurl.cc",
-    "s.id",
-    "shorturl.at",
-    "t.co",
-    "t.ly",
-    "tiny.cc",
-    "tinyurl.com",
-    "v.gd",
-    "0rz.tw",
-];
-
-/// The host names of central agencies (their own `<name>.gov.tw`) and of
-/// the state power company whose bills lures copy (`taipower.com.tw`),
-/// which a look-alike puts in front of another suffix (`mohw-carefund.com`,
-/// `mvdis-pay.net`, `taipower-pay.net`): taken from their own domains.
-const AGENCY_NAMES: &[&str] = &[
-    "cdc",
-    "dgpa",
-    "einvoice",
-    "etax",
-    "moda",
-    "moe",
-    "moea",
-    "moenv",
-    "mof",
-    "mofa",
-    "mohw",
-    "moi",
-    "moj",
-    "mol",
-    "mvdis",
-    "nhi",
-    "nia",
-    "npa",
-    "ntbt",
-    "president",
-    "ris",
-    "taipower",
-];
-
-/// Public bodies' own registrable domains outside gov.tw: Taipei's
-/// `gov.taipei` and the state power company's `taipower.com.tw` (whose
-/// name look-alikes copy).
-const GENUINE_DOMAINS: &[&str] = &["gov.taipei", "taipower.com.tw"];
-
-/// The top-level names reserved for documentation and testing (RFC 2606).
-/// They are on no public-suffix list and never resolve, but the sample
-/// lures of awareness material, drills and test messages are written with
-/// them (`taipower-pay.test`): a host under one is a host, with or
-/// without a scheme.
-const RESERVED_TLDS: &[&str] = &["example", "test", "invalid", "localhost"];
-
-/// Names an intranet gives its hosts (`eip.intra`, `nas.local`): no
-/// public suffix and no link out of the agency.
-const PRIVATE_TLDS: &[&str] = &[
-    "intra", "intranet", "internal", "local", "lan", "corp", "home",
-];
-
-/// Top-level domains that are also file extensions: a bare `會議.zip`
-/// without a scheme, `www.` or a path is a file, not a link.
-const FILE_LIKE_TLDS: &[&str] = &["zip", "mov"];
 
 /// What a host is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,7 +234,12 @@ fn address_with_path_at(bytes: &[u8], dot: usize) -> bool {
         let run = digits(i + 1);
         i += 1 + run;
     }
-    matches!(bytes.get(i), Some(b':' | b'/'))
+    // A port, or a path that is no second version number (2.4.1.7/2.4.1.8).
+    match (bytes.get(i), bytes.get(i + 1)) {
+        (Some(b':'), Some(n)) => n.is_ascii_digit(),
+        (Some(b'/'), Some(n)) => n.is_ascii_graphic() && !n.is_ascii_digit(),
+        _ => false,
+    }
 }
 
 /// Links, classified.
@@ -342,6 +268,11 @@ pub(super) fn links(r: &Recognizers, cx: &mut Extraction<'_>) {
         let Some(class) = classify(&host, schemed) else {
             continue;
         };
+        // Four numbers with nothing to show they are an address are a
+        // version number (韌體 2.4.1.7), even beside a real link.
+        if class == LinkClass::Ip && !marked {
+            continue;
+        }
         // Spaces around a dot join two words of a sentence ("do it. So")
         // unless a scheme, www or a path says this is a link, or the host
         // names the government it claims to be.
@@ -524,6 +455,9 @@ mod tests {
             ("登入 http://203.0.113.7:8080/owa", EntityKind::HiddenLink),
             ("請重新驗證 203.0.113.45/owa", EntityKind::HiddenLink),
             ("點 198.51.100.7:8080/sso 登入", EntityKind::HiddenLink),
+            ("新系統 198.51.100.23:8080 請登入", EntityKind::HiddenLink),
+            // A version number beside a real address is none.
+            ("韌體 2.4.1.7，後台 192.0.2.1/admin", EntityKind::HiddenLink),
         ] {
             assert_eq!(found(text, k).len(), 1, "{text}");
         }
@@ -547,6 +481,8 @@ mod tests {
             // A dotted quad with nothing after it is a version number.
             "韌體 2.4.1.7 已更新，請重開機",
             "版本 2.4.1",
+            "版本 2.4.1.7：修正登入問題",
+            "韌體由 2.4.1.7/2.4.1.8 更新",
             "請寄到 chen.ming@example.com",
         ] {
             let all: Vec<_> = [
@@ -574,7 +510,10 @@ mod tests {
             "{disguised:?}"
         );
         assert!(texts("附件 薪資調整通知.pdf.exe", EntityKind::RiskyFile).is_empty());
-        assert_eq!(texts("請執行 setup.exe", EntityKind::RiskyFile).len(), 1);
+        assert_eq!(
+            texts("請安裝 AirportPass.apk", EntityKind::RiskyFile).len(),
+            1
+        );
         // A name written straight after a verb takes the verb along.
         let html = texts("請下載公文.html查看", EntityKind::RiskyFile);
         assert!(

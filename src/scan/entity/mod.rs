@@ -12,15 +12,14 @@
 //!
 //! The kinds are in `kind`. One file per family of entities, each with its
 //! own patterns and tests: `ids` (identifier numbers), `phones`, `places`,
-//! `time`, `people`, `orgs`, `links`, `quotes` (examples quoted as what
-//! must not be said, and messages quoted as sent), `stamps` (a
-//! classification stamp heading a message) and `grades` (a 考績 grade
-//! letter said alone). This module holds the
-//! [`extract`]
-//! entry point that
-//! runs the families in a fixed order, and what they share: the trigger
-//! characters (`Marks`) and the boundary checks. All patterns are compiled together,
-//! once, and a family's patterns run only when the requested kinds need
+//! `time`, `people`, `orgs`, `links` (with the lists of `host_names`),
+//! `quotes` (examples quoted as what must not be said, and messages quoted
+//! as sent), `stamps` (a classification stamp heading a message) and
+//! `grades` (a 考績 grade letter said alone). This module holds the
+//! [`extract`] entry point that runs the families in a fixed order, and
+//! what they share: the trigger characters (`Marks`) and the boundary
+//! checks. All patterns are compiled together, once, and a family's
+//! patterns run only when the requested kinds need
 //! them (and their trigger characters are in the text).
 
 use std::sync::OnceLock;
@@ -30,6 +29,7 @@ use regex::Regex;
 use crate::normalize::{is_han, NormalizedText};
 
 mod grades;
+mod host_names;
 mod ids;
 mod kind;
 mod links;
