@@ -228,10 +228,14 @@ fn address_with_path_at(bytes: &[u8], dot: usize) -> bool {
     }
     let mut i = dot;
     for _ in 0..3 {
-        if bytes.get(i) != Some(&b'.') || !(1..=3).contains(&digits(i + 1)) {
+        let run = if bytes.get(i) == Some(&b'.') {
+            digits(i + 1)
+        } else {
+            0
+        };
+        if !(1..=3).contains(&run) {
             return false;
         }
-        let run = digits(i + 1);
         i += 1 + run;
     }
     // A port, or a path that is no second version number (2.4.1.7/2.4.1.8).

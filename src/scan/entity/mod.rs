@@ -336,8 +336,8 @@ const MARKS: [(KindSet, Mark); 11] = {
 /// entity of a kind has (the same tests its recognizer makes first): an
 /// identifier its digits, an address 號, a link or a file name a dot
 /// before a letter or a scheme's `//`, a stamp 密, a grade its letter. A
-/// kind without such a mark (a name,
-/// a date) may always be there. The engine asks it for the kinds that
+/// kind without such a mark (a name, a date) may always be there. The
+/// engine asks it for the kinds that
 /// anchor rules on their own; most messages have none of their marks and
 /// skip those rules.
 pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
