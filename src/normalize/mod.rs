@@ -30,7 +30,9 @@
 //!    removed between CJK characters;
 //! 8. a link read out in lower case (dgpa點gov點tw) gets its dots back;
 //! 9. a Bopomofo letter typed alone for a particle becomes it (打來ㄉ人 →
-//!    打來的人, see `particles`).
+//!    打來的人, see `particles`);
+//! 10. an emoji between digits goes (09📞16 → 0916), and a message typed one
+//!     word per line is read with its line breaks as spaces (`stacked`).
 //!
 //! The character loop, [`NormalizedText::new`], lives here with the offset
 //! map; `tables` classifies characters and folds them one for one, `gap`
@@ -41,6 +43,7 @@ use unicode_normalization::UnicodeNormalization;
 
 mod gap;
 mod particles;
+mod stacked;
 mod tables;
 mod writer;
 
@@ -80,6 +83,16 @@ pub struct NormalizedText {
 impl NormalizedText {
     /// Normalizes `original`.
     pub fn new(original: &str) -> Self {
+        // A message typed one word per line is read with its line breaks as
+        // spaces (the same byte length, so the offsets hold).
+        match stacked::flatten(original) {
+            Some(flat) => Self::fold(&flat),
+            None => Self::fold(original),
+        }
+    }
+
+    /// The character loop of [`NormalizedText::new`].
+    fn fold(original: &str) -> Self {
         let t = tables();
         let mut w = Writer::with_capacity(original.len());
         let mut script = Script::default();
@@ -114,7 +127,10 @@ impl NormalizedText {
             }
             let (cp, width) = decode(bytes, b);
             let cls = t.class_of_code_point(cp);
-            if KEPT & (1 << cls) != 0 {
+            // An emoji right after a digit is checked for splitting a number
+            // (the test is rare: four-byte characters after a digit).
+            let splits = width == 4 && digit_run > 0 && splits_number(&original[b + width..]);
+            if KEPT & (1 << cls) != 0 && !splits {
                 kept[cls as usize] += 1;
                 // Digits are rare and come in runs: these branches predict well.
                 if cls == DIGIT {
@@ -135,6 +151,9 @@ impl NormalizedText {
             match cls {
                 // A zero-width character between digits joins them.
                 DROP => w.joined_digits |= w.last().is_ascii_digit(),
+                // An emoji between digits (09📞16-7🙂75-442) splits a number
+                // to hide it: it goes, and the digits join.
+                _ if splits => w.joined_digits = true,
                 _ if is_gap(cls, fold_simple(cls, c, '\0')) => {
                     let first = fold_simple(cls, c, '\0');
                     let mut it = original[b + width..].chars();
@@ -346,6 +365,15 @@ fn is_circled_digit(c: char) -> bool {
     is_circled_number(c) || c == '\u{24EA}'
 }
 
+/// Whether `rest`, the text after an emoji that follows a digit, goes on
+/// with a digit (ASCII or full-width), past variation selectors, joiners
+/// and skin tones: the emoji then splits a number.
+fn splits_number(rest: &str) -> bool {
+    rest.chars()
+        .find(|&c| !matches!(c, '\u{FE0F}' | '\u{200D}' | '\u{1F3FB}'..='\u{1F3FF}'))
+        .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+}
+
 /// Decodes the code point at byte `b` of valid UTF-8 and its width: the
 /// hot loop's own decoder, which also yields the byte offset for run copies.
 /// Characters normalization keeps are only classified, so the loop turns a
@@ -466,6 +494,11 @@ mod tests {
             ("①21:03 進停車場 ②21:07", "(1)21:03進停車場 (2)21:07"),
             ("電話⓪⑨①②③④⑤⑥⑦⑧", "電話0912345678"),
             ("　全形空白　", " 全形空白 "),
+            // An emoji inside a number goes; beside one it stays.
+            ("家屬電話 09📞16-7🙂75-442", "家屬電話0916-775-442"),
+            ("A1😀\u{FE0F}２3", "A123"),
+            ("編號12😀", "編號12😀"),
+            ("3樓😀好", "3樓😀好"),
         ];
         for (input, want) in cases {
             assert_eq!(&n(input), want, "normalizing {input:?}");

@@ -168,6 +168,13 @@ fn evasions_do_not_hide_a_leak() {
         // a bare 密 typed at the head as the paper's grade
         "密 會議結論：下個月起裁撤第三課，人員併入第一課" => ["classified"],
         "密 我一下，晚上再跟你說" => [],
+        // an emoji inside a phone number
+        "社工請聯絡家屬，陳阿土的兒子 09📞28-3🙂51-604" => ["personal_data"],
+        "會議改到3樓😀大家準時" => [],
+        // one word per line, particles alone on their lines
+        "告發\n你們\n的\n是\n前員工\n阿凱\n他有存對話紀錄" => ["informant"],
+        "明天\n稽\n查\n那\n間\n網咖\n別講" => ["inspection"],
+        "簽到：\n王小明\n李大華\n陳美麗\n林志明\n張志豪" => [],
     }
 }
 

@@ -13,12 +13,51 @@ use super::{is_han, EntityKind, Extraction};
 pub(super) const LETTERS: [char; 3] = ['甲', '乙', '丙'];
 
 /// What precedes a letter given as a grade: a year, a verdict, a change,
-/// a count of grades, a grade kept or lost. No bare 是, 給 or 分: 答案是丙,
+/// a count of grades, a grade kept, lost or pushed down (壓到乙), and 誰
+/// of a list told as 誰甲誰乙. No bare 是, 給 or 分: 答案是丙,
 /// 借給乙 and 分甲乙兩組 name options and parties.
-const GIVEN_BY: [&str; 33] = [
-    "今年", "去年", "這次", "應該", "改成", "改列", "改為", "都是", "全是", "就是", "只剩", "剩",
-    "保住", "拿到", "拿", "打", "列", "評", "變成", "變", "掉到", "掉", "一個", "兩個", "三個",
-    "幾個", "一分", "被打", "確定", "頂多", "會是", "他是", "她是",
+const GIVEN_BY: [&str; 41] = [
+    "今年",
+    "去年",
+    "這次",
+    "應該",
+    "改成",
+    "改列",
+    "改為",
+    "都是",
+    "全是",
+    "就是",
+    "只剩",
+    "剩",
+    "保住",
+    "拿到",
+    "拿",
+    "打",
+    "列",
+    "評",
+    "變成",
+    "變",
+    "掉到",
+    "掉",
+    "一個",
+    "兩個",
+    "三個",
+    "幾個",
+    "一分",
+    "被打",
+    "確定",
+    "頂多",
+    "會是",
+    "他是",
+    "她是",
+    "今年是",
+    "去年是",
+    "這次是",
+    "壓到",
+    "降到",
+    "升到",
+    "維持",
+    "誰",
 ];
 
 /// What may follow a letter that stands alone: particles, conjunctions and
@@ -50,10 +89,25 @@ pub(super) fn grade_words(cx: &mut Extraction<'_>) {
         };
         let listed = first.is_some_and(|j| JOINERS.contains(j))
             && second.is_some_and(|l| LETTERS.contains(&l));
-        if alone && !listed && GIVEN_BY.iter().any(|w| s[..at].ends_with(w)) {
+        if (alone || who_got_which(s, at, first))
+            && !listed
+            && GIVEN_BY.iter().any(|w| s[..at].ends_with(w))
+        {
             cx.push(EntityKind::GradeWord, at, end, None);
         }
     }
+}
+
+/// A letter in a list told as 誰甲誰乙 (who got 甲, who 乙): after 誰 and
+/// either followed by the next 誰 or closing a 誰<letter>誰 pair.
+fn who_got_which(s: &str, at: usize, next: Option<char>) -> bool {
+    let Some(before) = s[..at].strip_suffix('誰') else {
+        return false;
+    };
+    next == Some('誰')
+        || before
+            .strip_suffix(LETTERS)
+            .is_some_and(|b| b.ends_with('誰'))
 }
 
 #[cfg(test)]
@@ -73,9 +127,20 @@ mod tests {
             ("你82分，差一分甲", "甲"),
             ("林股長那個確定丙了", "丙"),
             ("今年頂多乙上，你先不要跟他講", "乙"),
+            ("你今年是甲，我在人事室看到的", "甲"),
+            ("課長今年被壓到乙", "乙"),
+            ("主席拍板維持甲", "甲"),
         ] {
             assert_eq!(texts(text, EntityKind::GradeWord), vec![grade], "{text}");
         }
+    }
+
+    #[test]
+    fn a_list_told_as_who_got_which_letter_is_graded() {
+        assert_eq!(
+            texts("這次誰甲誰乙我整理好了", EntityKind::GradeWord),
+            vec!["甲", "乙"]
+        );
     }
 
     #[test]
@@ -96,6 +161,9 @@ mod tests {
             "請甲跟乙先簽名",
             "這份檔案是乙上傳的",
             "剩下的給乙下個月再付",
+            "今年是甲午年",
+            "維持甲方的權利",
+            "誰乙方代表要來？",
         ] {
             assert!(texts(text, EntityKind::GradeWord).is_empty(), "{text}");
         }
