@@ -31,6 +31,9 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # raised patient recall with the fixes it led to. Round 7 (a hard set of
 # evasions over all ten categories: euphemisms, emoji, Hokkien, Bopomofo)
 # lowered patient and personal_data recall where it was added.
+# Eighteenth session: rounds 64 to 70 (first at 0.89, 0.67, 0.95, 0.78,
+# 0.79, 0.81 and 0.96 micro recall; 66 a precision set) joined with no
+# floor lowered, after the fixes they led to.
 LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
     # forwarded rumours) raised patient recall. Fourteenth session: rounds
