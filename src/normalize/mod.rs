@@ -50,7 +50,7 @@ mod writer;
 use gap::{gap, is_gap};
 use tables::{
     fold_punct, fold_simple, fold_variant, is_dropped, tables, COMPLEX, DIGIT, DROP, HAN_DIGIT,
-    KEPT, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,
+    KEPT, SAME, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,
 };
 use writer::Writer;
 
@@ -129,7 +129,8 @@ impl NormalizedText {
             let cls = t.class_of_code_point(cp);
             // An emoji right after a digit is checked for splitting a number
             // (the test is rare: four-byte characters after a digit).
-            let splits = width == 4 && digit_run > 0 && splits_number(&original[b + width..]);
+            let splits =
+                width == 4 && digit_run > 0 && cls == SAME && splits_number(original, b, width);
             if KEPT & (1 << cls) != 0 && !splits {
                 kept[cls as usize] += 1;
                 // Digits are rare and come in runs: these branches predict well.
@@ -152,8 +153,12 @@ impl NormalizedText {
                 // A zero-width character between digits joins them.
                 DROP => w.joined_digits |= w.last().is_ascii_digit(),
                 // An emoji between digits (09📞16-7🙂75-442) splits a number
-                // to hide it: it goes, and the digits join.
-                _ if splits => w.joined_digits = true,
+                // to hide it: it goes, and the digits join (the run goes on,
+                // for a skin tone after it and for the mixed-digit pass).
+                _ if splits => {
+                    w.joined_digits = true;
+                    digit_run = run_before;
+                }
                 _ if is_gap(cls, fold_simple(cls, c, '\0')) => {
                     let first = fold_simple(cls, c, '\0');
                     let mut it = original[b + width..].chars();
@@ -365,14 +370,35 @@ fn is_circled_digit(c: char) -> bool {
     is_circled_number(c) || c == '\u{24EA}'
 }
 
-/// Whether `rest`, the text after an emoji that follows a digit, goes on
-/// with a digit (ASCII or full-width), past variation selectors, joiners
-/// and skin tones: the emoji then splits a number.
-fn splits_number(rest: &str) -> bool {
-    rest.chars()
-        .find(|&c| !matches!(c, '\u{FE0F}' | '\u{200D}' | '\u{1F3FB}'..='\u{1F3FF}'))
-        .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+/// Whether the emoji at byte `b` (`width` bytes, after a digit) splits a
+/// number: a digit follows it, past variation selectors, joiners and skin
+/// tones, and the token it stands in (digits, dashes and such emoji) holds
+/// at least [`SPLIT_NUMBER_DIGITS`] digits, as a phone or an ID does. An
+/// order such as 2🍗3🍔 or a time range 0900📍1030 is no number.
+fn splits_number(original: &str, b: usize, width: usize) -> bool {
+    let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let is_modifier = |c: char| matches!(c, '\u{FE0F}' | '\u{200D}' | '\u{1F3FB}'..='\u{1F3FF}');
+    let in_token = |c: char| {
+        is_digit(c)
+            || is_modifier(c)
+            || matches!(c, '-' | '－')
+            || ('\u{1F300}'..='\u{1FAFF}').contains(&c)
+    };
+    let rest = &original[b + width..];
+    if !rest
+        .chars()
+        .find(|&c| !is_modifier(c))
+        .is_some_and(is_digit)
+    {
+        return false;
+    }
+    let before = original[..b].chars().rev().take_while(|&c| in_token(c));
+    let after = rest.chars().take_while(|&c| in_token(c));
+    before.chain(after).filter(|&c| is_digit(c)).count() >= SPLIT_NUMBER_DIGITS
 }
+
+/// Fewest digits of a number an emoji may split: a national ID's nine.
+const SPLIT_NUMBER_DIGITS: usize = 9;
 
 /// Decodes the code point at byte `b` of valid UTF-8 and its width: the
 /// hot loop's own decoder, which also yields the byte offset for run copies.
@@ -494,11 +520,14 @@ mod tests {
             ("①21:03 進停車場 ②21:07", "(1)21:03進停車場 (2)21:07"),
             ("電話⓪⑨①②③④⑤⑥⑦⑧", "電話0912345678"),
             ("　全形空白　", " 全形空白 "),
-            // An emoji inside a number goes; beside one it stays.
+            // An emoji inside a phone or an ID number goes, skin tone and
+            // all; between the digits of an order or a time range it stays.
             ("家屬電話 09📞16-7🙂75-442", "家屬電話0916-775-442"),
-            ("A1😀\u{FE0F}２3", "A123"),
-            ("編號12😀", "編號12😀"),
-            ("3樓😀好", "3樓😀好"),
+            ("09👍🏻16-775-442", "0916-775-442"),
+            ("A12😀\u{FE0F}３45678９", "A123456789"),
+            ("2🍗3🍔1🥤", "2🍗3🍔1🥤"),
+            ("0900📍1030", "0900📍1030"),
+            ("09𝟏2345678", "0912345678"),
         ];
         for (input, want) in cases {
             assert_eq!(&n(input), want, "normalizing {input:?}");
@@ -519,6 +548,25 @@ mod tests {
         let (s, e) = norm.original_span_of_bytes(b, b + 2);
         let quoted: String = original.chars().skip(s).take(e - s).collect();
         assert_eq!(quoted, "ＡＢ");
+    }
+
+    #[test]
+    fn a_dropped_emoji_and_flattened_lines_still_quote_the_original() {
+        let original = "電話09📞16-775-442";
+        let norm = NormalizedText::new(original);
+        assert_eq!(norm.as_str(), "電話0916-775-442");
+        let b = norm.as_str().find("0916").unwrap();
+        let (s, e) = norm.original_span_of_bytes(b, b + 4);
+        let quoted: String = original.chars().skip(s).take(e - s).collect();
+        assert_eq!(quoted, "09📞16");
+
+        let original = "告發\n你們\n的\n是\n前員工\n阿凱";
+        let norm = NormalizedText::new(original);
+        assert_eq!(norm.as_str(), "告發你們的是前員工阿凱");
+        let b = norm.as_str().find("的是").unwrap();
+        let (s, e) = norm.original_span_of_bytes(b, b + "的是".len());
+        let quoted: String = original.chars().skip(s).take(e - s).collect();
+        assert_eq!(quoted, "的\n是");
     }
 
     #[test]

@@ -108,7 +108,7 @@ pub(super) fn chinese_digit(c: char) -> Option<char> {
 
 // Character classes: what normalization does with a BMP character.
 /// Unchanged, not CJK (ASCII punctuation and upper-case letters, symbols, emoji).
-const SAME: u8 = 0;
+pub(super) const SAME: u8 = 0;
 /// Unchanged CJK character that marks no script (punctuation, kana, shared Han).
 const CJK: u8 = 1;
 /// Han character used only in Simplified script (OpenCC s2tw changes it).

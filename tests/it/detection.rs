@@ -173,7 +173,7 @@ fn evasions_do_not_hide_a_leak() {
         "會議改到3樓😀大家準時" => [],
         // one word per line, particles alone on their lines
         "告發\n你們\n的\n是\n前員工\n阿凱\n他有存對話紀錄" => ["informant"],
-        "明天\n稽\n查\n那\n間\n網咖\n別講" => ["inspection"],
+        "明天\n我們\n要\n去\n稽\n查\n那\n間\n網咖\n別講" => ["inspection"],
         "簽到：\n王小明\n李大華\n陳美麗\n林志明\n張志豪" => [],
     }
 }

@@ -13,10 +13,10 @@ use super::{is_han, EntityKind, Extraction};
 pub(super) const LETTERS: [char; 3] = ['甲', '乙', '丙'];
 
 /// What precedes a letter given as a grade: a year, a verdict, a change,
-/// a count of grades, a grade kept, lost or pushed down (壓到乙), and 誰
-/// of a list told as 誰甲誰乙. No bare 是, 給 or 分: 答案是丙,
+/// a count of grades, a grade kept, lost or pushed down (被壓到乙); a list
+/// told as 誰甲誰乙 is read by `who_got_which`. No bare 是, 給 or 分: 答案是丙,
 /// 借給乙 and 分甲乙兩組 name options and parties.
-const GIVEN_BY: [&str; 41] = [
+const GIVEN_BY: [&str; 40] = [
     "今年",
     "去年",
     "這次",
@@ -53,11 +53,10 @@ const GIVEN_BY: [&str; 41] = [
     "今年是",
     "去年是",
     "這次是",
-    "壓到",
+    "被壓到",
     "降到",
     "升到",
     "維持",
-    "誰",
 ];
 
 /// What may follow a letter that stands alone: particles, conjunctions and
@@ -89,10 +88,8 @@ pub(super) fn grade_words(cx: &mut Extraction<'_>) {
         };
         let listed = first.is_some_and(|j| JOINERS.contains(j))
             && second.is_some_and(|l| LETTERS.contains(&l));
-        if (alone || who_got_which(s, at, first))
-            && !listed
-            && GIVEN_BY.iter().any(|w| s[..at].ends_with(w))
-        {
+        let given = alone && GIVEN_BY.iter().any(|w| s[..at].ends_with(w));
+        if (given || who_got_which(s, at, first)) && !listed {
             cx.push(EntityKind::GradeWord, at, end, None);
         }
     }
@@ -129,6 +126,7 @@ mod tests {
             ("今年頂多乙上，你先不要跟他講", "乙"),
             ("你今年是甲，我在人事室看到的", "甲"),
             ("課長今年被壓到乙", "乙"),
+            ("想把曉雯降到乙", "乙"),
             ("主席拍板維持甲", "甲"),
         ] {
             assert_eq!(texts(text, EntityKind::GradeWord), vec![grade], "{text}");
@@ -164,6 +162,8 @@ mod tests {
             "今年是甲午年",
             "維持甲方的權利",
             "誰乙方代表要來？",
+            "甲駕車不慎壓到乙，乙受傷",
+            "誰甲？",
         ] {
             assert!(texts(text, EntityKind::GradeWord).is_empty(), "{text}");
         }
