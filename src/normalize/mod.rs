@@ -85,10 +85,8 @@ impl NormalizedText {
     pub fn new(original: &str) -> Self {
         // A message typed one word per line is read with its line breaks as
         // spaces (the same byte length, so the offsets hold).
-        match stacked::flatten(original) {
-            Some(flat) => Self::fold(&flat),
-            None => Self::fold(original),
-        }
+        let flat = stacked::flatten(original);
+        Self::fold(flat.as_deref().unwrap_or(original))
     }
 
     /// The character loop of [`NormalizedText::new`].
