@@ -49,8 +49,8 @@ mod writer;
 
 use gap::{gap, is_gap};
 use tables::{
-    fold_punct, fold_simple, fold_variant, is_dropped, tables, COMPLEX, DIGIT, DROP, HAN_DIGIT,
-    KEPT, SAME, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,
+    fold_punct, fold_simple, fold_variant, is_dropped, is_emoji, tables, COMPLEX, DIGIT, DROP,
+    HAN_DIGIT, KEPT, SAME, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,
 };
 use writer::Writer;
 
@@ -369,19 +369,15 @@ fn is_circled_digit(c: char) -> bool {
 }
 
 /// Whether the emoji at byte `b` (`width` bytes, after a digit) splits a
-/// number: a digit follows it, past variation selectors, joiners and skin
-/// tones, and the token it stands in (digits, dashes and such emoji) holds
-/// at least [`SPLIT_NUMBER_DIGITS`] digits, as a phone or an ID does. An
-/// order such as 2🍗3🍔 or a time range 0900📍1030 is no number.
+/// number: a digit follows it, past what normalization drops (variation
+/// selectors, joiners) and further emoji (skin tones), and the token it
+/// stands in (digits, dashes, emoji) holds at least [`SPLIT_NUMBER_DIGITS`]
+/// digits, as a phone or an ID does. An order such as 2🍗3🍔 or a time range
+/// 0900📍1030 is no number.
 fn splits_number(original: &str, b: usize, width: usize) -> bool {
     let is_digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
-    let is_modifier = |c: char| matches!(c, '\u{FE0F}' | '\u{200D}' | '\u{1F3FB}'..='\u{1F3FF}');
-    let in_token = |c: char| {
-        is_digit(c)
-            || is_modifier(c)
-            || matches!(c, '-' | '－')
-            || ('\u{1F300}'..='\u{1FAFF}').contains(&c)
-    };
+    let is_modifier = |c: char| is_dropped(c) || is_emoji(c);
+    let in_token = |c: char| is_digit(c) || is_modifier(c) || matches!(c, '-' | '－');
     let rest = &original[b + width..];
     if !rest
         .chars()
@@ -532,39 +528,38 @@ mod tests {
         }
     }
 
+    /// What of `original` the first `needle` of its normalized text quotes,
+    /// with its character span.
+    fn quote(original: &str, needle: &str) -> (String, (usize, usize)) {
+        let norm = NormalizedText::new(original);
+        let b = norm
+            .as_str()
+            .find(needle)
+            .expect("needle in the normalized text");
+        let (s, e) = norm.original_span_of_bytes(b, b + needle.len());
+        (original.chars().skip(s).take(e - s).collect(), (s, e))
+    }
+
     #[test]
     fn offsets_point_into_the_original() {
         let original = "😷明\u{200B}天 稽 查ＡＢ";
-        let norm = NormalizedText::new(original);
-        assert_eq!(norm.as_str(), "😷明天稽查AB");
-        let b = norm.as_str().find("稽查").unwrap();
-        let (s, e) = norm.original_span_of_bytes(b, b + "稽查".len());
-        let quoted: String = original.chars().skip(s).take(e - s).collect();
-        assert_eq!(quoted, "稽 查");
-        assert_eq!((s, e), (5, 8));
-        let b = norm.as_str().find("AB").unwrap();
-        let (s, e) = norm.original_span_of_bytes(b, b + 2);
-        let quoted: String = original.chars().skip(s).take(e - s).collect();
-        assert_eq!(quoted, "ＡＢ");
+        assert_eq!(NormalizedText::new(original).as_str(), "😷明天稽查AB");
+        assert_eq!(quote(original, "稽查"), ("稽 查".to_string(), (5, 8)));
+        assert_eq!(quote(original, "AB").0, "ＡＢ");
     }
 
     #[test]
     fn a_dropped_emoji_and_flattened_lines_still_quote_the_original() {
         let original = "電話09📞16-775-442";
-        let norm = NormalizedText::new(original);
-        assert_eq!(norm.as_str(), "電話0916-775-442");
-        let b = norm.as_str().find("0916").unwrap();
-        let (s, e) = norm.original_span_of_bytes(b, b + 4);
-        let quoted: String = original.chars().skip(s).take(e - s).collect();
-        assert_eq!(quoted, "09📞16");
+        assert_eq!(NormalizedText::new(original).as_str(), "電話0916-775-442");
+        assert_eq!(quote(original, "0916").0, "09📞16");
 
         let original = "告發\n你們\n的\n是\n前員工\n阿凱";
-        let norm = NormalizedText::new(original);
-        assert_eq!(norm.as_str(), "告發你們的是前員工阿凱");
-        let b = norm.as_str().find("的是").unwrap();
-        let (s, e) = norm.original_span_of_bytes(b, b + "的是".len());
-        let quoted: String = original.chars().skip(s).take(e - s).collect();
-        assert_eq!(quoted, "的\n是");
+        assert_eq!(
+            NormalizedText::new(original).as_str(),
+            "告發你們的是前員工阿凱"
+        );
+        assert_eq!(quote(original, "的是").0, "的\n是");
     }
 
     #[test]

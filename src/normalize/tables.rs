@@ -147,6 +147,15 @@ pub(super) const KEPT: u32 = 1 << SAME
     | 1 << DIGIT
     | 1 << UPPER;
 
+/// The emoji blocks outside the BMP (pictographs, emoticons, transport,
+/// supplemental symbols, skin tones): kept as they are.
+const EMOJI: std::ops::RangeInclusive<u32> = 0x1F300..=0x1FAFF;
+
+/// Whether `c` is in the emoji blocks normalization keeps ([`EMOJI`]).
+pub(super) fn is_emoji(c: char) -> bool {
+    EMOJI.contains(&(c as u32))
+}
+
 const HAN_LO: u32 = 0x4E00;
 const HAN_HI: u32 = 0x9FFF;
 
@@ -298,7 +307,7 @@ impl Tables {
         }
         if cp < 0x10000 {
             self.class[cp as usize]
-        } else if (0x1F300..=0x1FAFF).contains(&cp) {
+        } else if EMOJI.contains(&cp) {
             SAME
         } else {
             COMPLEX
