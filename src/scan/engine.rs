@@ -100,8 +100,8 @@ pub struct Scanner {
     targets: Vec<Vec<Target>>,
     /// The keywords, normalized, in automaton pattern order (for benches).
     keywords: Vec<String>,
-    /// Per keyword: whether it starts / ends with an ASCII letter or digit,
-    /// and so must not touch another one there (ID is not in FRIDAY).
+    /// Per keyword: whether its start / end must not touch an ASCII letter
+    /// or digit (`ascii_edges`).
     ascii_edges: Vec<(bool, bool)>,
     /// The anchor keywords whose homophone typos are looked for
     /// (`phonetic`), and the anchor groups each stands for, by its id.
@@ -244,17 +244,7 @@ impl Scanner {
                 });
             }
         }
-        let ascii_edges = keywords
-            .iter()
-            .map(|k| {
-                let first = k.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric());
-                let last = k
-                    .bytes()
-                    .next_back()
-                    .is_some_and(|b| b.is_ascii_alphanumeric());
-                (first, last)
-            })
-            .collect();
+        let ascii_edges = keywords.iter().map(|k| ascii_edges(k)).collect();
         let entity_anchor_kinds = rules
             .iter()
             .fold(KindSet::default(), |s, r| s.union(r.anchor_kinds));
@@ -550,6 +540,18 @@ impl Scanner {
 /// The indexes of the groups named in `names`, among a rule's positive
 /// groups' `labels` (they come first in its groups, so a label's position
 /// is its group's index).
+/// Whether a keyword's start and end must not touch another ASCII letter or
+/// digit. A letter must (ID is not in FRIDAY), and so must a digit of a
+/// keyword written in ASCII alone (165 is not in 1650). A digit on the edge
+/// of a Chinese word begins or ends a number that may go on: 密碼1 is meant
+/// to find 密碼1234, 報8 to find 報87萬, 2家 to find 12家.
+fn ascii_edges(k: &str) -> (bool, bool) {
+    let ascii = k.is_ascii();
+    let guarded =
+        |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphabetic() || (ascii && b.is_ascii_digit()));
+    (guarded(k.bytes().next()), guarded(k.bytes().next_back()))
+}
+
 fn group_indexes<'a>(names: &'a [String], labels: &'a [&str]) -> impl Iterator<Item = usize> + 'a {
     names
         .iter()
@@ -587,4 +589,20 @@ fn entity_label<'a>(entities: &'a [entity::Entity], h: &Hit) -> Option<&'a str> 
         .iter()
         .find(|e| e.start == h.start && e.end == h.end)
         .map(|e| e.kind.name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_edges;
+
+    #[test]
+    fn ascii_words_stand_alone_and_numbers_on_chinese_words_go_on() {
+        assert_eq!(ascii_edges("ID"), (true, true));
+        assert_eq!(ascii_edges("165"), (true, true));
+        assert_eq!(ascii_edges("這邊IT"), (false, true));
+        assert_eq!(ascii_edges("密碼1"), (false, false));
+        assert_eq!(ascii_edges("2家"), (false, false));
+        assert_eq!(ascii_edges("A廠"), (true, false));
+        assert_eq!(ascii_edges("檢舉"), (false, false));
+    }
 }

@@ -318,5 +318,9 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         "公文傳真已設定自動轉寄到我的Gmail，在家也能看" => ["classified"],
         // Bids counted by their envelopes before the deadline.
         "截標前兩天，已經收到三封了，你們要不要也送" => ["procurement"],
+        // A number written straight after a Chinese word goes on: an
+        // archive's password as 密碼7788.
+        "人事室：年終獎金名冊.zip 請下載查閱，密碼7788" => ["phishing"],
+        "會議室wifi密碼12345678，訪客請用guest帳號" => [],
     }
 }
