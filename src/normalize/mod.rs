@@ -234,8 +234,12 @@ impl NormalizedText {
         let digits = kept[DIGIT as usize] + wide_digits;
         let mixed = han >= 3 && longest_digit_run >= 3 && han + digits >= 7;
         let han_digits = han >= 7 || mixed;
+        // Four may be a plate's digits read out after its letters.
+        let plate = !han_digits && han >= 4 && w.plate_digits();
         if han_digits {
             w.chinese_digit_runs();
+        }
+        if han_digits || plate {
             seen |= 1 << DIGIT;
         }
         let lower = seen & (1 << UPPER) != 0;
@@ -244,7 +248,7 @@ impl NormalizedText {
         }
         // Digits counted in the loop are exact unless characters that were
         // dropped, removed or folded may have joined or added digits.
-        let exact = !w.joined_digits && !han_digits;
+        let exact = !w.joined_digits && !han_digits && !plate;
         let counted = exact.then_some((kept[DIGIT as usize], longest_digit_run));
         let mut text = w.finish(i, lower, counted);
         if particles::may_hold(bytes) {
@@ -494,6 +498,12 @@ mod tests {
             // Groups in ASCII digits finish a number written out; a number in
             // ASCII digits alone keeps its commas.
             ("電話：0910-二三七-八四五（吳）", "電話:0910-237-845(吳)"),
+            // A plate's four digits read out after its letters; not five,
+            // nor after a longer word.
+            ("車牌NKP二零三八", "車牌NKP2038"),
+            ("rak-七二五八的車", "RAK-7258的車"),
+            ("APP一二三四五", "APP一二三四五"),
+            ("LINE一二三四", "LINE一二三四"),
             ("電話是09七七-２１５-八三０", "電話是0977-215-830"),
             ("一二三組，共100,000,000元", "一二三組,共100,000,000元"),
             ("一、二、三、四、五、六、七", "一、二、三、四、五、六、七"),

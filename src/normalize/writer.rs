@@ -208,6 +208,63 @@ impl Writer {
         self.text = chars.into_iter().collect();
     }
 
+    /// A plate read out: four digits, some in Chinese, right after two or
+    /// three ASCII letters and a dash or space at most (NKP二零三八,
+    /// RAK-七二五八) are the plate's digits. Returns whether any changed;
+    /// one character for one, so the map holds.
+    #[inline]
+    pub(super) fn plate_digits(&mut self) -> bool {
+        // Most texts with Chinese digits have no ASCII letter right before
+        // one (or before a separator and one) and are not copied.
+        let b = self.text.as_bytes();
+        let may = b
+            .windows(2)
+            .any(|w| w[0].is_ascii_alphabetic() && (w[1] >= 0xE3 || w[1] == b'-' || w[1] == b' '));
+        if !may {
+            return false;
+        }
+        let mut chars: Vec<char> = self.text.chars().collect();
+        let digit = |c: char| c.is_ascii_digit() || chinese_digit(c).is_some();
+        let mut changed = false;
+        let mut i = 0;
+        while i < chars.len() {
+            let letters = chars[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .count();
+            let word_start = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+            if letters == 0 {
+                i += 1;
+                continue;
+            }
+            let mut at = i + letters;
+            i = at;
+            if !word_start || !(2..=3).contains(&letters) {
+                continue;
+            }
+            if matches!(chars.get(at), Some('-' | ' ')) {
+                at += 1;
+            }
+            let n = chars[at..].iter().take_while(|&&c| digit(c)).count();
+            if n != 4
+                || !chars[at..at + 4]
+                    .iter()
+                    .any(|&c| chinese_digit(c).is_some())
+            {
+                continue;
+            }
+            for c in &mut chars[at..at + 4] {
+                *c = chinese_digit(*c).unwrap_or(*c);
+            }
+            changed = true;
+            i = at + 4;
+        }
+        if changed {
+            self.text = chars.into_iter().collect();
+        }
+        changed
+    }
+
     /// A link read out: 點 after an ASCII letter and before a letter or a
     /// digit (dgpa點gov點tw) is the dot it stands for; a time (7點30, 7點
     /// line我) keeps its 點. One character for one, so the map holds.

@@ -124,6 +124,8 @@ fn personal_identifiers_tied_to_a_person_are_found() {
         // A national ID in any grouping, the checksum deciding.
         "申請人字號 C2-9011-7440 資料不全" => ["personal_data"],
         "料號 C2-9011-7441 缺貨" => [],
+        // A plate read out by voice input: its digits in Chinese.
+        "常來櫃台鬧的那個大叔 他騎的車牌KTW三九零六" => ["personal_data"],
         // A foreign passport: letters and digits, next to 護照.
         "外籍看護Lina的護照號碼B4471902，仲介明天要" => ["personal_data"],
         "Passport No. 318204576, Mrs. Tsai, arriving Monday" => ["personal_data"],
