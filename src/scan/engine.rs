@@ -9,6 +9,7 @@
 //! the kinds those rules ask for.
 
 mod candidates;
+mod edges;
 
 use daachorse::CharwiseDoubleArrayAhoCorasick;
 
@@ -24,6 +25,7 @@ use super::rule::{
 use super::sentence::Sentences;
 use super::watch::CategoryWatch;
 use crate::normalize::{self, NormalizedText};
+use edges::ascii_edges;
 
 /// The buffers one scan works in, kept per thread and reused across
 /// messages (allocating and growing them for every message cost 1.5 % of
@@ -540,18 +542,6 @@ impl Scanner {
 /// The indexes of the groups named in `names`, among a rule's positive
 /// groups' `labels` (they come first in its groups, so a label's position
 /// is its group's index).
-/// Whether a keyword's start and end must not touch another ASCII letter or
-/// digit. A letter must (ID is not in FRIDAY), and so must a digit of a
-/// keyword written in ASCII alone (165 is not in 1650). A digit on the edge
-/// of a Chinese word begins or ends a number that may go on: 密碼1 is meant
-/// to find 密碼1234, 報8 to find 報87萬, 2家 to find 12家.
-fn ascii_edges(k: &str) -> (bool, bool) {
-    let ascii = k.is_ascii();
-    let guarded =
-        |b: Option<u8>| b.is_some_and(|b| b.is_ascii_alphabetic() || (ascii && b.is_ascii_digit()));
-    (guarded(k.bytes().next()), guarded(k.bytes().next_back()))
-}
-
 fn group_indexes<'a>(names: &'a [String], labels: &'a [&str]) -> impl Iterator<Item = usize> + 'a {
     names
         .iter()
@@ -589,20 +579,4 @@ fn entity_label<'a>(entities: &'a [entity::Entity], h: &Hit) -> Option<&'a str> 
         .iter()
         .find(|e| e.start == h.start && e.end == h.end)
         .map(|e| e.kind.name())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::ascii_edges;
-
-    #[test]
-    fn ascii_words_stand_alone_and_numbers_on_chinese_words_go_on() {
-        assert_eq!(ascii_edges("ID"), (true, true));
-        assert_eq!(ascii_edges("165"), (true, true));
-        assert_eq!(ascii_edges("這邊IT"), (false, true));
-        assert_eq!(ascii_edges("密碼1"), (false, false));
-        assert_eq!(ascii_edges("2家"), (false, false));
-        assert_eq!(ascii_edges("A廠"), (true, false));
-        assert_eq!(ascii_edges("檢舉"), (false, false));
-    }
 }
