@@ -81,6 +81,8 @@ fn informant_identities_are_found_and_procedures_are_not() {
     detects! {
         "那個檢舉你們噪音的，就是住在你們樓上的王太太啦" => ["informant"],
         "陳情人姓陳，是附近補習班的老闆，說要找議員" => ["informant"],
+        // The full name after a role and a copula.
+        "陳情人是黃淑芬" => ["informant"],
         "我跟業者說是隔壁鄰居打1999檢舉的" => ["informant"],
         "那個一直陳情的林先生又打來了，電話0952-111-222，你回他一下" => ["informant", "personal_data"],
         "檢舉案件請依規定保密，不得洩漏檢舉人身分" => [],

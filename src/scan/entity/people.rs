@@ -69,8 +69,11 @@ pub(super) fn build() -> Recognizers {
         name_familiar: compile(&format!(
             "[小老阿]{sn}|阿[\\p{{Han}}--公嬤伯姨婆舅爸母兜叔嬸嫂姑姊姐哥][姨伯嬸嫂叔姑仔姊姐哥]"
         )),
+        // A label and the name after it, or a role said with a copula
+        // (陳情人是林美華, 檢舉的是王大明): group 1 or 2 is the copula,
+        // group 3 the name.
         name_labelled: compile(&format!(
-            "(?:姓名|名字是|名字叫|戶名|寄給|匯給|給|打給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)[:： ]?({sn}[\\p{{Han}}]{{1,2}})"
+            "(?:(?:姓名|名字是|名字叫|戶名|寄給|匯給|給|打給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)(?:[:： ]|(是|叫做|叫|為))?|(?:檢舉|陳情|投訴|申訴|告發|舉發)的人?(是|叫))({sn}[\\p{{Han}}]{{1,2}})"
         )),
         // A rank or post written before the name, as police, the military
         // and personnel papers do (警員許明達, 巡佐楊正豪, 科員林雅婷).
@@ -125,8 +128,14 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
         }
         for c in r.name_labelled.captures_iter(s) {
             // 給陳情人 is a role after 給, not 陳 with a given name.
-            let Some(m) = c.get(1) else { continue };
-            if !opens_common_word(m.as_str()) {
+            let Some(m) = c.get(3) else { continue };
+            // After a copula the words are freer than after a label: what
+            // follows must read as a given name (確診者是林口區的 is a place).
+            let copula = c.get(1).or_else(|| c.get(2)).is_some();
+            let last = m.as_str().chars().next_back().unwrap_or(' ');
+            let given_name = m.as_str().chars().skip(1).all(|c| !PARTICLES.contains(c));
+            let reads_as_name = !copula || (given_name && !NOT_NAME_ENDINGS.contains(last));
+            if reads_as_name && !opens_common_word(m.as_str()) {
                 cx.push(EntityKind::PersonName, m.start(), m.end(), None);
             }
         }
@@ -263,6 +272,12 @@ mod tests {
             texts("檢舉人是對面的黃小姐", EntityKind::PersonName).contains(&"黃小姐".to_string())
         );
         assert!(texts("姓名：高明哲", EntityKind::PersonName).contains(&"高明哲".to_string()));
+        // A role and a copula before the full name; not a place after it.
+        assert!(texts("陳情人是林美華", EntityKind::PersonName).contains(&"林美華".to_string()));
+        assert!(texts("這次陳情的是林美華，就住", EntityKind::PersonName)
+            .contains(&"林美華".to_string()));
+        assert!(texts("確診者是林口區的", EntityKind::PersonName).is_empty());
+        assert!(texts("檢舉的是誰", EntityKind::PersonName).is_empty());
         assert_eq!(texts("王○明", EntityKind::PersonName), vec!["王○明"]);
         assert!(texts("小陳你好", EntityKind::PersonName).contains(&"小陳".to_string()));
         assert!(texts("姓劉的", EntityKind::PersonName).contains(&"姓劉".to_string()));
