@@ -234,8 +234,9 @@ impl NormalizedText {
         let digits = kept[DIGIT as usize] + wide_digits;
         let mixed = han >= 3 && longest_digit_run >= 3 && han + digits >= 7;
         let han_digits = han >= 7 || mixed;
-        // Four may be a plate's digits read out after its letters.
-        let plate = !han_digits && han >= 4 && w.plate_digits();
+        // A plate's digits read out after its letters, before the pass
+        // that reads long runs (which leaves a run of four alone).
+        let plate = han >= 1 && w.plate_digits();
         if han_digits {
             w.chinese_digit_runs();
         }
@@ -504,6 +505,21 @@ mod tests {
             ("rak-七二五八的車", "RAK-7258的車"),
             ("APP一二三四五", "APP一二三四五"),
             ("LINE一二三四", "LINE一二三四"),
+            // Beside a phone, or among other Chinese digits; partly in ASCII;
+            // two letters only with a dash, as the plate recognizer reads
+            // them; a year after an acronym stays.
+            (
+                "車牌KTW三九零六,電話0912-345-678",
+                "車牌KTW3906,電話0912-345-678",
+            ),
+            (
+                "一直來鬧一個禮拜三次車牌KTW三九零六",
+                "一直來鬧一個禮拜三次車牌KTW3906",
+            ),
+            ("NKP20三八", "NKP2038"),
+            ("AB二零三八", "AB二零三八"),
+            ("AB-二零三八", "AB-2038"),
+            ("GDP二〇二五年", "GDP二〇二五年"),
             ("電話是09七七-２１５-八三０", "電話是0977-215-830"),
             ("一二三組，共100,000,000元", "一二三組,共100,000,000元"),
             ("一、二、三、四、五、六、七", "一、二、三、四、五、六、七"),
@@ -570,6 +586,9 @@ mod tests {
             "告發你們的是前員工阿凱"
         );
         assert_eq!(quote(original, "的是").0, "的\n是");
+
+        let original = "他騎 nkp 二零三八 那台";
+        assert_eq!(quote(original, "NKP2038").0, "nkp 二零三八");
     }
 
     #[test]

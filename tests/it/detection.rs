@@ -81,8 +81,9 @@ fn informant_identities_are_found_and_procedures_are_not() {
     detects! {
         "那個檢舉你們噪音的，就是住在你們樓上的王太太啦" => ["informant"],
         "陳情人姓陳，是附近補習班的老闆，說要找議員" => ["informant"],
-        // The full name after a role and a copula.
-        "陳情人是黃淑芬" => ["informant"],
+        // The full name after a role and a copula (without the name, the
+        // act and where she lives stay low).
+        "這次陳情的是黃淑芬，就住你們工廠後面" => ["informant"],
         "我跟業者說是隔壁鄰居打1999檢舉的" => ["informant"],
         "那個一直陳情的林先生又打來了，電話0952-111-222，你回他一下" => ["informant", "personal_data"],
         "檢舉案件請依規定保密，不得洩漏檢舉人身分" => [],
@@ -326,5 +327,9 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         // archive's password as 密碼7788.
         "人事室：年終獎金名冊.zip 請下載查閱，密碼7788" => ["phishing"],
         "會議室wifi密碼12345678，訪客請用guest帳號" => [],
+        "他報87萬，你們再壓一點" => ["procurement"],
+        // But not into a hotline or a discount.
+        "跟你說，我剛報110了" => [],
+        "考績剛考完，晚上去吃燒肉，全品項打88折" => [],
     }
 }

@@ -70,10 +70,10 @@ pub(super) fn build() -> Recognizers {
             "[小老阿]{sn}|阿[\\p{{Han}}--公嬤伯姨婆舅爸母兜叔嬸嫂姑姊姐哥][姨伯嬸嫂叔姑仔姊姐哥]"
         )),
         // A label and the name after it, or a role said with a copula
-        // (陳情人是林美華, 檢舉的是王大明): group 1 or 2 is the copula,
-        // group 3 the name.
+        // (陳情人是林美華, 陳情的是林美華): group 1 or 3 is the copula, group
+        // 2 a 被 that makes the one named the accused, group 4 the name.
         name_labelled: compile(&format!(
-            "(?:(?:姓名|名字是|名字叫|戶名|寄給|匯給|給|打給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)(?:[:： ]|(是|叫做|叫|為))?|(?:檢舉|陳情|投訴|申訴|告發|舉發)的人?(是|叫))({sn}[\\p{{Han}}]{{1,2}})"
+            "(?:(?:姓名|名字是|名字叫|戶名|寄給|匯給|給|打給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)(?:[:： ]|(是|叫做|叫))?|(被)?(?:檢舉|陳情|投訴|申訴|告發|舉發)的人?(是|叫))({sn}[\\p{{Han}}]{{1,2}})"
         )),
         // A rank or post written before the name, as police, the military
         // and personnel papers do (警員許明達, 巡佐楊正豪, 科員林雅婷).
@@ -128,13 +128,18 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
         }
         for c in r.name_labelled.captures_iter(s) {
             // 給陳情人 is a role after 給, not 陳 with a given name.
-            let Some(m) = c.get(3) else { continue };
+            let Some(m) = c.get(4) else { continue };
+            if c.get(2).is_some() {
+                continue;
+            }
             // After a copula the words are freer than after a label: what
-            // follows must read as a given name (確診者是林口區的 is a place).
-            let copula = c.get(1).or_else(|| c.get(2)).is_some();
+            // follows must read as a given name and end there (確診者是林口區
+            // is a place, 投訴的是施工噪音 a noise).
+            let copula = c.get(1).or_else(|| c.get(3)).is_some();
             let last = m.as_str().chars().next_back().unwrap_or(' ');
             let given_name = m.as_str().chars().skip(1).all(|c| !PARTICLES.contains(c));
-            let reads_as_name = !copula || (given_name && !NOT_NAME_ENDINGS.contains(last));
+            let ends = !s[m.end()..].starts_with(is_han);
+            let reads_as_name = !copula || (given_name && ends && !NOT_NAME_ENDINGS.contains(last));
             if reads_as_name && !opens_common_word(m.as_str()) {
                 cx.push(EntityKind::PersonName, m.start(), m.end(), None);
             }
@@ -277,7 +282,15 @@ mod tests {
         assert!(texts("這次陳情的是林美華，就住", EntityKind::PersonName)
             .contains(&"林美華".to_string()));
         assert!(texts("確診者是林口區的", EntityKind::PersonName).is_empty());
-        assert!(texts("檢舉的是誰", EntityKind::PersonName).is_empty());
+        // Not a noise or a bridge, not the accused, not 為何.
+        for text in [
+            "投訴的是施工噪音，明天會改善",
+            "里民陳情的是高架橋噪音",
+            "這次被檢舉的是王大明那家店",
+            "病人為何一直喊痛",
+        ] {
+            assert!(texts(text, EntityKind::PersonName).is_empty(), "{text}");
+        }
         assert_eq!(texts("王○明", EntityKind::PersonName), vec!["王○明"]);
         assert!(texts("小陳你好", EntityKind::PersonName).contains(&"小陳".to_string()));
         assert!(texts("姓劉的", EntityKind::PersonName).contains(&"姓劉".to_string()));
