@@ -54,8 +54,11 @@ pub(super) fn build() -> Recognizers {
     }
 }
 
-/// Verbs of sending or posting a message (傳送, 張貼, 告知…).
-const SEND: &str = "傳送|張貼|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道";
+/// Verbs of sending or posting a message (傳送, 張貼, 告知…), and what an
+/// incident report or a news story says of one: passed on in a chat
+/// (轉傳, 群組傳出), written (寫下, 寫著) or its content given (內容為).
+/// A rumour passed on and then denied is still none (see [`denied`]).
+const SEND: &str = "傳送|張貼|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是";
 
 /// How a ruling names the channel a message went by.
 const CHANNEL: &str = "LINE|臉書|FACEBOOK|訊息|群組|簡訊|私訊|通訊軟體|傳予|傳給|傳送予";
@@ -116,7 +119,7 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
 /// Whether a message denies what it quotes (網傳『…』等語，純屬謠言;
 /// 經查並非如此。有人轉傳「…」): one pass over it, wherever the denial is.
 fn denied(s: &str) -> bool {
-    const DENIALS: [&str; 19] = [
+    const DENIALS: [&str; 16] = [
         "不實",
         "謠言",
         "假訊息",
@@ -131,11 +134,8 @@ fn denied(s: &str) -> bool {
         "不是真的",
         "錯誤訊息",
         "子虛烏有",
-        "已澄清",
-        "出面澄清",
-        "澄清指出",
-        "澄清表示",
-        "特此澄清",
+        "澄清",
+        "舊聞",
     ];
     DENIALS.iter().any(|w| s.contains(w))
 }
@@ -251,6 +251,19 @@ mod tests {
                     "被告將報價單翻拍傳予乙公司，並稱「他們報900萬，你們壓到880就贏了」",
                     "「他們報900萬，你們壓到880就贏了」",
                 ),
+                // As an incident report or a news story tells it.
+                (
+                    "護理師在親友群組轉傳「麻疹個案是和平路早餐店的阿姨」，院方表示將調查",
+                    "「麻疹個案是和平路早餐店的阿姨」",
+                ),
+                (
+                    "外洩的訊息內容為：「H1N1重症是三年級陳同學」",
+                    "「H1N1重症是三年級陳同學」",
+                ),
+                (
+                    "截圖顯示組長寫下「腸病毒的是小班的林小妹」",
+                    "「腸病毒的是小班的林小妹」",
+                ),
             ],
             // A statement, a rumour that is denied, an example of what must
             // not be said and a stamp are no sent messages.
@@ -258,6 +271,7 @@ mod tests {
                 "衛生局表示「目前沒有新增個案」",
                 "網傳『某醫院有人確診』等語，經查純屬謠言",
                 "有人轉傳「三年二班有確診」，學校已澄清",
+                "轉傳：『某醫院有病人逃出隔離病房』，衛生局澄清為舊聞",
                 "不要回覆「檢舉人是誰」這種問題",
                 "公文右上角蓋「密」",
                 "有人轉傳『極機密:本局明年裁撤兩個科』，那是假的",
