@@ -40,9 +40,9 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # footage 0.935 (a still told as 撞車那台是里長的, who a clip shows told
 # with 影片裡…的是), phishing 0.975 (a link on a look-alike of a shortener's
 # host, a zip's password written straight after 密碼).
-# Nineteenth session: rounds 73 to 76 (first at 0.88, 0.64, 0.86 and 0.95
-# micro recall; 76 a precision set) were added after the fixes they led to,
-# with every floor unchanged.
+# Nineteenth session: rounds 73 to 78 (first at 0.88, 0.64, 0.86, 0.95,
+# 0.88 and 0.70 micro recall; 76 a precision set) were added after the
+# fixes they led to, with every floor unchanged.
 LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
     # forwarded rumours) raised patient recall. Fourteenth session: rounds
