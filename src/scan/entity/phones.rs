@@ -25,7 +25,12 @@ pub(super) fn build() -> Recognizers {
     Recognizers {
         // Groups split by spaces, dots, dashes or slashes ("0955 / 602 / 318").
         mobile: compile(r"(?:\+?886[ -]?0?|0)9[0-9](?:[ ./\-]{0,3}[0-9]){7}"),
-        landline: compile(r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?[0-9]{3,4}[ -]?[0-9]{3,4}"),
+        // Subscriber numbers of three or four and three or four digits, or
+        // five after an outlying island's four-digit code (0836-23618,
+        // 0826-88123).
+        landline: compile(
+            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{5})",
+        ),
     }
 }
 
@@ -105,9 +110,16 @@ mod tests {
             "049-2345678",
             "(03)345-6789",
             "07-3456789",
+            // Outlying islands: Matsu's and Wuqiu's four-digit codes with
+            // five digits, Kinmen's and Taitung's three with six.
+            "0836-23618",
+            "0826 88123",
+            "082-325917",
+            "089-351274",
         ] {
             assert_eq!(found(text, EntityKind::Landline).len(), 1, "{text}");
         }
+        assert!(found("0836-2361", EntityKind::Landline).is_empty());
         assert!(found("0800-000-123", EntityKind::Landline).is_empty());
     }
 }
