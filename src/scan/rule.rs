@@ -378,7 +378,11 @@ pub(super) fn score_at(
                 break;
             }
             let in_scope = match g.scope {
-                Scope::Window => gap(anchor, h) <= window && sentences.same_topic(anchor, h),
+                Scope::Window => {
+                    gap(anchor, h) <= window
+                        && sentences.same_topic(anchor, h)
+                        && sentences.near_item(anchor, h)
+                }
                 Scope::Message => !g.negative || sentences.same_topic(anchor, h),
                 Scope::Sentence => sentences.same_sentence(anchor, h),
             };

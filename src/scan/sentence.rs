@@ -9,12 +9,15 @@
 //! not reach a leak told after 另外, 對了 or 順便講, and a window does not
 //! reach across the turn.
 //!
-//! The numbered items of a list (交班：1. … 2. …) are the items of a
+//! The numbered or bulleted items of a list (交班：1. … 2. …, a line
+//! opening with ・ or -) are the items of a
 //! handover or of minutes: the negative evidence of one item (a form's
 //! 格式, a course) does not clear another, while what stands before the
 //! first item (演練腳本：, 教育訓練教材：) still frames them all. A window
-//! reaches across items: an itinerary gives its day in one and its target
-//! in the next.
+//! reaches the next and the previous item (an itinerary gives its day in
+//! one and its target in the next) but no further: the items of a long
+//! digest are other matters, and a date three items away is not the date
+//! of this one.
 
 use super::rule::Hit;
 use crate::normalize::NormalizedText;
@@ -117,7 +120,10 @@ impl Sentences {
                 ) || gap_before)
                     && opens_dotted_item(&text[b..])
                     || matches!(prev, Prev::Start | Prev::Line) && opens_hour(&text[b..]));
-            if bracketed || dotted {
+            // A bullet at the start of a line (・ • ‧ - * ● ■ ◆ ▪ ※) opens an
+            // item as a number does: handovers and minutes are written so too.
+            let bulleted = matches!(prev, Prev::Start | Prev::Line) && is_bullet(c);
+            if bracketed || dotted || bulleted {
                 items.push(i);
             }
             let turn = ((is_separator(c) || gap) && opens_topic(rest))
@@ -128,7 +134,7 @@ impl Sentences {
             // An item's marker ends the sentence before it (none at the
             // start, nor after the colon of a heading: 訓練重點：一、… is one
             // sentence with its heading).
-            let item = (bracketed || dotted) && i > 0 && !matches!(prev, Prev::Colon);
+            let item = (bracketed || dotted || bulleted) && i > 0 && !matches!(prev, Prev::Colon);
             if stop || item || turn {
                 ends.push(i);
             }
@@ -195,6 +201,17 @@ impl Sentences {
     pub(super) fn same_topic(&self, a: &Hit, b: &Hit) -> bool {
         none_between(&self.turns, a, b)
     }
+
+    /// Whether a window from `a` reaches `b` across the numbered items of
+    /// a list: within an item, from the text before the first item, and
+    /// into the next or the previous item (an itinerary's day in one, its
+    /// target in the next), but not into items further away, which are
+    /// other matters of a handover or of minutes.
+    pub(super) fn near_item(&self, a: &Hit, b: &Hit) -> bool {
+        let item = |h: &Hit| self.items.partition_point(|&t| t <= h.start);
+        let (i, j) = (item(a), item(b));
+        i == 0 || j == 0 || i.abs_diff(j) <= 1
+    }
 }
 
 /// What the character before matters as, for the numbered items of a list.
@@ -229,6 +246,28 @@ fn is_separator(c: char) -> bool {
     matches!(
         c,
         ',' | '.' | '。' | '!' | '?' | ';' | '~' | '\n' | ' ' | '、' | '…'
+    )
+}
+
+/// A bullet that opens an item when it starts a line.
+fn is_bullet(c: char) -> bool {
+    matches!(
+        c,
+        '・' | '•'
+            | '‧'
+            | '·'
+            | '-'
+            | '*'
+            | '●'
+            | '○'
+            | '■'
+            | '□'
+            | '◆'
+            | '◇'
+            | '▪'
+            | '※'
+            | '►'
+            | '➤'
     )
 }
 
@@ -354,6 +393,10 @@ mod tests {
         for text in ["預算3.5萬", "版本2.0", "共2、3件", "時間10.30"] {
             assert!(of(text).items.is_empty(), "{text}");
         }
+        // Bullets at the start of a line, not inside one.
+        assert_eq!(of("交接:\n・總機留言已回\n・雨傘剩三把").items.len(), 2);
+        assert_eq!(of("交接:\n- 總機留言已回\n- 雨傘剩三把").items.len(), 2);
+        assert!(of("溫度-5度,A-1棟").items.is_empty());
     }
 
     #[test]
