@@ -43,14 +43,15 @@ use unicode_normalization::UnicodeNormalization;
 
 mod gap;
 mod particles;
+mod plate;
 mod stacked;
 mod tables;
 mod writer;
 
 use gap::{gap, is_gap};
 use tables::{
-    fold_punct, fold_simple, fold_variant, is_dropped, is_emoji, tables, COMPLEX, DIGIT, DROP,
-    HAN_DIGIT, KEPT, SAME, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,
+    fold_punct, fold_simple, fold_variant, is_dropped, is_emoji, tables, CAPITAL, COMPLEX, DIGIT,
+    DROP, HAN_DIGIT, KEPT, SAME, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,
 };
 use writer::Writer;
 
@@ -109,6 +110,9 @@ impl NormalizedText {
         let (mut digit_run, mut longest_digit_run) = (0u32, 0u32);
         // Full-width digits, which the loop folds one by one.
         let mut wide_digits = 0u32;
+        // Where the last Latin letter was, and whether a Chinese digit
+        // followed one closely: the plate pass runs only then.
+        let (mut letter_at, mut plate_hint) = (None::<u32>, false);
         while b < bytes.len() {
             // Most of a Chinese message is Han characters that stay as they
             // are: a tight loop counts their script and copies nothing.
@@ -137,6 +141,13 @@ impl NormalizedText {
                     longest_digit_run = longest_digit_run.max(digit_run);
                 } else {
                     digit_run = 0;
+                    // A Chinese digit a few characters after a Latin letter
+                    // may be a plate's, read out (NKP二零三八, NKP 20三八).
+                    match cls {
+                        CAPITAL | UPPER => letter_at = Some(i),
+                        HAN_DIGIT => plate_hint |= letter_at.is_some_and(|at| i - at <= 4),
+                        _ => {}
+                    }
                 }
                 i += 1;
                 b += width;
@@ -235,8 +246,9 @@ impl NormalizedText {
         let mixed = han >= 3 && longest_digit_run >= 3 && han + digits >= 7;
         let han_digits = han >= 7 || mixed;
         // A plate's digits read out after its letters, before the pass
-        // that reads long runs (which leaves a run of four alone).
-        let plate = han >= 1 && w.plate_digits();
+        // that reads long runs (which leaves a run of four alone), only
+        // where a Chinese digit came right after a Latin letter.
+        let plate = plate_hint && w.plate_digits();
         if han_digits {
             w.chinese_digit_runs();
         }
@@ -499,27 +511,6 @@ mod tests {
             // Groups in ASCII digits finish a number written out; a number in
             // ASCII digits alone keeps its commas.
             ("電話：0910-二三七-八四五（吳）", "電話:0910-237-845(吳)"),
-            // A plate's four digits read out after its letters; not five,
-            // nor after a longer word.
-            ("車牌NKP二零三八", "車牌NKP2038"),
-            ("rak-七二五八的車", "RAK-7258的車"),
-            ("APP一二三四五", "APP一二三四五"),
-            ("LINE一二三四", "LINE一二三四"),
-            // Beside a phone, or among other Chinese digits; partly in ASCII;
-            // two letters only with a dash, as the plate recognizer reads
-            // them; a year after an acronym stays.
-            (
-                "車牌KTW三九零六,電話0912-345-678",
-                "車牌KTW3906,電話0912-345-678",
-            ),
-            (
-                "一直來鬧一個禮拜三次車牌KTW三九零六",
-                "一直來鬧一個禮拜三次車牌KTW3906",
-            ),
-            ("NKP20三八", "NKP2038"),
-            ("AB二零三八", "AB二零三八"),
-            ("AB-二零三八", "AB-2038"),
-            ("GDP二〇二五年", "GDP二〇二五年"),
             ("電話是09七七-２１５-八三０", "電話是0977-215-830"),
             ("一二三組，共100,000,000元", "一二三組,共100,000,000元"),
             ("一、二、三、四、五、六、七", "一、二、三、四、五、六、七"),

@@ -137,6 +137,8 @@ pub(super) const IDEOGRAPHIC_SPACE: u8 = 12;
 const PUNCT_FOLD: u8 = 13;
 /// Anything else: the general NFKC path.
 pub(super) const COMPLEX: u8 = 14;
+/// ASCII capital letter: kept as it is, and counted (a plate's letters).
+pub(super) const CAPITAL: u8 = 15;
 /// The classes normalization keeps as they are (lower-case letters are
 /// upper-cased at the end, in place), as a bit set.
 pub(super) const KEPT: u32 = 1 << SAME
@@ -145,7 +147,8 @@ pub(super) const KEPT: u32 = 1 << SAME
     | 1 << TRADITIONAL
     | 1 << HAN_DIGIT
     | 1 << DIGIT
-    | 1 << UPPER;
+    | 1 << UPPER
+    | 1 << CAPITAL;
 
 /// The emoji blocks outside the BMP (pictographs, emoticons, transport,
 /// supplemental symbols, skin tones): kept as they are.
@@ -198,6 +201,7 @@ impl Tables {
                     ' ' | '\t' => SPACE,
                     '.' | '*' | '_' | '/' => FILLER,
                     'a'..='z' => UPPER,
+                    'A'..='Z' => CAPITAL,
                     '0'..='9' => DIGIT,
                     _ => SAME,
                 }

@@ -208,71 +208,11 @@ impl Writer {
         self.text = chars.into_iter().collect();
     }
 
-    /// A plate read out: four digits, some in Chinese, after its letters as
-    /// the plate recognizer reads them (three letters, then a dash, a space
-    /// or nothing: NKP二零三八, RAK - 七二五八; two letters and a dash:
-    /// AB-二零三八) become ASCII digits. A year (GDP二〇二五年) stays.
-    /// Returns whether any changed; one character for one, so the map holds.
+    /// A plate's digits read out in Chinese become ASCII digits (see
+    /// [`super::plate`]); one character for one, so the map holds.
     #[inline]
     pub(super) fn plate_digits(&mut self) -> bool {
-        if !self.may_hold_plate_digits() {
-            return false;
-        }
-        let mut chars: Vec<char> = self.text.chars().collect();
-        let mut changed = false;
-        let mut i = 0;
-        while i < chars.len() {
-            let letters = chars[i..]
-                .iter()
-                .take_while(|c| c.is_ascii_alphabetic())
-                .count();
-            if letters == 0 {
-                i += 1;
-                continue;
-            }
-            let word_start = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
-            let after = i + letters;
-            i = after;
-            if word_start {
-                if let Some(at) = plate_digits_at(&chars, after, letters) {
-                    for c in &mut chars[at..at + 4] {
-                        *c = chinese_digit(*c).unwrap_or(*c);
-                    }
-                    changed = true;
-                    i = at + 4;
-                }
-            }
-        }
-        if changed {
-            self.text = chars.into_iter().collect();
-        }
-        changed
-    }
-
-    /// Whether an ASCII letter comes before a Chinese digit, with at most a
-    /// separator and some ASCII digits between: one pass over the bytes,
-    /// decoding only where a Chinese digit's lead byte follows.
-    fn may_hold_plate_digits(&self) -> bool {
-        let s = self.text.as_str();
-        let b = s.as_bytes();
-        (0..b.len()).any(|i| {
-            if !b[i].is_ascii_alphabetic() {
-                return false;
-            }
-            let mut j = i + 1;
-            while j < b.len() && j <= i + 3 && matches!(b[j], b'-' | b' ') {
-                j += 1;
-            }
-            // Some of the four may be ASCII digits before the first Chinese one.
-            let digits_from = j;
-            while j < b.len() && j < digits_from + 3 && b[j].is_ascii_digit() {
-                j += 1;
-            }
-            // 〇 E3, 一二三五七九 E4, 四六八 E5, 零 E9.
-            j < b.len()
-                && matches!(b[j], 0xE3 | 0xE4 | 0xE5 | 0xE9)
-                && s[j..].chars().next().and_then(chinese_digit).is_some()
-        })
+        super::plate::read_out(&mut self.text)
     }
 
     /// A link read out: 點 after an ASCII letter and before a letter or a
@@ -346,27 +286,4 @@ fn fold_variants(chars: impl Iterator<Item = char>) -> String {
             prev
         })
         .collect()
-}
-
-/// Where a plate's four digits start after `letters` letters ending at
-/// `after`, if they are there: the separator the plate recognizer accepts
-/// (three letters: a dash with or without spaces, a space or nothing; two:
-/// a dash), then exactly four digits with at least one in Chinese, not a
-/// year (followed by 年).
-fn plate_digits_at(chars: &[char], after: usize, letters: usize) -> Option<usize> {
-    let rest = &chars[after..];
-    let sep = match (letters, rest) {
-        (3, [' ', '-', ' ', ..]) => 3,
-        (3, ['-', ' ', ..] | [' ', '-', ..]) => 2,
-        (3, ['-' | ' ', ..]) | (2, ['-', ..]) => 1,
-        (3, _) => 0,
-        _ => return None,
-    };
-    let at = after + sep;
-    let is_digit = |c: &char| c.is_ascii_digit() || chinese_digit(*c).is_some();
-    let n = chars[at..].iter().take_while(|c| is_digit(c)).count();
-    let four = chars.get(at..at + 4)?;
-    let chinese = four.iter().any(|&c| chinese_digit(c).is_some());
-    let year = chars.get(at + 4) == Some(&'年');
-    (n == 4 && chinese && !year).then_some(at)
 }
