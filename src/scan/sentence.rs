@@ -167,14 +167,14 @@ impl Sentences {
         // The turn's own separator still belongs to the topic.
         let hi = turn.saturating_add(1);
         let first = self.items.partition_point(|&t| t < lo);
-        let own = self.items.partition_point(|&t| t <= anchor.start);
+        let own = self.item_of(anchor.start);
         if own <= first {
             // An anchor before any item of its topic: the whole topic frames it.
             return [(lo, hi), (0, 0)];
         }
         // Evidence in the header widens nothing: the header is taken anyway.
         let start = evidence.0.min(anchor.start).max(self.items[first]);
-        let from = self.items.partition_point(|&t| t <= start);
+        let from = self.item_of(start);
         let to = self
             .items
             .partition_point(|&t| t < evidence.1.max(anchor.end).min(hi));
@@ -208,9 +208,14 @@ impl Sentences {
     /// target in the next), but not into items further away, which are
     /// other matters of a handover or of minutes.
     pub(super) fn near_item(&self, a: &Hit, b: &Hit) -> bool {
-        let item = |h: &Hit| self.items.partition_point(|&t| t <= h.start);
-        let (i, j) = (item(a), item(b));
+        let (i, j) = (self.item_of(a.start), self.item_of(b.start));
         i == 0 || j == 0 || i.abs_diff(j) <= 1
+    }
+
+    /// The item of a list that character `at` is in, counted from 1; 0
+    /// before the first item (or in a message with none).
+    fn item_of(&self, at: usize) -> usize {
+        self.items.partition_point(|&t| t <= at)
     }
 }
 

@@ -136,11 +136,12 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
             // follows must read as a given name and end there (確診者是林口區
             // is a place, 投訴的是施工噪音 a noise).
             let copula = c.get(1).or_else(|| c.get(3)).is_some();
-            let last = m.as_str().chars().next_back().unwrap_or(' ');
-            let given_name = m.as_str().chars().skip(1).all(|c| !PARTICLES.contains(c));
-            let ends = !s[m.end()..].starts_with(is_han);
-            let reads_as_name = !copula || (given_name && ends && !NOT_NAME_ENDINGS.contains(last));
-            if reads_as_name && !opens_common_word(m.as_str()) {
+            let reads_as_name = if copula {
+                !s[m.end()..].starts_with(is_han) && reads_as_full_name(m.as_str())
+            } else {
+                !opens_common_word(m.as_str())
+            };
+            if reads_as_name {
                 cx.push(EntityKind::PersonName, m.start(), m.end(), None);
             }
         }
@@ -156,9 +157,7 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
             if c.get(2).is_some() && particle {
                 continue;
             }
-            let last = m.as_str().chars().next_back().unwrap_or(' ');
-            let given_name = m.as_str().chars().skip(1).all(|c| !PARTICLES.contains(c));
-            if given_name && !NOT_NAME_ENDINGS.contains(last) && !opens_common_word(m.as_str()) {
+            if reads_as_full_name(m.as_str()) {
                 cx.push(EntityKind::PersonName, m.start(), m.end(), None);
             }
         }
@@ -172,6 +171,15 @@ pub(super) fn names(r: &Recognizers, cx: &mut Extraction<'_>) {
             }
         }
     }
+}
+
+/// Whether `t`, a surname and one or two characters, reads as a full name:
+/// no function word in the given name, no ending of a place or a thing
+/// (路, 局, 班…), no everyday word it opens (陳報, 高中).
+fn reads_as_full_name(t: &str) -> bool {
+    let last = t.chars().next_back().unwrap_or(' ');
+    let given_name = t.chars().skip(1).all(|c| !PARTICLES.contains(c));
+    given_name && !NOT_NAME_ENDINGS.contains(last) && !opens_common_word(t)
 }
 
 /// Whether `[start, end)`, a surname and a title, is an everyday phrase
