@@ -54,11 +54,11 @@ pub(super) fn build() -> Recognizers {
     }
 }
 
-/// Verbs of sending or posting a message (傳送, 張貼, 告知…), and what an
+/// Verbs of sending or posting a message (傳送, 張貼, 轉貼, 告知, 透露…), and what an
 /// incident report or a news story says of one: passed on in a chat
 /// (轉傳, 群組傳出), written (寫下, 寫著) or its content given (內容為).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "傳送|張貼|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是";
+const SEND: &str = "傳送|張貼|轉貼|透露|告以|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是";
 
 /// How a ruling names the channel a message went by.
 const CHANNEL: &str = "LINE|臉書|FACEBOOK|訊息|群組|簡訊|私訊|通訊軟體|傳予|傳給|傳送予";
@@ -264,6 +264,14 @@ mod tests {
                     "截圖顯示組長寫下「腸病毒的是小班的林小妹」",
                     "「腸病毒的是小班的林小妹」",
                 ),
+                (
+                    "家長轉貼：「302班的許同學流感插管，在加護病房」",
+                    "「302班的許同學流感插管，在加護病房」",
+                ),
+                (
+                    "被告向廠商透露「評分出來了，你們第一名」，經判決有罪",
+                    "「評分出來了，你們第一名」",
+                ),
             ],
             // A statement, a rumour that is denied, an example of what must
             // not be said and a stamp are no sent messages.
@@ -273,6 +281,7 @@ mod tests {
                 "有人轉傳「三年二班有確診」，學校已澄清",
                 "轉傳：『某醫院有病人逃出隔離病房』，衛生局澄清為舊聞",
                 "不要回覆「檢舉人是誰」這種問題",
+                "請勿透露「檢舉人住幾樓」之類的資訊",
                 "公文右上角蓋「密」",
                 "有人轉傳『極機密:本局明年裁撤兩個科』，那是假的",
                 "經查並非如此。有人轉傳「三年二班有確診」等語",
