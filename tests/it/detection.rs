@@ -331,5 +331,11 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         // But not into a hotline or a discount.
         "跟你說，我剛報110了" => [],
         "考績剛考完，晚上去吃燒肉，全品項打88折" => [],
+        // Identifiers read out: a phone over three lines, a landline's
+        // area code said on its own, an ID's letter said apart.
+        "幫我聯絡這位房東\n0933\n627\n581\n姓游" => ["personal_data"],
+        "獨居阿伯家裡電話，區碼05，後面是二二七三一六八" => ["personal_data"],
+        "申請人身分證：英文 F，然後 2 2 5 8 1 4 0 6 2" => ["personal_data"],
+        "報名網址 dcard.tw/f/talk/p/225814069?ref=ios" => [],
     }
 }

@@ -68,6 +68,7 @@ pub fn validate_id(s: &str) -> Option<EntityKind> {
 pub(super) struct Recognizers {
     pub(super) id: Regex,
     pub(super) id_grouped: Regex,
+    pub(super) id_spelled: Regex,
     pub(super) passport_number: Regex,
     pub(super) twelve_digits: Regex,
     pub(super) account: Regex,
@@ -82,8 +83,13 @@ pub(super) fn build() -> Recognizers {
         id: compile("[A-Z][0-9A-D][0-9]{8}"),
         // A123-456-789, V 223 109 150, C143.270.830, B1-5285-0514,
         // N189_883_752: the letter, then the nine characters in groups split
-        // by one dash, space, dot or underscore each.
-        id_grouped: compile("[A-Z][ ._-]?[0-9A-D](?:[ ._-]?[0-9]){8}"),
+        // by one dash, space, dot or underscore each, or over two lines
+        // (K2569\n66942).
+        id_grouped: compile("[A-Z][ ._\n-]?[0-9A-D](?:[ ._\n-]?[0-9]){8}"),
+        // The letter said on its own, then the digits read out (英文 E，然後
+        // 1 6 1 8 1 6 7 0 1; APPLE 的 A，後面 9 4 9…): the last lone letter
+        // before nine digits, a few words apart on one line.
+        id_spelled: compile("([A-Z])[^0-9A-Z\n]{1,12}([1289](?:[ ._-]?[0-9]){8})"),
         // Taiwan's nine digits; other countries' one or two letters, six to
         // eight digits and at times a letter (C8835172, EA1234567,
         // P2946185A): next to 護照 either way.
@@ -125,11 +131,31 @@ pub(super) fn national_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
             let joined: String = m
                 .as_str()
                 .chars()
-                .filter(|c| !" ._-".contains(*c))
+                .filter(|c| !" ._-\n".contains(*c))
                 .collect();
             // In one piece it is the plain form's, found above.
             if joined.len() < m.len() {
                 push_valid_id(cx, m.start(), m.end(), joined);
+            }
+        }
+        for c in r.id_spelled.captures_iter(s) {
+            let (Some(letter), Some(digits)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            let alone = !s[..letter.start()].ends_with(|c: char| c.is_ascii_alphanumeric());
+            // Words or a comma between (然後, 的, "E, 1…"); split by
+            // separators alone it is the grouped form's, and a link's path
+            // (/P/229105936) is none.
+            let gap = &s[letter.end()..digits.start()];
+            let said_apart =
+                gap.chars().any(|c| !c.is_ascii() || c == ',' || c == ':') && !gap.contains('/');
+            if alone && said_apart && digit_bounded(s, digits.start(), digits.end()) {
+                let joined: String = letter
+                    .as_str()
+                    .chars()
+                    .chain(digits.as_str().chars().filter(char::is_ascii_digit))
+                    .collect();
+                push_valid_id(cx, letter.start(), digits.end(), joined);
             }
         }
     }
@@ -389,6 +415,13 @@ mod tests {
             ("號碼B127.361.586", "B127.361.586"),
             ("字號 B1-2736-1586 補件", "B1-2736-1586"),
             ("b127_361_586 這是他的", "b127_361_586"),
+            // Over two lines, and with the letter said on its own.
+            ("身分證補給你：\nB1273\n61586", "B1273\n61586"),
+            (
+                "英文 B，然後 1 2 7 3 6 1 5 8 6",
+                "B，然後 1 2 7 3 6 1 5 8 6",
+            ),
+            ("N 就是 NOVEMBER 的 B，127361586", "B，127361586"),
         ];
         for (text, want) in table {
             let got: Vec<String> = [EntityKind::NationalId, EntityKind::ResidentId]
@@ -404,6 +437,15 @@ mod tests {
         assert!(texts("發票B127-361-587", EntityKind::NationalId).is_empty());
         assert!(texts("A123-456-789", EntityKind::NationalId).is_empty());
         assert!(texts("料號B1-2736-1587", EntityKind::NationalId).is_empty());
+        // A letter in a word, or a longer number, is no spelled ID.
+        assert!(texts("ROOM B，電話 0127361586", EntityKind::NationalId).is_empty());
+        assert!(texts("英文 B，然後 1 2 7 3 6 1 5 8 7", EntityKind::NationalId).is_empty());
+        assert!(texts("ISO B，1273615860", EntityKind::NationalId).is_empty());
+        assert!(texts(
+            "dcard.tw/f/talk/p/127361586?ref=ios",
+            EntityKind::NationalId
+        )
+        .is_empty());
     }
 
     #[test]

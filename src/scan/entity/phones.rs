@@ -19,17 +19,24 @@ pub(super) const LANDLINE_DIGITS: DigitGate = DigitGate::new(8, 3);
 pub(super) struct Recognizers {
     pub(super) mobile: Regex,
     pub(super) landline: Regex,
+    pub(super) landline_spoken: Regex,
 }
 
 pub(super) fn build() -> Recognizers {
     Recognizers {
-        // Groups split by spaces, dots, dashes or slashes ("0955 / 602 / 318").
-        mobile: compile(r"(?:\+?886[ -]?0?|0)9[0-9](?:[ ./\-]{0,3}[0-9]){7}"),
+        // Groups split by spaces, dots, dashes or slashes ("0955 / 602 / 318"),
+        // or over the lines of a message ("0933\n627\n581").
+        mobile: compile(r"(?:\+?886[ -]?0?|0)9[0-9](?:[ ./\-\n]{0,3}[0-9]){7}"),
         // Subscriber numbers of three or four and three or four digits, or
         // five after an outlying island's four-digit code (0836-23618,
         // 0826-88123).
         landline: compile(
             r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{5})",
+        ),
+        // The area code said on its own, then the rest (區碼05，後面是
+        // 2273168; area code 02, 2771-3586), as one reads a number out.
+        landline_spoken: compile(
+            r"(?:區碼|AREA CODE)[ ]?(?:是|為|:)?[ ]?\(?(0[2-8][0-9]{0,2})\)?[ ,、]{0,2}(?:後面|然後|再來)?(?:是|為|:)?[ ]?([0-9][0-9 \-]{5,9}[0-9])",
         ),
     }
 }
@@ -75,6 +82,23 @@ pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
                 cx.push(EntityKind::Landline, m.start(), m.end(), Some(national));
             }
         }
+        for c in r.landline_spoken.captures_iter(s) {
+            let (Some(all), Some(code), Some(rest)) = (c.get(0), c.get(1), c.get(2)) else {
+                continue;
+            };
+            if !digit_bounded(s, all.start(), all.end()) {
+                continue;
+            }
+            let national: String = code
+                .as_str()
+                .chars()
+                .chain(rest.as_str().chars())
+                .filter(char::is_ascii_digit)
+                .collect();
+            if (9..=10).contains(&national.len()) && !national.starts_with("080") {
+                cx.push(EntityKind::Landline, all.start(), all.end(), Some(national));
+            }
+        }
     }
 }
 
@@ -97,6 +121,8 @@ mod tests {
             ("0912–345–678", "0912345678"),
             ("0955 / 602 / 318", "0955602318"),
             ("0955/602/318", "0955602318"),
+            ("電話 0921-\n374-805", "0921374805"),
+            ("0933 \n627 \n581", "0933627581"),
         ] {
             let got = found(text, EntityKind::Mobile);
             assert_eq!(got.len(), 1, "{text}: {got:?}");
@@ -119,6 +145,17 @@ mod tests {
         ] {
             assert_eq!(found(text, EntityKind::Landline).len(), 1, "{text}");
         }
+        // The area code read out on its own.
+        for (text, want) in [
+            ("區碼05，後面是二二七三一六八", "052273168"),
+            ("區碼是07，後面3812456", "073812456"),
+            ("area code 02, 2771-3586", "0227713586"),
+        ] {
+            let got = found(text, EntityKind::Landline);
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
+        }
+        assert!(found("區碼02，分機123", EntityKind::Landline).is_empty());
         assert!(found("0836-2361", EntityKind::Landline).is_empty());
         assert!(found("0800-000-123", EntityKind::Landline).is_empty());
     }
