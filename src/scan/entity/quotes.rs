@@ -47,18 +47,21 @@ pub(super) fn build() -> Recognizers {
         // not sent messages unless a ruling closes them so.
         // A ruling's 並稱 counts only after the message's channel in the
         // same sentence (以LINE傳送予乙公司，並稱「…」): a statement's 並稱
-        // (指揮中心…並稱「…」) is no sent message.
+        // (指揮中心…並稱「…」) is no sent message. Words said to someone
+        // (向廠商表示「…」, 對賭場經營者稱「…」) are, unless said to the
+        // press or the public (向媒體, 對記者, 對外, 向民眾).
         reported: compile(&format!(
-            "(?:{SEND})[^。!?;,\\n「『」』]{{0,16}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})"
+            "(?:{SEND})[^。!?;,\\n「『」』]{{0,16}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對)[^。!?;,\\n「『」』媒記外眾]{{1,10}}(?:表示|稱|說|透露)[:]?({QUOTE})"
         )),
     }
 }
 
-/// Verbs of sending or posting a message (傳送, 張貼, 轉貼, 告知, 透露…), and what an
-/// incident report or a news story says of one: passed on in a chat
-/// (轉傳, 群組傳出), written (寫下, 寫著) or its content given (內容為).
+/// Verbs of sending or posting a message (傳送, 張貼, 轉貼, 告知, 透露,
+/// 附言…), and what an incident report or a news story says of one: passed
+/// on in a chat (轉傳, 群組傳出), written (寫下, 寫著, 直接打), its content
+/// given (內容為) or a record of it cited (引述, 訊息：, 所載對話).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "傳送|張貼|轉貼|透露|告以|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是";
+const SEND: &str = "傳送|張貼|轉貼|透露|告以|附言|直接打|引述|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|訊息:|對話:|所載對話";
 
 /// How a ruling names the channel a message went by.
 const CHANNEL: &str = "LINE|臉書|FACEBOOK|訊息|群組|簡訊|私訊|通訊軟體|傳予|傳給|傳送予";
@@ -104,7 +107,7 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
     // Sorted and apart: each quotation finds its neighbours by bisection.
     let examples: Vec<(usize, usize)> = examples(r, s).map(|m| (m.start(), m.end())).collect();
     for c in r.reported.captures_iter(s) {
-        let Some(q) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) else {
+        let Some(q) = (1..=4).find_map(|i| c.get(i)) else {
             continue;
         };
         let k = examples.partition_point(|&(_, end)| end <= q.start());
@@ -272,11 +275,25 @@ mod tests {
                     "被告向廠商透露「評分出來了，你們第一名」，經判決有罪",
                     "「評分出來了，你們第一名」",
                 ),
+                (
+                    "被告員警對賭場經營者稱「是你們同業的阿德去報的」，經判決有罪",
+                    "「是你們同業的阿德去報的」",
+                ),
+                (
+                    "起訴書引述被告訊息：「審查委員住崇德路，你們可以去拜訪」",
+                    "「審查委員住崇德路，你們可以去拜訪」",
+                ),
+                (
+                    "將查得之「戶籍在彰化縣員林市，父已歿」等資料傳給討債集團",
+                    "「戶籍在彰化縣員林市，父已歿」",
+                ),
             ],
             // A statement, a rumour that is denied, an example of what must
             // not be said and a stamp are no sent messages.
             &[
                 "衛生局表示「目前沒有新增個案」",
+                "局長向媒體表示「稽查會持續進行」",
+                "發言人對外稱「本案已移送偵辦」",
                 "網傳『某醫院有人確診』等語，經查純屬謠言",
                 "有人轉傳「三年二班有確診」，學校已澄清",
                 "轉傳：『某醫院有病人逃出隔離病房』，衛生局澄清為舊聞",
