@@ -59,9 +59,10 @@ pub(super) fn build() -> Recognizers {
 /// Verbs of sending or posting a message (傳送, 張貼, 轉貼, 告知, 透露,
 /// 附言…), and what an incident report or a news story says of one: passed
 /// on in a chat (轉傳, 群組傳出), written (寫下, 寫著, 直接打), its content
-/// given (內容為) or a record of it cited (引述, 訊息：, 所載對話).
+/// given (內容為), a record of it cited (引述, 訊息：, 所載對話) or a
+/// favour asked in it (拜託同事：「…」).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "傳送|張貼|轉貼|透露|告以|附言|直接打|引述|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|訊息:|對話:|所載對話";
+const SEND: &str = "傳送|張貼|轉貼|透露|告以|附言|直接打|引述|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|訊息:|對話:|所載對話";
 
 /// How a ruling names the channel a message went by.
 const CHANNEL: &str = "LINE|臉書|FACEBOOK|訊息|群組|簡訊|私訊|通訊軟體|傳予|傳給|傳送予";
@@ -286,6 +287,10 @@ mod tests {
                 (
                     "將查得之「戶籍在彰化縣員林市，父已歿」等資料傳給討債集團",
                     "「戶籍在彰化縣員林市，父已歿」",
+                ),
+                (
+                    "某員於科內群組拜託同事：「幫我查一下他有沒有前科」",
+                    "「幫我查一下他有沒有前科」",
                 ),
             ],
             // A statement, a rumour that is denied, an example of what must
