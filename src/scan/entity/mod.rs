@@ -33,6 +33,7 @@ mod host_names;
 mod ids;
 mod kind;
 mod links;
+mod national_ids;
 mod orgs;
 mod people;
 mod phones;
@@ -41,9 +42,9 @@ mod quotes;
 mod stamps;
 mod time;
 
-pub use ids::validate_id;
 pub use kind::{EntityKind, KindSet, Mask};
 pub use links::{classify as classify_host, LinkClass};
+pub use national_ids::validate_id;
 pub use people::SURNAMES;
 pub use time::parse_number;
 
@@ -110,8 +111,10 @@ pub fn patterns() -> Vec<&'static str> {
     [
         &ids.id,
         &ids.id_grouped,
+        &ids.id_spelled,
         &phones.mobile,
         &phones.landline,
+        &phones.landline_spoken,
         &ids.passport_number,
         &ids.twelve_digits,
         &ids.plate,
@@ -250,7 +253,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
             && links::may_hold_link(s.as_bytes()),
         out: Vec::new(),
     };
-    ids::national_ids(&r.ids, &mut cx);
+    national_ids::national_ids(&r.ids, &mut cx);
     phones::mobiles(&r.phones, &mut cx);
     phones::landlines(&r.phones, &mut cx);
     ids::passports(&r.ids, &mut cx);

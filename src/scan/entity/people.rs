@@ -70,10 +70,12 @@ pub(super) fn build() -> Recognizers {
             "[小老阿]{sn}|阿[\\p{{Han}}--公嬤伯姨婆舅爸母兜叔嬸嫂姑姊姐哥][姨伯嬸嫂叔姑仔姊姐哥]"
         )),
         // A label and the name after it, or a role said with a copula
-        // (陳情人是林美華, 陳情的是林美華): group 1 or 3 is the copula, group
-        // 2 a 被 that makes the one named the accused, group 4 the name.
+        // (陳情人是林美華, 陳情的是林美華, 投訴你們診所的是劉美玲: a few
+        // words of what was complained of may come between): group 1 or 3
+        // is the copula, group 2 a 被 that makes the one named the accused,
+        // group 4 the name.
         name_labelled: compile(&format!(
-            "(?:(?:姓名|名字是|名字叫|戶名|寄給|匯給|給|打給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)(?:[:： ]|(是|叫做|叫))?|(被)?(?:檢舉|陳情|投訴|申訴|告發|舉發)的人?(是|叫))({sn}[\\p{{Han}}]{{1,2}})"
+            "(?:(?:姓名|名字是|名字叫|戶名|寄給|匯給|給|打給|申請人|陳情人|檢舉人|收件人|承租人|參加人|持卡人|車主|告發人|投訴人|申訴人|舉發人|聯絡人|個案|確診者|病人)(?:[:： ]|(是|叫做|叫))?|(被)?(?:檢舉|陳情|投訴|申訴|告發|舉發)[^,。、.!?\\n的]{{0,6}}?的人?(是|叫))({sn}[\\p{{Han}}]{{1,2}})"
         )),
         // A rank or post written before the name, as police, the military
         // and personnel papers do (警員許明達, 巡佐楊正豪, 科員林雅婷).
@@ -289,6 +291,11 @@ mod tests {
         assert!(texts("陳情人是林美華", EntityKind::PersonName).contains(&"林美華".to_string()));
         assert!(texts("這次陳情的是林美華，就住", EntityKind::PersonName)
             .contains(&"林美華".to_string()));
+        assert_eq!(
+            texts("投訴你們診所的是劉美玲，她說", EntityKind::PersonName),
+            vec!["劉美玲"]
+        );
+        assert!(texts("投訴案件最多的是林口區", EntityKind::PersonName).is_empty());
         assert!(texts("確診者是林口區的", EntityKind::PersonName).is_empty());
         // Not a noise or a bridge, not the accused, not 為何.
         for text in [

@@ -36,7 +36,7 @@ pub(super) fn build() -> Recognizers {
         // The area code said on its own, then the rest (區碼05，後面是
         // 2273168; area code 02, 2771-3586), as one reads a number out.
         landline_spoken: compile(
-            r"(?:區碼|AREA CODE)[ ]?(?:是|為|:)?[ ]?\(?(0[2-8][0-9]{0,2})\)?[ ,、]{0,2}(?:後面|然後|再來)?(?:是|為|:)?[ ]?([0-9][0-9 \-]{5,9}[0-9])",
+            r"(?:區碼|AREA CODE)[ ]?(?:是|為|:)?[ ]?\(?(0[2-8][0-9]{0,2})\)?[ ,、\n]{0,2}(?:後面|然後|再來|號碼|電話)?(?:是|為|:)?[ ]?([0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{5,6})",
         ),
     }
 }
@@ -47,7 +47,7 @@ pub(super) fn mobiles(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if cx.admits(MOBILE_DIGITS) && kinds.contains(EntityKind::Mobile) {
         for m in r.mobile.find_iter(s) {
-            if !digit_bounded(s, m.start(), m.end()) {
+            if !digit_bounded(s, m.start(), m.end()) || !whole_lines(s, m.start(), m.as_str()) {
                 continue;
             }
             let d: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
@@ -61,6 +61,32 @@ pub(super) fn mobiles(r: &Recognizers, cx: &mut Extraction<'_>) {
             }
         }
     }
+}
+
+/// Whether a number over several lines is written the way one splits a
+/// phone number (0933 / 627 / 581, 電話 0921- / 374-805), with no other
+/// figures on its lines: not the end of one line's figures and the start of
+/// the next's (早班 0900-1200 / 13:30, 末五碼 09231 / 57718). On one line,
+/// always.
+fn whole_lines(s: &str, start: usize, text: &str) -> bool {
+    if !text.contains('\n') {
+        return true;
+    }
+    // No other figures on the first piece's line or the last one's (a
+    // label such as 電話 is fine).
+    let before = s[..start].rsplit('\n').next().unwrap_or("");
+    let after = s[start + text.len()..].split('\n').next().unwrap_or("");
+    let alone = !before.contains(|c: char| c.is_ascii_digit())
+        && !after.contains(|c: char| c.is_ascii_digit());
+    let groups: Vec<usize> = text
+        .split('\n')
+        .map(|l| l.chars().filter(char::is_ascii_digit).count())
+        .collect();
+    let split = matches!(
+        groups.as_slice(),
+        [4, 3, 3] | [4, 6] | [3, 3, 4] | [4, 3, 3, ..]
+    );
+    alone && split
 }
 
 /// Landlines with an area code, not toll-free (080…).
@@ -86,7 +112,9 @@ pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
             let (Some(all), Some(code), Some(rest)) = (c.get(0), c.get(1), c.get(2)) else {
                 continue;
             };
-            if !digit_bounded(s, all.start(), all.end()) {
+            if !digit_bounded(s, all.start(), all.end())
+                || !digit_bounded(s, rest.start(), rest.end())
+            {
                 continue;
             }
             let national: String = code
@@ -122,13 +150,20 @@ mod tests {
             ("0955 / 602 / 318", "0955602318"),
             ("0955/602/318", "0955602318"),
             ("電話 0921-\n374-805", "0921374805"),
-            ("0933 \n627 \n581", "0933627581"),
+            ("0933\n627\n581", "0933627581"),
         ] {
             let got = found(text, EntityKind::Mobile);
             assert_eq!(got.len(), 1, "{text}: {got:?}");
             assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
         }
         assert!(found("0912-34-567", EntityKind::Mobile).is_empty());
+        // Figures that merely follow each other over lines.
+        for text in [
+            "早班 0900-1200\n13:30 開會",
+            "末五碼：\n09231\n57718\n33456",
+        ] {
+            assert!(found(text, EntityKind::Mobile).is_empty(), "{text}");
+        }
         assert!(found("0912-345-6789", EntityKind::Mobile).is_empty());
         for text in [
             "(02)2345-6789",
@@ -156,6 +191,12 @@ mod tests {
             assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
         }
         assert!(found("區碼02，分機123", EntityKind::Landline).is_empty());
+        // A number after the subscriber's is not read on to it.
+        assert!(
+            found("區碼02，後面是2771-3586 9點後再打", EntityKind::Landline)
+                .iter()
+                .all(|(_, v)| v.as_deref() == Some("0227713586"))
+        );
         assert!(found("0836-2361", EntityKind::Landline).is_empty());
         assert!(found("0800-000-123", EntityKind::Landline).is_empty());
     }

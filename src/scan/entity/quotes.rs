@@ -51,7 +51,7 @@ pub(super) fn build() -> Recognizers {
         // (向廠商表示「…」, 對賭場經營者稱「…」) are, unless said to the
         // press or the public (向媒體, 對記者, 對外, 向民眾).
         reported: compile(&format!(
-            "(?:{SEND})[^。!?;,\\n「『」』]{{0,16}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對)[^。!?;,\\n「『」』媒記外眾]{{1,10}}(?:表示|稱|說|透露)[:]?({QUOTE})"
+            "(?:{SEND})[^。!?;,\\n「『」』]{{0,16}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})"
         )),
     }
 }
@@ -59,10 +59,39 @@ pub(super) fn build() -> Recognizers {
 /// Verbs of sending or posting a message (傳送, 張貼, 轉貼, 告知, 透露,
 /// 附言…), and what an incident report or a news story says of one: passed
 /// on in a chat (轉傳, 群組傳出), written (寫下, 寫著, 直接打), its content
-/// given (內容為), a record of it cited (引述, 訊息：, 所載對話) or a
-/// favour asked in it (拜託同事：「…」).
+/// given (內容為), a record of it cited (引述…訊息, 所載對話) or a favour
+/// asked in it (拜託同事：「…」).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "傳送|張貼|轉貼|透露|告以|附言|直接打|引述|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|訊息:|對話:|所載對話";
+const SEND: &str = "傳送|張貼|轉貼|透露|告以|附言|直接打|引述[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|對話:|所載對話";
+
+/// Whom words were said to privately (向廠商表示「…」, 對賭場經營者稱
+/// 「…」); what is said to the press, a council, a court or the public is
+/// a statement, not a message passed on.
+const PRIVATE: &str = "廠商|業者|經營者|負責人|被檢舉人|對方|友人|朋友|老闆|店家|家屬|親友";
+
+/// Addressees that make quoted words public: said to them, a quote is a
+/// statement even after a verb of sending (局長向媒體透露「…」, 指揮中心
+/// 拜託民眾「…」).
+const PUBLIC: [&str; 18] = [
+    "向媒體",
+    "對媒體",
+    "向記者",
+    "對記者",
+    "記者會",
+    "向本報",
+    "對本報",
+    "向中央社",
+    "向議會",
+    "議會報告",
+    "向議員",
+    "向立委",
+    "向法官",
+    "對法官",
+    "民眾",
+    "市民",
+    "外界",
+    "國人",
+];
 
 /// How a ruling names the channel a message went by.
 const CHANNEL: &str = "LINE|臉書|FACEBOOK|訊息|群組|簡訊|私訊|通訊軟體|傳予|傳給|傳送予";
@@ -113,11 +142,24 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
         };
         let k = examples.partition_point(|&(_, end)| end <= q.start());
         let quoted_example = examples.get(k).is_some_and(|&(start, _)| start < q.end());
-        if quoted_example || is_duty(&s[..q.start()]) {
+        if quoted_example || is_duty(&s[..q.start()]) || said_in_public(&s[..q.start()]) {
             continue;
         }
         cx.push(EntityKind::ReportedMessage, q.start(), q.end(), None);
     }
+}
+
+/// Whether the words just before a quotation address the press, a
+/// council, a court or the public.
+fn said_in_public(before: &str) -> bool {
+    let from = before
+        .char_indices()
+        .rev()
+        .nth(15)
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let near = &before[from..];
+    PUBLIC.iter().any(|w| near.contains(w))
 }
 
 /// Whether a message denies what it quotes (網傳『…』等語，純屬謠言;
@@ -299,6 +341,11 @@ mod tests {
                 "衛生局表示「目前沒有新增個案」",
                 "局長向媒體表示「稽查會持續進行」",
                 "發言人對外稱「本案已移送偵辦」",
+                "衛生局長今天在記者會上對此表示「確診的是光復國小五年三班的學生」",
+                "局長向議會報告稱「檢舉人是附近的住戶」",
+                "局長向媒體透露「明天會到這三家稽查」",
+                "疾管署今日發布訊息：「新增一例確診，個案為30多歲女性」",
+                "指揮中心拜託民眾「確診者足跡請自行查詢」",
                 "網傳『某醫院有人確診』等語，經查純屬謠言",
                 "有人轉傳「三年二班有確診」，學校已澄清",
                 "轉傳：『某醫院有病人逃出隔離病房』，衛生局澄清為舊聞",
