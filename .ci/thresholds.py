@@ -49,9 +49,10 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # 0.945 (a rival's quote or a qualification result told as one item of a
 # long handover whose other items are routine, a tender's budget told to a
 # printer before the notice).
-# Twentieth session: rounds 81 to 88 (first at 0.92, 0.70, 0.94, 0.99,
-# 0.84, 0.79, 0.96 and 0.80 micro recall; 84 and 87 precision-heavy) joined
-# after the fixes they led to, with no floor lowered.
+# Twentieth session: rounds 81 to 90 (first at 0.92, 0.70, 0.94, 0.99,
+# 0.84, 0.79, 0.96, 0.80, 0.93 and 0.94 micro recall; 84 and 87
+# precision-heavy) joined after the fixes they led to, with no floor
+# lowered.
 LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
     # forwarded rumours) raised patient recall. Fourteenth session: rounds
