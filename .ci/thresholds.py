@@ -51,8 +51,15 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # printer before the notice).
 # Twentieth session: rounds 81 to 90 (first at 0.92, 0.70, 0.94, 0.99,
 # 0.84, 0.79, 0.96, 0.80, 0.93 and 0.94 micro recall; 84 and 87
-# precision-heavy) joined after the fixes they led to, with no floor
-# lowered.
+# precision-heavy) joined after the fixes they led to with no floor
+# lowered. Rounds 91 and 92 (personnel and procurement, classified and
+# records_lookup, as insiders say them; first at 0.81 and 0.74) joined
+# last: two recall floors are a point lower, by what they still leave:
+# procurement 0.935 (bids counted as 目前三封, bidders named before the
+# opening as 目前領標的有…, a base price told after the opening but before
+# the award, the notice's timing tipped off), records_lookup 0.945 (a
+# lookup's result told with one finding only: 名下還有五間房子, 投保單位
+# 是一家夜店, 入學資料寫伊老爸是無業, 就醫紀錄…身心科).
 LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
     # forwarded rumours) raised patient recall. Fourteenth session: rounds
@@ -106,12 +113,12 @@ LATER_FLOORS = {
     # laptop of 機密 files taken on holiday, a (列密) meeting's conclusions
     # in a debrief) and phishing recall at 0.98 (an 盤點表 form asking for
     # passwords, a "局長" asking IDs for group insurance).
-    "procurement": (0.97, 0.945),
+    "procurement": (0.97, 0.935),
     # Round 56 (oblique later six) holds personnel recall at 0.94: grades
     # by emoji (🅰️ 穩了), a vote by raised hands (✋✋✋).
     "personnel": (0.98, 0.94),
     "classified": (0.95, 0.92),
-    "records_lookup": (0.89, 0.955),
+    "records_lookup": (0.89, 0.945),
     "footage": (0.98, 0.935),
     "phishing": (0.98, 0.975),
 }
