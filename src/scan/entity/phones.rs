@@ -89,6 +89,14 @@ fn whole_lines(s: &str, start: usize, text: &str) -> bool {
     alone && split
 }
 
+/// Whether a national number is a landline's: nine or ten digits, not a
+/// mobile's (09…) and not toll-free (080…).
+fn is_landline(national: &str) -> bool {
+    (9..=10).contains(&national.len())
+        && !national.starts_with("09")
+        && !national.starts_with("080")
+}
+
 /// Landlines with an area code, not toll-free (080…).
 #[inline]
 pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
@@ -103,8 +111,7 @@ pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
                 Some(x) => format!("0{x}"),
                 None => d,
             };
-            let toll_free = national.starts_with("080");
-            if (9..=10).contains(&national.len()) && !national.starts_with("09") && !toll_free {
+            if is_landline(&national) {
                 cx.push(EntityKind::Landline, m.start(), m.end(), Some(national));
             }
         }
@@ -123,7 +130,7 @@ pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
                 .chain(rest.as_str().chars())
                 .filter(char::is_ascii_digit)
                 .collect();
-            if (9..=10).contains(&national.len()) && !national.starts_with("080") {
+            if is_landline(&national) {
                 cx.push(EntityKind::Landline, all.start(), all.end(), Some(national));
             }
         }

@@ -12,7 +12,7 @@
 
 use regex::Regex;
 
-use super::{compile, EntityKind, Extraction};
+use super::{compile, preceded_by, EntityKind, Extraction};
 
 /// This family's recognizer, compiled once with the others (see
 /// [`super::warm_up`]).
@@ -142,24 +142,15 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
         };
         let k = examples.partition_point(|&(_, end)| end <= q.start());
         let quoted_example = examples.get(k).is_some_and(|&(start, _)| start < q.end());
-        if quoted_example || is_duty(&s[..q.start()]) || said_in_public(&s[..q.start()]) {
+        // Within the clause before it: a duty or a template (24
+        // characters), or words said to the press or the public (16).
+        let framed =
+            preceded_by(s, q.start(), 24, &DUTIES) || preceded_by(s, q.start(), 16, &PUBLIC);
+        if quoted_example || framed {
             continue;
         }
         cx.push(EntityKind::ReportedMessage, q.start(), q.end(), None);
     }
-}
-
-/// Whether the words just before a quotation address the press, a
-/// council, a court or the public.
-fn said_in_public(before: &str) -> bool {
-    let from = before
-        .char_indices()
-        .rev()
-        .nth(15)
-        .map(|(i, _)| i)
-        .unwrap_or(0);
-    let near = &before[from..];
-    PUBLIC.iter().any(|w| near.contains(w))
 }
 
 /// Whether a message denies what it quotes (網傳『…』等語，純屬謠言;
@@ -186,27 +177,20 @@ fn denied(s: &str) -> bool {
     DENIALS.iter().any(|w| s.contains(w))
 }
 
-/// Whether the clause before a quotation makes it a duty or a
-/// template (承辦人應回覆「…」, SOP, 範本, 例如): what is to be said, not
-/// what was sent.
-fn is_duty(before: &str) -> bool {
-    let from = before.char_indices().rev().nth(23).map_or(0, |(b, _)| b);
-    let tail = &before[from..];
-    [
-        "應回覆",
-        "應告知",
-        "應答覆",
-        "應說明",
-        "範本",
-        "範例",
-        "SOP",
-        "例如",
-        "請回覆",
-        "一律回覆",
-    ]
-    .iter()
-    .any(|w| tail.contains(w))
-}
+/// What makes a quotation after it a duty or a template (承辦人應回覆
+/// 「…」, SOP, 範本, 例如): what is to be said, not what was sent.
+const DUTIES: [&str; 10] = [
+    "應回覆",
+    "應告知",
+    "應答覆",
+    "應說明",
+    "範本",
+    "範例",
+    "SOP",
+    "例如",
+    "請回覆",
+    "一律回覆",
+];
 
 /// Whether the match at `at` opens with a prohibition indeed, or with its
 /// quotation: 別 inside 特別, 分別 or 別人, and 不得不, 不能不 or 不可能
