@@ -460,13 +460,9 @@ impl Scanner {
         let mut used = UsedHits::new();
         let buckets = Buckets::new(rule, hits);
         // Negative evidence outside a message quoted as sent does not reach
-        // an anchor inside it, unless what it tells expires with its date
-        // (an inspection a ruling quotes has long taken place).
-        let reported = if self.expires_with_dates(&rule.category) {
-            &[][..]
-        } else {
-            reported
-        };
+        // an anchor inside it. An inspection a ruling quotes is judged the
+        // same way: what was sent is the leak; that its dates have passed
+        // lowers the warning in the pipeline (pipeline/decay.rs), not here.
         for anchor in hits.iter().filter(|h| rule.groups[h.group as usize].anchor) {
             let k = reported.partition_point(|&(_, end)| end <= anchor.start);
             let quote = reported

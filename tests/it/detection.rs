@@ -188,9 +188,13 @@ fn a_leak_quoted_in_a_ruling_is_still_a_leak_and_a_new_topic_ends_what_clears_it
     detects! {
         // The ruling quotes the message itself: its details are out again.
         "被告於LINE群組傳送『三年二班的林小弟確診了，住在和平路那棟大樓』等語，經法院判處拘役" => ["patient"],
-        // A ruling told without the message, and an inspection long past.
+        // So is a tip-off it quotes: that its day has passed lowers the
+        // warning in the service, the scan still finds what was sent.
+        "被告以LINE告知業者『今晚分局要臨檢你們店』等語，經判決有罪" => ["inspection"],
+        "起訴書指出，該員傳訊給業者：「下禮拜二會去抽你們的豆芽菜，這批先不要出貨」" => ["inspection"],
+        // A ruling told without the message.
         "法院判決：護理師將確診者資料傳到私人群組，判處拘役50日" => [],
-        "被告以LINE告知業者『今晚分局要臨檢你們店』等語，經判決有罪" => [],
+        "法院判決：稽查員事先通知業者臨檢時間，判處有期徒刑四月" => [],
         // A lunch order does not clear what the message turns to after 另外.
         "中午訂便當的請在11點前登記喔～另外那份限閱的會議紀錄我拍照丟到群組記事本了" => ["classified"],
         "限閱的會議紀錄要先登記才能借閱，請勿拍照" => [],
