@@ -60,6 +60,13 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # the award, the notice's timing tipped off), records_lookup 0.945 (a
 # lookup's result told with one finding only: 名下還有五間房子, 投保單位
 # 是一家夜店, 入學資料寫伊老爸是無業, 就醫紀錄…身心科).
+# Twenty-first session: rounds 93 to 100 (first at 0.88, 0.89, 0.81, 0.97,
+# 0.60, 0.83, 0.95 and 0.90 micro recall; 96 a precision set) joined after
+# the fixes they led to. One recall floor is half a point lower, by what
+# rounds 98 and 100 still leave: records_lookup 0.94 (a lookup result a
+# ruling or a post quotes as the friend's reply, 他回「有，這三個月…看了4
+# 次」; calls counted from a phone's records, 這支…打給他老婆11次; a request
+# in Tagalog, pakicheck…sa 移民署系統).
 LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
     # forwarded rumours) raised patient recall. Fourteenth session: rounds
@@ -118,7 +125,7 @@ LATER_FLOORS = {
     # by emoji (🅰️ 穩了), a vote by raised hands (✋✋✋).
     "personnel": (0.98, 0.94),
     "classified": (0.95, 0.92),
-    "records_lookup": (0.89, 0.945),
+    "records_lookup": (0.89, 0.94),
     "footage": (0.98, 0.935),
     "phishing": (0.98, 0.975),
 }
