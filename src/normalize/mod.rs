@@ -239,11 +239,12 @@ impl NormalizedText {
         }
         // Seven Chinese digits in all may be one number, in one run or split
         // into groups (〇九三二 七一五 四〇八), and three may finish one whose
-        // other groups are ASCII digits, three or more of them in a row
-        // (0910-二三七-八四五); the pass looks at the text as written.
+        // other digits are ASCII, in groups of three or more in a row
+        // (0910-二三七-八四五) or one by one between them (0九1八-4四7-2六5);
+        // the pass looks at the text as written.
         let han = kept[HAN_DIGIT as usize];
         let digits = kept[DIGIT as usize] + wide_digits;
-        let mixed = han >= 3 && longest_digit_run >= 3 && han + digits >= 7;
+        let mixed = han >= 3 && (longest_digit_run >= 3 || digits >= 4) && han + digits >= 7;
         let han_digits = han >= 7 || mixed;
         // A plate's digits read out after its letters, before the pass
         // that reads long runs (which leaves a run of four alone), only
@@ -512,6 +513,7 @@ mod tests {
             // ASCII digits alone keeps its commas.
             ("電話：0910-二三七-八四五（吳）", "電話:0910-237-845(吳)"),
             ("電話是09七七-２１５-八三０", "電話是0977-215-830"),
+            ("手機 0九1八-4四7-2六5", "手機0918-447-265"),
             ("一二三組，共100,000,000元", "一二三組,共100,000,000元"),
             ("一、二、三、四、五、六、七", "一、二、三、四、五、六、七"),
             ("第一二三組，四五六組", "第一二三組,四五六組"),

@@ -175,6 +175,10 @@ fn evasions_do_not_hide_a_leak() {
         "密 我一下，晚上再跟你說" => [],
         // an emoji inside a phone number
         "社工請聯絡家屬，陳阿土的兒子 09📞28-3🙂51-604" => ["personal_data"],
+        // Chinese and Arabic digits taking turns; an address one unit a line
+        "手機 0九1八-4四7-2六5 是那個房東的" => ["personal_data"],
+        "個案家地址\n新北市三重區\n重新路四段\n128巷7弄\n12號4樓" => ["personal_data"],
+        "會議一樓三間，共2026人次\n四號窗口" => [],
         "會議改到3樓😀大家準時" => [],
         // one word per line, particles alone on their lines
         "告發\n你們\n的\n是\n前員工\n阿凱\n他有存對話紀錄" => ["informant"],

@@ -107,8 +107,10 @@ pub(super) struct Recognizers {
 
 pub(super) fn build() -> Recognizers {
     Recognizers {
+        // Each unit may end its line: an address written one unit per line
+        // (新北市三重區⏎重新路四段⏎128巷7弄⏎12號4樓) is still one.
         address: compile(&format!(
-            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市])?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮])?(?:{PLACE_NAME_CHAR}{{1,3}}[里村])?(?:{N}+鄰)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街))?(?:{N}+段)?(?:{N}+巷)?(?:{N}+[弄衖])?{N}+(?:[之-]{N}+)?號(?:(?:{N}+|B)(?:樓|F)|[0-9]+F)?(?:之[0-9]+)?"
+            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?)?(?:{N}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{N}+段\n?)?(?:{N}+巷\n?)?(?:{N}+[弄衖]\n?)?{N}+(?:[之-]{N}+)?號(?:\n?(?:(?:{N}+|B)(?:樓|F)|[0-9]+F))?(?:之[0-9]+)?"
         )),
         street: compile(&format!(
             r"{PLACE_NAME_CHAR}{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
@@ -224,6 +226,7 @@ mod tests {
             "民生東路三段100-2號",
             "中山路二段 2 1 5 號",
             "北屯區崇德路二段一百二十巷十一號三樓",
+            "新北市三重區\n重新路四段\n128巷7弄\n12號4樓",
         ] {
             assert_eq!(texts(text, EntityKind::Address).len(), 1, "{text}");
         }
@@ -239,6 +242,23 @@ mod tests {
         assert_eq!(
             texts("陳小姐住中和區景平路218巷7號", EntityKind::Address),
             vec!["中和區景平路218巷7號"]
+        );
+        // Written one unit per line, it is still one address, and the line
+        // after a house number stays out of it.
+        assert_eq!(
+            texts(
+                "個案家地址\n新北市三重區\n重新路四段\n128巷7弄\n12號4樓",
+                EntityKind::Address
+            ),
+            vec!["新北市三重區\n重新路四段\n128巷7弄\n12號4樓"]
+        );
+        assert_eq!(
+            texts("光明路5巷12號\n三樓的住戶", EntityKind::Address),
+            vec!["光明路5巷12號\n三樓"]
+        );
+        assert_eq!(
+            texts("送到光明路5巷12號\n謝謝", EntityKind::Address),
+            vec!["光明路5巷12號"]
         );
         assert!(texts("明天 10 號開會", EntityKind::Address).is_empty());
         assert!(texts("我們約 3 號", EntityKind::Address).is_empty());
