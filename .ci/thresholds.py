@@ -71,7 +71,10 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # 14 of 170 negatives flagged first) joined after their fixes: classified
 # recall 0.915, held by round 101's tender specs sent to a vendor by LINE
 # or Gmail, which it labels classified as well while dev-cases.jsonl
-# labels them procurement only (the packs follow the corpus).
+# labels them procurement only (the packs follow the corpus). Rounds 105
+# to 108 (first at 0.94, 0.65, 0.93 and 0.97 micro recall; 108 a precision
+# set, 9 of 150 negatives flagged first) joined after their fixes with no
+# floor lowered.
 LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
     # forwarded rumours) raised patient recall. Fourteenth session: rounds

@@ -230,36 +230,22 @@ mod tests {
         ] {
             assert_eq!(texts(text, EntityKind::Address).len(), 1, "{text}");
         }
-        // The sentence before a road is not part of its name.
-        assert_eq!(
-            texts("便當店在民生路一段45號", EntityKind::Address),
-            vec!["民生路一段45號"]
-        );
-        assert_eq!(
-            texts("他住中山路5巷12號", EntityKind::Address),
-            vec!["中山路5巷12號"]
-        );
-        assert_eq!(
-            texts("陳小姐住中和區景平路218巷7號", EntityKind::Address),
-            vec!["中和區景平路218巷7號"]
-        );
-        // Written one unit per line, it is still one address, and the line
-        // after a house number stays out of it.
-        assert_eq!(
-            texts(
+        // The sentence before a road is not part of its name; an address
+        // written one unit per line is still one, and the line after its
+        // house number stays out of it unless it is the floor.
+        for (text, address) in [
+            ("便當店在民生路一段45號", "民生路一段45號"),
+            ("他住中山路5巷12號", "中山路5巷12號"),
+            ("陳小姐住中和區景平路218巷7號", "中和區景平路218巷7號"),
+            (
                 "個案家地址\n新北市三重區\n重新路四段\n128巷7弄\n12號4樓",
-                EntityKind::Address
+                "新北市三重區\n重新路四段\n128巷7弄\n12號4樓",
             ),
-            vec!["新北市三重區\n重新路四段\n128巷7弄\n12號4樓"]
-        );
-        assert_eq!(
-            texts("光明路5巷12號\n三樓的住戶", EntityKind::Address),
-            vec!["光明路5巷12號\n三樓"]
-        );
-        assert_eq!(
-            texts("送到光明路5巷12號\n謝謝", EntityKind::Address),
-            vec!["光明路5巷12號"]
-        );
+            ("光明路5巷12號\n三樓的住戶", "光明路5巷12號\n三樓"),
+            ("送到光明路5巷12號\n謝謝", "光明路5巷12號"),
+        ] {
+            assert_eq!(texts(text, EntityKind::Address), vec![address], "{text}");
+        }
         assert!(texts("明天 10 號開會", EntityKind::Address).is_empty());
         assert!(texts("我們約 3 號", EntityKind::Address).is_empty());
         assert!(texts("下個月十一號開會", EntityKind::Address).is_empty());
