@@ -74,7 +74,8 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # labels them procurement only (the packs follow the corpus). Rounds 105
 # to 108 (first at 0.94, 0.65, 0.93 and 0.97 micro recall; 108 a precision
 # set, 9 of 150 negatives flagged first) joined after their fixes with no
-# floor lowered.
+# floor lowered, as did rounds 109 to 112 (typos, published text, hard
+# evasions, chain forwards; first at 0.81, 0.88, 0.75 and 0.98).
 LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
     # forwarded rumours) raised patient recall. Fourteenth session: rounds

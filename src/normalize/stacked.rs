@@ -18,6 +18,11 @@ const MIN_FUNCTION_WORDS: usize = 2;
 /// lines must be short.
 const SHORT_LINE: usize = 3;
 
+/// Fewest lines of a message whose every line is one Han character (突 /
+/// 擊 / 檢 / 查 / 週 / 五 …): spelled down the screen, it needs no particle
+/// to be read as one line; a list that long has a heading.
+const MIN_SPELLED_LINES: usize = 8;
+
 /// Particles, pronouns and the everyday verbs of asking and passing on
 /// (幫, 查, 傳, 說): words a sentence needs and a list item never is.
 const FUNCTION_WORDS: &str = "的是了在有要把被給跟和就都也還嗎呢吧啦喔哦我你他她幫傳說看查去來";
@@ -27,7 +32,7 @@ const FUNCTION_WORDS: &str = "的是了在有要把被給跟和就都也還嗎�
 /// into the result is an offset into `original`.
 pub(super) fn flatten(original: &str) -> Option<String> {
     memchr::memchr(b'\n', original.as_bytes())?;
-    let (mut lines, mut short, mut function_words) = (0, 0, 0);
+    let (mut lines, mut short, mut function_words, mut single) = (0, 0, 0, 0);
     for line in original.split('\n') {
         let line = line.trim();
         let mut chars = line.chars();
@@ -37,8 +42,11 @@ pub(super) fn flatten(original: &str) -> Option<String> {
         let len = 1 + chars.take(SHORT_LINE).count();
         short += usize::from(len <= SHORT_LINE);
         function_words += usize::from(len == 1 && FUNCTION_WORDS.contains(first));
+        single += usize::from(len == 1 && super::tables::is_han_bmp(first));
     }
-    let stacked = lines >= MIN_LINES && function_words >= MIN_FUNCTION_WORDS && short * 2 > lines;
+    let spelled = lines >= MIN_SPELLED_LINES && single == lines;
+    let stacked =
+        spelled || lines >= MIN_LINES && function_words >= MIN_FUNCTION_WORDS && short * 2 > lines;
     stacked.then(|| original.replace(['\n', '\r'], " "))
 }
 
@@ -52,6 +60,15 @@ mod tests {
         let flat = flatten(text).expect("stacked");
         assert_eq!(flat, "告發 你們 的 是 前員工 阿凱 他有存對話紀錄");
         assert_eq!(flat.chars().count(), text.chars().count());
+    }
+
+    #[test]
+    fn a_message_spelled_one_character_per_line_is_read_as_one_line() {
+        let text = "突\n擊\n檢\n查\n週\n五\n下\n午";
+        assert_eq!(flatten(text).expect("spelled"), "突 擊 檢 查 週 五 下 午");
+        // Under a heading it is a list; digits one per line are a count.
+        assert!(flatten("值日\n王\n李\n陳\n林\n張\n吳\n黃\n劉").is_none());
+        assert!(flatten("1\n2\n3\n4\n5\n6\n7\n8").is_none());
     }
 
     #[test]

@@ -478,7 +478,7 @@ fn units(r: &Readings, text: &str) -> Vec<Unit> {
 /// typo with less context around it could not make one without entities
 /// to help; this spares the pass to the many messages that only share a
 /// common word with a rule (就是, 那間, 學生).
-pub(super) const TYPO_CONTEXT: i32 = 30;
+pub(super) const TYPO_CONTEXT: i32 = 25;
 
 /// Whether normalized bytes `[start, end)` were one run of characters in
 /// the message: a homophone typo is made inside a word, so a match over
