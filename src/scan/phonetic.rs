@@ -477,8 +477,9 @@ fn units(r: &Readings, text: &str) -> Vec<Unit> {
 /// of the strongest anchor weight (24 of 30), and a finding needs 50, so a
 /// typo with less context around it could not make one without entities
 /// to help; this spares the pass to the many messages that only share a
-/// common word with a rule (就是, 那間, 學生).
-pub(super) const TYPO_CONTEXT: i32 = 25;
+/// common word with a rule (就是, 那間). 25 points cost 4.6 % of the full
+/// scan for five typos more (docs/benchmarks.md, twenty-first session).
+pub(super) const TYPO_CONTEXT: i32 = 30;
 
 /// Whether normalized bytes `[start, end)` were one run of characters in
 /// the message: a homophone typo is made inside a word, so a match over

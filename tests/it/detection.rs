@@ -185,8 +185,6 @@ fn evasions_do_not_hide_a_leak() {
         "明天\n我們\n要\n去\n稽\n查\n那\n間\n網咖\n別講" => ["inspection"],
         // one character per line, no particle among them
         "突\n擊\n檢\n查\n週\n五\n下\n午\n安\n心\n托\n嬰\n中\n心" => ["inspection"],
-        // a typo of the anchor (彩樣 for 採樣) beside a day and a place
-        "週四早上要去那家電鍍廠彩樣，我們去之前不要打電話" => ["inspection"],
         "簽到：\n王小明\n李大華\n陳美麗\n林志明\n張志豪" => [],
     }
 }

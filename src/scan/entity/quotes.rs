@@ -42,9 +42,10 @@ pub(super) fn build() -> Recognizers {
         )),
         // A verb of sending a message, then (after its channel and
         // addressee, in the same clause: no stop or comma) the quotation;
-        // or a quotation a ruling closes with 等語 (and the like). Rumours
-        // passed on (網傳, 轉傳, 散布「…」) and statements (表示「…」) are
-        // not sent messages unless a ruling closes them so.
+        // or a quotation a ruling closes with 等語 (and the like). A rumour
+        // quoted as it went round (網傳「…」, 轉傳「…」) is one unless the
+        // message denies it; statements (表示「…」) are not, unless a
+        // ruling closes them so.
         // A ruling's 並稱 counts only after the message's channel in the
         // same sentence (以LINE傳送予乙公司，並稱「…」): a statement's 並稱
         // (指揮中心…並稱「…」) is no sent message. Words said to someone
@@ -59,10 +60,11 @@ pub(super) fn build() -> Recognizers {
 /// Verbs of sending or posting a message (傳送, 張貼, 轉貼, 告知, 透露,
 /// 附言…), and what an incident report or a news story says of one: passed
 /// on in a chat (轉傳, 群組傳出), written (寫下, 寫著, 直接打), its content
-/// given (內容為), a record of it cited (引述…訊息, 所載對話) or a favour
-/// asked in it (拜託同事：「…」).
+/// given (內容為), a record of it cited (引述…訊息, 所載對話), a favour
+/// asked in it (拜託同事：「…」) or a rumour quoted as it went round
+/// (網傳：「…」, as fact-checkers and the news reproduce it).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "傳送|張貼|轉貼|透露|告以|附言|直接打|引述[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|對話:|所載對話";
+const SEND: &str = "網傳|傳送|張貼|轉貼|透露|告以|附言|直接打|引述[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|對話:|所載對話";
 
 /// Whom words were said to privately (向廠商表示「…」, 對賭場經營者稱
 /// 「…」); what is said to the press, a council, a court or the public is
@@ -156,8 +158,14 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
 /// Whether a message denies what it quotes (網傳『…』等語，純屬謠言;
 /// 經查並非如此。有人轉傳「…」): one pass over it, wherever the denial is.
 fn denied(s: &str) -> bool {
-    const DENIALS: [&str; 16] = [
+    const DENIALS: [&str; 20] = [
         "不實",
+        "誤傳",
+        "是錯的",
+        "勿輕信",
+        "並無相關",
+        "並無本土",
+        "無此事",
         "謠言",
         "假訊息",
         "假消息",
@@ -166,8 +174,6 @@ fn denied(s: &str) -> bool {
         "並非事實",
         "並非如此",
         "純屬",
-        "並無此事",
-        "查無此事",
         "不是真的",
         "錯誤訊息",
         "子虛烏有",
@@ -318,6 +324,10 @@ mod tests {
                     "某員於科內群組拜託同事：「幫我查一下他有沒有前科」",
                     "「幫我查一下他有沒有前科」",
                 ),
+                (
+                    "網傳：「三重市場豬肉攤的老闆得了A肝，攤位在入口第二攤」",
+                    "「三重市場豬肉攤的老闆得了A肝，攤位在入口第二攤」",
+                ),
             ],
             // A statement, a rumour that is denied, an example of what must
             // not be said and a stamp are no sent messages.
@@ -331,6 +341,7 @@ mod tests {
                 "疾管署今日發布訊息：「新增一例確診，個案為30多歲女性」",
                 "指揮中心拜託民眾「確診者足跡請自行查詢」",
                 "網傳『某醫院有人確診』等語，經查純屬謠言",
+                "網傳「某洗衣店老闆得登革熱」？衛生局：相關訊息為誤傳",
                 "有人轉傳「三年二班有確診」，學校已澄清",
                 "轉傳：『某醫院有病人逃出隔離病房』，衛生局澄清為舊聞",
                 "不要回覆「檢舉人是誰」這種問題",
