@@ -80,7 +80,9 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # of 160 negatives flagged first) hold personal_data recall at 0.96: three
 # of their lines label the plate ABC-1234 personal_data, a plate with the
 # digit 4, which Taiwan does not issue (reference/tw-identifiers.md), so
-# the recogniser rightly passes it over.
+# the recogniser rightly passes it over. Rounds 117 and 118 (inspection
+# without its word, personnel and classified told obliquely; first at 0.48
+# and 0.70) joined after their fixes with no floor lowered.
 LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
     # forwarded rumours) raised patient recall. Fourteenth session: rounds
