@@ -82,7 +82,12 @@ ADVERSARIAL_FLOORS = {cat: (0.90, 0.90) for cat in CATEGORIES}
 # digit 4, which Taiwan does not issue (reference/tw-identifiers.md), so
 # the recogniser rightly passes it over. Rounds 117 and 118 (inspection
 # without its word, personnel and classified told obliquely; first at 0.48
-# and 0.70) joined after their fixes with no floor lowered.
+# and 0.70) joined after their fixes with no floor lowered. Rounds 119 and
+# 120 (inspection and records_lookup told without their words; first at
+# 0.60 and 0.68) hold records_lookup recall at 0.935: a plate's owner
+# asked for by a relative (我幫你問到了), call records told by a friend at
+# the carrier (通聯那邊的學弟), NHI visits told by where the card is used,
+# a speed camera's record of a spouse's car.
 LATER_FLOORS = {
     # Rounds 14 and 15 (2026-12-05, eleventh session; round 15 holds 60
     # forwarded rumours) raised patient recall. Fourteenth session: rounds
@@ -141,7 +146,7 @@ LATER_FLOORS = {
     # by emoji (🅰️ 穩了), a vote by raised hands (✋✋✋).
     "personnel": (0.98, 0.94),
     "classified": (0.95, 0.915),
-    "records_lookup": (0.89, 0.94),
+    "records_lookup": (0.89, 0.935),
     "footage": (0.98, 0.935),
     "phishing": (0.98, 0.975),
 }
