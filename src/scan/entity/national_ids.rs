@@ -168,45 +168,59 @@ mod tests {
 
     #[test]
     fn national_and_resident_ids_follow_the_reference_examples() {
-        for v in [
-            "W100000001",
-            "I123456781",
-            "O223456784",
-            "Z212345670",
-            "F130000005",
-            "D200000006",
-        ] {
-            assert_eq!(validate_id(v), Some(EntityKind::NationalId), "{v}");
-        }
-        for v in [
-            "A800000014",
-            "F800000000",
-            "A900000007",
-            "H876543212",
-            "B912345674",
-        ] {
-            assert_eq!(validate_id(v), Some(EntityKind::ResidentId), "{v}");
-        }
-        for v in [
-            "AA00000009",
-            "FA12345670",
-            "AB00000001",
-            "TC12345675",
-            "HD76543212",
-        ] {
-            assert_eq!(validate_id(v), Some(EntityKind::ResidentId), "{v}");
-        }
-        for v in [
-            "A123456788",
-            "B223456783",
-            "A323456789",
-            "A12345678",
-            "A800000015",
-            "A700000001",
-            "AA00000008",
-            "AE00000001",
-        ] {
-            assert_eq!(validate_id(v), None, "{v}");
+        let national = Some(EntityKind::NationalId);
+        let resident = Some(EntityKind::ResidentId);
+        let table: [(Option<EntityKind>, &[&str]); 4] = [
+            (
+                national,
+                &[
+                    "W100000001",
+                    "I123456781",
+                    "O223456784",
+                    "Z212345670",
+                    "F130000005",
+                    "D200000006",
+                ],
+            ),
+            // The 2021 resident format, then the old two-letter one.
+            (
+                resident,
+                &[
+                    "A800000014",
+                    "F800000000",
+                    "A900000007",
+                    "H876543212",
+                    "B912345674",
+                ],
+            ),
+            (
+                resident,
+                &[
+                    "AA00000009",
+                    "FA12345670",
+                    "AB00000001",
+                    "TC12345675",
+                    "HD76543212",
+                ],
+            ),
+            (
+                None,
+                &[
+                    "A123456788",
+                    "B223456783",
+                    "A323456789",
+                    "A12345678",
+                    "A800000015",
+                    "A700000001",
+                    "AA00000008",
+                    "AE00000001",
+                ],
+            ),
+        ];
+        for (want, ids) in table {
+            for v in ids {
+                assert_eq!(validate_id(v), want, "{v}");
+            }
         }
     }
 
