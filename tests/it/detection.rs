@@ -347,5 +347,16 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         "獨居阿伯家裡電話，區碼05，後面是二二七三一六八" => ["personal_data"],
         "申請人身分證：英文 F，然後 2 2 5 8 1 4 0 6 2" => ["personal_data"],
         "報名網址 dcard.tw/f/talk/p/225814069?ref=ios" => [],
+        // A disease by its English abbreviation, at a named place.
+        "305房2床阿公IPD轉加護了，家屬那邊還沒講" => ["patient"],
+        "新買的硬碟2TB，放在305房" => [],
+        // An inspection in office shorthand, on a day of the month said
+        // alone after a word of scheduling.
+        "聯稽預計20號去阿國那間物流倉，打卡紀錄先弄一弄" => ["inspection"],
+        "20號發薪，記得去阿國那間吃飯" => [],
+        // A secret quoted as it was told to a vendor, in a case study.
+        "以案說法：秘書在開標前一晚跟廠商說「底價只有預算的九成，報低一點」" => ["procurement"],
+        // A lesson naming a kind of file is no attachment.
+        "資安小教室：附件副檔名是.scr的，十之八九是惡意程式" => [],
     }
 }

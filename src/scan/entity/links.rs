@@ -322,13 +322,14 @@ pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
                 continue;
             }
         }
-        // A bare extension after a verb (請勿開啟.exe, 不要下載.scr) names a
-        // kind of file, as a warning does, not a file.
+        // A bare extension after a verb (請勿開啟.exe, 不要下載.scr) or
+        // after the word for an extension (副檔名是.scr) names a kind of
+        // file, as a warning does, not a file.
         let name = &m.as_str()[..m.as_str().rfind('.').unwrap_or(0)];
-        if c.name("inner").is_none() && is_verb_phrase(name) {
+        if c.name("inner").is_none() && (is_verb_phrase(name) || names_an_extension(name)) {
             continue;
         }
-        let kind = if c.name("inner").is_some() {
+        let kind = if c.name("inner").is_some() || posing_as_document(m.as_str()) {
             EntityKind::DisguisedFile
         } else {
             EntityKind::RiskyFile
@@ -359,6 +360,50 @@ fn is_verb_phrase(name: &str) -> bool {
             return forbidden && rest.is_empty();
         }
     }
+}
+
+/// Whether a program's file name says it is a document or a picture
+/// (會議照片.scr, 得標通知書.exe): disguised as surely as 名冊.pdf.exe.
+fn posing_as_document(file: &str) -> bool {
+    const PROGRAMS: &[&str] = &[
+        "EXE", "SCR", "PIF", "COM", "BAT", "CMD", "LNK", "JAR", "VBS", "VBE", "JS", "JSE", "WSF",
+        "HTA",
+    ];
+    const DOCUMENTS: &[&str] = &[
+        "照片",
+        "相片",
+        "圖片",
+        "公文",
+        "通知",
+        "名冊",
+        "清冊",
+        "名單",
+        "資料",
+        "申請表",
+        "簽呈",
+        "紀錄",
+        "報告",
+        "合約",
+        "發票",
+        "收據",
+        "帳單",
+        "簡報",
+        "薪資",
+        "獎金",
+        "考績",
+        "函",
+    ];
+    let Some((name, ext)) = file.rsplit_once('.') else {
+        return false;
+    };
+    PROGRAMS.contains(&ext) && DOCUMENTS.iter().any(|d| name.contains(d))
+}
+
+/// Whether `name` ends with the word for a file extension (附件副檔名是,
+/// 副檔名為): what follows is a kind of file, not a file.
+fn names_an_extension(name: &str) -> bool {
+    let rest = name.trim_end_matches(['是', '為', ':', '：']);
+    rest.ends_with("副檔名") || rest.ends_with("延伸檔名")
 }
 
 /// Byte spans of the links in `s` that have a path.
@@ -527,6 +572,20 @@ mod tests {
         assert!(texts("附件：會議紀錄.pdf", EntityKind::RiskyFile).is_empty());
         // A kind of file named in a warning is no file.
         assert!(texts("資訊室提醒：請勿開啟.exe、.scr附件", EntityKind::RiskyFile).is_empty());
+        assert!(texts(
+            "資安小教室：附件副檔名是.scr的都別開",
+            EntityKind::RiskyFile
+        )
+        .is_empty());
+        // A program named as a document or a picture poses as one.
+        assert_eq!(
+            texts(
+                "這是今天會議的照片，會議照片.scr",
+                EntityKind::DisguisedFile
+            ),
+            vec!["會議照片.scr"]
+        );
+        assert!(texts("防毒更新程式.exe 請安裝", EntityKind::DisguisedFile).is_empty());
         assert_eq!(
             texts("請點選安裝.exe完成更新", EntityKind::RiskyFile).len(),
             1

@@ -125,6 +125,7 @@ pub fn patterns() -> Vec<&'static str> {
         &time.date_numeric,
         &time.date_md,
         &time.date_slash,
+        &time.date_day,
         &time.weekday,
         &time.weekday_paren,
         &time.time_clock,

@@ -72,6 +72,7 @@ pub(super) struct Recognizers {
     pub(super) date_numeric: Regex,
     pub(super) date_md: Regex,
     pub(super) date_slash: Regex,
+    pub(super) date_day: Regex,
     pub(super) weekday: Regex,
     pub(super) weekday_paren: Regex,
     /// Relative days, past days and parts of day: plain words, one
@@ -93,6 +94,12 @@ pub(super) fn build() -> Recognizers {
         date_numeric: compile("(?:1[0-4][0-9]|[89][0-9]|20[0-9]{2})[/.-][01]?[0-9][/.-][0-3]?[0-9]"),
         date_md: compile(&format!("{N}{{1,3}}月(?:初|中|底)")),
         date_slash: compile("(?:1[0-2]|0?[1-9])/(?:[12][0-9]|3[01]|0?[1-9])"),
+        // A day of the month said alone (預計20號, 改到15號, 20號早上): a
+        // date only after a word of scheduling or before a part of the day,
+        // since 20號 is otherwise a house number.
+        date_day: compile(&format!(
+            "(?:預計|預定|排在|改在|改到|訂在|定在|本月|這個月|下個月|下月)的?{N}{{1,3}}號|{N}{{1,3}}號(?:那天|當天|早上|上午|中午|下午|晚上)"
+        )),
         // 拜五 is the Hokkien 禮拜五; alone, 拜 takes no 日 or 天 (拜天公).
         weekday: compile("(?:下下|下個?|上個?|這個?|本|今)?(?:(?:星期|禮拜|礼拜|周)[一二三四五六日天末]|拜[一二三四五六])"),
         weekday_paren: compile(r"\([一二三四五六日]\)"),
@@ -238,6 +245,11 @@ pub(super) fn dates(r: &Recognizers, cx: &mut Extraction<'_>) {
                 }
             }
             for m in r.date_md.find_iter(s) {
+                cx.push(EntityKind::Date, m.start(), m.end(), None);
+            }
+        }
+        if has.hao {
+            for m in r.date_day.find_iter(s) {
                 cx.push(EntityKind::Date, m.start(), m.end(), None);
             }
         }
@@ -474,6 +486,16 @@ mod tests {
             );
         }
         assert!(found("十三月四十日", EntityKind::Date).is_empty());
+        // A day of the month alone is a date after a word of scheduling or
+        // before a part of the day; otherwise it is a house number.
+        for text in [
+            "勞檢預計20號去那間倉庫",
+            "會勘改到十五號",
+            "25號早上九點集合",
+        ] {
+            assert_eq!(found(text, EntityKind::Date).len(), 1, "{text}");
+        }
+        assert!(found("中正路20號", EntityKind::Date).is_empty());
         for text in [
             "周三",
             "週三",
