@@ -358,5 +358,9 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         "以案說法：秘書在開標前一晚跟廠商說「底價只有預算的九成，報低一點」" => ["procurement"],
         // A lesson naming a kind of file is no attachment.
         "資安小教室：附件副檔名是.scr的，十之八九是惡意程式" => [],
+        // A camera named by where it hangs, and who was seen on it.
+        "社宅大廳的錄影我有看到，十二樓那個太太每天半夜才回來" => ["footage"],
+        // A game's report button is no complaint.
+        "Among Us 昨天我被report三次都不是我，你們真的很會亂檢舉欸" => [],
     }
 }

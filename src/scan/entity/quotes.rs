@@ -61,10 +61,12 @@ pub(super) fn build() -> Recognizers {
 /// 告知, 透露, 附言…), and what an incident report or a news story says of one: passed
 /// on in a chat (轉傳, 群組傳出), written (寫下, 寫著, 直接打), its content
 /// given (內容為), a record of it cited (引述…訊息, 引用的LINE, 所載對話), a favour
-/// asked in it (拜託同事：「…」) or a rumour quoted as it went round
+/// asked in it (拜託同事：「…」), a record's result given (入出境紀錄為『…』),
+/// a paper's words (說明三是這樣寫的：『…』), words said in a group chat
+/// (在社區群組說「…」) or a rumour quoted as it went round
 /// (網傳：「…」, as fact-checkers and the news reproduce it).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|對話:|所載對話";
+const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內)?(?:說|稱|表示)|對話:|所載對話";
 
 /// Whom words were said to privately (向廠商表示「…」, 對賭場經營者稱
 /// 「…」); what is said to the press, a council, a court or the public is
@@ -331,6 +333,14 @@ mod tests {
                 (
                     "秘書在開標前一晚跟廠商說「底價只有預算的九成，報低一點」",
                     "「底價只有預算的九成，報低一點」",
+                ),
+                (
+                    "被告查得告訴人入出境紀錄為『5月3日出境至胡志明市，8月20日入境』，並轉知前夫",
+                    "『5月3日出境至胡志明市，8月20日入境』",
+                ),
+                (
+                    "約聘人員在社區群組說「3樓王太太去年看了6次精神科」",
+                    "「3樓王太太去年看了6次精神科」",
                 ),
                 (
                     "某員於科內群組拜託同事：「幫我查一下他有沒有前科」",
