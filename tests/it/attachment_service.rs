@@ -331,8 +331,9 @@ async fn replicas_on_postgres_read_each_attachment_once_and_take_over_a_dead_one
     }
     let mut a = App::start(Setup {
         db: Db::Postgres(url),
-        // A replica that dies hands its job over after 10 s.
-        extra: "[content]\nextract_timeout_seconds = 8\nocr_seconds = 6\nclaim_seconds = 10\n"
+        // A replica that dies hands its job over after 11 s; the OCR gets
+        // 9 s, three times what the screenshot takes on an idle machine.
+        extra: "[content]\nextract_timeout_seconds = 10\nocr_seconds = 9\nclaim_seconds = 11\n"
             .into(),
         ..Setup::default()
     })

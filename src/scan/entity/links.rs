@@ -17,6 +17,7 @@
 
 use regex::Regex;
 
+use super::file_names::{is_verb_phrase, names_an_extension, posing_as_document};
 use super::host_names::{
     AGENCY_NAMES, FILE_LIKE_TLDS, GENUINE_DOMAINS, PRIVATE_TLDS, RESERVED_TLDS, SHORTENERS,
 };
@@ -338,72 +339,6 @@ pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
             cx.push(kind, m.start(), m.end(), None);
         }
     }
-}
-
-/// Whether `name` is only a warning not to open or run a kind of file
-/// (請勿開啟, 不要下載 …): a prohibition and verbs, with no name left.
-fn is_verb_phrase(name: &str) -> bool {
-    const PROHIBITIONS: &[&str] = &["請勿", "勿", "不要", "別", "切勿", "禁止"];
-    const VERBS: &[&str] = &[
-        "請", "開啟", "打開", "點開", "下載", "執行", "安裝", "點選", "點擊", "收到", "的", "、",
-        "或",
-    ];
-    let mut rest = name;
-    let mut forbidden = false;
-    loop {
-        if let Some(p) = PROHIBITIONS.iter().find(|p| rest.starts_with(**p)) {
-            forbidden = true;
-            rest = &rest[p.len()..];
-        } else if let Some(v) = VERBS.iter().find(|v| rest.starts_with(**v)) {
-            rest = &rest[v.len()..];
-        } else {
-            return forbidden && rest.is_empty();
-        }
-    }
-}
-
-/// Whether a program's file name says it is a document or a picture
-/// (會議照片.scr, 得標通知書.exe): disguised as surely as 名冊.pdf.exe.
-fn posing_as_document(file: &str) -> bool {
-    const PROGRAMS: &[&str] = &[
-        "EXE", "SCR", "PIF", "COM", "BAT", "CMD", "LNK", "JAR", "VBS", "VBE", "JS", "JSE", "WSF",
-        "HTA",
-    ];
-    const DOCUMENTS: &[&str] = &[
-        "照片",
-        "相片",
-        "圖片",
-        "公文",
-        "通知",
-        "名冊",
-        "清冊",
-        "名單",
-        "資料",
-        "申請表",
-        "簽呈",
-        "紀錄",
-        "報告",
-        "合約",
-        "發票",
-        "收據",
-        "帳單",
-        "簡報",
-        "薪資",
-        "獎金",
-        "考績",
-        "函",
-    ];
-    let Some((name, ext)) = file.rsplit_once('.') else {
-        return false;
-    };
-    PROGRAMS.contains(&ext) && DOCUMENTS.iter().any(|d| name.contains(d))
-}
-
-/// Whether `name` ends with the word for a file extension (附件副檔名是,
-/// 副檔名為): what follows is a kind of file, not a file.
-fn names_an_extension(name: &str) -> bool {
-    let rest = name.trim_end_matches(['是', '為', ':', '：']);
-    rest.ends_with("副檔名") || rest.ends_with("延伸檔名")
 }
 
 /// Byte spans of the links in `s` that have a path.

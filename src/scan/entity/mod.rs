@@ -28,6 +28,7 @@ use regex::Regex;
 
 use crate::normalize::{is_han, NormalizedText};
 
+mod file_names;
 mod grades;
 mod host_names;
 mod ids;
