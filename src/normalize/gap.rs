@@ -90,7 +90,14 @@ pub(super) fn gap(
         if all_space {
             w.push(' ', run[0].1);
         } else {
+            // A middle dot between digits (T176‧146‧610) is the dot meant.
+            let digits = recent[0].is_ascii_digit() && after[0].is_ascii_digit();
             for &(c, at) in &run[..len] {
+                let c = if digits && matches!(c, '·' | '・' | '‧' | '•') {
+                    '.'
+                } else {
+                    c
+                };
                 w.push(c, at);
             }
         }

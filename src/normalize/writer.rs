@@ -156,12 +156,15 @@ impl Writer {
     #[inline]
     pub(super) fn chinese_digit_runs(&mut self) {
         let chars: Vec<char> = self.text.chars().collect();
-        let group_at = |i: usize| {
-            chars[i..]
-                .iter()
-                .take_while(|&&c| c.is_ascii_digit() || chinese_digit(c).is_some())
-                .count()
+        // A white circle typed for 〇 among the digits (二六一○八八) is a
+        // zero when it stands alone; a run of them masks digits (○○○).
+        let lone_circle = |j: usize| {
+            chars[j] == '○' && chars.get(j + 1) != Some(&'○') && (j == 0 || chars[j - 1] != '○')
         };
+        let numeral = |j: usize| {
+            chars[j].is_ascii_digit() || chinese_digit(chars[j]).is_some() || lone_circle(j)
+        };
+        let group_at = |i: usize| (i..chars.len()).take_while(|&j| numeral(j)).count();
         // The numbers written out, as character ranges: most messages that
         // come here (一 and 三 are common words) have none, and are left as
         // they are without being copied.
@@ -201,6 +204,7 @@ impl Writer {
                 *c = match chinese_digit(*c) {
                     Some(d) => d,
                     None if c.is_ascii_digit() => *c,
+                    None if *c == '○' => '0',
                     None => '-',
                 };
             }

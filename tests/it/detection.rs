@@ -362,5 +362,8 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         "社宅大廳的錄影我有看到，十二樓那個太太每天半夜才回來" => ["footage"],
         // A game's report button is no complaint.
         "Among Us 昨天我被report三次都不是我，你們真的很會亂檢舉欸" => [],
+        // An ID read out with a white circle for zero; masked digits stay masked.
+        "阿伯的身分證字號是 S 二六一 ○八八 八八○，你共伊登記起來" => ["personal_data"],
+        "阿伯的手機是0912-○○○-678，請勿外流" => [],
     }
 }
