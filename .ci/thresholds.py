@@ -151,8 +151,10 @@ LATER_FLOORS = {
     # lookup result or a still of a masked person in their own words, which
     # the shared corpus counts as news of a past leak: its eleven such
     # lines (six of lookups, five of footage) hold records_lookup recall at
-    # 0.925 and footage recall at 0.93.
-    "records_lookup": (0.89, 0.925),
+    # 0.925 and footage recall at 0.93. Round 134 (lookups told as gossip,
+    # first at 0.65) still leaves results whose source is only hinted
+    # (學長幫我對到車主了, 我幫妳問過了, an insider who "said"): 0.92.
+    "records_lookup": (0.89, 0.92),
     "footage": (0.98, 0.93),
     "phishing": (0.98, 0.975),
 }
