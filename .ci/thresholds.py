@@ -101,7 +101,10 @@ LATER_FLOORS = {
     # Round 46's plain core lines (measured last, first 0.90/0.89) hold
     # inspection precision at 0.94: a petition's procedure reply and a
     # reward payout note that name an inspection's words.
-    "inspection": (0.94, 0.94),
+    # Twenty-second session: round 137 (tip-offs with no inspection word at
+    # all, first at 0.52: "禮拜四他們會過去喔", a list of shops with dates,
+    # "drunk check @ …") still leaves 25 of its 60: recall 0.925.
+    "inspection": (0.94, 0.925),
     # Round 60 (seventeenth session: the core four as an outside evaluator
     # writes them, first 0.69 informant recall) still leaves a customer
     # complaint's author (客訴…的是), a caller known by voice after 打來說,
@@ -141,11 +144,15 @@ LATER_FLOORS = {
     # laptop of 機密 files taken on holiday, a (列密) meeting's conclusions
     # in a debrief) and phishing recall at 0.98 (an 盤點表 form asking for
     # passwords, a "局長" asking IDs for group insurance).
-    "procurement": (0.97, 0.935),
+    # Round 138 (twenty-second session: a ceiling said without 底價, bids
+    # counted by their envelopes, a panel's make-up; marked papers known by
+    # their routing, 親啟 or 專人送, first at 0.63 and 0.70) holds
+    # procurement recall at 0.93 and classified recall at 0.91.
+    "procurement": (0.97, 0.93),
     # Round 56 (oblique later six) holds personnel recall at 0.94: grades
     # by emoji (🅰️ 穩了), a vote by raised hands (✋✋✋).
     "personnel": (0.98, 0.94),
-    "classified": (0.95, 0.915),
+    "classified": (0.95, 0.91),
     # Twenty-second session: round 125 (published rulings, case studies and
     # news of the later six) labels as leaks the rulings that retell a
     # lookup result or a still of a masked person in their own words, which
