@@ -365,5 +365,9 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         // An ID read out with a white circle for zero; masked digits stay masked.
         "阿伯的身分證字號是 S 二六一 ○八八 八八○，你共伊登記起來" => ["personal_data"],
         "阿伯的手機是0912-○○○-678，請勿外流" => [],
+        // A visit among family is no inspection, whatever is got ready for
+        // it; a visit to a shop with its stock put away is.
+        "禮拜五他們會過去你家吃飯，先準備一下碗筷" => [],
+        "下禮拜三衛生局的人會到你店裡，過期的那幾箱先收起來" => ["inspection"],
     }
 }
