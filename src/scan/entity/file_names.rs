@@ -25,9 +25,10 @@ pub(super) fn is_verb_phrase(name: &str) -> bool {
     }
 }
 
-/// Whether a program's file name says it is a document or a picture
-/// (會議照片.scr, 得標通知書.exe): disguised as surely as 名冊.pdf.exe.
-pub(super) fn posing_as_document(file: &str) -> bool {
+/// Whether a program's file name (`name`, before the dot of its extension
+/// `ext`) says it is a document or a picture (會議照片.scr, 得標通知書.exe):
+/// disguised as surely as 名冊.pdf.exe.
+pub(super) fn posing_as_document(name: &str, ext: &str) -> bool {
     const PROGRAMS: &[&str] = &[
         "EXE", "SCR", "PIF", "COM", "BAT", "CMD", "LNK", "JAR", "VBS", "VBE", "JS", "JSE", "WSF",
         "HTA",
@@ -56,9 +57,6 @@ pub(super) fn posing_as_document(file: &str) -> bool {
         "考績",
         "函",
     ];
-    let Some((name, ext)) = file.rsplit_once('.') else {
-        return false;
-    };
     PROGRAMS.contains(&ext) && DOCUMENTS.iter().any(|d| name.contains(d))
 }
 

@@ -312,12 +312,11 @@ pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
     let mut paths: Option<Vec<(usize, usize)>> = None;
     for c in r.file.captures_iter(s) {
         let Some(m) = c.get(0) else { continue };
+        // The pattern ends in a dot and an extension: the name before it.
+        let (name, ext) = m.as_str().rsplit_once('.').unwrap_or_default();
         // A web page in a link's path is how the web works; an executable
         // or a script file there (vpn_client.js) is a download.
-        let page = [".HTML", ".HTM", ".SHTML", ".SVG"]
-            .iter()
-            .any(|x| m.as_str().ends_with(x));
-        if page {
+        if matches!(ext, "HTML" | "HTM" | "SHTML" | "SVG") {
             let paths = paths.get_or_insert_with(|| link_spans_with_path(r, s));
             if paths.iter().any(|&(ps, pe)| m.start() < pe && ps < m.end()) {
                 continue;
@@ -326,11 +325,11 @@ pub(super) fn risky_files(r: &Recognizers, cx: &mut Extraction<'_>) {
         // A bare extension after a verb (請勿開啟.exe, 不要下載.scr) or
         // after the word for an extension (副檔名是.scr) names a kind of
         // file, as a warning does, not a file.
-        let name = &m.as_str()[..m.as_str().rfind('.').unwrap_or(0)];
-        if c.name("inner").is_none() && (is_verb_phrase(name) || names_an_extension(name)) {
+        let double = c.name("inner").is_some();
+        if !double && (is_verb_phrase(name) || names_an_extension(name)) {
             continue;
         }
-        let kind = if c.name("inner").is_some() || posing_as_document(m.as_str()) {
+        let kind = if double || posing_as_document(name, ext) {
             EntityKind::DisguisedFile
         } else {
             EntityKind::RiskyFile

@@ -49,8 +49,8 @@ pub(super) fn build() -> Recognizers {
         // A ruling's 並稱 counts only after the message's channel in the
         // same sentence (以LINE傳送予乙公司，並稱「…」): a statement's 並稱
         // (指揮中心…並稱「…」) is no sent message. Words said to someone
-        // (向廠商表示「…」, 對賭場經營者稱「…」, 跟廠商說「…」) are, unless said to the
-        // press or the public (向媒體, 對記者, 對外, 向民眾).
+        // (向廠商表示「…」, 對賭場經營者稱「…」, 跟廠商說「…」) are, unless
+        // said to the press or the public (向媒體, 對記者, 對外, 向民眾).
         reported: compile(&format!(
             "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})"
         )),
@@ -58,13 +58,13 @@ pub(super) fn build() -> Recognizers {
 }
 
 /// Verbs of sending or posting a message (傳送, 傳至, 私訊, 張貼, 轉貼,
-/// 告知, 透露, 附言…), and what an incident report or a news story says of one: passed
-/// on in a chat (轉傳, 群組傳出), written (寫下, 寫著, 直接打), its content
-/// given (內容為), a record of it cited (引述…訊息, 引用的LINE, 所載對話), a favour
-/// asked in it (拜託同事：「…」), a record's result given (入出境紀錄為『…』),
-/// a paper's words (說明三是這樣寫的：『…』), words said in a group chat
-/// (在社區群組說「…」) or a rumour quoted as it went round
-/// (網傳：「…」, as fact-checkers and the news reproduce it).
+/// 告知, 透露, 附言…), and what an incident report or a news story says of
+/// one: passed on in a chat (轉傳, 群組傳出), written (寫下, 寫著, 直接打),
+/// its content given (內容為), a record of it cited (引述…訊息, 引用的LINE,
+/// 所載對話), a favour asked in it (拜託同事：「…」), a record's result
+/// given (入出境紀錄為『…』), a paper's words (說明三是這樣寫的：『…』),
+/// words said in a group chat (在社區群組說「…」) or a rumour quoted as it
+/// went round (網傳：「…」, as fact-checkers and the news reproduce it).
 /// A rumour passed on and then denied is still none (see [`denied`]).
 const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內)?(?:說|稱|表示)|對話:|所載對話";
 
