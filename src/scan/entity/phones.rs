@@ -26,7 +26,8 @@ pub(super) fn build() -> Recognizers {
     Recognizers {
         // Groups split by spaces, dots, dashes or slashes ("0955 / 602 / 318"),
         // or over the lines of a message ("0933\n627\n581").
-        mobile: compile(r"(?:\+?886[ -]?0?|0)9[0-9](?:[ ./\-\n]{0,3}[0-9]){7}"),
+        // After +886 the 9 may stand alone as well (+886 9 52 718 340).
+        mobile: compile(r"(?:\+?886[ -]?0?9[ -]?|09)[0-9](?:[ ./\-\n]{0,3}[0-9]){7}"),
         // Subscriber numbers of three or four and three or four digits, or
         // five after an outlying island's four-digit code (0836-23618,
         // 0826-88123).
@@ -149,6 +150,7 @@ mod tests {
             ("+886 912 345 678", "0912345678"),
             ("886912345678", "0912345678"),
             ("+886-912-345678", "0912345678"),
+            ("+886 9 52 718 340", "0952718340"),
             ("０９１２３４５６７８", "0912345678"),
             ("〇九五二七七一三〇八", "0952771308"),
             ("0 9 1 8 - 3 3 0 - 2 7 5", "0918330275"),

@@ -140,7 +140,9 @@ pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
             ]
             .iter()
             .any(|u| t.contains(u));
-            if strong {
+            // 號碼 is "number" and 5號碼頭 a pier: no house number.
+            let number_word = t.ends_with('號') && s[m.end()..].starts_with('碼');
+            if strong && !number_word {
                 cx.push(EntityKind::Address, m.start(), m.end(), None);
             }
         }
@@ -248,6 +250,8 @@ mod tests {
         }
         assert!(texts("明天 10 號開會", EntityKind::Address).is_empty());
         assert!(texts("我們約 3 號", EntityKind::Address).is_empty());
+        assert!(texts("港區 5 號碼頭的監視器", EntityKind::Address).is_empty());
+        assert!(texts("信義區3號碼頭", EntityKind::Address).is_empty());
         assert!(texts("下個月十一號開會", EntityKind::Address).is_empty());
     }
 
