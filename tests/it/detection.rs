@@ -369,5 +369,23 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         // it; a visit to a shop with its stock put away is.
         "禮拜五他們會過去你家吃飯，先準備一下碗筷" => [],
         "下禮拜三衛生局的人會到你店裡，過期的那幾箱先收起來" => ["inspection"],
+        // Going to "your" place is a tip-off only with an office, a check
+        // or a secret beside it; a greeting to a senior clears no visit.
+        "下週我會去你們那邊看看新裝潢，順便帶蛋糕過去" => [],
+        "禮拜四環保局會去你們那邊，排水溝先清一清" => ["inspection"],
+        "報告學長，後天清晨五點會對「順興6號」實施登檢" => ["inspection"],
+        // A mobile after +886 with its 9 apart; a pier's number is no address.
+        "+886 9 36 402 718 是林先生的手機，麻煩聯絡" => ["personal_data"],
+        "7號碼頭的監視器昨天壞了，廠商下午來修" => [],
+        // Scores told the moment an evaluation ends; a ceiling told as what
+        // the budget office approved.
+        "評選剛結束：大成87.2第一、新和80.5第二，公告前別講" => ["procurement"],
+        "主計那邊核下來的天花板是八百多萬，你懂的，別寫超過" => ["procurement"],
+        // A lookup by someone at the insurer; a paper marked by who may read it.
+        "健保那邊我同學幫我看了，他這半年看了五次精神科" => ["records_lookup"],
+        "只有組長以上能看的那份，內容是明年要裁掉兩個分隊" => ["classified"],
+        // One's own test, and a rate, are no case.
+        "我今早快篩陽性，請假到週三，交接請找小周" => [],
+        "本季員工篩檢陽性率0.5%，較上季下降" => [],
     }
 }
