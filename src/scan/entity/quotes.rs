@@ -61,12 +61,12 @@ pub(super) fn build() -> Recognizers {
 /// 告知, 透露, 附言…), and what an incident report or a news story says of
 /// one: passed on in a chat (轉傳, 群組傳出), written (寫下, 寫著, 直接打),
 /// its content given (內容為), a record of it cited (引述…訊息, 引用的LINE,
-/// 所載對話), a favour asked in it (拜託同事：「…」), a record's result
+/// 所載對話, 起訴書裡的對話「…」), a favour asked in it (拜託同事：「…」), a record's result
 /// given (入出境紀錄為『…』), a paper's words (說明三是這樣寫的：『…』),
 /// words said in a group chat (在社區群組說「…」) or a rumour quoted as it
 /// went round (網傳：「…」, as fact-checkers and the news reproduce it).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內)?(?:說|稱|表示)|對話:|所載對話";
+const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內)?(?:說|稱|表示)|對話:|所載對話|的對話";
 
 /// Whom words were said to privately (向廠商表示「…」, 對賭場經營者稱
 /// 「…」); what is said to the press, a council, a court or the public is
@@ -101,9 +101,9 @@ const PUBLIC: [&str; 18] = [
 const CHANNEL: &str = "LINE|臉書|FACEBOOK|訊息|群組|簡訊|私訊|通訊軟體|傳予|傳給|傳送予";
 
 /// One quotation of a sent message, on one line, its marks paired: six
-/// characters at least (「限閱」 is a word, not a message); 『…』 may hold
-/// a 「…」 inside.
-const QUOTE: &str = "「[^「」『』\\n]{6,300}」|『[^『』\\n]{6,300}』";
+/// characters at least (「限閱」 is a word, not a message); each kind may
+/// hold the other inside (網傳：「那家『好蔬食』的…」).
+const QUOTE: &str = "「[^「」\\n]{6,300}」|『[^『』\\n]{6,300}』";
 
 /// Quoted examples of what must not be said; only when a quotation mark
 /// is there.
@@ -313,6 +313,14 @@ mod tests {
                 (
                     "被告員警對賭場經營者稱「是你們同業的阿德去報的」，經判決有罪",
                     "「是你們同業的阿德去報的」",
+                ),
+                (
+                    "網傳：「那家『好蔬食』的老闆娘確診了，住店後面」",
+                    "「那家『好蔬食』的老闆娘確診了，住店後面」",
+                ),
+                (
+                    "起訴書裡的對話是這樣：「底價跟預算差不多，你們抓九成」",
+                    "「底價跟預算差不多，你們抓九成」",
                 ),
                 (
                     "起訴書引述被告訊息：「審查委員住崇德路，你們可以去拜訪」",
