@@ -514,9 +514,10 @@ mod tests {
             ("電話：0910-二三七-八四五（吳）", "電話:0910-237-845(吳)"),
             ("電話是09七七-２１５-八三０", "電話是0977-215-830"),
             ("手機 0九1八-4四7-2六5", "手機0918-447-265"),
-            // A lone white circle among Chinese digits is a zero; a run of
-            // them masks digits. A middle dot between digits is a dot.
+            // A lone white circle among Chinese digits is a zero (么 a one);
+            // a run of them masks digits. A middle dot between digits is a dot.
             ("字號 S 二六一 ○八八 八八○", "字號S261088880"),
+            ("字號 G 么〇五二七六三九六", "字號G105276396"),
             ("0912-○○○-678", "0912-○○○-678"),
             ("T１７６‧１４６‧６１０", "T176.146.610"),
             ("一二三組，共100,000,000元", "一二三組,共100,000,000元"),

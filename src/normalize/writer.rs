@@ -161,8 +161,21 @@ impl Writer {
         let lone_circle = |j: usize| {
             chars[j] == '○' && chars.get(j + 1) != Some(&'○') && (j == 0 || chars[j - 1] != '○')
         };
+        // 么 (幺; 麼 once folded from the simplified form) is how one is
+        // read out beside other digits (G 么〇五…).
+        let spoken_one = |j: usize| {
+            let word = j > 0 && "什怎這那多要幹甚".contains(chars[j - 1]);
+            matches!(chars[j], '么' | '幺' | '麼')
+                && !word
+                && [j.wrapping_sub(1), j + 1]
+                    .iter()
+                    .any(|&k| chars.get(k).is_some_and(|&c| chinese_digit(c).is_some()))
+        };
         let numeral = |j: usize| {
-            chars[j].is_ascii_digit() || chinese_digit(chars[j]).is_some() || lone_circle(j)
+            chars[j].is_ascii_digit()
+                || chinese_digit(chars[j]).is_some()
+                || lone_circle(j)
+                || spoken_one(j)
         };
         let group_at = |i: usize| (i..chars.len()).take_while(|&j| numeral(j)).count();
         // The numbers written out, as character ranges: most messages that
@@ -205,6 +218,7 @@ impl Writer {
                     Some(d) => d,
                     None if c.is_ascii_digit() => *c,
                     None if *c == '○' => '0',
+                    None if matches!(*c, '么' | '幺' | '麼') => '1',
                     None => '-',
                 };
             }

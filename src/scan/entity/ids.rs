@@ -55,9 +55,9 @@ pub(super) fn build() -> Recognizers {
         // eight digits and at times a letter (C8835172, EA1234567,
         // P2946185A): next to 護照 either way.
         passport_number: compile("[0-9]{9}|[A-Z]{1,2}[0-9]{6,8}[A-Z]?"),
-        // Twelve digits in groups of four split by a space, a dash or a
-        // slash (0000 3318 2046, 0000/7319/2058).
-        twelve_digits: compile("[0-9]{4}[ /-]?[0-9]{4}[ /-]?[0-9]{4}"),
+        // Twelve digits in groups of four split by a space, a dash, a
+        // slash or a line break (0000 3318 2046, 0000/7319/2058).
+        twelve_digits: compile("[0-9]{4}[ /\\-\n]?[0-9]{4}[ /\\-\n]?[0-9]{4}"),
         // Ten to sixteen digits, in groups split by one dash or space each
         // (0520-0123-9587, 700 0001 2345 678).
         account: compile("[0-9](?:[ -]?[0-9]){9,16}"),
@@ -279,6 +279,10 @@ mod tests {
         assert_eq!(
             texts("健保卡號 0000 3318 2046，", EntityKind::NhiCard),
             vec!["0000 3318 2046"]
+        );
+        assert_eq!(
+            texts("健保卡號\n0000\n3318\n2046\n是他的", EntityKind::NhiCard),
+            vec!["0000\n3318\n2046"]
         );
         // Its own label, when 健保 is mistyped or left out.
         assert_eq!(
