@@ -387,5 +387,19 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         // One's own test, and a rate, are no case.
         "我今早快篩陽性，請假到週三，交接請找小周" => [],
         "本季員工篩檢陽性率0.5%，較上季下降" => [],
+        // A rumour quoted with a shop's name quoted inside it; a
+        // conversation quoted from an indictment.
+        "網傳：「中山路那家『阿美麵店』的老闆娘確診登革熱，住店後面那排」" => ["patient"],
+        "起訴書裡的對話是這樣：「底價跟預算差不多，你們抓九成五」" => ["procurement"],
+        // An ID read out with 么 for one; an NHI number over lines; a
+        // caller's number told to the accused.
+        "他說身分證 K 么二〇三八四五七〇，幫我登記" => ["personal_data"],
+        "健保卡號\n0001\n5273\n8460\n是那個小朋友的" => ["personal_data"],
+        "那通是從 0933 571 286 打進來的，我跟店長講了，他說應該是對面的主委" => ["informant", "personal_data"],
+        // Chain talk that names no one: a closed restaurant's outbreak, new
+        // cameras, the accused left to guess.
+        "新聞說上週婚宴五十人上吐下瀉，衛生局驗出諾羅，餐廳已被要求停業改善" => [],
+        "我們里新裝了十支監視器，月底完工，畫面會連到派出所" => [],
+        "老闆一直說一定是隔壁去告的，我們都沒回應他，讓他自己猜" => [],
     }
 }
