@@ -148,11 +148,15 @@ const RELATIVE_DAYS: &[&str] = &[
     "今晡日",
     "今暗晡",
     // English, as mixed into Chinese chat (Fri 2pm, tmr); not MON, WED or
-    // THU, which are also a word's start and a given name.
+    // THU alone, which are also a word's start and a given name (after
+    // NEXT they are days).
     "TOMORROW",
     "TMR",
     "TONIGHT",
     "NEXT WEEK",
+    "NEXT MON",
+    "NEXT WED",
+    "NEXT THU",
     "MONDAY",
     "TUESDAY",
     "WEDNESDAY",
@@ -556,8 +560,13 @@ mod tests {
             texts("HIT IT FRI 2PM", EntityKind::RelativeDay),
             vec!["FRI"]
         );
-        // A given name (Nguyen Thi Thu) and C'MON are no days.
+        // A given name (Nguyen Thi Thu) and C'MON are no days; after NEXT
+        // the short forms are.
         assert!(texts("NGUYEN THI THU C'MON", EntityKind::RelativeDay).is_empty());
+        assert_eq!(
+            texts("食藥署 NEXT WED AM 會來", EntityKind::RelativeDay),
+            vec!["NEXT WED"]
+        );
         assert_eq!(
             texts("GO TOMORROW", EntityKind::RelativeDay),
             vec!["TOMORROW"]
