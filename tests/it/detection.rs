@@ -401,5 +401,19 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         "新聞說上週婚宴五十人上吐下瀉，衛生局驗出諾羅，餐廳已被要求停業改善" => [],
         "我們里新裝了十支監視器，月底完工，畫面會連到派出所" => [],
         "老闆一直說一定是隔壁去告的，我們都沒回應他，讓他自己猜" => [],
+        // An office coming with what to move first; family, buyers and
+        // one's own car at the 監理站 are no inspection.
+        "阿姨，禮拜四下午環保局會過去你們廠，那桶廢液先載走" => ["inspection"],
+        "明天我爸媽會過來看孫子，客廳先收一下" => [],
+        "週六早上有人要來看房，箱子先移到房間" => [],
+        "我的車下禮拜要去監理站定期檢驗，早上請假" => [],
+        // A favour delivered; a paper described by who may read it; grades
+        // after arrows.
+        "你要的那個我拿到了，你老公那晚跟一個0911開頭的號碼講了快一小時" => ["records_lookup"],
+        "那份只給主管看的，大概是講明年要併掉兩個站" => ["classified"],
+        "老王→甲、小芬→乙，這是課長送上去的版本" => ["personnel"],
+        // A lure in square brackets, and one pasted with a doubt, are lures.
+        "[健保署]您的就醫紀錄異常，請於今日內掃描QR碼與專員聯繫" => ["phishing"],
+        "這封怪怪的：「人事室通知：年終獎金確認 https://dgpa-bonus.example/login 請今天登入」" => ["phishing"],
     }
 }
