@@ -160,7 +160,7 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
 /// Whether a message denies what it quotes (網傳『…』等語，純屬謠言;
 /// 經查並非如此。有人轉傳「…」): one pass over it, wherever the denial is.
 fn denied(s: &str) -> bool {
-    const DENIALS: [&str; 20] = [
+    const DENIALS: [&str; 23] = [
         "不實",
         "誤傳",
         "是錯的",
@@ -181,6 +181,13 @@ fn denied(s: &str) -> bool {
         "子虛烏有",
         "澄清",
         "舊聞",
+        // An IT unit's warning about a file in its name (如有人傳送「VPN
+        // 更新檔.exe」等檔案，請勿開啟，那不是我們寄的).
+        "不是我們寄的",
+        "請勿開啟",
+        // A favour quoted to say it is always refused (親友請託「幫忙查
+        // 一下…」一律婉拒).
+        "一律婉拒",
     ];
     DENIALS.iter().any(|w| s.contains(w))
 }
@@ -383,6 +390,8 @@ mod tests {
                 "SOP第3點：承辦人應回覆檢舉人「您檢舉的餐廳本局已派員稽查」",
                 "我已經回覆了,里長說「檢舉人是隔壁王太太」",
                 "指揮中心今日記者會說明疫情，並稱「確診者曾到過第一市場」",
+                "如有人以LINE傳送「VPN更新檔.exe」等檔案，請勿開啟，那不是我們寄的",
+                "親友請託「幫忙查一下某人住哪裡」一律婉拒",
             ],
         );
     }
