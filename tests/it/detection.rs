@@ -415,5 +415,14 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         // A lure in square brackets, and one pasted with a doubt, are lures.
         "[健保署]您的就醫紀錄異常，請於今日內掃描QR碼與專員聯繫" => ["phishing"],
         "這封怪怪的：「人事室通知：年終獎金確認 https://dgpa-bonus.example/login 請今天登入」" => ["phishing"],
+        // A course's notice frames every line of it; an IT warning that
+        // quotes a file in its name; a drill's invented case.
+        "📢教育訓練通知\n課程：食品稽查實務\n時間：12/18 14:00\n地點：本局5樓" => [],
+        "如有人以LINE傳送「VPN更新檔.exe」等檔案，請勿開啟，那不是我們寄的" => [],
+        "演練腳本：假想個案王大明，男35歲，住演練路1號，足跡自行編寫" => [],
+        // A base price approved before the opening; covert sampling by an
+        // office called by its nickname.
+        "二、冷氣汰換案底價已簽奉核定為1,286萬元，12/22開標。" => ["procurement"],
+        "『綠色的』禮拜五半夜要去那間電鍍廠偷採，別說是我講的" => ["inspection"],
     }
 }
