@@ -424,5 +424,13 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         // office called by its nickname.
         "二、冷氣汰換案底價已簽奉核定為1,286萬元，12/22開標。" => ["procurement"],
         "『綠色的』禮拜五半夜要去那間電鍍廠偷採，別說是我講的" => ["inspection"],
+        // A call-back number in place of a link; a parcel lure pasted with
+        // a doubt; a favour delivered.
+        "【地檢署】您涉及洗錢案，已被列為被告，請於今日撥打 02-2314-6620 與承辦檢察官聯繫" => ["phishing"],
+        "郵局說包裹要補運費 https://post-tw.example/pay 這個要點進去付嗎" => ["phishing"],
+        "幫你跑過了，那台車登記在他弟名下" => ["records_lookup"],
+        // A rumour denied as old news, and a national count, name no case.
+        "那則說我們里有人確診的是假的，是去年的舊聞被翻出來" => [],
+        "今天疫情通報：全國新增確診 3,214，年齡分布以 20-39 歲最多" => [],
     }
 }
