@@ -432,5 +432,12 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         // A rumour denied as old news, and a national count, name no case.
         "那則說我們里有人確診的是假的，是去年的舊聞被翻出來" => [],
         "今天疫情通報：全國新增確診 3,214，年齡分布以 20-39 歲最多" => [],
+        // A fire office coming on a festival day with a chore to do first;
+        // a coach's headcount, a power line's maintenance and a guess with
+        // no proof are none.
+        "初一拜拜那天下午，消防的會繞到你們鐵皮倉庫，樓梯口那些紙箱先清掉" => ["inspection"],
+        "遊覽車明早七點出發，司機上車會點人頭，不要遲到喔" => [],
+        "📢台電通知 12/19 上午線路檢修停電，影響範圍請查詢" => [],
+        "我臆是隔壁彼間咧檢舉，毋過攏無證據" => [],
     }
 }
