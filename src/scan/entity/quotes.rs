@@ -61,12 +61,14 @@ pub(super) fn build() -> Recognizers {
 /// 告知, 透露, 附言…), and what an incident report or a news story says of
 /// one: passed on in a chat (轉傳, 群組傳出), written (寫下, 寫著, 直接打),
 /// its content given (內容為), a record of it cited (引述…訊息, 引用的LINE,
-/// 所載對話, 起訴書裡的對話「…」), a favour asked in it (拜託同事：「…」), a record's result
-/// given (入出境紀錄為『…』), a paper's words (說明三是這樣寫的：『…』),
+/// 所載對話, 起訴書裡的對話「…」), what a paper or a still bore (內容
+/// 載明「…」, 上頭標註「…」), a favour asked in it (拜託同事：「…」), a
+/// record's result given (入出境紀錄為『…』), a paper's words (說明三是這樣
+/// 寫的：『…』),
 /// words said in a group chat (在社區群組說「…」) or a rumour quoted as it
 /// went round (網傳：「…」, as fact-checkers and the news reproduce it).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內)?(?:說|稱|表示)|對話:|所載對話|的對話";
+const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內)?(?:說|稱|表示)|對話:|所載對話|的對話|載明|上頭標註";
 
 /// Whom words were said to privately (向廠商表示「…」, 對賭場經營者稱
 /// 「…」); what is said to the press, a council, a court or the public is
@@ -320,6 +322,10 @@ mod tests {
                 (
                     "被告員警對賭場經營者稱「是你們同業的阿德去報的」，經判決有罪",
                     "「是你們同業的阿德去報的」",
+                ),
+                (
+                    "被告將該報告拍照傳出，內容載明「高風險人員：採購科2名」",
+                    "「高風險人員：採購科2名」",
                 ),
                 (
                     "網傳：「那家『好蔬食』的老闆娘確診了，住店後面」",
