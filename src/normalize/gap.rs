@@ -93,11 +93,7 @@ pub(super) fn gap(
             // A middle dot between digits (T176‧146‧610) is the dot meant.
             let digits = recent[0].is_ascii_digit() && after[0].is_ascii_digit();
             for &(c, at) in &run[..len] {
-                let c = if digits && matches!(c, '·' | '・' | '‧' | '•') {
-                    '.'
-                } else {
-                    c
-                };
+                let c = if digits && is_middle_dot(c) { '.' } else { c };
                 w.push(c, at);
             }
         }
@@ -147,7 +143,12 @@ fn is_space(c: char) -> bool {
 }
 
 pub(super) fn is_filler(c: char) -> bool {
-    matches!(c, '.' | '·' | '・' | '*' | '_' | '‧' | '•' | '/')
+    is_middle_dot(c) || matches!(c, '.' | '*' | '_' | '/')
+}
+
+/// The middle dots people type between characters (·, ・, ‧, •).
+fn is_middle_dot(c: char) -> bool {
+    matches!(c, '·' | '・' | '‧' | '•')
 }
 
 /// Whether a spacing or filler run is noise, from the characters around it:

@@ -26,6 +26,10 @@ pub(super) struct Writer {
     pub(super) joined_digits: bool,
 }
 
+/// How one is read out among digits: 么, 幺, and 麼 once 么 was folded
+/// from the simplified form.
+const SPOKEN_ONE: [char; 3] = ['么', '幺', '麼'];
+
 impl Writer {
     pub(super) fn with_capacity(bytes: usize) -> Self {
         Writer {
@@ -161,11 +165,10 @@ impl Writer {
         let lone_circle = |j: usize| {
             chars[j] == '○' && chars.get(j + 1) != Some(&'○') && (j == 0 || chars[j - 1] != '○')
         };
-        // 么 (幺; 麼 once folded from the simplified form) is how one is
-        // read out beside other digits (G 么〇五…).
+        // 么 is how one is read out beside other digits (G 么〇五…).
         let spoken_one = |j: usize| {
             let word = j > 0 && "什怎這那多要幹甚".contains(chars[j - 1]);
-            matches!(chars[j], '么' | '幺' | '麼')
+            SPOKEN_ONE.contains(&chars[j])
                 && !word
                 && [j.wrapping_sub(1), j + 1]
                     .iter()
@@ -218,7 +221,7 @@ impl Writer {
                     Some(d) => d,
                     None if c.is_ascii_digit() => *c,
                     None if *c == '○' => '0',
-                    None if matches!(*c, '么' | '幺' | '麼') => '1',
+                    None if SPOKEN_ONE.contains(c) => '1',
                     None => '-',
                 };
             }

@@ -64,9 +64,9 @@ pub(super) fn build() -> Recognizers {
 /// 所載對話, 起訴書裡的對話「…」), what a paper or a still bore (內容
 /// 載明「…」, 上頭標註「…」), a favour asked in it (拜託同事：「…」), a
 /// record's result given (入出境紀錄為『…』), a paper's words (說明三是這樣
-/// 寫的：『…』),
-/// words said in a group chat (在社區群組說「…」) or a rumour quoted as it
-/// went round (網傳：「…」, as fact-checkers and the news reproduce it).
+/// 寫的：『…』), words said in a group chat (在社區群組說「…」) or a rumour
+/// quoted as it went round (網傳：「…」, as fact-checkers and the news
+/// reproduce it).
 /// A rumour passed on and then denied is still none (see [`denied`]).
 const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內)?(?:說|稱|表示)|對話:|所載對話|的對話|載明|上頭標註";
 
