@@ -237,15 +237,10 @@ impl NormalizedText {
         } else if script.simplified > 0 {
             w.convert_simplified_characters(t);
         }
-        // Seven Chinese digits in all may be one number, in one run or split
-        // into groups (〇九三二 七一五 四〇八), and three may finish one whose
-        // other digits are ASCII, in groups of three or more in a row
-        // (0910-二三七-八四五) or one by one between them (0九1八-4四7-2六5);
-        // the pass looks at the text as written.
-        let han = kept[HAN_DIGIT as usize];
+        // Numbers written in Chinese digits, counted as written.
         let digits = kept[DIGIT as usize] + wide_digits;
-        let mixed = han >= 3 && (longest_digit_run >= 3 || digits >= 4) && han + digits >= 7;
-        let han_digits = han >= 7 || mixed;
+        let han_digits =
+            w.may_hold_written_number(kept[HAN_DIGIT as usize], digits, longest_digit_run);
         // A plate's digits read out after its letters, before the pass
         // that reads long runs (which leaves a run of four alone), only
         // where a Chinese digit came right after a Latin letter.
@@ -518,6 +513,10 @@ mod tests {
             // a run of them masks digits. A middle dot between digits is a dot.
             ("字號 S 二六一 ○八八 八八○", "字號S261088880"),
             ("字號 G 么〇五二七六三九六", "字號G105276396"),
+            // Digits read out over a radio (洞, 拐, 兩, 勾) beside Chinese
+            // ones; the same words elsewhere stay.
+            ("手機洞九拐兩 三五六 么八勾", "手機0972356189"),
+            ("三三兩兩去拐彎那個洞", "三三兩兩去拐彎那個洞"),
             ("0912-○○○-678", "0912-○○○-678"),
             ("T１７６‧１４６‧６１０", "T176.146.610"),
             ("一二三組，共100,000,000元", "一二三組,共100,000,000元"),

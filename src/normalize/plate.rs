@@ -1,10 +1,13 @@
 //! A plate read out: four digits, some in Chinese, after its letters as the
 //! plate recognizer reads them (three letters, then a dash, a space or
 //! nothing: NKP二零三八, RAK - 七二五八; two letters and a dash: AB-二零三八)
-//! become ASCII digits. A year (GDP二〇二五年) stays. Normalization calls it
-//! only where a Chinese digit came right after a Latin letter.
+//! become ASCII digits, as do digits read out among them (MKV洞八五兩) and
+//! after letters spelled one by one (B、A、K，拐五八兩), which the plate
+//! recognizer reads as well. A year (GDP二〇二五年) stays. Normalization
+//! calls it only where a Chinese digit came soon after a Latin letter.
 
 use super::tables::chinese_digit;
+use super::writer::spoken_digit;
 
 /// Rewrites the plates' digits in `text`, one character for one; returns
 /// whether any changed.
@@ -22,12 +25,18 @@ pub(super) fn read_out(text: &mut String) -> bool {
             continue;
         }
         let word_start = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
-        let after = i + letters;
+        // Three letters spelled one by one (B、A、K, M-K-V) count as three.
+        let spelled = letters == 1 && spelled_three(&chars[i..]);
+        let (letters, after) = if spelled {
+            (3, i + 5)
+        } else {
+            (letters, i + letters)
+        };
         i = after;
         if word_start {
             if let Some(at) = digits_at(&chars, after, letters) {
                 for c in &mut chars[at..at + 4] {
-                    *c = chinese_digit(*c).unwrap_or(*c);
+                    *c = chinese_digit(*c).or_else(|| spoken_digit(*c)).unwrap_or(*c);
                 }
                 changed = true;
                 i = at + 4;
@@ -40,6 +49,19 @@ pub(super) fn read_out(text: &mut String) -> bool {
     changed
 }
 
+/// Whether `chars` starts with three single letters, each but the last
+/// followed by the same separator (B、A、K, M-K-V, B,A,K).
+fn spelled_three(chars: &[char]) -> bool {
+    let lone = |k: usize| {
+        chars.get(k).is_some_and(char::is_ascii_alphabetic)
+            && !chars.get(k + 1).is_some_and(char::is_ascii_alphabetic)
+    };
+    let sep = chars.get(1).copied();
+    matches!(sep, Some('、' | '-' | ','))
+        && chars.get(3).copied() == sep
+        && [0, 2, 4].into_iter().all(lone)
+}
+
 /// Where a plate's four digits start after `letters` letters ending at
 /// `after`, if they are there: the separator the plate recognizer accepts
 /// (three letters: a dash with or without spaces, a space or nothing; two:
@@ -50,12 +72,13 @@ fn digits_at(chars: &[char], after: usize, letters: usize) -> Option<usize> {
     let sep = match (letters, rest) {
         (3, [' ', '-', ' ', ..]) => 3,
         (3, ['-', ' ', ..] | [' ', '-', ..]) => 2,
-        (3, ['-' | ' ', ..]) | (2, ['-', ..]) => 1,
+        (3, ['-' | ' ' | ',', ..]) | (2, ['-', ..]) => 1,
         (3, _) => 0,
         _ => return None,
     };
     let at = after + sep;
-    let is_digit = |c: &char| c.is_ascii_digit() || chinese_digit(*c).is_some();
+    let is_digit =
+        |c: &char| c.is_ascii_digit() || chinese_digit(*c).is_some() || spoken_digit(*c).is_some();
     let n = chars[at..].iter().take_while(|c| is_digit(c)).count();
     let four = chars.get(at..at + 4)?;
     let chinese = four.iter().any(|&c| chinese_digit(c).is_some());
@@ -83,6 +106,8 @@ mod tests {
             ),
             ("NKP20三八", "NKP2038"),
             ("AB-二零三八", "AB-2038"),
+            ("車號B、A、K，拐五八兩，駕駛", "車號B、A、K,7582,駕駛"),
+            ("車牌 M-K-V 洞八五兩，你看", "車牌M-K-V0852,你看"),
         ] {
             assert_eq!(NormalizedText::new(text).as_str(), want, "{text}");
         }

@@ -26,9 +26,23 @@ pub(super) struct Writer {
     pub(super) joined_digits: bool,
 }
 
-/// How one is read out among digits: 么, 幺, and 麼 once 么 was folded
-/// from the simplified form.
-const SPOKEN_ONE: [char; 3] = ['么', '幺', '麼'];
+/// Digits as they are read out over a radio or a phone so that they are
+/// not misheard (洞 for zero, 么 or 幺 for one, 兩 for two, 拐 for seven,
+/// 勾 for nine; 麼 is 么 folded from the simplified form): each is also
+/// a common word, so a number holding them needs two Chinese digits too.
+const SPOKEN: [(char, char); 7] = [
+    ('洞', '0'),
+    ('么', '1'),
+    ('幺', '1'),
+    ('麼', '1'),
+    ('兩', '2'),
+    ('拐', '7'),
+    ('勾', '9'),
+];
+
+pub(super) fn spoken_digit(c: char) -> Option<char> {
+    SPOKEN.iter().find(|&&(s, _)| s == c).map(|&(_, d)| d)
+}
 
 impl Writer {
     pub(super) fn with_capacity(bytes: usize) -> Self {
@@ -151,6 +165,19 @@ impl Writer {
         self.text = fold_variants(out.into_iter());
     }
 
+    /// Whether the pass below may find a number: seven Chinese digits in
+    /// all, in one run or split into groups (〇九三二 七一五 四〇八); three
+    /// that finish a number whose other digits are ASCII, in groups of
+    /// three or more in a row (0910-二三七-八四五) or one by one between
+    /// them (0九1八-4四7-2六5); or two among digits read out (洞九拐兩…).
+    /// `han` counts the Chinese digits, `digits` the ASCII ones and
+    /// `longest_run` their longest run, all as written.
+    #[inline]
+    pub(super) fn may_hold_written_number(&self, han: u32, digits: u32, longest_run: u32) -> bool {
+        let mixed = han >= 3 && (longest_run >= 3 || digits >= 4) && han + digits >= 7;
+        han >= 7 || mixed || han >= 2 && self.text.contains(|c| spoken_digit(c).is_some())
+    }
+
     /// Runs of seven or more Chinese digits are numbers written out (phones,
     /// IDs), also when split into groups of three or more by one separator
     /// each (零九一八，三六二，七五零) and when some groups are in ASCII
@@ -165,20 +192,17 @@ impl Writer {
         let lone_circle = |j: usize| {
             chars[j] == '○' && chars.get(j + 1) != Some(&'○') && (j == 0 || chars[j - 1] != '○')
         };
-        // 么 is how one is read out beside other digits (G 么〇五…).
-        let spoken_one = |j: usize| {
+        // A digit read out (G 么〇五…, 洞九拐兩…); 么 after 什, 怎… is the
+        // word's.
+        let spoken = |j: usize| {
             let word = j > 0 && "什怎這那多要幹甚".contains(chars[j - 1]);
-            SPOKEN_ONE.contains(&chars[j])
-                && !word
-                && [j.wrapping_sub(1), j + 1]
-                    .iter()
-                    .any(|&k| chars.get(k).is_some_and(|&c| chinese_digit(c).is_some()))
+            spoken_digit(chars[j]).is_some() && !word
         };
         let numeral = |j: usize| {
             chars[j].is_ascii_digit()
                 || chinese_digit(chars[j]).is_some()
                 || lone_circle(j)
-                || spoken_one(j)
+                || spoken(j)
         };
         let group_at = |i: usize| (i..chars.len()).take_while(|&j| numeral(j)).count();
         // The numbers written out, as character ranges: most messages that
@@ -204,7 +228,13 @@ impl Writer {
                     digits += next;
                 }
             }
-            if digits >= 7 && chars[i..end].iter().any(|&c| chinese_digit(c).is_some()) {
+            // Chinese digits make it a number written out: one among ASCII
+            // digits, two among digits read out (each also a common word).
+            let han = chars[i..end]
+                .iter()
+                .filter(|&&c| chinese_digit(c).is_some());
+            let read = (i..end).any(&spoken);
+            if digits >= 7 && han.count() > usize::from(read) {
                 numbers.push(i..end);
                 i = end;
             } else {
@@ -221,8 +251,7 @@ impl Writer {
                     Some(d) => d,
                     None if c.is_ascii_digit() => *c,
                     None if *c == '○' => '0',
-                    None if SPOKEN_ONE.contains(c) => '1',
-                    None => '-',
+                    None => spoken_digit(*c).unwrap_or('-'),
                 };
             }
         }

@@ -391,10 +391,17 @@ fn a_leak_told_without_its_categorys_own_word_is_found() {
         // conversation quoted from an indictment.
         "網傳：「中山路那家『阿美麵店』的老闆娘確診登革熱，住店後面那排」" => ["patient"],
         "起訴書裡的對話是這樣：「底價跟預算差不多，你們抓九成五」" => ["procurement"],
-        // An ID read out with 么 for one; an NHI number over lines; a
+        // An ID read out with 么 for one, a phone with the radio's digits
+        // (洞 0, 拐 7, 兩 2, 勾 9); an NHI number over lines; a
         // caller's number told to the accused.
         "他說身分證 K 么二〇三八四五七〇，幫我登記" => ["personal_data"],
+        "那位民眾的手機洞九拐兩，三五六，么八勾，姓陳，請幫我登記" => ["personal_data"],
         "健保卡號\n0001\n5273\n8460\n是那個小朋友的" => ["personal_data"],
+        // An address in English, a passport read in threes, a plate
+        // spelled letter by letter.
+        "收件人林小姐，地址 3F., No. 41, Ln. 9, Heping E. Rd., Da'an Dist." => ["personal_data"],
+        "團員黃先生的護照號碼 三五四、二一八、九〇六，請幫他訂票" => ["personal_data"],
+        "肇事車 B、R、K，三九八五，駕駛姓林，已送醫" => ["personal_data"],
         "那通是從 0933 571 286 打進來的，我跟店長講了，他說應該是對面的主委" => ["informant", "personal_data"],
         // Chain talk that names no one: a closed restaurant's outbreak, new
         // cameras, the accused left to guess.

@@ -16,10 +16,10 @@ use super::{
 
 /// The digits each identifier needs before its pattern runs (see
 /// [`DigitGate`]): a national or resident ID's eight or more, a passport's
-/// run of six, an NHI card's twelve in runs of four, an account's ten, a
+/// six in runs of three, an NHI card's twelve in runs of four, an account's ten, a
 /// plate's run of three.
 pub(super) const ID_DIGITS: DigitGate = DigitGate::new(8, 0);
-pub(super) const PASSPORT_DIGITS: DigitGate = DigitGate::new(0, 6);
+pub(super) const PASSPORT_DIGITS: DigitGate = DigitGate::new(6, 3);
 pub(super) const NHI_DIGITS: DigitGate = DigitGate::new(12, 4);
 pub(super) const ACCOUNT_DIGITS: DigitGate = DigitGate::new(10, 3);
 pub(super) const PLATE_DIGITS: DigitGate = DigitGate::new(0, 3);
@@ -50,11 +50,17 @@ pub(super) fn build() -> Recognizers {
         // The letter said on its own, then the digits read out (英文 E，然後
         // 1 6 1 8 1 6 7 0 1; APPLE 的 A，後面 9 4 9…): the last lone letter
         // before nine digits, a few words apart on one line.
-        id_spelled: compile("([A-Z])[^0-9A-Z\n]{1,12}([1289](?:[ -]?[0-9]){8})"),
-        // Taiwan's nine digits; other countries' one or two letters, six to
-        // eight digits and at times a letter (C8835172, EA1234567,
-        // P2946185A): next to 護照 either way.
-        passport_number: compile("[0-9]{9}|[A-Z]{1,2}[0-9]{6,8}[A-Z]?"),
+        // The letter may be spelled by a word (Q AS IN QUEEN).
+        id_spelled: compile(
+            "([A-Z])(?: AS IN [A-Z]+)?[^0-9A-Z\n]{1,12}([1289](?:[ -]?[0-9]){8})",
+        ),
+        // Taiwan's nine digits, also read out in threes (312-458-907, 315 /
+        // 028 / 774); other countries' one or two letters, six to eight
+        // digits and at times a letter (C8835172, EA1234567, P2946185A):
+        // next to 護照 either way.
+        passport_number: compile(
+            "[0-9]{9}|[0-9]{3}(?: ?[-/、,] ?| )[0-9]{3}(?: ?[-/、,] ?| )[0-9]{3}|[A-Z]{1,2}[0-9]{6,8}[A-Z]?",
+        ),
         // Twelve digits in groups of four split by a space, a dash, a
         // slash or a line break (0000 3318 2046, 0000/7319/2058).
         twelve_digits: compile("[0-9]{4}[ /\\-\n]?[0-9]{4}[ /\\-\n]?[0-9]{4}"),
@@ -64,8 +70,9 @@ pub(super) fn build() -> Recognizers {
         // A post office account written as its two labelled halves:
         // 局號0061283 帳號0457219.
         postal_account: compile("局號[:： ]?([0-9]{7})[ ,，、]*帳號[:： ]?([0-9]{7})"),
+        // Also three letters spelled one by one (B、A、K,7582; M-K-V0852).
         plate: compile(
-            "[A-Z]{3}(?: ?- ?| )?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}",
+            "[A-Z]{3}(?: ?- ?| )?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}|[A-Z]([、,-])[A-Z]([、,-])[A-Z][、,-]?[0-9]{4}",
         ),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
         case_number: compile(
@@ -85,12 +92,12 @@ pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
             if alnum_bounded(s, m.start(), m.end())
                 && preceded_by(s, m.start(), 16, &["護照", "戶照", "PASSPORT"])
             {
-                cx.push(
-                    EntityKind::Passport,
-                    m.start(),
-                    m.end(),
-                    Some(m.as_str().to_string()),
-                );
+                let v: String = m
+                    .as_str()
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect();
+                cx.push(EntityKind::Passport, m.start(), m.end(), Some(v));
             }
         }
     }
@@ -195,7 +202,7 @@ pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
                 EntityKind::Plate,
                 m.start(),
                 m.end(),
-                Some(v.replace(['-', ' '], "")),
+                Some(v.replace(['-', ' ', '、', ','], "")),
             );
         }
     }
@@ -250,7 +257,7 @@ pub(super) fn case_numbers(r: &Recognizers, cx: &mut Extraction<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::texts;
+    use super::super::testing::{found, texts};
     use super::*;
 
     #[test]
@@ -264,6 +271,22 @@ mod tests {
             vec!["3 1 8 2 0 4 5 7 6"]
         );
         assert!(texts("訂單 318204576", EntityKind::Passport).is_empty());
+        // Read out in threes.
+        assert_eq!(
+            found(
+                "護照號碼我三碼一組唸：三一二、四五八、九零七",
+                EntityKind::Passport
+            )[0]
+            .1,
+            Some("312458907".to_string())
+        );
+        assert_eq!(
+            texts(
+                "Passport no. 3 1 5 / 0 2 8 / 7 7 4, holder",
+                EntityKind::Passport
+            ),
+            vec!["3 1 5 / 0 2 8 / 7 7 4"]
+        );
         assert_eq!(
             texts(
                 "看護Sari的護照號碼C8835172，仲介要影本",
@@ -342,6 +365,12 @@ mod tests {
             texts("機車車牌 582-MQK 停在門口", EntityKind::Plate),
             vec!["582-MQK"]
         );
+        // Spelled one letter at a time, digits read out.
+        assert_eq!(
+            found("車號我唸一次：B、A、K，拐五八兩，駕駛", EntityKind::Plate)[0].1,
+            Some("BAK7582".to_string())
+        );
+        assert!(texts("方案A、B、C，各100", EntityKind::Plate).is_empty());
         assert!(texts("ABC-1234", EntityKind::Plate).is_empty());
         assert!(texts("ABI-1235", EntityKind::Plate).is_empty());
         // A dash-joined part of a longer code is no plate.

@@ -293,7 +293,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
 enum Mark {
     /// The digits of its identifier's gate.
     Digits(DigitGate),
-    /// A house number's 號.
+    /// A house number's 號, or an English address's NO. with a digit.
     Hao,
     /// A dot before a letter, or a scheme's `//` (a link or a file name).
     Dot,
@@ -348,6 +348,8 @@ const MARKS: [(KindSet, Mark); 11] = {
 pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
     static HAO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new("號"));
+    static NO: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("NO."));
     static MI: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new("密"));
     static GRADES: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
@@ -363,7 +365,7 @@ pub fn may_hold(text: &NormalizedText, kinds: KindSet) -> bool {
         if kinds.intersects(marked) {
             let there = match mark {
                 Mark::Digits(gate) => gate.admits(digits, run),
-                Mark::Hao => HAO.find(bytes).is_some(),
+                Mark::Hao => HAO.find(bytes).is_some() || digits > 0 && NO.find(bytes).is_some(),
                 Mark::Mi => MI.find(bytes).is_some(),
                 Mark::Grade => GRADES.iter().any(|f| f.find(bytes).is_some()),
                 Mark::Dot => links::may_hold_link(bytes),

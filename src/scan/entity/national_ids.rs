@@ -250,6 +250,10 @@ mod tests {
                 "B，然後 1 2 7 3 6 1 5 8 6",
             ),
             ("N 就是 NOVEMBER 的 B，127361586", "B，127361586"),
+            (
+                "英文字母 B，B as in Boy，後面 1 2 7 3 6 1 5 8 6",
+                "B as in Boy，後面 1 2 7 3 6 1 5 8 6",
+            ),
         ];
         for (text, want) in table {
             let got: Vec<String> = [EntityKind::NationalId, EntityKind::ResidentId]

@@ -6,7 +6,7 @@
 
 use regex::Regex;
 
-use super::{alnum_bounded, compile, EntityKind, Extraction, N};
+use super::{alnum_bounded, compile, DigitGate, EntityKind, Extraction, N};
 
 /// Everyday words ending in 路 or 街 that name no street (the internet, a
 /// circuit, a way out, going shopping); a match ending in one is not a
@@ -103,6 +103,7 @@ pub(super) struct Recognizers {
     pub(super) floor: Regex,
     pub(super) building: Regex,
     pub(super) bed: Regex,
+    pub(super) english_address: Regex,
 }
 
 pub(super) fn build() -> Recognizers {
@@ -125,10 +126,18 @@ pub(super) fn build() -> Recognizers {
         bed: compile(&format!(
             "{N}{{1,4}}床|[0-9]{{1,2}}[A-Z東西南北]?病房|[0-9]{{3,4}}房"
         )),
+        // An address in English, in the order Chunghwa Post gives (5F., No.
+        // 88, Aly. 6, Ln. 120, Xinsheng Rd.): the floor, the house number,
+        // then alley, lane and section in any order, the road, and the
+        // district, the city and the postcode when given.
+        english_address: compile(
+            r"(?:[0-9]{1,2}F\.?,? ?)?NO\. ?[0-9]{1,4}(?:-[0-9]{1,3})?,? (?:(?:ALY|ALLEY|LN|LANE|SEC|SECTION)\.? ?[0-9]{1,4},? )*[A-Z][A-Z'. -]{1,24}? (?:RD|ST|AVE|BLVD|ROAD|STREET|AVENUE|BOULEVARD)\b\.?(?:,? [A-Z][A-Z' -]{1,24}? (?:DIST|DISTRICT|TOWNSHIP|CITY|COUNTY)\b\.?){0,2}(?: [0-9]{3,6}\b)?",
+        ),
     }
 }
 
-/// Addresses with a house number and at least a road, lane or district.
+/// Addresses with a house number and at least a road, lane or district;
+/// in English, a house number and a road.
 #[inline]
 pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
@@ -147,7 +156,15 @@ pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
             }
         }
     }
+    if kinds.contains(EntityKind::Address) && cx.admits(ANY_DIGIT) && s.contains("NO.") {
+        for m in r.english_address.find_iter(s) {
+            cx.push(EntityKind::Address, m.start(), m.end(), None);
+        }
+    }
 }
+
+/// An English address needs a digit for its house number.
+const ANY_DIGIT: DigitGate = DigitGate::new(1, 1);
 
 /// Road and street names, with section and lane.
 #[inline]
@@ -253,6 +270,24 @@ mod tests {
         assert!(texts("港區 5 號碼頭的監視器", EntityKind::Address).is_empty());
         assert!(texts("信義區3號碼頭", EntityKind::Address).is_empty());
         assert!(texts("下個月十一號開會", EntityKind::Address).is_empty());
+        // In English, in the post office's order.
+        for (text, address) in [
+            (
+                "地址：No. 12, Lane 35, Sec. 2, Minsheng Rd., West Dist.",
+                "No. 12, Lane 35, Sec. 2, Minsheng Rd., West Dist.",
+            ),
+            (
+                "5F., No. 88, Aly. 6, Ln. 120, Xinsheng Rd., Zhongli Dist., Taoyuan City 320，申請人",
+                "5F., No. 88, Aly. 6, Ln. 120, Xinsheng Rd., Zhongli Dist., Taoyuan City 320",
+            ),
+            ("No. 5-1, Ln. 77, Yongkang St.，房東", "No. 5-1, Ln. 77, Yongkang St."),
+            ("寄到 No. 9, Heping E. Rd. 給他", "No. 9, Heping E. Rd."),
+        ] {
+            assert_eq!(texts(text, EntityKind::Address), vec![address], "{text}");
+        }
+        for text in ["Invoice No. 12, due Friday", "No. 3 on the list, Main Rd"] {
+            assert!(texts(text, EntityKind::Address).is_empty(), "{text}");
+        }
     }
 
     #[test]

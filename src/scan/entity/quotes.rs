@@ -162,7 +162,7 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
 /// Whether a message denies what it quotes (網傳『…』等語，純屬謠言;
 /// 經查並非如此。有人轉傳「…」): one pass over it, wherever the denial is.
 fn denied(s: &str) -> bool {
-    const DENIALS: [&str; 23] = [
+    const DENIALS: [&str; 24] = [
         "不實",
         "誤傳",
         "是錯的",
@@ -183,6 +183,8 @@ fn denied(s: &str) -> bool {
         "子虛烏有",
         "澄清",
         "舊聞",
+        // A fact-check's verdict (網傳「…」訊息為詐騙).
+        "為詐騙",
         // An IT unit's warning about a file in its name (如有人傳送「VPN
         // 更新檔.exe」等檔案，請勿開啟，那不是我們寄的).
         "不是我們寄的",
