@@ -11,7 +11,8 @@
 //! are already folded; `[0-9]` is used instead of the Unicode `\d`.
 //!
 //! The kinds are in `kind`. One file per family of entities, each with its
-//! own patterns and tests: `ids` (identifier numbers), `phones`, `places`,
+//! own patterns and tests: `ids` (identifier numbers), `halves` (one told
+//! in two labelled halves), `phones`, `places`,
 //! `time`, `people`, `orgs`, `links` (with the lists of `host_names`),
 //! `quotes` (examples quoted as what must not be said, and messages quoted
 //! as sent), `stamps` (a classification stamp heading a message) and
@@ -30,6 +31,7 @@ use crate::normalize::{is_han, NormalizedText};
 
 mod file_names;
 mod grades;
+mod halves;
 mod host_names;
 mod ids;
 mod kind;
@@ -75,6 +77,7 @@ fn compile(p: &str) -> Regex {
 /// Every family's recognizers, compiled together and once for the process.
 struct Recognizers {
     ids: ids::Recognizers,
+    halves: halves::Recognizers,
     phones: phones::Recognizers,
     places: places::Recognizers,
     time: time::Recognizers,
@@ -88,6 +91,7 @@ fn recognizers() -> &'static Recognizers {
     static R: OnceLock<Recognizers> = OnceLock::new();
     R.get_or_init(|| Recognizers {
         ids: ids::build(),
+        halves: halves::build(),
         phones: phones::build(),
         places: places::build(),
         time: time::build(),
@@ -116,10 +120,12 @@ pub fn patterns() -> Vec<&'static str> {
         &phones.mobile,
         &phones.landline,
         &phones.landline_spoken,
+        &r.halves.halves,
         &ids.passport_number,
         &ids.twelve_digits,
         &ids.plate,
         &places.address,
+        &places.english_address,
         &places.street,
         &places.district,
         &time.date_ymd,
@@ -257,6 +263,7 @@ pub fn extract(text: &NormalizedText, kinds: KindSet) -> Vec<Entity> {
     };
     national_ids::national_ids(&r.ids, &mut cx);
     phones::mobiles(&r.phones, &mut cx);
+    halves::halves(&r.halves, &mut cx);
     phones::landlines(&r.phones, &mut cx);
     ids::passports(&r.ids, &mut cx);
     ids::nhi_cards(&r.ids, &mut cx);

@@ -80,7 +80,8 @@ const ID_LABELS: &[&str] = &[
 
 /// IDs in groups (A123-456-789), or over two lines with the letter at the
 /// start of its line or after its label, and nothing but the line break
-/// between (K2569\n66942, 身分證 F20850\n1842; not 行政大樓B1\n2771-3508).
+/// between (K2569\n66942, 身分證 F20850\n1842; not 行政大樓B1\n2771-3508),
+/// or over three whole lines (B1\n2736\n1586).
 fn grouped_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
     let s = cx.s;
     for m in r.id_grouped.find_iter(s) {
@@ -89,8 +90,11 @@ fn grouped_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
             let line_start = s[..m.start()].ends_with('\n')
                 || m.start() == 0
                 || preceded_by(s, m.start(), 8, ID_LABELS);
+            // Over three lines, each piece a whole line (E2\n2416\n5872).
+            let line_end = s[m.end()..].starts_with('\n') || m.end() == s.len();
+            let breaks = text.matches('\n').count();
             let only_break =
-                !text.contains([' ', '.', '_', '-']) && text.matches('\n').count() == 1;
+                !text.contains([' ', '.', '_', '-']) && (breaks == 1 || breaks == 2 && line_end);
             if !(line_start && only_break) {
                 continue;
             }
@@ -150,7 +154,7 @@ fn spelled_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
 
 /// Records the number `v` found at `[start, end)` when it stands alone, is
 /// no public example and passes the checksum.
-fn push_valid_id(cx: &mut Extraction<'_>, start: usize, end: usize, v: String) {
+pub(super) fn push_valid_id(cx: &mut Extraction<'_>, start: usize, end: usize, v: String) {
     if !alnum_bounded(cx.s, start, end) || PUBLIC_EXAMPLE_IDS.contains(&v.as_str()) {
         return;
     }
@@ -245,6 +249,7 @@ mod tests {
             // Over two lines, and with the letter said on its own.
             ("身分證補給你：\nB1273\n61586", "B1273\n61586"),
             ("陳○婷 身分證 B12736\n1586", "B12736\n1586"),
+            ("她女兒唸的\nB1\n2736\n1586\n→ 王小美", "B1\n2736\n1586"),
             (
                 "英文 B，然後 1 2 7 3 6 1 5 8 6",
                 "B，然後 1 2 7 3 6 1 5 8 6",
