@@ -513,6 +513,7 @@ mod tests {
             // a run of them masks digits. A middle dot between digits is a dot.
             ("字號 S 二六一 ○八八 八八○", "字號S261088880"),
             ("字號 G 么〇五二七六三九六", "字號G105276396"),
+            ("手機 O九一二-四O五-七八三", "手機0912-405-783"),
             // Digits read out over a radio (洞, 拐, 兩, 勾) beside Chinese
             // ones; the same words elsewhere stay.
             ("手機洞九拐兩 三五六 么八勾", "手機0972356189"),

@@ -212,10 +212,21 @@ impl Writer {
             let word = j > 0 && "什怎這那多要幹甚".contains(chars[j - 1]);
             spoken_digit(chars[j]).is_some() && !word
         };
+        // A letter O typed for 〇 beside a Chinese digit (O九一二), not
+        // inside a word.
+        let letter_o = |j: usize| {
+            let letter = |k: usize| chars.get(k).is_some_and(char::is_ascii_alphabetic);
+            let han = |k: usize| chars.get(k).is_some_and(|&c| chinese_digit(c).is_some());
+            matches!(chars[j], 'O' | 'o')
+                && !letter(j.wrapping_sub(1))
+                && !letter(j + 1)
+                && (han(j.wrapping_sub(1)) || han(j + 1))
+        };
         let numeral = |j: usize| {
             chars[j].is_ascii_digit()
                 || chinese_digit(chars[j]).is_some()
                 || lone_circle(j)
+                || letter_o(j)
                 || spoken(j)
         };
         let group_at = |i: usize| (i..chars.len()).take_while(|&j| numeral(j)).count();
@@ -264,7 +275,7 @@ impl Writer {
                 *c = match chinese_digit(*c) {
                     Some(d) => d,
                     None if c.is_ascii_digit() => *c,
-                    None if *c == '○' => '0',
+                    None if matches!(*c, '○' | 'O' | 'o') => '0',
                     None => spoken_digit(*c).unwrap_or('-'),
                 };
             }

@@ -120,6 +120,7 @@ pub fn patterns() -> Vec<&'static str> {
         &phones.mobile,
         &phones.landline,
         &phones.landline_spoken,
+        &phones.mobile_spoken,
         &r.halves.halves,
         &ids.passport_number,
         &ids.twelve_digits,

@@ -20,6 +20,7 @@ pub(super) struct Recognizers {
     pub(super) mobile: Regex,
     pub(super) landline: Regex,
     pub(super) landline_spoken: Regex,
+    pub(super) mobile_spoken: Regex,
 }
 
 pub(super) fn build() -> Recognizers {
@@ -38,6 +39,11 @@ pub(super) fn build() -> Recognizers {
         // 2273168; area code 02, 2771-3586), as one reads a number out.
         landline_spoken: compile(
             r"(?:區碼|AREA CODE)[ ]?(?:是|為|:)?[ ]?\(?(0[2-8][0-9]{0,2})\)?[ ,、\n]{0,2}(?:後面|然後|再來|號碼|電話)?(?:是|為|:)?[ ]?([0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{5,6})",
+        ),
+        // A mobile read out in its three groups with words between them
+        // (0923，後面是618，然後275).
+        mobile_spoken: compile(
+            r"(09[0-9]{2})[ ,、]{0,2}(?:後面是|後面|然後是|然後|再來是|再來|接著是|接著)[ :]?([0-9]{3})[ ,、]{0,2}(?:後面是|後面|然後是|然後|再來是|再來|接著是|接著)?[ :]?([0-9]{3})",
         ),
     }
 }
@@ -59,6 +65,16 @@ pub(super) fn mobiles(r: &Recognizers, cx: &mut Extraction<'_>) {
                 .unwrap_or(d);
             if national.len() == 10 {
                 cx.push(EntityKind::Mobile, m.start(), m.end(), Some(national));
+            }
+        }
+        for c in r.mobile_spoken.captures_iter(s) {
+            let all = c.get(0).expect("a match");
+            if digit_bounded(s, all.start(), all.end()) {
+                let national: String = (1..=3)
+                    .filter_map(|i| c.get(i))
+                    .map(|g| g.as_str())
+                    .collect();
+                cx.push(EntityKind::Mobile, all.start(), all.end(), Some(national));
             }
         }
     }
@@ -158,6 +174,10 @@ mod tests {
             ("0912–345–678", "0912345678"),
             ("0955 / 602 / 318", "0955602318"),
             ("0955/602/318", "0955602318"),
+            (
+                "電話你記一下，0923，後面是618，然後275，中午打",
+                "0923618275",
+            ),
             ("電話 0921-\n374-805", "0921374805"),
             ("0933\n627\n581", "0933627581"),
         ] {
