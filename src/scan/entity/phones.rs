@@ -29,11 +29,11 @@ pub(super) fn build() -> Recognizers {
         // or over the lines of a message ("0933\n627\n581").
         // After +886 the 9 may stand alone as well (+886 9 52 718 340).
         mobile: compile(r"(?:\+?886[ -]?0?9[ -]?|09)[0-9](?:[ ./\-\n]{0,3}[0-9]){7}"),
-        // Subscriber numbers of three or four and three or four digits, or
-        // five after an outlying island's four-digit code (0836-23618,
-        // 0826-88123).
+        // Subscriber numbers of three or four and three or four digits, two
+        // and four after a three-digit code (037 26-5831), or five after an
+        // outlying island's four-digit code (0836-23618, 0826-88123).
         landline: compile(
-            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{5})",
+            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{2}[ -][0-9]{4}|[0-9]{5})",
         ),
         // The area code said on its own, then the rest (區碼05，後面是
         // 2273168; area code 02, 2771-3586), as one reads a number out.
@@ -206,6 +206,7 @@ mod tests {
             "0826 88123",
             "082-325917",
             "089-351274",
+            "(037)26-5831",
         ] {
             assert_eq!(found(text, EntityKind::Landline).len(), 1, "{text}");
         }
