@@ -6,11 +6,18 @@
 use regex::Regex;
 
 use super::national_ids::push_valid_id;
-use super::{compile, DigitGate, EntityKind, Extraction};
+use super::{compile, DigitGate, EntityKind, Extraction, KindSet};
 
 /// Two halves hold nine digits at least (an ID's letter and three, then
 /// six), each half a run of two or more.
 const HALVES_DIGITS: DigitGate = DigitGate::new(9, 2);
+
+/// What two halves may join into.
+const HALVES_KINDS: KindSet = KindSet::of(&[
+    EntityKind::NationalId,
+    EntityKind::ResidentId,
+    EntityKind::Mobile,
+]);
 
 /// This family's recognizer, compiled once with the others (see
 /// [`super::warm_up`]).
@@ -33,14 +40,7 @@ pub(super) fn build() -> Recognizers {
 #[inline]
 pub(super) fn halves(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
-    let wanted = [
-        EntityKind::NationalId,
-        EntityKind::ResidentId,
-        EntityKind::Mobile,
-    ]
-    .iter()
-    .any(|&k| kinds.contains(k));
-    if !wanted || !cx.admits(HALVES_DIGITS) || !s.contains("碼") {
+    if !kinds.intersects(HALVES_KINDS) || !cx.admits(HALVES_DIGITS) || !s.contains("碼") {
         return;
     }
     for c in r.halves.captures_iter(s) {

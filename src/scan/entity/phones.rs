@@ -23,6 +23,10 @@ pub(super) struct Recognizers {
     pub(super) mobile_spoken: Regex,
 }
 
+/// The words one puts between the groups of a number read out (後面是,
+/// 然後, 再來, 接著).
+const THEN: &str = "(?:後面是|後面|然後是|然後|再來是|再來|接著是|接著)";
+
 pub(super) fn build() -> Recognizers {
     Recognizers {
         // Groups split by spaces, dots, dashes or slashes ("0955 / 602 / 318"),
@@ -42,9 +46,9 @@ pub(super) fn build() -> Recognizers {
         ),
         // A mobile read out in its three groups with words between them
         // (0923，後面是618，然後275).
-        mobile_spoken: compile(
-            r"(09[0-9]{2})[ ,、]{0,2}(?:後面是|後面|然後是|然後|再來是|再來|接著是|接著)[ :]?([0-9]{3})[ ,、]{0,2}(?:後面是|後面|然後是|然後|再來是|再來|接著是|接著)?[ :]?([0-9]{3})",
-        ),
+        mobile_spoken: compile(&format!(
+            r"(09[0-9]{{2}})[ ,、]{{0,2}}{THEN}[ :]?([0-9]{{3}})[ ,、]{{0,2}}{THEN}?[ :]?([0-9]{{3}})"
+        )),
     }
 }
 

@@ -7,7 +7,9 @@
 
 use regex::Regex;
 
-use super::{alnum_bounded, alpha_bounded, compile, digit_bounded, EntityKind, Extraction, N};
+use super::{
+    alnum_bounded, alpha_bounded, compile, digit_bounded, EntityKind, Extraction, KindSet, N,
+};
 
 /// Parses a number written in Arabic digits or Chinese numerals, positional
 /// (二十八, 一百一十五, 兩百十四, 廿八) or digit by digit (一一五, 〇九).
@@ -314,13 +316,11 @@ pub(super) fn weekdays(r: &Recognizers, cx: &mut Extraction<'_>) {
 #[inline]
 pub(super) fn relative_days(r: &Recognizers, cx: &mut Extraction<'_>) -> Vec<(usize, usize)> {
     let Extraction { s, kinds, .. } = *cx;
-    let lexical = [
+    let lexical = kinds.intersects(KindSet::of(&[
         EntityKind::RelativeDay,
         EntityKind::PastDay,
         EntityKind::Time,
-    ]
-    .iter()
-    .any(|&k| kinds.contains(k));
+    ]));
     let mut periods: Vec<(usize, usize)> = Vec::new();
     if lexical {
         for m in r.lexicon.find_iter(s) {
