@@ -49,10 +49,11 @@ pub(super) fn build() -> Recognizers {
         // A ruling's 並稱 counts only after the message's channel in the
         // same sentence (以LINE傳送予乙公司，並稱「…」): a statement's 並稱
         // (指揮中心…並稱「…」) is no sent message. Words said to someone
-        // (向廠商表示「…」, 對賭場經營者稱「…」, 跟廠商說「…」) are, unless
-        // said to the press or the public (向媒體, 對記者, 對外, 向民眾).
+        // (向廠商表示「…」, 對賭場經營者稱「…」, 跟廠商說「…」, 打給廠商說
+        // 「…」) are, unless said to the press or the public (向媒體, 對記者,
+        // 對外, 向民眾).
         reported: compile(&format!(
-            "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})"
+            "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟|給)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})"
         )),
     }
 }
@@ -66,9 +67,11 @@ pub(super) fn build() -> Recognizers {
 /// record's result given (入出境紀錄為『…』), a paper's words (說明三是這樣
 /// 寫的：『…』), words said in a group chat (在社區群組說「…」) or a rumour
 /// quoted as it went round (網傳：「…」, as fact-checkers and the news
-/// reproduce it).
+/// reproduce it), a result sent back (回傳「…」), a table's rows (表列
+/// 「…」), a file's content (內容包括「…」) or a message's words (訊息寫
+/// 「…」).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內|中)?(?:說|稱|表示)|對話:|所載對話|的對話|載明|上頭標註";
+const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內|中)?(?:說|稱|表示)|對話:|所載對話|的對話|載明|上頭標註|回傳|表列|內容(?:包括|包含)|訊息寫";
 
 /// Whom words were said to privately (向廠商表示「…」, 對賭場經營者稱
 /// 「…」); what is said to the press, a council, a court or the public is
@@ -304,6 +307,19 @@ mod tests {
                 (
                     "護理師在親友群組轉傳「麻疹個案是和平路早餐店的阿姨」，院方表示將調查",
                     "「麻疹個案是和平路早餐店的阿姨」",
+                ),
+                // As bulletins and reports retell a result, a table or a file.
+                (
+                    "員警應朋友請託查詢，回傳「她以前有一筆毒品，緩起訴」，已移送偵辦",
+                    "「她以前有一筆毒品，緩起訴」",
+                ),
+                (
+                    "人事室將評分結果傳送予參加人，表列「第一名黃○○ 86.5分」，違反規定",
+                    "「第一名黃○○ 86.5分」",
+                ),
+                (
+                    "技士在開標前打電話給廠商說「這次底價抓三百四十六萬」，廠商得標",
+                    "「這次底價抓三百四十六萬」",
                 ),
                 // Said in a group, as a bulletin retells it.
                 (
