@@ -273,6 +273,17 @@ fn is_bullet(c: char) -> bool {
             | '※'
             | '►'
             | '➤'
+            | '▶'
+            // Status marks that open the lines of a progress report
+            // (✅ 已決標 ⏳ 下週開標 ❌ 流標) and pointers (📌 👉).
+            | '✅'
+            | '☑'
+            | '☐'
+            | '✔'
+            | '❌'
+            | '⏳'
+            | '📌'
+            | '👉'
     )
 }
 
@@ -402,6 +413,10 @@ mod tests {
         assert_eq!(of("交接:\n・總機留言已回\n・雨傘剩三把").items.len(), 2);
         assert_eq!(of("交接:\n- 總機留言已回\n- 雨傘剩三把").items.len(), 2);
         assert!(of("溫度-5度,A-1棟").items.is_empty());
+        // A progress report's status marks open its items.
+        let s = of("採購進度\n✅ 油漆案已決標\n⏳ 路燈案下週開標，目前3家領標");
+        assert_eq!(s.items.len(), 2);
+        assert!(of("今天完成✅明天再說").items.is_empty());
     }
 
     #[test]
