@@ -3,7 +3,8 @@
 //! piecewise offset map back to the original.
 //!
 //! Also the whole-text passes that run after the character loop when
-//! needed: Simplified → Traditional and Chinese digit runs.
+//! needed: Simplified → Traditional, Chinese digit runs, plates read
+//! out and a letter O among digits.
 
 use super::tables::{chinese_digit, fold_variant, is_ambiguous, Tables, SIMPLIFIED};
 use super::NormalizedText;
@@ -288,6 +289,13 @@ impl Writer {
     #[inline]
     pub(super) fn plate_digits(&mut self) -> bool {
         super::plate::read_out(&mut self.text)
+    }
+
+    /// A letter O typed for a zero among ASCII digits becomes 0 (see
+    /// [`super::zeros`]); one character for one, so the map holds.
+    #[inline]
+    pub(super) fn letter_o_zeros(&mut self) -> bool {
+        super::zeros::letter_o(&mut self.text)
     }
 
     /// A link read out: 點 after an ASCII letter and before a letter or a

@@ -81,17 +81,28 @@ pub(super) fn build() -> Recognizers {
     }
 }
 
-/// Passport numbers next to 護照 / PASSPORT (or 戶照, the 注音 typo of
-/// 護照: the same syllables and tones): Taiwan's nine digits, or a foreign
-/// passport's letters and digits.
+/// What names a passport number: 護照, PASSPORT, or 戶照 (the 注音 typo of
+/// 護照: the same syllables and tones).
+const PASSPORT_LABELS: [&str; 3] = ["護照", "戶照", "PASSPORT"];
+
+/// Passport numbers next to their label: Taiwan's nine digits, or a
+/// foreign passport's letters and digits. A list counts too: a number in
+/// the row right under a line that names passports (護照號碼…⏎廖○○
+/// 358172604), and each number that follows a passport closely, one row
+/// after another.
 #[inline]
 pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if cx.admits(PASSPORT_DIGITS) && kinds.contains(EntityKind::Passport) {
+        let mut last_end = None::<usize>;
         for m in r.passport_number.find_iter(s) {
+            let listed = last_end.is_some_and(|end| s[end..m.start()].chars().count() <= 16);
             if alnum_bounded(s, m.start(), m.end())
-                && preceded_by(s, m.start(), 16, &["護照", "戶照", "PASSPORT"])
+                && (listed
+                    || preceded_by(s, m.start(), 16, &PASSPORT_LABELS)
+                    || under_header(s, m.start(), &PASSPORT_LABELS))
             {
+                last_end = Some(m.end());
                 let v: String = m
                     .as_str()
                     .chars()
@@ -101,6 +112,21 @@ pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
             }
         }
     }
+}
+
+/// Whether the line holding `at` starts with a few characters only (a
+/// name) and the line above it holds one of `labels`: a row under its
+/// header.
+fn under_header(s: &str, at: usize, labels: &[&str]) -> bool {
+    let Some(line_start) = s[..at].rfind('\n') else {
+        return false;
+    };
+    let lead = s[line_start + 1..at].chars().count();
+    let header_start = s[..line_start].rfind('\n').map_or(0, |i| i + 1);
+    lead <= 12
+        && labels
+            .iter()
+            .any(|l| s[header_start..line_start].contains(l))
 }
 
 /// Twelve-digit NHI card numbers next to 健保 or a card number's label.
@@ -299,6 +325,21 @@ mod tests {
             vec!["P2946185A"]
         );
         assert!(texts("護照申請表 A12345", EntityKind::Passport).is_empty());
+        // Rows under a header that names passports, one after another.
+        assert_eq!(
+            texts(
+                "出國團員的護照號碼，旅行社要，我先列兩位\n廖振邦 358172604\n賴怡君 314608297",
+                EntityKind::Passport
+            ),
+            vec!["358172604", "314608297"]
+        );
+        // A header two lines up, or one that names no passport, is none.
+        assert!(texts(
+            "護照號碼的事改天再說，先請大家核對這批訂單再回覆給我\n\n訂單 318204576",
+            EntityKind::Passport
+        )
+        .is_empty());
+        assert!(texts("訂單編號\n王小明 318204576", EntityKind::Passport).is_empty());
         assert_eq!(
             texts("健保卡號 0000 3318 2046，", EntityKind::NhiCard),
             vec!["0000 3318 2046"]

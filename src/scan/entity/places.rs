@@ -94,6 +94,9 @@ const COMMON_AREA_WORDS: &[&str] = &[
 /// 住中和區), which no such name holds.
 const PLACE_NAME_CHAR: &str = r"[\p{Han}--[在住到於是的往從]]";
 
+/// A number in an address: [`N`] and the formal numerals (壹貳參…拾佰).
+const ADDRESS_NUMBER: &str = "[0-9〇零一二兩三四五六七八九十廿卅百壹貳參叁肆伍陸柒捌玖拾佰]";
+
 /// This family's recognizers, compiled once with the others (see
 /// [`super::warm_up`]).
 pub(super) struct Recognizers {
@@ -110,8 +113,11 @@ pub(super) fn build() -> Recognizers {
     Recognizers {
         // Each unit may end its line: an address written one unit per line
         // (新北市三重區⏎重新路四段⏎128巷7弄⏎12號4樓) is still one.
+        // Its numbers may also be written in the formal numerals of
+        // cheques and contracts (參佰貳拾壹號).
         address: compile(&format!(
-            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?)?(?:{N}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{N}+段\n?)?(?:{N}+巷\n?)?(?:{N}+[弄衖]\n?)?{N}+(?:[之-]{N}+)?號(?:\n?(?:(?:{N}+|B)(?:樓|F)|[0-9]+F))?(?:之[0-9]+)?"
+            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?)?(?:{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{A}+段\n?)?(?:{A}+巷\n?)?(?:{A}+[弄衖]\n?)?{A}+(?:[之-]{A}+)?號(?:\n?(?:(?:{A}+|B)(?:樓|F)|[0-9]+F))?(?:之[0-9]+)?",
+            A = ADDRESS_NUMBER
         )),
         street: compile(&format!(
             r"{PLACE_NAME_CHAR}{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
@@ -245,6 +251,7 @@ mod tests {
             "民生東路三段100-2號",
             "中山路二段 2 1 5 號",
             "北屯區崇德路二段一百二十巷十一號三樓",
+            "員林市中正路參佰貳拾壹號五樓",
             "新北市三重區\n重新路四段\n128巷7弄\n12號4樓",
         ] {
             assert_eq!(texts(text, EntityKind::Address).len(), 1, "{text}");
