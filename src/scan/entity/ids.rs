@@ -81,6 +81,11 @@ pub(super) fn build() -> Recognizers {
     }
 }
 
+/// How far before a number its English label may stand: English says in
+/// a sentence what Chinese says in a few characters ("NHI card no. for the
+/// fisherman admitted last night (…) is …").
+const ENGLISH_REACH: usize = 100;
+
 /// What names a passport number: 護照, PASSPORT, or 戶照 (the 注音 typo of
 /// 護照: the same syllables and tones).
 const PASSPORT_LABELS: [&str; 3] = ["護照", "戶照", "PASSPORT"];
@@ -100,6 +105,7 @@ pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
             if alnum_bounded(s, m.start(), m.end())
                 && (listed
                     || preceded_by(s, m.start(), 16, &PASSPORT_LABELS)
+                    || preceded_by(s, m.start(), ENGLISH_REACH, &["PASSPORT"])
                     || under_header(s, m.start(), &PASSPORT_LABELS))
             {
                 last_end = Some(m.end());
@@ -136,7 +142,8 @@ pub(super) fn nhi_cards(r: &Recognizers, cx: &mut Extraction<'_>) {
     if cx.admits(NHI_DIGITS) && kinds.contains(EntityKind::NhiCard) {
         for m in r.twelve_digits.find_iter(s) {
             if digit_bounded(s, m.start(), m.end())
-                && preceded_by(s, m.start(), 16, &["健保", "卡號", "NHI", "CARD NUMBER"])
+                && (preceded_by(s, m.start(), 16, &["健保", "卡號"])
+                    || preceded_by(s, m.start(), ENGLISH_REACH, &["NHI", "CARD NUMBER"]))
             {
                 let v: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
                 cx.push(EntityKind::NhiCard, m.start(), m.end(), Some(v));
@@ -224,6 +231,15 @@ pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
             if validate_id(v).is_some() {
                 continue;
             }
+            // An English word or an abbreviation before a year, a time or
+            // an amount (the 1955 hotline, DEC 2026, NTD 3500) is no plate
+            // unless a dash joins them as a plate's are.
+            if letters.len() == 3
+                && !v.contains('-')
+                && WORDS_BEFORE_NUMBERS.contains(&letters.as_str())
+            {
+                continue;
+            }
             cx.push(
                 EntityKind::Plate,
                 m.start(),
@@ -233,6 +249,15 @@ pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
         }
     }
 }
+
+/// Three-letter English words and abbreviations that come before a
+/// number in running text (the ones holding I or O are no plate anyway).
+const WORDS_BEFORE_NUMBERS: [&str; 44] = [
+    "THE", "AND", "ARE", "BUT", "ALL", "ANY", "CAN", "HAS", "HAD", "HER", "WAS", "DAY", "GET",
+    "MAN", "NEW", "SEE", "PER", "VIA", "SAY", "ASK", "PAY", "DUE", "TUE", "WED", "THU", "SAT",
+    "SUN", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "NTD", "TWD",
+    "USD", "EUR", "TEL", "FAX", "EXT",
+];
 
 /// Whether `[start, end)` is one dash-joined part of a longer code (the
 /// TB-0412 of a case number 115-TB-0412, a serial's AB-1234-C): a plate
@@ -325,6 +350,25 @@ mod tests {
             vec!["P2946185A"]
         );
         assert!(texts("護照申請表 A12345", EntityKind::Passport).is_empty());
+        // An English label reaches across its sentence.
+        assert_eq!(
+            texts(
+                "NHI card no. for the fisherman admitted last night (Hendra S.) is 0000 3817 2264",
+                EntityKind::NhiCard
+            ),
+            vec!["0000 3817 2264"]
+        );
+        assert_eq!(
+            texts(
+                "passport no. of the caregiver for the permit: Jocelyn M. Bautista, P4728153B",
+                EntityKind::Passport
+            ),
+            vec!["P4728153B"]
+        );
+        // An English word before a number is no plate; a dash makes one.
+        assert!(texts("the 1955 complainant", EntityKind::Plate).is_empty());
+        assert!(texts("paid NTD 3500 today", EntityKind::Plate).is_empty());
+        assert_eq!(texts("車牌 SAT-2758", EntityKind::Plate), vec!["SAT-2758"]);
         // Rows under a header that names passports, one after another.
         assert_eq!(
             texts(
