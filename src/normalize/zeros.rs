@@ -10,6 +10,14 @@
 /// changed.
 pub(super) fn letter_o(text: &mut String) -> bool {
     let bytes = text.as_bytes();
+    // Most texts with an O and digits have the O inside a word: a zero is
+    // an O beside a digit (or in a run of O's that touches one).
+    let beside_digit = |i: usize| {
+        (i > 0 && bytes[i - 1].is_ascii_digit()) || bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+    };
+    if !memchr::memchr2_iter(b'O', b'o', bytes).any(beside_digit) {
+        return false;
+    }
     let is_o = |b: u8| matches!(b, b'O' | b'o');
     let numeral = |b: u8| b.is_ascii_digit() || is_o(b);
     let letter = |at: Option<usize>| {
