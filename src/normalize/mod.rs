@@ -249,10 +249,7 @@ impl NormalizedText {
         if han_digits {
             w.chinese_digit_runs();
         }
-        // A letter O typed for a zero among ASCII digits (1O5巷, S1O87OOO94).
-        let zeros =
-            digits >= 2 && memchr::memchr2(b'O', b'o', bytes).is_some() && w.letter_o_zeros();
-        if han_digits || plate || zeros {
+        if han_digits || plate {
             seen |= 1 << DIGIT;
         }
         let lower = seen & (1 << UPPER) != 0;
@@ -261,7 +258,7 @@ impl NormalizedText {
         }
         // Digits counted in the loop are exact unless characters that were
         // dropped, removed or folded may have joined or added digits.
-        let exact = !w.joined_digits && !han_digits && !plate && !zeros;
+        let exact = !w.joined_digits && !han_digits && !plate;
         let counted = exact.then_some((kept[DIGIT as usize], longest_digit_run));
         let mut text = w.finish(i, lower, counted);
         if particles::may_hold(bytes) {
@@ -500,10 +497,6 @@ mod tests {
             ("檢擧人、衞生局的祕密", "檢舉人、衛生局的秘密"),
             ("下週三", "下周三"),
             ("〇九五二七七一三〇八", "0952771308"),
-            // A letter O among ASCII digits is a zero; in a word it stays.
-            ("身分證 S1O87OOO94", "身分證S108700094"),
-            ("電話O9２1-6O4-883", "電話0921-604-883"),
-            ("HELLO 12345", "HELLO 12345"),
             ("電話〇九一二三四五六七八給他", "電話0912345678給他"),
             // A Traditional message keeps its script; its Simplified-only
             // characters are converted one by one.

@@ -291,13 +291,6 @@ impl Writer {
         super::plate::read_out(&mut self.text)
     }
 
-    /// A letter O typed for a zero among ASCII digits becomes 0 (see
-    /// [`super::zeros`]); one character for one, so the map holds.
-    #[inline]
-    pub(super) fn letter_o_zeros(&mut self) -> bool {
-        super::zeros::letter_o(&mut self.text)
-    }
-
     /// A link read out: 點 after an ASCII letter and before a letter or a
     /// digit (dgpa點gov點tw) is the dot it stands for; a time (7點30, 7點
     /// line我) keeps its 點. One character for one, so the map holds.
@@ -333,7 +326,11 @@ impl Writer {
             // Lower-case ASCII letters were copied as they are.
             self.text.make_ascii_uppercase();
         }
-        let (digits, digit_run) = counted_digits.unwrap_or_else(|| {
+        // A letter O typed for a zero among ASCII digits becomes 0 (see
+        // [`super::zeros`]), one byte for one; the digits are then recounted.
+        let zeros =
+            counted_digits.is_none_or(|(d, _)| d >= 2) && super::zeros::letter_o(&mut self.text);
+        let (digits, digit_run) = counted_digits.filter(|_| !zeros).unwrap_or_else(|| {
             let (mut digits, mut run, mut longest) = (0, 0, 0);
             for b in self.text.bytes() {
                 if b.is_ascii_digit() {

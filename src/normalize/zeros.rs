@@ -3,8 +3,8 @@
 //! an O between two digits of one group becomes 0, and so does an O that
 //! opens or closes a group of a number of five digits or more (groups split
 //! by one dash or space each) where no other letter touches it. An O in a
-//! word (NO, GO2, HELLO 12345) stays. Normalization calls it only where
-//! the text holds ASCII digits and an O.
+//! word (NO, GO2, HELLO 12345) stays. Normalization calls it last, where
+//! the text holds two ASCII digits or more.
 
 /// Rewrites such O's in `text`, one byte for one; returns whether any
 /// changed.
@@ -117,6 +117,18 @@ mod tests {
         assert_eq!(zeros("電話O921-6O4-883"), "電話0921-604-883");
         assert_eq!(zeros("崇學路1O5巷2號"), "崇學路105巷2號");
         assert_eq!(zeros("手機 o912 345 67o"), "手機 0912 345 670");
+    }
+
+    #[test]
+    fn normalization_reads_the_zeros() {
+        let n = |s: &str| {
+            crate::normalize::NormalizedText::new(s)
+                .as_str()
+                .to_string()
+        };
+        assert_eq!(n("身分證 S1O87OOO94"), "身分證S108700094");
+        assert_eq!(n("電話o9２1-6O4-883"), "電話0921-604-883");
+        assert_eq!(n("hello 12345"), "HELLO 12345");
     }
 
     #[test]
