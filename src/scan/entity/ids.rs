@@ -93,22 +93,39 @@ const PASSPORT_LABELS: [&str; 3] = ["護照", "戶照", "PASSPORT"];
 /// Passport numbers next to their label: Taiwan's nine digits, or a
 /// foreign passport's letters and digits. A list counts too: a number in
 /// the row right under a line that names passports (護照號碼…⏎廖○○
-/// 358172604), and each number that follows a passport closely, one row
-/// after another.
+/// 358172604), each number that follows a labelled one closely, one row
+/// after another, and a run of numbers the label follows (李○○ 318564207、
+/// 郭○○ 352107846，護照效期…).
 #[inline]
 pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
-    if cx.admits(PASSPORT_DIGITS) && kinds.contains(EntityKind::Passport) {
-        let mut last_end = None::<usize>;
-        for m in r.passport_number.find_iter(s) {
-            let listed = last_end.is_some_and(|end| s[end..m.start()].chars().count() <= 16);
-            if alnum_bounded(s, m.start(), m.end())
-                && (listed
-                    || preceded_by(s, m.start(), 16, &PASSPORT_LABELS)
-                    || preceded_by(s, m.start(), ENGLISH_REACH, &["PASSPORT"])
-                    || under_header(s, m.start(), &PASSPORT_LABELS))
-            {
-                last_end = Some(m.end());
+    if !cx.admits(PASSPORT_DIGITS) || !kinds.contains(EntityKind::Passport) {
+        return;
+    }
+    let found: Vec<_> = r
+        .passport_number
+        .find_iter(s)
+        .filter(|m| alnum_bounded(s, m.start(), m.end()))
+        .collect();
+    let close = |a: usize, b: usize| s[a..b].chars().count() <= 16;
+    let mut start = 0;
+    while start < found.len() {
+        // A run of numbers, each close after the one before.
+        let mut end = start + 1;
+        while end < found.len() && close(found[end - 1].end(), found[end].start()) {
+            end += 1;
+        }
+        let run = &found[start..end];
+        let after = &s[run[run.len() - 1].end()..];
+        let trailed = PASSPORT_LABELS
+            .iter()
+            .any(|l| after.chars().take(8).collect::<String>().contains(l));
+        let mut listed = trailed;
+        for m in run {
+            listed |= preceded_by(s, m.start(), 16, &PASSPORT_LABELS)
+                || preceded_by(s, m.start(), ENGLISH_REACH, &["PASSPORT"])
+                || under_header(s, m.start(), &PASSPORT_LABELS);
+            if listed {
                 let v: String = m
                     .as_str()
                     .chars()
@@ -117,6 +134,7 @@ pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
                 cx.push(EntityKind::Passport, m.start(), m.end(), Some(v));
             }
         }
+        start = end;
     }
 }
 
@@ -376,6 +394,14 @@ mod tests {
                 EntityKind::Passport
             ),
             vec!["358172604", "314608297"]
+        );
+        // A run of numbers the label follows.
+        assert_eq!(
+            texts(
+                "名單：李佩珊 318564207、郭振宇 352107846，護照效期都超過六個月",
+                EntityKind::Passport
+            ),
+            vec!["318564207", "352107846"]
         );
         // A header two lines up, or one that names no passport, is none.
         assert!(texts(
