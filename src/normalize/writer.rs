@@ -253,6 +253,22 @@ impl Writer {
                     end += 1 + next;
                     digits += next;
                 }
+            } else if first == 1 {
+                // Digits spelled one by one, each set off (一、七、二，三…);
+                // counted up in order (一、二、三…) they number a list.
+                let value = |j: usize| chinese_digit(chars[j]).map(|d| d as u32);
+                let mut counting = true;
+                while end + 2 <= chars.len()
+                    && matches!(chars[end], ',' | '、')
+                    && group_at(end + 1) == 1
+                {
+                    counting &= value(end + 1).is_some_and(|b| value(end - 1) == Some(b - 1));
+                    end += 2;
+                    digits += 1;
+                }
+                if counting {
+                    (end, digits) = (i + 1, 1);
+                }
             }
             // Chinese digits make it a number written out: one among ASCII
             // digits, two among digits read out (each also a common word).

@@ -72,7 +72,7 @@ pub(super) fn build() -> Recognizers {
         postal_account: compile("局號[:： ]?([0-9]{7})[ ,，、]*帳號[:： ]?([0-9]{7})"),
         // Also three letters spelled one by one (B、A、K,7582; M-K-V0852).
         plate: compile(
-            "[A-Z]{3}(?: ?- ?| )?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}|[A-Z]([、,-])[A-Z]([、,-])[A-Z][、,-]?[0-9]{4}",
+            "[A-Z]{3}(?: ?- ?| )?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}|[A-Z]([、,-])[A-Z]([、,-])[A-Z](?:[、,-]| )?[0-9]{4}",
         ),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
         case_number: compile(
@@ -387,6 +387,11 @@ mod tests {
         assert!(texts("the 1955 complainant", EntityKind::Plate).is_empty());
         assert!(texts("paid NTD 3500 today", EntityKind::Plate).is_empty());
         assert_eq!(texts("車牌 SAT-2758", EntityKind::Plate), vec!["SAT-2758"]);
+        // Spelled letters, then the digits after a space.
+        assert_eq!(
+            texts("車牌 M-F-T 2816 又停", EntityKind::Plate),
+            vec!["M-F-T 2816"]
+        );
         // Rows under a header that names passports, one after another.
         assert_eq!(
             texts(

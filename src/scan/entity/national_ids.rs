@@ -288,6 +288,15 @@ mod tests {
         ] {
             assert!(texts(text, EntityKind::NationalId).is_empty(), "{text}");
         }
+        // Its digits spelled one by one in Chinese, each set off.
+        assert_eq!(
+            texts(
+                "身分證字號我唸給你：H，一、七、二，三、三、二，八、一、七",
+                EntityKind::NationalId
+            )
+            .len(),
+            1
+        );
         // A phone in one piece elsewhere does not hide a spelled ID.
         assert_eq!(
             texts(
