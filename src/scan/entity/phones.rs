@@ -41,13 +41,17 @@ pub(super) fn build() -> Recognizers {
         ),
         // The area code said on its own, then the rest (區碼05，後面是
         // 2273168; area code 02, 2771-3586), as one reads a number out.
+        // The code may come after the city it is (區碼高雄的07) or be
+        // said to start the number (03開頭，後面…).
         landline_spoken: compile(
-            r"(?:區碼|AREA CODE)[ ]?(?:是|為|:)?[ ]?\(?(0[2-8][0-9]{0,2})\)?[ ,、\n]{0,2}(?:後面|然後|再來|號碼|電話)?(?:是|為|:)?[ ]?([0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{5,6})",
+            r"(?:(?:區碼|AREA CODE)[^0-9\n]{0,6}?\(?(0[2-8][0-9]{0,2})\)?|(0[2-8][0-9]{0,2})開頭)[ ,、\n]{0,2}(?:後面|然後|再來|號碼|電話)?(?:是|為|:)?[ ]?([0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{5,6})",
         ),
         // A mobile read out in its three groups with words between them
         // (0923，後面是618，然後275).
+        // Or its first four digits, then a remark, then the rest after
+        // 後面 (前面是0958，我先抄著，後面…是372-615).
         mobile_spoken: compile(&format!(
-            r"(09[0-9]{{2}})[ ,、]{{0,2}}{THEN}[ :]?([0-9]{{3}})[ ,、]{{0,2}}{THEN}?[ :]?([0-9]{{3}})"
+            r"(09[0-9]{{2}})(?:[ ,、]{{0,2}}{THEN}[ :]?|[^0-9\n]{{0,24}}?後面[^0-9\n]{{0,16}}?)([0-9]{{3}})(?:[ ,、-]{{0,2}}{THEN}?[ :]?)([0-9]{{3}})"
         )),
     }
 }
@@ -137,7 +141,8 @@ pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
             }
         }
         for c in r.landline_spoken.captures_iter(s) {
-            let (Some(all), Some(code), Some(rest)) = (c.get(0), c.get(1), c.get(2)) else {
+            let (Some(all), Some(code), Some(rest)) = (c.get(0), c.get(1).or(c.get(2)), c.get(3))
+            else {
                 continue;
             };
             if !digit_bounded(s, all.start(), all.end())
@@ -182,6 +187,10 @@ mod tests {
                 "電話你記一下，0923，後面是618，然後275，中午打",
                 "0923618275",
             ),
+            (
+                "她說前面是0958，我先抄著，後面她唸了兩次我才聽清楚，是372-615",
+                "0958372615",
+            ),
             ("電話 0921-\n374-805", "0921374805"),
             ("0933\n627\n581", "0933627581"),
         ] {
@@ -218,6 +227,8 @@ mod tests {
         for (text, want) in [
             ("區碼05，後面是二二七三一六八", "052273168"),
             ("區碼是07，後面3812456", "073812456"),
+            ("區碼高雄的07，後面331-8276", "073318276"),
+            ("他媽媽的電話是新竹的，03開頭，後面 572-6418", "035726418"),
             ("area code 02, 2771-3586", "0227713586"),
         ] {
             let got = found(text, EntityKind::Landline);
