@@ -116,11 +116,13 @@ pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
             end += 1;
         }
         let run = &found[start..end];
+        // The label right after the run: its next eight characters.
         let after = &s[run[run.len() - 1].end()..];
-        let trailed = PASSPORT_LABELS
-            .iter()
-            .any(|l| after.chars().take(8).collect::<String>().contains(l));
-        let mut listed = trailed;
+        let next8 = after
+            .char_indices()
+            .nth(8)
+            .map_or(after, |(i, _)| &after[..i]);
+        let mut listed = PASSPORT_LABELS.iter().any(|l| next8.contains(l));
         for m in run {
             listed |= preceded_by(s, m.start(), 16, &PASSPORT_LABELS)
                 || preceded_by(s, m.start(), ENGLISH_REACH, &["PASSPORT"])
@@ -269,12 +271,13 @@ pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
 }
 
 /// Three-letter English words and abbreviations that come before a
-/// number in running text (the ones holding I or O are no plate anyway).
-const WORDS_BEFORE_NUMBERS: [&str; 44] = [
+/// number in running text (the ones holding I or O are no plate anyway,
+/// so they are not listed).
+const WORDS_BEFORE_NUMBERS: [&str; 43] = [
     "THE", "AND", "ARE", "BUT", "ALL", "ANY", "CAN", "HAS", "HAD", "HER", "WAS", "DAY", "GET",
-    "MAN", "NEW", "SEE", "PER", "VIA", "SAY", "ASK", "PAY", "DUE", "TUE", "WED", "THU", "SAT",
-    "SUN", "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "NTD", "TWD",
-    "USD", "EUR", "TEL", "FAX", "EXT",
+    "MAN", "NEW", "SEE", "PER", "SAY", "ASK", "PAY", "DUE", "TUE", "WED", "THU", "SAT", "SUN",
+    "DEC", "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "NTD", "TWD", "USD",
+    "EUR", "TEL", "FAX", "EXT",
 ];
 
 /// Whether `[start, end)` is one dash-joined part of a longer code (the
