@@ -383,3 +383,42 @@ fn fold_variants(chars: impl Iterator<Item = char>) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::normalize::NormalizedText;
+
+    #[test]
+    fn digits_written_out_become_a_number() {
+        let cases: &[(&str, &str)] = &[
+            ("〇九五二七七一三〇八", "0952771308"),
+            ("電話〇九一二三四五六七八給他", "電話0912345678給他"),
+            ("手機〇九三二 七一五 四〇八", "手機0932715408"),
+            ("零九一八，三六二，七五零", "0918-362-750"),
+            // Groups in ASCII digits finish a number written out; a number in
+            // ASCII digits alone keeps its commas.
+            ("電話：0910-二三七-八四五（吳）", "電話:0910-237-845(吳)"),
+            ("電話是09七七-２１５-八三０", "電話是0977-215-830"),
+            ("手機 0九1八-4四7-2六5", "手機0918-447-265"),
+            // A lone white circle among Chinese digits is a zero (么 a one);
+            // a run of them masks digits. A middle dot between digits is a dot.
+            ("字號 S 二六一 ○八八 八八○", "字號S261088880"),
+            ("字號 G 么〇五二七六三九六", "字號G105276396"),
+            ("手機 O九一二-四O五-七八三", "手機0912-405-783"),
+            // Digits read out over a radio (洞, 拐, 兩, 勾) beside Chinese
+            // ones; the same words elsewhere stay.
+            ("手機洞九拐兩 三五六 么八勾", "手機0972356189"),
+            ("三三兩兩去拐彎那個洞", "三三兩兩去拐彎那個洞"),
+            ("一二三組，共100,000,000元", "一二三組,共100,000,000元"),
+            ("一、二、三、四、五、六、七", "一、二、三、四、五、六、七"),
+            ("第一二三組，四五六組", "第一二三組,四五六組"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(
+                NormalizedText::new(input).as_str(),
+                *want,
+                "normalizing {input:?}"
+            );
+        }
+    }
+}

@@ -86,19 +86,13 @@ pub(super) fn letter_o(text: &mut String) -> bool {
 }
 
 /// Whether `group` is O and nine digits that pass the national ID (and
-/// resident certificate) checksum, O standing for 35 (see
-/// reference/tw-identifiers.md §1).
+/// resident certificate) check digit.
 fn id_of_hsinchu_city(group: &[u8]) -> bool {
-    if group.len() != 10 || !matches!(group[0], b'O' | b'o') {
-        return false;
+    matches!(group.first(), Some(b'O' | b'o')) && {
+        let mut id = group.to_vec();
+        id[0] = b'O';
+        super::national_id::check(&id).is_some()
     }
-    if !group[1..].iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    const WEIGHTS: [u32; 9] = [8, 7, 6, 5, 4, 3, 2, 1, 1];
-    let digits = group[1..].iter().map(|b| u32::from(b - b'0'));
-    let sum = 3 + 5 * 9 + digits.zip(WEIGHTS).map(|(d, w)| d * w).sum::<u32>();
-    sum % 10 == 0
 }
 
 #[cfg(test)]

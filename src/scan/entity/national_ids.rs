@@ -2,50 +2,25 @@
 //! with their check digit, written in one piece, in groups, over two lines
 //! or with the letter said apart from the digits.
 //!
-//! The letter table, the weights and the example numbers are those of
-//! `reference/tw-identifiers.md` §1–2; the patterns are compiled with the
+//! The check digit is normalization's (`normalize::national_id`); the
+//! example numbers are those of `reference/tw-identifiers.md` §1–2; the patterns are compiled with the
 //! other identifiers' (see [`super::ids`]).
 
 use super::ids::{Recognizers, ID_DIGITS};
 use super::{alnum_bounded, digit_bounded, preceded_by, EntityKind, Extraction};
+use crate::normalize::national_id::{self, IdForm};
 
 /// Well-known example and test numbers that pass the checksum but belong to
 /// nobody (textbook and validator examples from reference/tw-identifiers.md).
 const PUBLIC_EXAMPLE_IDS: &[&str] = &["A123456789", "A800000014", "AA00000009"];
 
-/// National ID letter values (reference/tw-identifiers.md §1), A..=Z.
-const LETTER_VALUES: [u32; 26] = [
-    10, 11, 12, 13, 14, 15, 16, 17, 34, 18, 19, 20, 21, 22, 35, 23, 24, 25, 26, 27, 28, 29, 32, 30,
-    31, 33,
-];
-const ID_WEIGHTS: [u32; 11] = [1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1];
-
 /// Validates a national ID or resident certificate number (both formats).
 /// Returns the kind it is, if valid.
 pub fn validate_id(s: &str) -> Option<EntityKind> {
-    let b = s.as_bytes();
-    if b.len() != 10 || !b[0].is_ascii_uppercase() || !b[2..].iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let v1 = LETTER_VALUES[(b[0] - b'A') as usize];
-    let (second, kind) = match b[1] {
-        b'1' | b'2' => ((b[1] - b'0') as u32, EntityKind::NationalId),
-        b'8' | b'9' => ((b[1] - b'0') as u32, EntityKind::ResidentId),
-        b'A'..=b'D' => (
-            LETTER_VALUES[(b[1] - b'A') as usize] % 10,
-            EntityKind::ResidentId,
-        ),
-        _ => return None,
-    };
-    let mut digits = [0u32; 11];
-    digits[0] = v1 / 10;
-    digits[1] = v1 % 10;
-    digits[2] = second;
-    for (i, &d) in b[2..].iter().enumerate() {
-        digits[3 + i] = (d - b'0') as u32;
-    }
-    let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(d, w)| d * w).sum();
-    sum.is_multiple_of(10).then_some(kind)
+    national_id::check(s.as_bytes()).map(|form| match form {
+        IdForm::National => EntityKind::NationalId,
+        IdForm::Resident => EntityKind::ResidentId,
+    })
 }
 
 /// National IDs and resident certificates with a valid check digit,
