@@ -242,18 +242,28 @@ impl Writer {
                 i += 1;
                 continue;
             }
-            // The groups that follow, each after one separator.
+            // The groups that follow, each after one separator or after a
+            // word said between the groups (然後, 再來…), which stays.
             let (mut end, mut digits) = (i + first, first);
-            if first >= 3 {
-                while end + 1 < chars.len() && matches!(chars[end], ',' | '、' | '-') {
-                    let next = group_at(end + 1);
+            if first >= 2 {
+                loop {
+                    let between = match chars.get(end) {
+                        Some(',' | '、' | '-') if first >= 3 => 1,
+                        _ => connector_len(&chars[end..]),
+                    };
+                    let next = if between > 0 {
+                        group_at(end + between)
+                    } else {
+                        0
+                    };
                     if next < 3 {
                         break;
                     }
-                    end += 1 + next;
+                    end += between + next;
                     digits += next;
                 }
-            } else if first == 1 {
+            }
+            if first == 1 {
                 // Digits spelled one by one, each set off (一、七、二，三…);
                 // counted up in order (一、二、三…) they number a list.
                 let value = |j: usize| chinese_digit(chars[j]).map(|d| d as u32);
@@ -293,7 +303,8 @@ impl Writer {
                     Some(d) => d,
                     None if c.is_ascii_digit() => *c,
                     None if matches!(*c, '○' | 'O' | 'o') => '0',
-                    None => spoken_digit(*c).unwrap_or('-'),
+                    None if matches!(*c, ',' | '、' | '-') => '-',
+                    None => spoken_digit(*c).unwrap_or(*c),
                 };
             }
         }
@@ -371,6 +382,25 @@ impl Writer {
     }
 }
 
+/// The words one says between the groups of a number read out (零九八八
+/// 然後二四一 再來七零五), as characters: the length of the one `chars`
+/// starts with, or 0.
+fn connector_len(chars: &[char]) -> usize {
+    const WORDS: [[char; 2]; 5] = [
+        ['然', '後'],
+        ['再', '來'],
+        ['接', '著'],
+        ['後', '面'],
+        ['最', '後'],
+    ];
+    match chars {
+        [a, b, rest @ ..] if WORDS.contains(&[*a, *b]) => {
+            2 + usize::from(rest.first() == Some(&'是'))
+        }
+        _ => 0,
+    }
+}
+
 /// Folds the variant characters of converted text (臺→台, 身份→身分…),
 /// each after the one written before it.
 #[inline]
@@ -412,6 +442,13 @@ mod tests {
             ("一二三組，共100,000,000元", "一二三組,共100,000,000元"),
             ("一、二、三、四、五、六、七", "一、二、三、四、五、六、七"),
             ("第一二三組，四五六組", "第一二三組,四五六組"),
+            // Groups read out with a word between them keep the word.
+            ("零九八八 然後二四一 然後七零五", "0988然後241然後705"),
+            (
+                "台北的零二 然後二七六三 再來五八一九",
+                "台北的02然後2763再來5819",
+            ),
+            ("三個然後四個", "三個然後四個"),
         ];
         for (input, want) in cases {
             assert_eq!(

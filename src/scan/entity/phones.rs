@@ -24,8 +24,12 @@ pub(super) struct Recognizers {
 }
 
 /// The words one puts between the groups of a number read out (後面是,
-/// 然後, 再來, 接著).
-const THEN: &str = "(?:後面是|後面|然後是|然後|再來是|再來|接著是|接著)";
+/// 然後, 再來, 接著, 最後).
+const THEN: &str = "(?:後面是|後面|然後是|然後|再來是|再來|接著是|接著|最後是|最後)";
+
+/// The cities and counties whose area code one names with it (台北的02,
+/// 台中那個04, 高雄07開頭); normalization has folded 臺 to 台.
+const CITY: &str = "(?:台北|新北|基隆|桃園|新竹|苗栗|台中|彰化|南投|雲林|嘉義|台南|高雄|屏東|宜蘭|花蓮|台東|澎湖|金門|馬祖)";
 
 pub(super) fn build() -> Recognizers {
     Recognizers {
@@ -41,17 +45,18 @@ pub(super) fn build() -> Recognizers {
         ),
         // The area code said on its own, then the rest (區碼05，後面是
         // 2273168; area code 02, 2771-3586), as one reads a number out.
-        // The code may come after the city it is (區碼高雄的07) or be
-        // said to start the number (03開頭，後面…).
-        landline_spoken: compile(
-            r"(?:(?:區碼|AREA CODE)[^0-9\n]{0,6}?\(?(0[2-8][0-9]{0,2})\)?|(0[2-8][0-9]{0,2})開頭)[ ,、\n]{0,2}(?:後面|然後|再來|號碼|電話)?(?:是|為|:)?[ ]?([0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{5,6})",
-        ),
+        // The code may come after the city it is (區碼高雄的07, 台北的02)
+        // or be said to start the number (03開頭，後面…), and the rest may
+        // come in two groups with a word between them (然後2763 再來5819).
+        landline_spoken: compile(&format!(
+            r"(?:(?:區碼|AREA CODE)[^0-9\n]{{0,6}}?\(?(0[2-8][0-9]{{0,2}})\)?|(0[2-8][0-9]{{0,2}})開頭的?|{CITY}(?:的|那個|那邊的)?\(?(0[2-8][0-9]{{0,2}})\)?)[ ,、/\n]{{0,2}}(?:{THEN}|號碼|電話)?(?:是|為|:)?[ ]?([0-9]{{3,4}}(?:[ -]?|[ ,、/\n]{{0,2}}{THEN}[ :]?)[0-9]{{3,4}}|[0-9]{{5,6}})"
+        )),
         // A mobile read out in its three groups with words between them
         // (0923，後面是618，然後275).
         // Or its first four digits, then a remark, then the rest after
         // 後面 (前面是0958，我先抄著，後面…是372-615).
         mobile_spoken: compile(&format!(
-            r"(09[0-9]{{2}})(?:[ ,、]{{0,2}}{THEN}[ :]?|[^0-9\n]{{0,24}}?後面[^0-9\n]{{0,16}}?)([0-9]{{3}})(?:[ ,、-]{{0,2}}{THEN}?[ :]?)([0-9]{{3}})"
+            r"(09[0-9]{{2}})(?:[ ,、/\n]{{0,3}}{THEN}[ :]?|[^0-9\n]{{0,24}}?後面[^0-9\n]{{0,16}}?)([0-9]{{3}})(?:[ ,、/\n-]{{0,3}}{THEN}?[ :]?)([0-9]{{3}})"
         )),
     }
 }
@@ -141,8 +146,8 @@ pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
             }
         }
         for c in r.landline_spoken.captures_iter(s) {
-            let (Some(all), Some(code), Some(rest)) = (c.get(0), c.get(1).or(c.get(2)), c.get(3))
-            else {
+            let code = c.get(1).or(c.get(2)).or(c.get(3));
+            let (Some(all), Some(code), Some(rest)) = (c.get(0), code, c.get(4)) else {
                 continue;
             };
             if !digit_bounded(s, all.start(), all.end())
@@ -193,6 +198,8 @@ mod tests {
             ),
             ("電話 0921-\n374-805", "0921374805"),
             ("0933\n627\n581", "0933627581"),
+            ("是零九八八 然後二四一 然後七零五", "0988241705"),
+            ("電話是0932 /\n然後470 /\n最後215", "0932470215"),
         ] {
             let got = found(text, EntityKind::Mobile);
             assert_eq!(got.len(), 1, "{text}: {got:?}");
@@ -229,6 +236,9 @@ mod tests {
             ("區碼是07，後面3812456", "073812456"),
             ("區碼高雄的07，後面331-8276", "073318276"),
             ("他媽媽的電話是新竹的，03開頭，後面 572-6418", "035726418"),
+            ("市話 台北的02 然後2763 再來5819", "0227635819"),
+            ("台中那個04，2315-6607", "0423156607"),
+            ("高雄07開頭的 七三一 五二八六", "077315286"),
             ("area code 02, 2771-3586", "0227713586"),
         ] {
             let got = found(text, EntityKind::Landline);
