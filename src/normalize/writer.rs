@@ -231,19 +231,11 @@ impl Writer {
                 || spoken(j)
         };
         let group_at = |i: usize| (i..chars.len()).take_while(|&j| numeral(j)).count();
-        // The numbers written out, as character ranges: most messages that
-        // come here (一 and 三 are common words) have none, and are left as
-        // they are without being copied.
-        let mut numbers = Vec::new();
-        let mut i = 0;
-        while i < chars.len() {
-            let first = group_at(i);
-            if first == 0 {
-                i += 1;
-                continue;
-            }
-            // The groups that follow, each after one separator or after a
-            // word said between the groups (然後, 再來…), which stays.
+        // The end and the digits of a number whose first group, `first`
+        // digits long, starts at `i`: the groups that follow, each after
+        // one separator or after a word said between the groups (然後,
+        // 再來…), which stays.
+        let follow = |i: usize, first: usize| {
             let (mut end, mut digits) = (i + first, first);
             if first >= 2 {
                 loop {
@@ -261,6 +253,36 @@ impl Writer {
                     }
                     end += between + next;
                     digits += next;
+                }
+            }
+            (end, digits)
+        };
+        // The numbers written out, as character ranges: most messages that
+        // come here (一 and 三 are common words) have none, and are left as
+        // they are without being copied.
+        let mut numbers = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            let first = group_at(i);
+            if first == 0 {
+                i += 1;
+                continue;
+            }
+            let (mut end, mut digits) = follow(i, first);
+            // A mobile's first four read out, a remark, then its last six
+            // (零九二一…嗯後面是五八三、四零七): the remark stays.
+            if digits == 4 && matches!(chars[i], '零' | '〇') && chars[i + 1] == '九' {
+                let tail = (end..chars.len().min(end + 12))
+                    .take_while(|&k| chars[k] != '\n')
+                    .find(|&k| numeral(k));
+                if let Some(k) = tail {
+                    let (tail_end, six) = follow(k, group_at(k));
+                    if six == 6 {
+                        numbers.push(i..end);
+                        numbers.push(k..tail_end);
+                        i = tail_end;
+                        continue;
+                    }
                 }
             }
             if first == 1 {
@@ -449,6 +471,9 @@ mod tests {
                 "台北的02然後2763再來5819",
             ),
             ("三個然後四個", "三個然後四個"),
+            // A mobile's first four, a remark, then the last six.
+            ("零九二一…嗯後面是五八三、四零七", "0921...嗯後面是583-407"),
+            ("零九二一，八點再打", "零九二一,八點再打"),
         ];
         for (input, want) in cases {
             assert_eq!(

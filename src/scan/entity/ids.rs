@@ -44,9 +44,9 @@ pub(super) fn build() -> Recognizers {
         id: compile("[A-Z][0-9A-D][0-9]{8}"),
         // A123-456-789, V 223 109 150, C143.270.830, B1-5285-0514,
         // N189_883_752: the letter, then the nine characters in groups split
-        // by one dash, space, dot or underscore each, or over two lines
+        // by one dash, space, dot, underscore or slash each, or over two lines
         // (K2569\n66942).
-        id_grouped: compile("[A-Z][ ._\n-]?[0-9A-D](?:[ ._\n-]?[0-9]){8}"),
+        id_grouped: compile("[A-Z][ ._/\n-]?[0-9A-D](?:[ ._/\n-]?[0-9]){8}"),
         // The letter said on its own, then the digits read out (英文 E，然後
         // 1 6 1 8 1 6 7 0 1; APPLE 的 A，後面 9 4 9…): the last lone letter
         // before nine digits, a few words apart on one line.
@@ -232,42 +232,41 @@ fn bank_code_before(s: &str, at: usize) -> bool {
 pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if cx.admits(PLATE_DIGITS) && kinds.contains(EntityKind::Plate) {
-        for m in r.plate.find_iter(s) {
-            if !alnum_bounded(s, m.start(), m.end()) || in_longer_code(s, m.start(), m.end()) {
-                continue;
+        // A match turned down is looked at again one character on: the
+        // ATE 8891 of "PLATE 8891-RT" is no plate, the 8891-RT after it is.
+        let mut at = 0;
+        while let Some(m) = r.plate.find_at(s, at) {
+            if plate_at(s, m.start(), m.end()) {
+                let v = m.as_str().replace(['-', ' ', '、', ','], "");
+                cx.push(EntityKind::Plate, m.start(), m.end(), Some(v));
+                at = m.end();
+            } else {
+                at = m.start() + s[m.start()..].chars().next().map_or(1, char::len_utf8);
             }
-            let v = m.as_str();
-            let letters: String = v.chars().filter(char::is_ascii_uppercase).collect();
-            let nums: String = v.chars().filter(char::is_ascii_digit).collect();
-            // Current plates (three letters, four digits) drop I and O and
-            // the digit 4 (公路總局); the rule is not about the older shapes
-            // (an old scooter's 123-ABC, reference/tw-identifiers.md).
-            if nums.len() == 4
-                && letters.len() == 3
-                && (letters.contains(['I', 'O']) || nums.contains('4'))
-            {
-                continue;
-            }
-            if validate_id(v).is_some() {
-                continue;
-            }
-            // An English word or an abbreviation before a year, a time or
-            // an amount (the 1955 hotline, DEC 2026, NTD 3500) is no plate
-            // unless a dash joins them as a plate's are.
-            if letters.len() == 3
-                && !v.contains('-')
-                && WORDS_BEFORE_NUMBERS.contains(&letters.as_str())
-            {
-                continue;
-            }
-            cx.push(
-                EntityKind::Plate,
-                m.start(),
-                m.end(),
-                Some(v.replace(['-', ' ', '、', ','], "")),
-            );
         }
     }
+}
+
+/// Whether the plate pattern's match `[start, end)` of `s` is a plate.
+fn plate_at(s: &str, start: usize, end: usize) -> bool {
+    if !alnum_bounded(s, start, end) || in_longer_code(s, start, end) {
+        return false;
+    }
+    let v = &s[start..end];
+    let letters: String = v.chars().filter(char::is_ascii_uppercase).collect();
+    let digits = v.chars().filter(char::is_ascii_digit);
+    // Current plates (three letters, four digits) drop I and O and the
+    // digit 4 (公路總局); the rule is not about the older shapes (an old
+    // scooter's 123-ABC, reference/tw-identifiers.md).
+    let retired = letters.len() == 3
+        && digits.clone().count() == 4
+        && (letters.contains(['I', 'O']) || digits.clone().any(|d| d == '4'));
+    // An English word or an abbreviation before a year, a time or an
+    // amount (the 1955 hotline, DEC 2026, NTD 3500) is no plate unless a
+    // dash joins them as a plate's are.
+    let word =
+        letters.len() == 3 && !v.contains('-') && WORDS_BEFORE_NUMBERS.contains(&letters.as_str());
+    !retired && !word && validate_id(v).is_none()
 }
 
 /// Three-letter English words and abbreviations that come before a
@@ -390,6 +389,11 @@ mod tests {
         assert!(texts("the 1955 complainant", EntityKind::Plate).is_empty());
         assert!(texts("paid NTD 3500 today", EntityKind::Plate).is_empty());
         assert_eq!(texts("車牌 SAT-2758", EntityKind::Plate), vec!["SAT-2758"]);
+        // A word's last letters before a plate are not its letters.
+        assert_eq!(
+            texts("plate 8891-RT, 17:42", EntityKind::Plate),
+            vec!["8891-RT"]
+        );
         // Spelled letters, then the digits after a space.
         assert_eq!(
             texts("車牌 M-F-T 2816 又停", EntityKind::Plate),

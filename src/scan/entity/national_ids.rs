@@ -68,13 +68,22 @@ fn grouped_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
             // Over three lines, each piece a whole line (E2\n2416\n5872).
             let line_end = s[m.end()..].starts_with('\n') || m.end() == s.len();
             let breaks = text.matches('\n').count();
-            let only_break =
-                !text.contains([' ', '.', '_', '-']) && (breaks == 1 || breaks == 2 && line_end);
+            let only_break = !text.contains([' ', '.', '_', '/', '-'])
+                && (breaks == 1 || breaks == 2 && line_end);
             if !(line_start && only_break) {
                 continue;
             }
         }
-        let joined: String = text.chars().filter(|c| !" ._-\n".contains(*c)).collect();
+        // Slashes split a link's path (/P/229105936) as well as an ID's
+        // groups: a number after a slash or a dot in the same word is a
+        // link's.
+        if text.contains('/') {
+            let word = s[..m.start()].rsplit([' ', '\n']).next().unwrap_or("");
+            if word.contains(['/', '.']) {
+                continue;
+            }
+        }
+        let joined: String = text.chars().filter(|c| !" ._/-\n".contains(*c)).collect();
         // In one piece it is the plain form's, found above.
         if joined.len() < m.len() {
             push_valid_id(cx, m.start(), m.end(), joined);
@@ -221,6 +230,7 @@ mod tests {
             ("號碼B127.361.586", "B127.361.586"),
             ("字號 B1-2736-1586 補件", "B1-2736-1586"),
             ("b127_361_586 這是他的", "b127_361_586"),
+            ("身分證 H2/2034/8332", "H2/2034/8332"),
             // Over two lines, and with the letter said on its own.
             ("身分證補給你：\nB1273\n61586", "B1273\n61586"),
             ("陳○婷 身分證 B12736\n1586", "B12736\n1586"),
@@ -245,6 +255,12 @@ mod tests {
         assert!(texts("訂單編號B223456783的紙箱", EntityKind::NationalId).is_empty());
         assert!(texts("例如A123456789是教科書範例", EntityKind::NationalId).is_empty());
         assert!(texts("收文號XA115881394", EntityKind::NationalId).is_empty());
+        // A link's path is no ID, though P/229105936 passes the check.
+        assert!(texts(
+            "https://www.dcard.tw/f/talk/p/229105936?ref=ios",
+            EntityKind::NationalId
+        )
+        .is_empty());
         // Grouped, the checksum still decides.
         assert!(texts("發票B127-361-587", EntityKind::NationalId).is_empty());
         assert!(texts("A123-456-789", EntityKind::NationalId).is_empty());

@@ -27,6 +27,10 @@ pub(super) struct Recognizers {
 /// 然後, 再來, 接著, 最後).
 const THEN: &str = "(?:後面是|後面|然後是|然後|再來是|再來|接著是|接著|最後是|最後)";
 
+/// An area code, in ASCII digits or read out in Chinese ones (零四, 零三七),
+/// which normalization leaves as they are when they stand alone.
+const CODE: &str = "0[2-8][0-9]{0,2}|零[二三四五六七八][〇零一二三四五六七八九]{0,2}";
+
 /// The cities and counties whose area code one names with it (台北的02,
 /// 台中那個04, 高雄07開頭); normalization has folded 臺 to 台.
 const CITY: &str = "(?:台北|新北|基隆|桃園|新竹|苗栗|台中|彰化|南投|雲林|嘉義|台南|高雄|屏東|宜蘭|花蓮|台東|澎湖|金門|馬祖)";
@@ -49,7 +53,7 @@ pub(super) fn build() -> Recognizers {
         // or be said to start the number (03開頭，後面…), and the rest may
         // come in two groups with a word between them (然後2763 再來5819).
         landline_spoken: compile(&format!(
-            r"(?:(?:區碼|AREA CODE)[^0-9\n]{{0,6}}?\(?(0[2-8][0-9]{{0,2}})\)?|(0[2-8][0-9]{{0,2}})開頭的?|{CITY}(?:的|那個|那邊的)?\(?(0[2-8][0-9]{{0,2}})\)?)[ ,、/\n]{{0,2}}(?:{THEN}|號碼|電話)?(?:是|為|:)?[ ]?([0-9]{{3,4}}(?:[ -]?|[ ,、/\n]{{0,2}}{THEN}[ :]?)[0-9]{{3,4}}|[0-9]{{5,6}})"
+            r"(?:(?:區碼|AREA CODE)[^0-9\n]{{0,6}}?\(?({CODE})\)?|({CODE})開頭的?|{CITY}(?:的|那個|那邊的)?\(?({CODE})\)?)[ ,、/\n]{{0,2}}(?:{THEN}|號碼|電話)?(?:是|為|:)?[ ]?([0-9]{{3,4}}(?:[ -]?|[ ,、/\n]{{0,2}}{THEN}[ :]?)[0-9]{{3,4}}|[0-9]{{5,6}})"
         )),
         // A mobile read out in its three groups with words between them
         // (0923，後面是618，然後275).
@@ -158,6 +162,7 @@ pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
             let national: String = code
                 .as_str()
                 .chars()
+                .map(ascii_digit)
                 .chain(rest.as_str().chars())
                 .filter(char::is_ascii_digit)
                 .collect();
@@ -165,6 +170,16 @@ pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
                 cx.push(EntityKind::Landline, all.start(), all.end(), Some(national));
             }
         }
+    }
+}
+
+/// A Chinese digit of an area code read out as its ASCII digit; other
+/// characters as they are.
+fn ascii_digit(c: char) -> char {
+    match "〇一二三四五六七八九".chars().position(|d| d == c) {
+        Some(d) => char::from(b'0' + d as u8),
+        None if c == '零' => '0',
+        None => c,
     }
 }
 
@@ -200,6 +215,7 @@ mod tests {
             ("0933\n627\n581", "0933627581"),
             ("是零九八八 然後二四一 然後七零五", "0988241705"),
             ("電話是0932 /\n然後470 /\n最後215", "0932470215"),
+            ("他手機，零九二一…嗯後面是五八三、四零七", "0921583407"),
         ] {
             let got = found(text, EntityKind::Mobile);
             assert_eq!(got.len(), 1, "{text}: {got:?}");
@@ -239,6 +255,8 @@ mod tests {
             ("市話 台北的02 然後2763 再來5819", "0227635819"),
             ("台中那個04，2315-6607", "0423156607"),
             ("高雄07開頭的 七三一 五二八六", "077315286"),
+            ("區碼是台中那個零四，號碼 2236-5081", "0422365081"),
+            ("他留市話，台北的零二，二七五八，三一九六", "0227583196"),
             ("area code 02, 2771-3586", "0227713586"),
         ] {
             let got = found(text, EntityKind::Landline);
