@@ -56,10 +56,10 @@ pub(super) fn build() -> Recognizers {
         ),
         // Taiwan's nine digits, also read out in threes (312-458-907, 315 /
         // 028 / 774); other countries' one or two letters, six to eight
-        // digits and at times a letter (C8835172, EA1234567, P2946185A):
+        // digits and at times a letter (C8835172, C 9127463, P2946185A):
         // next to 護照 either way.
         passport_number: compile(
-            "[0-9]{9}|[0-9]{3}(?: ?[-/、,] ?| )[0-9]{3}(?: ?[-/、,] ?| )[0-9]{3}|[A-Z]{1,2}[0-9]{6,8}[A-Z]?",
+            "[0-9]{9}|[0-9]{3}(?: ?[-/、,] ?| )[0-9]{3}(?: ?[-/、,] ?| )[0-9]{3}|[A-Z]{1,2} ?[0-9]{6,8}[A-Z]?",
         ),
         // Twelve digits in groups of four split by a space, a dash, a
         // slash or a line break (0000 3318 2046, 0000/7319/2058).
@@ -86,9 +86,10 @@ pub(super) fn build() -> Recognizers {
 /// fisherman admitted last night (…) is …").
 const ENGLISH_REACH: usize = 100;
 
-/// What names a passport number: 護照, PASSPORT, or 戶照 (the 注音 typo of
-/// 護照: the same syllables and tones).
-const PASSPORT_LABELS: [&str; 3] = ["護照", "戶照", "PASSPORT"];
+/// What names a passport number: 護照, PASSPORT, 戶照 (the 注音 typo of
+/// 護照: the same syllables and tones), or the word of the migrant workers
+/// who carry one: PASPOR (Indonesian), หนังสือเดินทาง (Thai).
+const PASSPORT_LABELS: [&str; 5] = ["護照", "戶照", "PASSPORT", "PASPOR", "หนังสือเดินทาง"];
 
 /// Passport numbers next to their label: Taiwan's nine digits, or a
 /// foreign passport's letters and digits. A list counts too: a number in
@@ -102,11 +103,7 @@ pub(super) fn passports(r: &Recognizers, cx: &mut Extraction<'_>) {
     if !cx.admits(PASSPORT_DIGITS) || !kinds.contains(EntityKind::Passport) {
         return;
     }
-    let found: Vec<_> = r
-        .passport_number
-        .find_iter(s)
-        .filter(|m| alnum_bounded(s, m.start(), m.end()))
-        .collect();
+    let found = kept_matches(&r.passport_number, s, |a, b| alnum_bounded(s, a, b));
     let close = |a: usize, b: usize| s[a..b].chars().count() <= 16;
     let mut start = 0;
     while start < found.len() {
@@ -232,19 +229,33 @@ fn bank_code_before(s: &str, at: usize) -> bool {
 pub(super) fn plates(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if cx.admits(PLATE_DIGITS) && kinds.contains(EntityKind::Plate) {
-        // A match turned down is looked at again one character on: the
-        // ATE 8891 of "PLATE 8891-RT" is no plate, the 8891-RT after it is.
-        let mut at = 0;
-        while let Some(m) = r.plate.find_at(s, at) {
-            if plate_at(s, m.start(), m.end()) {
-                let v = m.as_str().replace(['-', ' ', '、', ','], "");
-                cx.push(EntityKind::Plate, m.start(), m.end(), Some(v));
-                at = m.end();
-            } else {
-                at = m.start() + s[m.start()..].chars().next().map_or(1, char::len_utf8);
-            }
+        for m in kept_matches(&r.plate, s, |a, b| plate_at(s, a, b)) {
+            let v = m.as_str().replace(['-', ' ', '、', ','], "");
+            cx.push(EntityKind::Plate, m.start(), m.end(), Some(v));
         }
     }
+}
+
+/// The matches of `re` in `s` that `keep` takes (given a match's start and
+/// end); a match turned down is looked at again one character on, so the
+/// ATE 8891 of "PLATE 8891-RT" gives way to the 8891-RT after it, and the
+/// RT 31284507 of "PASSPORT 312845076" to the nine digits.
+fn kept_matches<'s>(
+    re: &Regex,
+    s: &'s str,
+    keep: impl Fn(usize, usize) -> bool,
+) -> Vec<regex::Match<'s>> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(m) = re.find_at(s, at) {
+        if keep(m.start(), m.end()) {
+            out.push(m);
+            at = m.end();
+        } else {
+            at = m.start() + s[m.start()..].chars().next().map_or(1, char::len_utf8);
+        }
+    }
+    out
 }
 
 /// Whether the plate pattern's match `[start, end)` of `s` is a plate.
@@ -370,6 +381,14 @@ mod tests {
             vec!["P2946185A"]
         );
         assert!(texts("護照申請表 A12345", EntityKind::Passport).is_empty());
+        assert_eq!(
+            texts("paspor C 9127463 atas nama DEWI", EntityKind::Passport),
+            vec!["C 9127463"]
+        );
+        assert_eq!(
+            texts("鍾佩珊 passport 312845076 效期", EntityKind::Passport),
+            vec!["312845076"]
+        );
         // An English label reaches across its sentence.
         assert_eq!(
             texts(
