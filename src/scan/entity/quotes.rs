@@ -165,7 +165,7 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
 /// Whether a message denies what it quotes (網傳『…』等語，純屬謠言;
 /// 經查並非如此。有人轉傳「…」): one pass over it, wherever the denial is.
 fn denied(s: &str) -> bool {
-    const DENIALS: [&str; 24] = [
+    const DENIALS: [&str; 29] = [
         "不實",
         "誤傳",
         "是錯的",
@@ -186,8 +186,14 @@ fn denied(s: &str) -> bool {
         "子虛烏有",
         "澄清",
         "舊聞",
-        // A fact-check's verdict (網傳「…」訊息為詐騙).
+        // A fact-check's verdict (網傳「…」訊息為詐騙; 網傳內容錯誤; 經比對
+        // 為國外影片，與國內案件無關; 移花接木的舊圖).
         "為詐騙",
+        "內容錯誤",
+        "與事實不符",
+        "與國內案件無關",
+        "移花接木",
+        "張冠李戴",
         // An IT unit's warning about a file in its name (如有人傳送「VPN
         // 更新檔.exe」等檔案，請勿開啟，那不是我們寄的).
         "不是我們寄的",
@@ -415,6 +421,7 @@ mod tests {
                 "公文右上角蓋「密」",
                 "有人轉傳『極機密:本局明年裁撤兩個科』，那是假的",
                 "經查並非如此。有人轉傳「三年二班有確診」等語",
+                "網傳影片稱「監視器拍到小偷翻牆」，經比對為國外影片，與國內案件無關",
                 "提醒同仁：不得告知被檢舉人「檢舉人是隔壁的王太太」",
                 "SOP第3點：承辦人應回覆檢舉人「您檢舉的餐廳本局已派員稽查」",
                 "我已經回覆了,里長說「檢舉人是隔壁王太太」",
