@@ -53,6 +53,7 @@ mod writer;
 mod zeros;
 
 use gap::{gap, is_gap};
+pub use tables::chinese_digit;
 use tables::{
     fold_punct, fold_simple, fold_variant, is_dropped, is_emoji, tables, CAPITAL, COMPLEX, DIGIT,
     DROP, HAN_DIGIT, KEPT, SAME, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,

@@ -90,7 +90,8 @@ pub(super) fn is_cjk(c: char) -> bool {
         || c == '○'
 }
 
-pub(super) fn chinese_digit(c: char) -> Option<char> {
+/// The ASCII digit a Chinese digit (〇 or 零 to 九) stands for.
+pub fn chinese_digit(c: char) -> Option<char> {
     Some(match c {
         '〇' | '零' => '0',
         '一' => '1',

@@ -88,11 +88,12 @@ pub(super) fn letter_o(text: &mut String) -> bool {
 /// Whether `group` is O and nine digits that pass the national ID (and
 /// resident certificate) check digit.
 fn id_of_hsinchu_city(group: &[u8]) -> bool {
-    matches!(group.first(), Some(b'O' | b'o')) && {
-        let mut id = group.to_vec();
-        id[0] = b'O';
-        super::national_id::check(&id).is_some()
-    }
+    <[u8; 10]>::try_from(group).is_ok_and(|mut id| {
+        matches!(id[0], b'O' | b'o') && {
+            id[0] = b'O';
+            super::national_id::check(&id).is_some()
+        }
+    })
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 //! or with the letter said apart from the digits.
 //!
 //! The check digit is normalization's (`normalize::national_id`); the
-//! example numbers are those of `reference/tw-identifiers.md` §1–2; the patterns are compiled with the
-//! other identifiers' (see [`super::ids`]).
+//! example numbers are those of `reference/tw-identifiers.md` §1–2; the
+//! patterns are compiled with the other identifiers' (see [`super::ids`]).
 
 use super::ids::{Recognizers, ID_DIGITS};
 use super::{alnum_bounded, digit_bounded, preceded_by, EntityKind, Extraction};

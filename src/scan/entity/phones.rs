@@ -6,6 +6,8 @@
 
 use regex::Regex;
 
+use crate::normalize::chinese_digit;
+
 use super::{compile, digit_bounded, DigitGate, EntityKind, Extraction};
 
 /// The digits a number needs before its pattern runs (see [`DigitGate`]):
@@ -162,7 +164,7 @@ pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
             let national: String = code
                 .as_str()
                 .chars()
-                .map(ascii_digit)
+                .map(|c| chinese_digit(c).unwrap_or(c))
                 .chain(rest.as_str().chars())
                 .filter(char::is_ascii_digit)
                 .collect();
@@ -170,16 +172,6 @@ pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
                 cx.push(EntityKind::Landline, all.start(), all.end(), Some(national));
             }
         }
-    }
-}
-
-/// A Chinese digit of an area code read out as its ASCII digit; other
-/// characters as they are.
-fn ascii_digit(c: char) -> char {
-    match "〇一二三四五六七八九".chars().position(|d| d == c) {
-        Some(d) => char::from(b'0' + d as u8),
-        None if c == '零' => '0',
-        None => c,
     }
 }
 
