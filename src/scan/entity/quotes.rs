@@ -51,9 +51,11 @@ pub(super) fn build() -> Recognizers {
         // (指揮中心…並稱「…」) is no sent message. Words said to someone
         // (向廠商表示「…」, 對賭場經營者稱「…」, 跟廠商說「…」, 打給廠商說
         // 「…」) are, unless said to the press or the public (向媒體, 對記者,
-        // 對外, 向民眾).
+        // 對外, 向民眾). A ruling's 將「…」以LINE傳送予 puts the quotation
+        // before its verb: group 5, unless a prohibition opens the clause
+        // (請勿將「…」轉傳).
         reported: compile(&format!(
-            "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟|給)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})"
+            "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟|給|致電|打給|電告)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})|({QUOTE})[^。!?;,\\n「『」』]{{0,16}}?(?:{SENT_AFTER})"
         )),
     }
 }
@@ -66,12 +68,20 @@ pub(super) fn build() -> Recognizers {
 /// 載明「…」, 上頭標註「…」), a favour asked in it (拜託同事：「…」), a
 /// record's result given (入出境紀錄為『…』), a paper's words (說明三是這樣
 /// 寫的：『…』), words said in a group chat (在社區群組說「…」) or a rumour
-/// quoted as it went round (網傳：「…」, as fact-checkers and the news
+/// quoted as it went round (網傳：「…」, 群組已流傳「…」, as fact-checkers and the news
 /// reproduce it), a result sent back (回傳「…」), a table's rows (表列
 /// 「…」), a file's content (內容包括「…」) or a message's words (訊息寫
 /// 「…」).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "網傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內|中)?(?:說|稱|表示)|對話:|所載對話|的對話|載明|上頭標註|回傳|表列|內容(?:包括|包含)|訊息寫";
+const SEND: &str = "網傳|流傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內|中)?(?:說|稱|表示)|對話:|所載對話|的對話|載明|上頭標註|回傳|表列|內容(?:包括|包含)|訊息寫";
+
+/// Verbs of sending after the quotation they send (將「…」以LINE傳送予,
+/// 將陳情內容「…」轉傳予, 把「…」拍照貼到群組).
+const SENT_AFTER: &str = "傳送|轉傳|傳給|傳予|傳至|寄給|寄送|轉寄|轉知|張貼|貼到|貼至|貼在";
+
+/// What makes a quotation before a verb of sending an order not to send
+/// it (請勿將「…」轉傳, 不要把「…」貼到群組).
+const PROHIBITIONS: [&str; 6] = ["勿", "不要", "不得", "禁止", "不可", "別把"];
 
 /// Whom words were said to privately (向廠商表示「…」, 對賭場經營者稱
 /// 「…」); what is said to the press, a council, a court or the public is
@@ -146,9 +156,12 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
     // Sorted and apart: each quotation finds its neighbours by bisection.
     let examples: Vec<(usize, usize)> = examples(r, s).map(|m| (m.start(), m.end())).collect();
     for c in r.reported.captures_iter(s) {
-        let Some(q) = (1..=4).find_map(|i| c.get(i)) else {
+        let Some(q) = (1..=5).find_map(|i| c.get(i)) else {
             continue;
         };
+        if c.get(5).is_some() && preceded_by(s, q.start(), 6, &PROHIBITIONS) {
+            continue;
+        }
         let k = examples.partition_point(|&(_, end)| end <= q.start());
         let quoted_example = examples.get(k).is_some_and(|&(start, _)| start < q.end());
         // Within the clause before it: a duty or a template (24
@@ -400,6 +413,20 @@ mod tests {
                     "網傳：「三重市場豬肉攤的老闆得了A肝，攤位在入口第二攤」",
                     "「三重市場豬肉攤的老闆得了A肝，攤位在入口第二攤」",
                 ),
+                // The quotation before its verb of sending, as rulings write
+                // it; a call to a vendor; a rumour that went round.
+                (
+                    "被告將「明早九點稽查你們廚房」以LINE傳送予該店負責人",
+                    "「明早九點稽查你們廚房」",
+                ),
+                (
+                    "科長於開標當日致電另一廠商表示：「乙公司報了900萬，你們再低一點」",
+                    "「乙公司報了900萬，你們再低一點」",
+                ),
+                (
+                    "教師群組已流傳「體育組長這次要記過一次」，教師會質疑",
+                    "「體育組長這次要記過一次」",
+                ),
             ],
             // A statement, a rumour that is denied, an example of what must
             // not be said and a stamp are no sent messages.
@@ -428,6 +455,8 @@ mod tests {
                 "指揮中心今日記者會說明疫情，並稱「確診者曾到過第一市場」",
                 "如有人以LINE傳送「VPN更新檔.exe」等檔案，請勿開啟，那不是我們寄的",
                 "親友請託「幫忙查一下某人住哪裡」一律婉拒",
+                "請勿將「確診者住在哪一棟」轉傳到其他群組",
+                "海報文字：「公務資料不外流，USB不帶回家」，請各單位張貼",
             ],
         );
     }
