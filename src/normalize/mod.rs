@@ -59,6 +59,7 @@ use tables::{
     DROP, HAN_DIGIT, KEPT, SAME, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,
 };
 use writer::Writer;
+pub use writer::NUMBER_CONNECTORS;
 
 /// A Han character (CJK Unified Ideographs and Extension A), as the
 /// normalizer and the entity recognizers both test it.

@@ -405,22 +405,20 @@ impl Writer {
 }
 
 /// The words one says between the groups of a number read out (零九八八
-/// 然後二四一 再來七零五), as characters: the length of the one `chars`
-/// starts with, or 0.
+/// 然後二四一 再來七零五), each of them at times with 是 after it; the
+/// scanner reads phone numbers said with the same words.
+pub const NUMBER_CONNECTORS: [&str; 5] = ["然後", "再來", "接著", "後面", "最後"];
+
+/// The length in characters of the connector `chars` starts with (its 是
+/// included), or 0.
 fn connector_len(chars: &[char]) -> usize {
-    const WORDS: [[char; 2]; 5] = [
-        ['然', '後'],
-        ['再', '來'],
-        ['接', '著'],
-        ['後', '面'],
-        ['最', '後'],
-    ];
-    match chars {
-        [a, b, rest @ ..] if WORDS.contains(&[*a, *b]) => {
-            2 + usize::from(rest.first() == Some(&'是'))
-        }
-        _ => 0,
-    }
+    NUMBER_CONNECTORS
+        .iter()
+        .find_map(|w| {
+            let n = w.chars().count();
+            (chars.len() >= n && w.chars().zip(chars).all(|(a, &b)| a == b)).then_some(n)
+        })
+        .map_or(0, |n| n + usize::from(chars.get(n) == Some(&'是')))
 }
 
 /// Folds the variant characters of converted text (臺→台, 身份→身分…),

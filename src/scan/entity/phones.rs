@@ -6,7 +6,7 @@
 
 use regex::Regex;
 
-use crate::normalize::chinese_digit;
+use crate::normalize::{chinese_digit, NUMBER_CONNECTORS};
 
 use super::{compile, digit_bounded, DigitGate, EntityKind, Extraction};
 
@@ -25,10 +25,6 @@ pub(super) struct Recognizers {
     pub(super) mobile_spoken: Regex,
 }
 
-/// The words one puts between the groups of a number read out (後面是,
-/// 然後, 再來, 接著, 最後).
-const THEN: &str = "(?:後面是|後面|然後是|然後|再來是|再來|接著是|接著|最後是|最後)";
-
 /// An area code, in ASCII digits or read out in Chinese ones (零四, 零三七),
 /// which normalization leaves as they are when they stand alone.
 const CODE: &str = "0[2-8][0-9]{0,2}|零[二三四五六七八][〇零一二三四五六七八九]{0,2}";
@@ -38,6 +34,10 @@ const CODE: &str = "0[2-8][0-9]{0,2}|零[二三四五六七八][〇零一二三�
 const CITY: &str = "(?:台北|新北|基隆|桃園|新竹|苗栗|台中|彰化|南投|雲林|嘉義|台南|高雄|屏東|宜蘭|花蓮|台東|澎湖|金門|馬祖)";
 
 pub(super) fn build() -> Recognizers {
+    // The words one puts between the groups of a number read out (後面是,
+    // 然後, 再來, 接著, 最後): those normalization joins written-out
+    // digits across.
+    let then = format!("(?:(?:{})是?)", NUMBER_CONNECTORS.join("|"));
     Recognizers {
         // Groups split by spaces, dots, dashes or slashes ("0955 / 602 / 318"),
         // or over the lines of a message ("0933\n627\n581").
@@ -55,14 +55,14 @@ pub(super) fn build() -> Recognizers {
         // or be said to start the number (03開頭，後面…), and the rest may
         // come in two groups with a word between them (然後2763 再來5819).
         landline_spoken: compile(&format!(
-            r"(?:(?:區碼|AREA CODE)[^0-9\n]{{0,6}}?\(?({CODE})\)?|({CODE})開頭的?|{CITY}(?:的|那個|那邊的)?\(?({CODE})\)?)[ ,、/\n]{{0,2}}(?:{THEN}|號碼|電話)?(?:是|為|:)?[ ]?([0-9]{{3,4}}(?:[ -]?|[ ,、/\n]{{0,2}}{THEN}[ :]?)[0-9]{{3,4}}|[0-9]{{5,6}})"
+            r"(?:(?:區碼|AREA CODE)[^0-9\n]{{0,6}}?\(?({CODE})\)?|({CODE})開頭的?|{CITY}(?:的|那個|那邊的)?\(?({CODE})\)?)[ ,、/\n]{{0,2}}(?:{then}|號碼|電話)?(?:是|為|:)?[ ]?([0-9]{{3,4}}(?:[ -]?|[ ,、/\n]{{0,2}}{then}[ :]?)[0-9]{{3,4}}|[0-9]{{5,6}})"
         )),
         // A mobile read out in its three groups with words between them
         // (0923，後面是618，然後275).
         // Or its first four digits, then a remark, then the rest after
         // 後面 (前面是0958，我先抄著，後面…是372-615).
         mobile_spoken: compile(&format!(
-            r"(09[0-9]{{2}})(?:[ ,、/\n]{{0,3}}{THEN}[ :]?|[^0-9\n]{{0,24}}?後面[^0-9\n]{{0,16}}?)([0-9]{{3}})(?:[ ,、/\n-]{{0,3}}{THEN}?[ :]?)([0-9]{{3}})"
+            r"(09[0-9]{{2}})(?:[ ,、/\n]{{0,3}}{then}[ :]?|[^0-9\n]{{0,24}}?後面[^0-9\n]{{0,16}}?)([0-9]{{3}})(?:[ ,、/\n-]{{0,3}}{then}?[ :]?)([0-9]{{3}})"
         )),
     }
 }
