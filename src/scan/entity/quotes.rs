@@ -28,8 +28,10 @@ const CHAIN: &str = "[「『“][^「『“」』”\n]{1,40}[」』”](?:[、,
 pub(super) fn build() -> Recognizers {
     // A prohibition (不要, 不可以, 不得, 別, 勿, 避免, 禁止…), then within a
     // few characters a verb of saying or showing, then the quotation; or
-    // the quotation followed by "this kind of" (這種, 這類, 之類); a ruling's
-    // 「…」等語 quotes what was said, and is no example.
+    // the quotation followed by "this kind of" (這種, 這類, 之類); or, as a
+    // reminder puts it, a prohibition, the quotation and its verb of
+    // sending after it (請勿將「…」轉傳到其他群組, 不要把「…」貼到群組). A
+    // ruling's 「…」等語 quotes what was said, and is no example.
     let prohibition = "(?:不要|不可以|不可|不能|不得|不准|別|勿|避免|禁止|切勿|嚴禁)";
     let say =
         "(?:說|講|回答|回覆|回|討論|出現|寫|提到|提|透露|問|貼|PO|傳|告知|散布|散播|發送|留言)";
@@ -38,7 +40,7 @@ pub(super) fn build() -> Recognizers {
     let between = "[^。!?;,:\\n 「『“]";
     Recognizers {
         example: compile(&format!(
-            "{prohibition}{between}{{0,4}}?{say}{between}{{0,6}}?{CHAIN}|{CHAIN}(?:這種|這類|之類|這樣的話|這些話)"
+            "{prohibition}{between}{{0,4}}?{say}{between}{{0,6}}?{CHAIN}|{CHAIN}(?:這種|這類|之類|這樣的話|這些話)|{prohibition}{between}{{0,8}}?(?:{QUOTE})[^。!?;,\\n「『」』]{{0,16}}?(?:{SENT_AFTER})"
         )),
         // A verb of sending a message, then (after its channel and
         // addressee, in the same clause: no stop or comma) the quotation;
@@ -52,8 +54,7 @@ pub(super) fn build() -> Recognizers {
         // (向廠商表示「…」, 對賭場經營者稱「…」, 跟廠商說「…」, 打給廠商說
         // 「…」) are, unless said to the press or the public (向媒體, 對記者,
         // 對外, 向民眾). A ruling's 將「…」以LINE傳送予 puts the quotation
-        // before its verb: group 5, unless a prohibition opens the clause
-        // (請勿將「…」轉傳).
+        // before its verb: group 5 (請勿將「…」轉傳 is a quoted example).
         reported: compile(&format!(
             "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟|給|致電|打給|電告)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})|({QUOTE})[^。!?;,\\n「『」』]{{0,16}}?(?:{SENT_AFTER})"
         )),
@@ -78,10 +79,6 @@ const SEND: &str = "網傳|流傳|傳送|傳至|私訊|張貼|轉貼|透露|告�
 /// Verbs of sending after the quotation they send (將「…」以LINE傳送予,
 /// 將陳情內容「…」轉傳予, 把「…」拍照貼到群組).
 const SENT_AFTER: &str = "傳送|轉傳|傳給|傳予|傳至|寄給|寄送|轉寄|轉知|張貼|貼到|貼至|貼在";
-
-/// What makes a quotation before a verb of sending an order not to send
-/// it (請勿將「…」轉傳, 不要把「…」貼到群組).
-const PROHIBITIONS: [&str; 6] = ["勿", "不要", "不得", "禁止", "不可", "別把"];
 
 /// Whom words were said to privately (向廠商表示「…」, 對賭場經營者稱
 /// 「…」); what is said to the press, a council, a court or the public is
@@ -159,9 +156,6 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
         let Some(q) = (1..=5).find_map(|i| c.get(i)) else {
             continue;
         };
-        if c.get(5).is_some() && preceded_by(s, q.start(), 6, &PROHIBITIONS) {
-            continue;
-        }
         let k = examples.partition_point(|&(_, end)| end <= q.start());
         let quoted_example = examples.get(k).is_some_and(|&(start, _)| start < q.end());
         // Within the clause before it: a duty or a template (24
@@ -290,6 +284,15 @@ mod tests {
                     "「是你隔壁鄰居檢舉的」這類話不能講",
                     "「是你隔壁鄰居檢舉的」這類",
                 ),
+                // A reminder not to pass a quoted message on.
+                (
+                    "請勿將「確診者住在哪一棟」轉傳到其他群組",
+                    "勿將「確診者住在哪一棟」轉傳",
+                ),
+                (
+                    "大家不要把陳情內容「檢舉人是對面麵店老闆」貼到群組",
+                    "不要把陳情內容「檢舉人是對面麵店老闆」貼到",
+                ),
             ],
             // A quotation that is what someone said, or a stamp, is no example.
             &[
@@ -299,6 +302,8 @@ mod tests {
                 "他特別提到「檢舉人是隔壁王太太」",
                 "不能確定，但里長說「檢舉人是隔壁王太太」",
                 "不要說出去，因為他說「明天去稽查」",
+                "主任將「明天九點去三家稽查」轉傳給業者",
+                "不要緊，他已將「明天九點去三家稽查」轉傳給業者",
             ],
         );
     }
