@@ -114,18 +114,20 @@ pub(super) fn build() -> Recognizers {
         // Each unit may end its line: an address written one unit per line
         // (新北市三重區⏎重新路四段⏎128巷7弄⏎12號4樓) is still one.
         // Its numbers may also be written in the formal numerals of
-        // cheques and contracts (參佰貳拾壹號).
+        // cheques and contracts (參佰貳拾壹號). Where no road runs, a
+        // village's hamlet stands in its place (長安里長安123號, 崁頂村
+        // 崁頂12號), only after the village.
         address: compile(&format!(
-            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?)?(?:{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{A}+段\n?)?(?:{A}+巷\n?)?(?:{A}+[弄衖]\n?)?{A}+(?:[之-]{A}+)?號(?:\n?(?:(?:{A}+|B)(?:樓|F)|[0-9]+F))?(?:之[0-9]+)?",
+            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?(?:{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,3}})?|{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{A}+段\n?)?(?:{A}+巷\n?)?(?:{A}+[弄衖]\n?)?{A}+(?:[之-]{A}+)?號(?:\n?(?:(?:{A}+|B)(?:樓|F)|[0-9]+F))?(?:之[0-9]+)?",
             A = ADDRESS_NUMBER
         )),
         street: compile(&format!(
             r"{PLACE_NAME_CHAR}{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
         )),
-        // A name's two characters hold no function word (抗議的里民,
-        // 還是區公所, 這週里民大會 name no place).
+        // A name's two characters hold no function word, nor 全 (抗議的里民,
+        // 還是區公所, 這週里民大會, 颱風後全鄉消毒 name no place).
         district: compile(
-            r"[\p{Han}--[的了是在或及這那週周還也都就要會每各該某]]{2}(?:區|里|鄉|鎮|村)",
+            r"[\p{Han}--[的了是在或及這那週周還也都就要會每各該某全]]{2}(?:區|里|鄉|鎮|村)",
         ),
         floor: compile(&format!("{N}{{1,3}}(?:樓|F)(?:之[0-9]+)?|B[1-9]|地下{N}樓")),
         building: compile("[A-Z0-9甲乙丙丁]{1,2}棟|[A-Z0-9]館"),
@@ -253,6 +255,8 @@ mod tests {
             "北屯區崇德路二段一百二十巷十一號三樓",
             "員林市中正路參佰貳拾壹號五樓",
             "新北市三重區\n重新路四段\n128巷7弄\n12號4樓",
+            "臺南市後壁區長安里長安123號",
+            "屏東縣崁頂鄉崁頂村3鄰崁頂12號",
         ] {
             assert_eq!(texts(text, EntityKind::Address).len(), 1, "{text}");
         }
@@ -277,6 +281,7 @@ mod tests {
         assert!(texts("港區 5 號碼頭的監視器", EntityKind::Address).is_empty());
         assert!(texts("信義區3號碼頭", EntityKind::Address).is_empty());
         assert!(texts("下個月十一號開會", EntityKind::Address).is_empty());
+        assert!(texts("中正區公所3號窗口", EntityKind::Address).is_empty());
         // In English, in the post office's order.
         for (text, address) in [
             (
@@ -309,8 +314,12 @@ mod tests {
         );
         assert!(texts("這個社區很安靜", EntityKind::District).is_empty());
         // A function word is no part of a place's name.
-        for text in ["一直來抗議的里民", "衛生所還是區公所開", "這週里民大會"]
-        {
+        for text in [
+            "一直來抗議的里民",
+            "衛生所還是區公所開",
+            "這週里民大會",
+            "颱風後全鄉消毒",
+        ] {
             assert!(texts(text, EntityKind::District).is_empty(), "{text}");
         }
         assert_eq!(texts("和平里的住戶", EntityKind::District), vec!["和平里"]);
