@@ -33,8 +33,9 @@
 //!    打來的人, see `particles`);
 //! 10. an emoji between digits goes (09📞16 → 0916), and a message typed one
 //!     word per line is read with its line breaks as spaces (`stacked`);
-//! 11. an O typed for a zero among ASCII digits becomes 0 (`zeros`), not
-//!     the letter of a 新竹市 ID (whose check digit `national_id` knows).
+//! 11. a letter typed or scanned for a digit among ASCII digits becomes
+//!     it, O for 0 and l or I for 1 (`letter_digits`), not the letter of a
+//!     valid ID (whose check digit `national_id` knows).
 //!
 //! The character loop, [`NormalizedText::new`], lives here with the offset
 //! map; `tables` classifies characters and folds them one for one, `gap`
@@ -50,7 +51,7 @@ mod plate;
 mod stacked;
 mod tables;
 mod writer;
-mod zeros;
+mod letter_digits;
 
 use gap::{gap, is_gap};
 pub use tables::chinese_digit;

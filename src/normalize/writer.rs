@@ -375,10 +375,11 @@ impl Writer {
             // Lower-case ASCII letters were copied as they are.
             self.text.make_ascii_uppercase();
         }
-        // A letter O typed for a zero among ASCII digits becomes 0 (see
-        // [`super::zeros`]), one byte for one; the digits are then recounted.
-        let zeros =
-            counted_digits.is_none_or(|(d, _)| d >= 2) && super::zeros::letter_o(&mut self.text);
+        // A letter typed or scanned for a digit among ASCII digits (O for
+        // 0, l or I for 1) becomes the digit (see [`super::letter_digits`]),
+        // one byte for one; the digits are then recounted.
+        let zeros = counted_digits.is_none_or(|(d, _)| d >= 2)
+            && super::letter_digits::letter_digits(&mut self.text);
         let (digits, digit_run) = counted_digits.filter(|_| !zeros).unwrap_or_else(|| {
             let (mut digits, mut run, mut longest) = (0, 0, 0);
             for b in self.text.bytes() {

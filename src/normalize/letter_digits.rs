@@ -1,38 +1,53 @@
-//! A letter O typed for a zero among ASCII digits, as a scanned form's
-//! text or a hurried hand gives it (S1O87OOO94, O921-6O4-883, 崇學路1O5巷):
-//! an O between two digits of one group becomes 0, and so does an O that
-//! opens or closes a group of a number of five digits or more (groups split
-//! by one dash or space each) where no other letter touches it. An O in a
-//! word (NO, GO2, HELLO 12345) stays. Normalization calls it last, where
-//! the text holds two ASCII digits or more.
+//! Letters typed or scanned for digits among ASCII digits, as a scanned
+//! form's text or a hurried hand gives them: O for a zero (S1O87OOO94,
+//! O921-6O4-883, 崇學路1O5巷), and l or I for a one (B2l34234O4,
+//! E98264268l, as OCR reads a narrow 1). Such a letter between two digits
+//! of one group becomes its digit, and so does one that opens or closes a
+//! group of a number of five digits or more (groups split by one dash or
+//! space each) where no other letter touches it. A letter of a word (NO,
+//! GO2, HELLO 12345, 5L) stays. Normalization calls it last, on the
+//! upper-cased text, where the text holds two ASCII digits or more.
 
-/// Rewrites such O's in `text`, one byte for one; returns whether any
+/// The digit a letter stands for among digits: O for 0; L (a lower-case l
+/// upper-cased) and I for 1.
+fn digit_of(b: u8) -> Option<u8> {
+    match b {
+        b'O' | b'o' => Some(b'0'),
+        b'L' | b'l' | b'I' | b'i' => Some(b'1'),
+        _ => None,
+    }
+}
+
+/// Rewrites such letters in `text`, one byte for one; returns whether any
 /// changed.
-pub(super) fn letter_o(text: &mut String) -> bool {
+pub(super) fn letter_digits(text: &mut String) -> bool {
     let bytes = text.as_bytes();
-    // Most texts with an O and digits have the O inside a word: a zero is
-    // an O beside a digit (or in a run of O's that touches one).
+    // Most texts with such a letter and digits have it inside a word: a
+    // digit is a letter beside a digit (or in a run that touches one).
     let beside_digit = |i: usize| {
         (i > 0 && bytes[i - 1].is_ascii_digit()) || bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
     };
-    if !memchr::memchr2_iter(b'O', b'o', bytes).any(beside_digit) {
+    if !bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| digit_of(b).is_some() && beside_digit(i))
+    {
         return false;
     }
-    let is_o = |b: u8| matches!(b, b'O' | b'o');
-    let numeral = |b: u8| b.is_ascii_digit() || is_o(b);
+    let numeral = |b: u8| b.is_ascii_digit() || digit_of(b).is_some();
     let letter = |at: Option<usize>| {
         at.and_then(|k| bytes.get(k))
             .is_some_and(u8::is_ascii_alphabetic)
     };
-    let mut zeros = Vec::new();
+    let mut digits_at = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         if !numeral(bytes[i]) {
             i += 1;
             continue;
         }
-        // The groups of a number: runs of digits and O's, one dash or space
-        // between two of them.
+        // The groups of a number: runs of digits and such letters, one dash
+        // or space between two of them.
         let mut groups = Vec::new();
         let mut end = i;
         loop {
@@ -57,42 +72,41 @@ pub(super) fn letter_o(text: &mut String) -> bool {
             let (Some(first), Some(last)) = (first_digit, last_digit) else {
                 continue;
             };
-            // Leading and trailing O's count only in a long number and
-            // where no letter touches them; an O before nine digits that
-            // make a valid ID is the letter of 新竹市's IDs.
-            let edge = digits >= 5 && !id_of_hsinchu_city(group);
+            // Leading and trailing letters count only in a long number and
+            // where no other letter touches them; an O before nine digits
+            // that make a valid ID is the letter of 新竹市's IDs, and so is
+            // an I of 宜蘭縣's or an L of 臺中縣's.
+            let edge = digits >= 5 && !valid_id(group);
             let lead = edge && !letter(g.start.checked_sub(1));
             let trail = edge && !letter(Some(g.end));
             for (k, &b) in group.iter().enumerate() {
-                if is_o(b)
-                    && ((first < k && k < last) || (k < first && lead) || (k > last && trail))
-                {
-                    zeros.push(g.start + k);
+                if let Some(d) = digit_of(b) {
+                    if (first < k && k < last) || (k < first && lead) || (k > last && trail) {
+                        digits_at.push((g.start + k, d));
+                    }
                 }
             }
         }
         i = end;
     }
-    if zeros.is_empty() {
+    if digits_at.is_empty() {
         return false;
     }
     let mut out = std::mem::take(text).into_bytes();
-    for at in zeros {
-        out[at] = b'0';
+    for (at, d) in digits_at {
+        out[at] = d;
     }
     // Only ASCII bytes were replaced by ASCII bytes.
     *text = String::from_utf8(out).unwrap_or_default();
     true
 }
 
-/// Whether `group` is O and nine digits that pass the national ID (and
-/// resident certificate) check digit.
-fn id_of_hsinchu_city(group: &[u8]) -> bool {
+/// Whether `group` is a letter and nine digits that pass the national ID
+/// (and resident certificate) check digit.
+fn valid_id(group: &[u8]) -> bool {
     <[u8; 10]>::try_from(group).is_ok_and(|mut id| {
-        matches!(id[0], b'O' | b'o') && {
-            id[0] = b'O';
-            super::national_id::check(&id).is_some()
-        }
+        id[0] = id[0].to_ascii_uppercase();
+        id[0].is_ascii_uppercase() && super::national_id::check(&id).is_some()
     })
 }
 
@@ -102,7 +116,7 @@ mod tests {
 
     fn zeros(s: &str) -> String {
         let mut t = s.to_string();
-        letter_o(&mut t);
+        letter_digits(&mut t);
         t
     }
 
@@ -115,7 +129,7 @@ mod tests {
     }
 
     #[test]
-    fn normalization_reads_the_zeros() {
+    fn normalization_reads_the_digits() {
         let n = |s: &str| {
             crate::normalize::NormalizedText::new(s)
                 .as_str()
@@ -124,6 +138,7 @@ mod tests {
         assert_eq!(n("身分證 S1O87OOO94"), "身分證S108700094");
         assert_eq!(n("電話o9２1-6O4-883"), "電話0921-604-883");
         assert_eq!(n("hello 12345"), "HELLO 12345");
+        assert_eq!(n("身分證號：B2l34234O4"), "身分證號:B213423404");
     }
 
     #[test]
@@ -143,5 +158,25 @@ mod tests {
         assert_eq!(zeros("O186544796 這號碼"), "O186544796 這號碼");
         // A short number's edge O is no zero: 2O 位 is not twenty.
         assert_eq!(zeros("約 2O 位"), "約 2O 位");
+    }
+
+    #[test]
+    fn an_l_or_i_among_digits_is_a_one() {
+        assert_eq!(zeros("B2L34234O4"), "B213423404");
+        assert_eq!(zeros("E98264268L 新證號"), "E982642681 新證號");
+        assert_eq!(zeros("T98302I973"), "T983021973");
+        // Units and words keep their letters.
+        for s in [
+            "5L 裝",
+            "12L",
+            "ABL-1234",
+            "I 12345",
+            "LEVEL 12345",
+            "1500L",
+        ] {
+            assert_eq!(zeros(s), s, "{s}");
+        }
+        // A valid ID of 宜蘭縣 or 臺中縣 keeps its letter.
+        assert_eq!(zeros("I100000003"), "I100000003");
     }
 }
