@@ -132,7 +132,7 @@ pub(super) fn build() -> Recognizers {
         floor: compile(&format!("{N}{{1,3}}(?:樓|F)(?:之[0-9]+)?|B[1-9]|地下{N}樓")),
         building: compile("[A-Z0-9甲乙丙丁]{1,2}棟|[A-Z0-9]館"),
         bed: compile(&format!(
-            "{N}{{1,4}}床|[0-9]{{1,2}}[A-Z東西南北]?病房|[0-9]{{3,4}}房"
+            "{N}{{1,4}}床|床號:? ?[0-9A-Z]{{1,4}}(?:-[0-9]{{1,3}})?|[0-9]{{1,2}}[A-Z東西南北]?病房|[0-9]{{3,4}}房"
         )),
         // An address in English, in the order Chunghwa Post gives (5F., No.
         // 88, Aly. 6, Ln. 120, Xinsheng Rd.): the floor, the house number,
@@ -344,6 +344,12 @@ mod tests {
     fn floors_buildings_and_beds() {
         assert_eq!(texts("隔離病房308床", EntityKind::Bed), vec!["308床"]);
         assert_eq!(texts("8A病房 3床", EntityKind::Bed), vec!["8A病房", "3床"]);
+        // A bed number after the word, as a ward's board writes it.
+        assert_eq!(
+            texts("林姓男子 床號7B-12", EntityKind::Bed),
+            vec!["床號7B-12"]
+        );
+        assert_eq!(texts("床號：12", EntityKind::Bed), vec!["床號：12"]);
         assert_eq!(texts("住在C棟9樓", EntityKind::Floor), vec!["9樓"]);
         assert_eq!(texts("住在C棟9樓", EntityKind::Building), vec!["C棟"]);
         assert_eq!(texts("8F住戶", EntityKind::Floor), vec!["8F"]);
