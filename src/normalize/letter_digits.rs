@@ -9,7 +9,7 @@
 //! upper-cased text, where the text holds two ASCII digits or more.
 
 /// The digit a letter stands for among digits: O for 0; L (a lower-case l
-/// upper-cased) and I for 1.
+/// upper-cased) and I for 1; their lower-case forms too.
 fn digit_of(b: u8) -> Option<u8> {
     match b {
         b'O' | b'o' => Some(b'0'),
@@ -27,10 +27,11 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
     let beside_digit = |i: usize| {
         (i > 0 && bytes[i - 1].is_ascii_digit()) || bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
     };
-    if !bytes
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| digit_of(b).is_some() && beside_digit(i))
+    // Normalization upper-cases the text first, so the second search (for
+    // callers that did not) finds nothing there, quickly.
+    if !memchr::memchr3_iter(b'O', b'L', b'I', bytes)
+        .chain(memchr::memchr3_iter(b'o', b'l', b'i', bytes))
+        .any(beside_digit)
     {
         return false;
     }
