@@ -4,9 +4,12 @@
 //! E98264268l, as OCR reads a narrow 1). Such a letter between two digits
 //! of one group becomes its digit, and so does one that opens or closes a
 //! group of a number of five digits or more (groups split by one dash or
-//! space each) where no other letter touches it. A letter of a word (NO,
-//! GO2, HELLO 12345, 5L) stays. Normalization calls it last, on the
-//! upper-cased text, where the text holds two ASCII digits or more.
+//! space each) where no other letter touches it. An l or I does so only
+//! where it completes an ID or a mobile number, and the letter that opens
+//! a valid ID stays. A letter of a word (NO, GO2, HELLO 12345), a unit
+//! (1500L), a model (i7-13700) or a serial stays. Normalization calls it
+//! last, on the upper-cased text, where the text holds two ASCII digits or
+//! more.
 
 /// The digit a letter stands for among digits: O for 0; L (a lower-case l
 /// upper-cased) and I for 1; their lower-case forms too.
@@ -66,6 +69,11 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
             end += 1;
         }
         let digits = bytes[i..end].iter().filter(|b| b.is_ascii_digit()).count();
+        // The letter that opens an ID written whole or in groups (O of
+        // 新竹市, I of 嘉義市, L of 臺中縣: O186-544-796) is the ID's own.
+        let opens_id = digit_of(bytes[i]).is_some() && id_at(bytes, i, end).is_some();
+        let mut zeros = Vec::new();
+        let mut ones = Vec::new();
         for g in groups {
             let group = &bytes[g.clone()];
             let first_digit = group.iter().position(u8::is_ascii_digit);
@@ -74,20 +82,33 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
                 continue;
             };
             // Leading and trailing letters count only in a long number and
-            // where no other letter touches them; an O before nine digits
-            // that make a valid ID is the letter of 新竹市's IDs, and so is
-            // an I of 宜蘭縣's or an L of 臺中縣's.
-            let edge = digits >= 5 && !valid_id(group);
+            // where no other letter touches them.
+            let edge = digits >= 5;
             let lead = edge && !letter(g.start.checked_sub(1));
             let trail = edge && !letter(Some(g.end));
             for (k, &b) in group.iter().enumerate() {
-                if let Some(d) = digit_of(b) {
-                    if (first < k && k < last) || (k < first && lead) || (k > last && trail) {
-                        digits_at.push((g.start + k, d));
-                    }
+                let at = g.start + k;
+                let Some(d) = digit_of(b) else { continue };
+                let inner = first < k && k < last;
+                if (opens_id && at == i) || !(inner || (k < first && lead) || (k > last && trail)) {
+                    continue;
+                }
+                if d == b'0' {
+                    zeros.push((at, d));
+                } else {
+                    ones.push((at, d));
                 }
             }
         }
+        // An l or an I is a letter of words, units and codes far more often
+        // than an O is (5L, i7, a serial, a link's path): it reads as 1 only
+        // where the number it completes is an ID (after its letter) or a
+        // mobile number.
+        if !ones.is_empty() && !completes_number(bytes, i, end, &zeros, &ones) {
+            ones.clear();
+        }
+        digits_at.extend(zeros);
+        digits_at.extend(ones);
         i = end;
     }
     if digits_at.is_empty() {
@@ -102,20 +123,72 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
     true
 }
 
-/// Whether `group` is a letter and nine digits that pass the national ID
-/// (and resident certificate) check digit.
-fn valid_id(group: &[u8]) -> bool {
-    <[u8; 10]>::try_from(group).is_ok_and(|mut id| {
-        id[0] = id[0].to_ascii_uppercase();
-        id[0].is_ascii_uppercase() && super::national_id::check(&id).is_some()
-    })
+/// The ID that `bytes[from..end]` (a number, its groups split by a dash or
+/// a space) spells from its first character, a letter, with the letters
+/// after it read as digits; `None` when it spells none.
+fn id_at(bytes: &[u8], from: usize, end: usize) -> Option<[u8; 10]> {
+    let mut id = [0u8; 10];
+    let mut n = 0;
+    for &b in bytes[from..end]
+        .iter()
+        .filter(|b| !matches!(b, b'-' | b' '))
+    {
+        if n == 10 {
+            return None;
+        }
+        id[n] = if n == 0 {
+            b.to_ascii_uppercase()
+        } else {
+            digit_of(b).unwrap_or(b)
+        };
+        n += 1;
+    }
+    (n == 10 && super::national_id::check(&id).is_some()).then_some(id)
+}
+
+/// Whether the number `bytes[from..end]`, with the letters at `zeros` and
+/// `ones` read as their digits, is an ID after the one letter before it
+/// (B2l34234O4, E98264268l) or a mobile number (O9l2-345-678).
+fn completes_number(
+    bytes: &[u8],
+    from: usize,
+    end: usize,
+    zeros: &[(usize, u8)],
+    ones: &[(usize, u8)],
+) -> bool {
+    let read = |at: usize| {
+        zeros
+            .iter()
+            .chain(ones)
+            .find(|&&(k, _)| k == at)
+            .map_or(bytes[at], |&(_, d)| d)
+    };
+    let number: Vec<u8> = (from..end)
+        .filter(|&k| !matches!(bytes[k], b'-' | b' '))
+        .map(read)
+        .collect();
+    if !number.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let alpha = |k: Option<usize>| {
+        k.and_then(|k| bytes.get(k))
+            .is_some_and(u8::is_ascii_alphabetic)
+    };
+    let one_letter = alpha(from.checked_sub(1)) && !alpha(from.checked_sub(2));
+    if one_letter && number.len() == 9 {
+        let mut id = [0u8; 10];
+        id[0] = bytes[from - 1].to_ascii_uppercase();
+        id[1..].copy_from_slice(&number);
+        return super::national_id::check(&id).is_some();
+    }
+    !alpha(from.checked_sub(1)) && number.len() == 10 && number.starts_with(b"09")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn zeros(s: &str) -> String {
+    fn read(s: &str) -> String {
         let mut t = s.to_string();
         letter_digits(&mut t);
         t
@@ -123,10 +196,10 @@ mod tests {
 
     #[test]
     fn an_o_among_digits_is_a_zero() {
-        assert_eq!(zeros("身分證 S1O87OOO94 電話"), "身分證 S108700094 電話");
-        assert_eq!(zeros("電話O921-6O4-883"), "電話0921-604-883");
-        assert_eq!(zeros("崇學路1O5巷2號"), "崇學路105巷2號");
-        assert_eq!(zeros("手機 o912 345 67o"), "手機 0912 345 670");
+        assert_eq!(read("身分證 S1O87OOO94 電話"), "身分證 S108700094 電話");
+        assert_eq!(read("電話O921-6O4-883"), "電話0921-604-883");
+        assert_eq!(read("崇學路1O5巷2號"), "崇學路105巷2號");
+        assert_eq!(read("手機 o912 345 67o"), "手機 0912 345 670");
     }
 
     #[test]
@@ -153,31 +226,51 @@ mod tests {
             "PO 12 件",
             "COVID19",
         ] {
-            assert_eq!(zeros(s), s, "{s}");
+            assert_eq!(read(s), s, "{s}");
         }
-        // An ID of 新竹市 starts with the letter O.
-        assert_eq!(zeros("O186544796 這號碼"), "O186544796 這號碼");
         // A short number's edge O is no zero: 2O 位 is not twenty.
-        assert_eq!(zeros("約 2O 位"), "約 2O 位");
+        assert_eq!(read("約 2O 位"), "約 2O 位");
     }
 
     #[test]
     fn an_l_or_i_among_digits_is_a_one() {
-        assert_eq!(zeros("B2L34234O4"), "B213423404");
-        assert_eq!(zeros("E98264268L 新證號"), "E982642681 新證號");
-        assert_eq!(zeros("T98302I973"), "T983021973");
-        // Units and words keep their letters.
+        // Where it completes an ID after its letter, or a mobile number.
+        assert_eq!(read("B2L34234O4"), "B213423404");
+        assert_eq!(read("E98264268L 新證號"), "E982642681 新證號");
+        assert_eq!(read("T98302I973"), "T983021973");
+        assert_eq!(read("手機 O9L2-345-678"), "手機 0912-345-678");
+        // Units, models, serials, links and masked numbers keep theirs.
         for s in [
             "5L 裝",
-            "12L",
+            "5L 12345",
+            "水塔1500L 12000元",
+            "20000L水車",
+            "I7-13700",
+            "FCW2318L0KX",
+            "L12345****",
+            "BIT.LY/2IL048H",
+            "L2 12345",
             "ABL-1234",
             "I 12345",
             "LEVEL 12345",
-            "1500L",
         ] {
-            assert_eq!(zeros(s), s, "{s}");
+            assert_eq!(read(s), s, "{s}");
         }
-        // A valid ID of 宜蘭縣 or 臺中縣 keeps its letter.
-        assert_eq!(zeros("I100000003"), "I100000003");
+    }
+
+    #[test]
+    fn the_letter_of_an_id_stays() {
+        // Whole or in groups: I of 嘉義市, L of 臺中縣, O of 新竹市.
+        for s in [
+            "I100000003",
+            "L123-456-788",
+            "I223 456 783",
+            "O211-035-953",
+            "O186544796 這號碼",
+        ] {
+            assert_eq!(read(s), s, "{s}");
+        }
+        // A letter misread inside it still reads as its digit.
+        assert_eq!(read("I223O56783"), "I223056783");
     }
 }

@@ -1,6 +1,7 @@
 //! The check digit of a national ID or resident certificate number, which
-//! normalization needs as much as the scanner does: an O before nine digits
-//! that pass it is the letter of 新竹市's IDs, not a zero. The letter table
+//! normalization needs as much as the scanner does: an O, I or L before
+//! nine digits that pass it is the letter of an ID (新竹市, 嘉義市, 臺中縣),
+//! not a digit. The letter table
 //! and the weights are those of `reference/tw-identifiers.md` §1–2.
 
 /// Letter values, A..=Z (I is 34, O 35, W 32, Z 33: the table is not in

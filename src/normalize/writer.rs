@@ -378,9 +378,9 @@ impl Writer {
         // A letter typed or scanned for a digit among ASCII digits (O for
         // 0, l or I for 1) becomes the digit (see [`super::letter_digits`]),
         // one byte for one; the digits are then recounted.
-        let zeros = counted_digits.is_none_or(|(d, _)| d >= 2)
+        let read = counted_digits.is_none_or(|(d, _)| d >= 2)
             && super::letter_digits::letter_digits(&mut self.text);
-        let (digits, digit_run) = counted_digits.filter(|_| !zeros).unwrap_or_else(|| {
+        let (digits, digit_run) = counted_digits.filter(|_| !read).unwrap_or_else(|| {
             let (mut digits, mut run, mut longest) = (0, 0, 0);
             for b in self.text.bytes() {
                 if b.is_ascii_digit() {

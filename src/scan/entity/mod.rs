@@ -147,6 +147,7 @@ pub fn patterns() -> Vec<&'static str> {
         &people.name_subject,
         &people.name_bounded,
         &orgs.business,
+        &orgs.not_name,
         &places.floor,
         &places.building,
         &places.bed,

@@ -36,6 +36,9 @@ const COMMON_AREA_WORDS: &[&str] = &[
     "本區",
     "該區",
     "全區",
+    "全鄉",
+    "全鎮",
+    "全里",
     "各區",
     "禁區",
     "專區",
@@ -115,24 +118,25 @@ pub(super) fn build() -> Recognizers {
         // (新北市三重區⏎重新路四段⏎128巷7弄⏎12號4樓) is still one.
         // Its numbers may also be written in the formal numerals of
         // cheques and contracts (參佰貳拾壹號). Where no road runs, a
-        // village's hamlet stands in its place (長安里長安123號, 崁頂村
-        // 崁頂12號), only after the village.
+        // village's hamlet stands in its place (後壁區長安里長安123號, 崁頂鄉
+        // 崁頂村崁頂12號): only after a village within its township (see
+        // `addresses`).
         address: compile(&format!(
-            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?(?:{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,3}})?|{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{A}+段\n?)?(?:{A}+巷\n?)?(?:{A}+[弄衖]\n?)?{A}+(?:[之-]{A}+)?號(?:\n?(?:(?:{A}+|B)(?:樓|F)|[0-9]+F))?(?:之[0-9]+)?",
+            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?(?:{A}+鄰\n?)?(?P<hamlet>{PLACE_NAME_CHAR}{{1,3}})?|{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{A}+段\n?)?(?:{A}+巷\n?)?(?:{A}+[弄衖]\n?)?{A}+(?:[之-]{A}+)?號(?:\n?(?:(?:{A}+|B)(?:樓|F)|[0-9]+F))?(?:之[0-9]+)?",
             A = ADDRESS_NUMBER
         )),
         street: compile(&format!(
             r"{PLACE_NAME_CHAR}{{1,5}}(?:大道|路|街)(?:{N}{{1,2}}段)?(?:{N}{{1,4}}巷)?"
         )),
-        // A name's two characters hold no function word, nor 全 (抗議的里民,
-        // 還是區公所, 這週里民大會, 颱風後全鄉消毒 name no place).
+        // A name's two characters hold no function word (抗議的里民,
+        // 還是區公所, 這週里民大會 name no place).
         district: compile(
-            r"[\p{Han}--[的了是在或及這那週周還也都就要會每各該某全]]{2}(?:區|里|鄉|鎮|村)",
+            r"[\p{Han}--[的了是在或及這那週周還也都就要會每各該某]]{2}(?:區|里|鄉|鎮|村)",
         ),
         floor: compile(&format!("{N}{{1,3}}(?:樓|F)(?:之[0-9]+)?|B[1-9]|地下{N}樓")),
         building: compile("[A-Z0-9甲乙丙丁]{1,2}棟|[A-Z0-9]館"),
         bed: compile(&format!(
-            "{N}{{1,4}}床|床號:? ?[0-9A-Z]{{1,4}}(?:-[0-9]{{1,3}})?|[0-9]{{1,2}}[A-Z東西南北]?病房|[0-9]{{3,4}}房"
+            "{N}{{1,4}}床|床號:? ?[A-Z]?[0-9]{{1,3}}[A-Z]?(?:-[0-9]{{1,3}})?|[0-9]{{1,2}}[A-Z東西南北]?病房|[0-9]{{3,4}}房"
         )),
         // An address in English, in the order Chunghwa Post gives (5F., No.
         // 88, Aly. 6, Ln. 120, Xinsheng Rd.): the floor, the house number,
@@ -150,8 +154,22 @@ pub(super) fn build() -> Recognizers {
 pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if kinds.contains(EntityKind::Address) && s.contains('號') {
-        for m in r.address.find_iter(s) {
+        for c in r.address.captures_iter(s) {
+            let Some(m) = c.get(0) else { continue };
             let t = m.as_str();
+            // A hamlet in place of a road is read only after a township's
+            // village (跟村長說15號, 本村民大會15號 are a chief and a
+            // meeting, not addresses). Where a road follows, the pattern may
+            // have taken the road's name for a hamlet: the road decides.
+            let road = ["路", "街", "大道", "巷", "弄", "段"]
+                .iter()
+                .any(|u| t.contains(u));
+            if let Some(h) = c.name("hamlet").filter(|_| !road) {
+                let township = t[..h.start() - m.start()].contains(['區', '鄉', '鎮']);
+                if !township {
+                    continue;
+                }
+            }
             let strong = [
                 "路", "街", "巷", "弄", "鄰", "段", "區", "鄉", "鎮", "縣", "村",
             ]
@@ -282,6 +300,9 @@ mod tests {
         assert!(texts("信義區3號碼頭", EntityKind::Address).is_empty());
         assert!(texts("下個月十一號開會", EntityKind::Address).is_empty());
         assert!(texts("中正區公所3號窗口", EntityKind::Address).is_empty());
+        for text in ["跟村長說15號來開會", "本村民大會15號", "眷村改建3號"] {
+            assert!(texts(text, EntityKind::Address).is_empty(), "{text}");
+        }
         // In English, in the post office's order.
         for (text, address) in [
             (
@@ -350,6 +371,7 @@ mod tests {
             vec!["床號7B-12"]
         );
         assert_eq!(texts("床號：12", EntityKind::Bed), vec!["床號：12"]);
+        assert!(texts("床號LINE給你", EntityKind::Bed).is_empty());
         assert_eq!(texts("住在C棟9樓", EntityKind::Floor), vec!["9樓"]);
         assert_eq!(texts("住在C棟9樓", EntityKind::Building), vec!["C棟"]);
         assert_eq!(texts("8F住戶", EntityKind::Floor), vec!["8F"]);

@@ -38,9 +38,17 @@ pub(super) fn build() -> Recognizers {
     // Within one clause: no stop, comma or colon between the prohibition,
     // the verb and the quotation ("不能確定，但里長說「…」" is reported speech).
     let between = "[^。!?;,:\\n 「『“]";
+    // A quotation and, after it in the same clause, its verb of sending
+    // (將「…」以LINE傳送予): sent in a ruling, or, after a prohibition and
+    // 將 or 把, an order not to send it.
+    let sent = |capture: bool| {
+        let (open, close) = if capture { ("(", ")") } else { ("(?:", ")") };
+        format!("{open}{QUOTE}{close}[^。!?;,\\n「『」』]{{0,16}}?(?:{SENT_AFTER})")
+    };
+    let (sent, sent_captured) = (sent(false), sent(true));
     Recognizers {
         example: compile(&format!(
-            "{prohibition}{between}{{0,4}}?{say}{between}{{0,6}}?{CHAIN}|{CHAIN}(?:這種|這類|之類|這樣的話|這些話)|{prohibition}{between}{{0,8}}?(?:{QUOTE})[^。!?;,\\n「『」』]{{0,16}}?(?:{SENT_AFTER})"
+            "{prohibition}{between}{{0,4}}?{say}{between}{{0,6}}?{CHAIN}|{CHAIN}(?:這種|這類|之類|這樣的話|這些話)|{prohibition}{between}{{0,2}}?(?:將|把){between}{{0,6}}?{sent}"
         )),
         // A verb of sending a message, then (after its channel and
         // addressee, in the same clause: no stop or comma) the quotation;
@@ -56,7 +64,7 @@ pub(super) fn build() -> Recognizers {
         // 對外, 向民眾). A ruling's 將「…」以LINE傳送予 puts the quotation
         // before its verb: group 5 (請勿將「…」轉傳 is a quoted example).
         reported: compile(&format!(
-            "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟|給|致電|打給|電告)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})|({QUOTE})[^。!?;,\\n「『」』]{{0,16}}?(?:{SENT_AFTER})"
+            "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟|給|致電|打給|電告)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})|{sent_captured}"
         )),
     }
 }
@@ -228,15 +236,23 @@ const DUTIES: [&str; 10] = [
 ];
 
 /// Whether the match at `at` opens with a prohibition indeed, or with its
-/// quotation: 別 inside 特別, 分別 or 別人, and 不得不, 不能不 or 不可能
-/// (must, cannot but) forbid nothing.
+/// quotation: 別 inside 特別, 分別 or 別人, 不得不, 不能不 or 不可能 (must,
+/// cannot but), 不要緊 (never mind) and the 不 of 能不能 forbid nothing.
 fn is_prohibition(s: &str, at: usize) -> bool {
     let rest = &s[at..];
-    if ["不得不", "不能不", "不可能"]
+    if ["不得不", "不能不", "不可能", "不要緊"]
         .iter()
         .any(|w| rest.starts_with(w))
     {
         return false;
+    }
+    // A question put as A-not-A (能不能, 要不要, 可不可以) asks, it does
+    // not forbid.
+    if let Some(after) = rest.strip_prefix('不') {
+        let before = s[..at].chars().next_back();
+        if before.is_some() && before == after.chars().next() {
+            return false;
+        }
     }
     if rest.starts_with('別') {
         let before = s[..at].chars().next_back();
@@ -304,6 +320,9 @@ mod tests {
                 "不要說出去，因為他說「明天去稽查」",
                 "主任將「明天九點去三家稽查」轉傳給業者",
                 "不要緊，他已將「明天九點去三家稽查」轉傳給業者",
+                "不要緊他已經把「明天九點去三家稽查」轉傳給業者",
+                "你能不能把「明天九點去三家稽查」傳給我",
+                "他從別的群組把「明天九點去三家稽查」轉傳給業者",
             ],
         );
     }
