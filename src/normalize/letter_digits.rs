@@ -39,10 +39,7 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
         return false;
     }
     let numeral = |b: u8| b.is_ascii_digit() || digit_of(b).is_some();
-    let letter = |at: Option<usize>| {
-        at.and_then(|k| bytes.get(k))
-            .is_some_and(u8::is_ascii_alphabetic)
-    };
+    let letter = |at: Option<usize>| letter_at(bytes, at);
     let mut digits_at = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -71,7 +68,7 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
         let digits = bytes[i..end].iter().filter(|b| b.is_ascii_digit()).count();
         // The letter that opens an ID written whole or in groups (O of
         // 新竹市, I of 嘉義市, L of 臺中縣: O186-544-796) is the ID's own.
-        let opens_id = digit_of(bytes[i]).is_some() && id_at(bytes, i, end).is_some();
+        let opens_id = digit_of(bytes[i]).is_some() && spells_id(bytes, i, end);
         let mut zeros = Vec::new();
         let mut ones = Vec::new();
         for g in groups {
@@ -123,27 +120,38 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
     true
 }
 
-/// The ID that `bytes[from..end]` (a number, its groups split by a dash or
-/// a space) spells from its first character, a letter, with the letters
-/// after it read as digits; `None` when it spells none.
-fn id_at(bytes: &[u8], from: usize, end: usize) -> Option<[u8; 10]> {
-    let mut id = [0u8; 10];
-    let mut n = 0;
-    for &b in bytes[from..end]
-        .iter()
-        .filter(|b| !matches!(b, b'-' | b' '))
-    {
+/// Whether the byte at `at`, if there is one, is an ASCII letter.
+fn letter_at(bytes: &[u8], at: Option<usize>) -> bool {
+    at.and_then(|k| bytes.get(k))
+        .is_some_and(u8::is_ascii_alphabetic)
+}
+
+/// Whether `letter` and exactly nine characters after it make a valid ID
+/// (or resident certificate) number.
+fn is_id(letter: u8, rest: impl IntoIterator<Item = u8>) -> bool {
+    let mut id = [letter.to_ascii_uppercase(); 10];
+    let mut n = 1;
+    for b in rest {
         if n == 10 {
-            return None;
+            return false;
         }
-        id[n] = if n == 0 {
-            b.to_ascii_uppercase()
-        } else {
-            digit_of(b).unwrap_or(b)
-        };
+        id[n] = b;
         n += 1;
     }
-    (n == 10 && super::national_id::check(&id).is_some()).then_some(id)
+    n == 10 && super::national_id::check(&id).is_some()
+}
+
+/// Whether `bytes[from..end]` (a number, its groups split by a dash or a
+/// space) spells an ID from its first character, a letter, with the
+/// letters after it read as digits.
+fn spells_id(bytes: &[u8], from: usize, end: usize) -> bool {
+    let mut chars = bytes[from..end]
+        .iter()
+        .copied()
+        .filter(|b| !matches!(b, b'-' | b' '));
+    chars
+        .next()
+        .is_some_and(|first| is_id(first, chars.map(|b| digit_of(b).unwrap_or(b))))
 }
 
 /// Whether the number `bytes[from..end]`, with the letters at `zeros` and
@@ -170,18 +178,12 @@ fn completes_number(
     if !number.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let alpha = |k: Option<usize>| {
-        k.and_then(|k| bytes.get(k))
-            .is_some_and(u8::is_ascii_alphabetic)
-    };
-    let one_letter = alpha(from.checked_sub(1)) && !alpha(from.checked_sub(2));
-    if one_letter && number.len() == 9 {
-        let mut id = [0u8; 10];
-        id[0] = bytes[from - 1].to_ascii_uppercase();
-        id[1..].copy_from_slice(&number);
-        return super::national_id::check(&id).is_some();
+    let before = from.checked_sub(1);
+    if letter_at(bytes, before) {
+        // One letter before it, not the end of a word: an ID.
+        return !letter_at(bytes, from.checked_sub(2)) && is_id(bytes[from - 1], number);
     }
-    !alpha(from.checked_sub(1)) && number.len() == 10 && number.starts_with(b"09")
+    number.len() == 10 && number.starts_with(b"09")
 }
 
 #[cfg(test)]

@@ -161,12 +161,12 @@ pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
             // village (跟村長說15號, 本村民大會15號 are a chief and a
             // meeting, not addresses). Where a road follows, the pattern may
             // have taken the road's name for a hamlet: the road decides.
-            let road = ["路", "街", "大道", "巷", "弄", "段"]
-                .iter()
-                .any(|u| t.contains(u));
-            if let Some(h) = c.name("hamlet").filter(|_| !road) {
+            if let Some(h) = c.name("hamlet") {
+                let road = ["路", "街", "大道", "巷", "弄", "段"]
+                    .iter()
+                    .any(|u| t.contains(u));
                 let township = t[..h.start() - m.start()].contains(['區', '鄉', '鎮']);
-                if !township {
+                if !road && !township {
                     continue;
                 }
             }
