@@ -31,6 +31,9 @@
 //!   table), not one nobody types.
 //! - *Not a word of its own*: a run that is itself a keyword of any pack is
 //!   that word (病例 is not a typo of 病歷).
+//! - *Not another word's character*: a typed character that a keyword found
+//!   as written holds, reaching past the run, is that word's (簽 of 還沒簽
+//!   in 還沒簽出去 is no typo of 遷出); the engine drops such a typo.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{LazyLock, OnceLock};
@@ -282,14 +285,15 @@ impl SoundIndex {
         self.keywords.is_empty()
     }
 
-    /// Calls `found(start, end, id)` with the normalized byte span of every
-    /// homophone typo of keyword `id` in `norm` that starts with a syllable
-    /// of `firsts` (from [`SoundIndex::firsts_of`]).
+    /// Calls `found(start, end, typed, id)` with the normalized byte span of
+    /// every homophone typo of keyword `id` in `norm` that starts with a
+    /// syllable of `firsts` (from [`SoundIndex::firsts_of`]), and the byte
+    /// where its typed character (the one that is not the keyword's) starts.
     pub(super) fn find(
         &self,
         norm: &NormalizedText,
         firsts: &SyllableSet,
-        mut found: impl FnMut(usize, usize, u32),
+        mut found: impl FnMut(usize, usize, usize, u32),
     ) {
         let r = readings();
         let b = norm.as_str().as_bytes();
@@ -301,8 +305,8 @@ impl SoundIndex {
                 let slot = pair_slot(prev, sound);
                 let (lo, hi) = (self.starts[slot], self.starts[slot + 1]);
                 for &id in &self.slotted[lo as usize..hi as usize] {
-                    if let Some(end) = self.typo_at(r, norm, prev_at, id) {
-                        found(prev_at, end, id);
+                    if let Some((end, typed)) = self.typo_at(r, norm, prev_at, id) {
+                        found(prev_at, end, typed, id);
                     }
                 }
             }
@@ -351,10 +355,17 @@ impl SoundIndex {
         }
     }
 
-    /// The end of a typo of keyword `id` starting at byte `start`, if one
-    /// is there: the keyword's syllables, one common character other than
-    /// the keyword's, not a keyword itself, typed as one word.
-    fn typo_at(&self, r: &Readings, norm: &NormalizedText, start: usize, id: u32) -> Option<usize> {
+    /// The end of a typo of keyword `id` starting at byte `start` and where
+    /// its typed character starts, if one is there: the keyword's
+    /// syllables, one common character other than the keyword's, not a
+    /// keyword itself, typed as one word.
+    fn typo_at(
+        &self,
+        r: &Readings,
+        norm: &NormalizedText,
+        start: usize,
+        id: u32,
+    ) -> Option<(usize, usize)> {
         let k = &self.keywords[id as usize];
         let b = norm.as_str().as_bytes();
         let (mut at, mut typed) = (start, None);
@@ -370,15 +381,15 @@ impl SoundIndex {
                 if typed.is_some() {
                     return None;
                 }
-                typed = Some(cp);
+                typed = Some((cp, at));
             }
             at += len;
         }
-        let common = typed.is_some_and(|cp| is_common(r, cp));
-        (common
+        let (cp, typed_at) = typed?;
+        (is_common(r, cp)
             && !self.words.contains(&norm.as_str()[start..at])
             && within_one_word(norm, start, at))
-        .then_some(at)
+        .then_some((at, typed_at))
     }
 }
 
@@ -515,7 +526,8 @@ mod tests {
         if spelled {
             index.find_spelled(&norm, &mut push);
         } else {
-            index.find(&norm, &SyllableSet::every(), &mut push);
+            let every = SyllableSet::every();
+            index.find(&norm, &every, |start, end, _, id| push(start, end, id));
         }
         out
     }

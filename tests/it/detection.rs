@@ -297,6 +297,10 @@ fn a_homophone_typo_of_an_anchor_is_found_weaker_and_named() {
         "請在底下留言，宿舍的同學都可以參加" => [],
         // Nor two words that meet across a line break.
         "名單：林美惠\n同事們請今天下午交" => [],
+        // 簽出 reads as 遷出 (moved out) only where 簽 is no other word's:
+        // in 還沒簽 (not signed yet) it is the contract's.
+        "我偷看了，他早就簽出去了" => ["records_lookup"],
+        "我偷看了，合約還沒簽出去，先不要講" => [],
     }
     let typo = scanner().scan("減舉人就是巷口雜貨店的老闆娘，她叫我們不要說");
     let exact = scanner().scan("檢舉人就是巷口雜貨店的老闆娘，她叫我們不要說");

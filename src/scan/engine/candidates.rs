@@ -54,6 +54,10 @@ impl Scanner {
     /// 那間) may need the typo of a strong one (機查 for 稽查) to make a
     /// finding. Most messages have no such rule and skip the pass. 注音
     /// spellings (deliberate, rare) are looked for in every message.
+    ///
+    /// A typed character that a keyword found as written holds, reaching
+    /// past the typo's edge, belongs to that word: in 防檢局的人 the 局 is
+    /// the agency's, not a typo of 舉 in 檢舉的人.
     pub(super) fn add_sound_hits(
         &self,
         norm: &NormalizedText,
@@ -67,6 +71,11 @@ impl Scanner {
         let before = per_rule.len();
         let is_open =
             |rule: u32| self.rules[rule as usize].opens_sound_pass(groups_hit[rule as usize]);
+        let mut open = touched.iter().copied().filter(|&r| is_open(r)).peekable();
+        let exact = match open.peek() {
+            Some(_) => per_rule_spans(per_rule),
+            None => Vec::new(),
+        };
         let mut push = |start: usize, end: usize, id: u32, open_only: bool| {
             for t in &self.sound_targets[id as usize] {
                 if !open_only || is_open(t.rule) {
@@ -76,12 +85,28 @@ impl Scanner {
         };
         self.sounds
             .find_spelled(norm, |start, end, id| push(start, end, id, false));
-        let mut open = touched.iter().copied().filter(|&r| is_open(r)).peekable();
         if open.peek().is_some() {
             let firsts = self.sounds.firsts_of(open);
-            let found = |start, end, id| push(start, end, id, true);
+            let found = |start, end, typed, id| {
+                if !claimed(&exact, start, end, typed) {
+                    push(start, end, id, true);
+                }
+            };
             self.sounds.find(norm, &firsts, found);
         }
         per_rule.len() > before
     }
+}
+
+/// The byte spans of the hits found as written.
+fn per_rule_spans(per_rule: &[(u32, Hit)]) -> Vec<(usize, usize)> {
+    per_rule.iter().map(|(_, h)| (h.start, h.end)).collect()
+}
+
+/// Whether the character at byte `typed` of a typo spanning `[start, end)`
+/// is held by one of the `exact` spans that reaches past the typo's edge.
+fn claimed(exact: &[(usize, usize)], start: usize, end: usize, typed: usize) -> bool {
+    exact
+        .iter()
+        .any(|&(s, e)| s <= typed && typed < e && (s < start || e > end))
 }
