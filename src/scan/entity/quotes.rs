@@ -79,10 +79,10 @@ pub(super) fn build() -> Recognizers {
 /// 寫的：『…』), words said in a group chat (在社區群組說「…」) or a rumour
 /// quoted as it went round (網傳：「…」, 群組已流傳「…」, as fact-checkers and the news
 /// reproduce it), a result sent back (回傳「…」), a table's rows (表列
-/// 「…」), a file's content (內容包括「…」) or a message's words (訊息寫
-/// 「…」).
+/// 「…」), a file's content (內容包括「…」), a message's words (訊息寫
+/// 「…」) or a chat that got out (群組訊息外流：「…」, as the news quotes it).
 /// A rumour passed on and then denied is still none (see [`denied`]).
-const SEND: &str = "網傳|流傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內|中)?(?:說|稱|表示)|對話:|所載對話|的對話|載明|上頭標註|回傳|表列|內容(?:包括|包含)|訊息寫";
+const SEND: &str = "網傳|流傳|傳送|傳至|私訊|張貼|轉貼|透露|告以|附言|直接打|(?:引述|引用)[^。!?;,\\n「『」』]{0,10}?(?:訊息|對話|簡訊|LINE|留言|說法)|拜託|請託|貼文稱?|貼出|發送|回覆|告知|留言稱?|傳訊息?|PO文稱?|發文稱|寫道|轉傳|群組傳出|寫下|寫著|內容為|內容是|(?:紀錄|資料|結果)為|是這樣寫的?|群組(?:裡|內|中)?(?:說|稱|表示)|對話:|所載對話|的對話|載明|上頭標註|回傳|表列|內容(?:包括|包含)|訊息寫|(?:訊息|對話|截圖)外流";
 
 /// Verbs of sending after the quotation they send (將「…」以LINE傳送予,
 /// 將陳情內容「…」轉傳予, 把「…」拍照貼到群組).
@@ -450,6 +450,11 @@ mod tests {
                 (
                     "教師群組已流傳「體育組長這次要記過一次」，教師會質疑",
                     "「體育組長這次要記過一次」",
+                ),
+                // A chat that got out, as the news quotes it.
+                (
+                    "某工廠員工群組訊息外流：「包裝線的阿芳確診了，主管叫大家照常上班」",
+                    "「包裝線的阿芳確診了，主管叫大家照常上班」",
                 ),
             ],
             // A statement, a rumour that is denied, an example of what must
