@@ -277,7 +277,10 @@ fn plate_at(s: &str, start: usize, end: usize) -> bool {
     // dash joins them as a plate's are.
     let word =
         letters.len() == 3 && !v.contains('-') && WORDS_BEFORE_NUMBERS.contains(&letters.as_str());
-    !retired && !word && validate_id(v).is_none()
+    // Digits a 年 or 歲 follows are a year or an age (MMR 1981年以後出生),
+    // again unless a dash joins them to the letters.
+    let year = !v.contains('-') && s[end..].starts_with(['年', '歲']);
+    !retired && !word && !year && validate_id(v).is_none()
 }
 
 /// Three-letter English words and abbreviations that come before a
@@ -407,6 +410,11 @@ mod tests {
         // An English word before a number is no plate; a dash makes one.
         assert!(texts("the 1955 complainant", EntityKind::Plate).is_empty());
         assert!(texts("paid NTD 3500 today", EntityKind::Plate).is_empty());
+        assert!(texts("補打MMR 1981年以後出生的", EntityKind::Plate).is_empty());
+        assert_eq!(
+            texts("那台MMR-1981年底買的", EntityKind::Plate),
+            ["MMR-1981"]
+        );
         assert_eq!(texts("車牌 SAT-2758", EntityKind::Plate), vec!["SAT-2758"]);
         // A word's last letters before a plate are not its letters.
         assert_eq!(
