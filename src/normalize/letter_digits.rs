@@ -69,6 +69,11 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
         // The letter that opens an ID written whole or in groups (O of
         // 新竹市, I of 嘉義市, L of 臺中縣: O186-544-796) is the ID's own.
         let opens_id = digit_of(bytes[i]).is_some() && spells_id(bytes, i, end);
+        // A lone letter just before the number may be an ID's, with a
+        // letter read for its first digit (KL1O54L269, HI5O425626 as OCR
+        // gives them): that leading letter counts if the ID then holds.
+        let after_id_letter = letter(i.checked_sub(1)) && !letter(i.checked_sub(2));
+        let mut by_id_letter = Vec::new();
         let mut zeros = Vec::new();
         let mut ones = Vec::new();
         for g in groups {
@@ -81,7 +86,8 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
             // Leading and trailing letters count only in a long number and
             // where no other letter touches them.
             let edge = digits >= 5;
-            let lead = edge && !letter(g.start.checked_sub(1));
+            let id_lead = edge && g.start == i && after_id_letter;
+            let lead = (edge && !letter(g.start.checked_sub(1))) || id_lead;
             let trail = edge && !letter(Some(g.end));
             for (k, &b) in group.iter().enumerate() {
                 let at = g.start + k;
@@ -89,6 +95,9 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
                 let inner = first < k && k < last;
                 if (opens_id && at == i) || !(inner || (k < first && lead) || (k > last && trail)) {
                     continue;
+                }
+                if id_lead && k < first {
+                    by_id_letter.push(at);
                 }
                 if d == b'0' {
                     zeros.push((at, d));
@@ -101,6 +110,10 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
         // than an O is (5L, i7, a serial, a link's path): it reads as 1 only
         // where the number it completes is an ID (after its letter) or a
         // mobile number.
+        if !by_id_letter.is_empty() && !completes_number(bytes, i, end, &zeros, &ones) {
+            zeros.retain(|(at, _)| !by_id_letter.contains(at));
+            ones.retain(|(at, _)| !by_id_letter.contains(at));
+        }
         if !ones.is_empty() && !completes_number(bytes, i, end, &zeros, &ones) {
             ones.clear();
         }
@@ -241,6 +254,11 @@ mod tests {
         assert_eq!(read("E98264268L 新證號"), "E982642681 新證號");
         assert_eq!(read("T98302I973"), "T983021973");
         assert_eq!(read("手機 O9L2-345-678"), "手機 0912-345-678");
+        // Its first digit read as a letter too, right after the ID's letter.
+        assert_eq!(read("KL1O54L269 許家豪"), "K110541269 許家豪");
+        assert_eq!(read("是 HI5O425626 😅"), "是 H150425626 😅");
+        // Not where the ID would not hold.
+        assert_eq!(read("KL1O54L268"), "KL1054L268");
         // Units, models, serials, links and masked numbers keep theirs.
         for s in [
             "5L 裝",
