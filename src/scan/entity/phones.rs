@@ -42,12 +42,15 @@ pub(super) fn build() -> Recognizers {
         // Groups split by spaces, dots, dashes or slashes ("0955 / 602 / 318"),
         // or over the lines of a message ("0933\n627\n581").
         // After +886 the 9 may stand alone as well (+886 9 52 718 340).
-        mobile: compile(r"(?:\+?886[ -]?0?9[ -]?|09)[0-9](?:[ ./\-\n]{0,3}[0-9]){7}"),
+        // A dash may follow the 09 itself (09-3366-1207).
+        mobile: compile(r"(?:\+?886[ -]?0?9[ -]?|09-?)[0-9](?:[ ./\-\n]{0,3}[0-9]){7}"),
         // Subscriber numbers of three or four and three or four digits, two
         // and four after a three-digit code (037 26-5831), or five after an
-        // outlying island's four-digit code (0836-23618, 0826-88123).
+        // outlying island's four-digit code (0836-23618, 0826-88123), or
+        // one, three and three as a seven-digit number is read out
+        // ((049)2 765 433).
         landline: compile(
-            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{2}[ -][0-9]{4}|[0-9]{5})",
+            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{2}[ -][0-9]{4}|[0-9][ -][0-9]{3}[ -][0-9]{3}|[0-9]{5})",
         ),
         // The area code said on its own, then the rest (區碼05，後面是
         // 2273168; area code 02, 2771-3586), as one reads a number out.
@@ -205,6 +208,7 @@ mod tests {
             ),
             ("電話 0921-\n374-805", "0921374805"),
             ("0933\n627\n581", "0933627581"),
+            ("09-3366-1207 是她的", "0933661207"),
             ("是零九八八 然後二四一 然後七零五", "0988241705"),
             ("電話是0932 /\n然後470 /\n最後215", "0932470215"),
             ("他手機，零九二一…嗯後面是五八三、四零七", "0921583407"),
@@ -235,6 +239,7 @@ mod tests {
             "082-325917",
             "089-351274",
             "(037)26-5831",
+            "(049)2 765 433",
         ] {
             assert_eq!(found(text, EntityKind::Landline).len(), 1, "{text}");
         }
