@@ -71,42 +71,39 @@ impl Scanner {
         let before = per_rule.len();
         let is_open =
             |rule: u32| self.rules[rule as usize].opens_sound_pass(groups_hit[rule as usize]);
-        let mut open = touched.iter().copied().filter(|&r| is_open(r)).peekable();
-        let exact = match open.peek() {
-            Some(_) => per_rule_spans(per_rule),
-            None => Vec::new(),
-        };
-        let mut push = |start: usize, end: usize, id: u32, open_only: bool| {
-            for t in &self.sound_targets[id as usize] {
-                if !open_only || is_open(t.rule) {
-                    per_rule.push((t.rule, t.hit(start, end)));
-                }
-            }
-        };
-        self.sounds
-            .find_spelled(norm, |start, end, id| push(start, end, id, false));
-        if open.peek().is_some() {
-            let firsts = self.sounds.firsts_of(open);
-            let found = |start, end, typed, id| {
-                if !claimed(&exact, start, end, typed) {
-                    push(start, end, id, true);
+        let push =
+            |per_rule: &mut Vec<(u32, Hit)>, start: usize, end: usize, id: u32, open_only: bool| {
+                for t in &self.sound_targets[id as usize] {
+                    if !open_only || is_open(t.rule) {
+                        per_rule.push((t.rule, t.hit(start, end)));
+                    }
                 }
             };
-            self.sounds.find(norm, &firsts, found);
+        self.sounds
+            .find_spelled(norm, |start, end, id| push(per_rule, start, end, id, false));
+        let mut open = touched.iter().copied().filter(|&r| is_open(r)).peekable();
+        if open.peek().is_some() {
+            let firsts = self.sounds.firsts_of(open);
+            // Collected first, then checked against the hits found as
+            // written: most messages have none, and allocate nothing.
+            let mut typos = Vec::new();
+            self.sounds.find(norm, &firsts, |start, end, typed, id| {
+                typos.push((start, end, typed, id));
+            });
+            for (start, end, typed, id) in typos {
+                if !claimed(&per_rule[..before], start, end, typed) {
+                    push(per_rule, start, end, id, true);
+                }
+            }
         }
         per_rule.len() > before
     }
 }
 
-/// The byte spans of the hits found as written.
-fn per_rule_spans(per_rule: &[(u32, Hit)]) -> Vec<(usize, usize)> {
-    per_rule.iter().map(|(_, h)| (h.start, h.end)).collect()
-}
-
 /// Whether the character at byte `typed` of a typo spanning `[start, end)`
-/// is held by one of the `exact` spans that reaches past the typo's edge.
-fn claimed(exact: &[(usize, usize)], start: usize, end: usize, typed: usize) -> bool {
+/// is held by one of the `exact` hits that reaches past the typo's edge.
+fn claimed(exact: &[(u32, Hit)], start: usize, end: usize, typed: usize) -> bool {
     exact
         .iter()
-        .any(|&(s, e)| s <= typed && typed < e && (s < start || e > end))
+        .any(|(_, h)| h.start <= typed && typed < h.end && (h.start < start || h.end > end))
 }
