@@ -301,6 +301,7 @@ fn a_homophone_typo_of_an_anchor_is_found_weaker_and_named() {
         // in 還沒簽 (not signed yet) it is the contract's.
         "我偷看了，他早就簽出去了" => ["records_lookup"],
         "我偷看了，合約還沒簽出去，先不要講" => [],
+        "我偷看了，他還沒簽出去了" => [],
     }
     let typo = scanner().scan("減舉人就是巷口雜貨店的老闆娘，她叫我們不要說");
     let exact = scanner().scan("檢舉人就是巷口雜貨店的老闆娘，她叫我們不要說");

@@ -90,9 +90,12 @@ impl Scanner {
             self.sounds.find(norm, &firsts, |start, end, typed, id| {
                 typos.push((start, end, typed, id));
             });
-            for (start, end, typed, id) in typos {
-                if !claimed(&per_rule[..before], start, end, typed) {
-                    push(per_rule, start, end, id, true);
+            if !typos.is_empty() {
+                let exact = Spans::of(&per_rule[..before]);
+                for (start, end, typed, id) in typos {
+                    if !exact.claim(start, end, typed) {
+                        push(per_rule, start, end, id, true);
+                    }
                 }
             }
         }
@@ -100,10 +103,68 @@ impl Scanner {
     }
 }
 
-/// Whether the character at byte `typed` of a typo spanning `[start, end)`
-/// is held by one of the `exact` hits that reaches past the typo's edge.
-fn claimed(exact: &[(u32, Hit)], start: usize, end: usize, typed: usize) -> bool {
-    exact
-        .iter()
-        .any(|(_, h)| h.start <= typed && typed < h.end && (h.start < start || h.end > end))
+/// The distinct byte spans of the hits found as written, by start, and
+/// the longest of them: a typo's typed character is looked up among the
+/// few that start close enough before it to hold it, so a message of many
+/// hits and many typos stays near linear.
+struct Spans {
+    spans: Vec<(usize, usize)>,
+    longest: usize,
+}
+
+impl Spans {
+    fn of(hits: &[(u32, Hit)]) -> Spans {
+        let mut spans: Vec<(usize, usize)> = hits.iter().map(|(_, h)| (h.start, h.end)).collect();
+        spans.sort_unstable();
+        spans.dedup();
+        let longest = spans.iter().map(|&(s, e)| e - s).max().unwrap_or(0);
+        Spans { spans, longest }
+    }
+
+    /// Whether the character at byte `typed` of a typo spanning
+    /// `[start, end)` is held by a span that reaches past the typo's edge.
+    fn claim(&self, start: usize, end: usize, typed: usize) -> bool {
+        let lo = self
+            .spans
+            .partition_point(|&(s, _)| s + self.longest <= typed);
+        let hi = self.spans.partition_point(|&(s, _)| s <= typed);
+        self.spans[lo..hi.max(lo)]
+            .iter()
+            .any(|&(s, e)| typed < e && (s < start || e > end))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hit(start: usize, end: usize) -> (u32, Hit) {
+        let h = Hit {
+            group: 0,
+            start,
+            end,
+            sound: None,
+        };
+        (0, h)
+    }
+
+    #[test]
+    fn a_typed_character_held_by_a_word_past_the_typo_is_claimed() {
+        // A typo at bytes [3, 12) whose typed character starts at 6.
+        let claim = |hits: &[(u32, Hit)]| Spans::of(hits).claim(3, 12, 6);
+        // A word reaching before the typo, or after it, holds it.
+        assert!(claim(&[hit(0, 9)]));
+        assert!(claim(&[hit(6, 15)]));
+        // The typo's own span, a word inside it, or one that does not
+        // hold the typed character, does not.
+        assert!(!claim(&[hit(3, 12)]));
+        assert!(!claim(&[hit(6, 9)]));
+        assert!(!claim(&[hit(0, 6)]));
+        assert!(!claim(&[hit(9, 15)]));
+        assert!(!claim(&[]));
+        // Among many other hits, far and near.
+        let mut many: Vec<(u32, Hit)> = (0..1000).map(|k| hit(100 + k * 3, 103 + k * 3)).collect();
+        many.push(hit(0, 9));
+        assert!(claim(&many));
+    }
 }
