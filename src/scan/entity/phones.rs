@@ -42,15 +42,19 @@ pub(super) fn build() -> Recognizers {
         // Groups split by spaces, dots, dashes or slashes ("0955 / 602 / 318"),
         // or over the lines of a message ("0933\n627\n581").
         // After +886 the 9 may stand alone as well (+886 9 52 718 340).
-        // A dash may follow the 09 itself (09-3366-1207).
-        mobile: compile(r"(?:\+?886[ -]?0?9[ -]?|09-?)[0-9](?:[ ./\-\n]{0,3}[0-9]){7}"),
+        // A dash may follow the 09 itself before two groups of four
+        // (09-3366-1207), never a date's month (2024-09-01 2024-09-30).
+        mobile: compile(
+            r"(?:\+?886[ -]?0?9[ -]?|09)[0-9](?:[ ./\-\n]{0,3}[0-9]){7}|09-[0-9]{4}[ -][0-9]{4}",
+        ),
         // Subscriber numbers of three or four and three or four digits, two
         // and four after a three-digit code (037 26-5831), or five after an
-        // outlying island's four-digit code (0836-23618, 0826-88123), or
-        // one, three and three as a seven-digit number is read out
-        // ((049)2 765 433).
+        // outlying island's four-digit code (0836-23618, 0826-88123); or,
+        // after a code in brackets or with its dash, one, three and three
+        // as a seven-digit number is read out ((049)2 765 433), which bare
+        // figures (2023 05 1 234 567) are not.
         landline: compile(
-            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{2}[ -][0-9]{4}|[0-9][ -][0-9]{3}[ -][0-9]{3}|[0-9]{5})",
+            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{2}[ -][0-9]{4}|[0-9]{5})|(?:\(0[2-8][0-9]{0,2}\)[ -]?|0[2-8][0-9]{0,2}-)[0-9][ -][0-9]{3}[ -][0-9]{3}",
         ),
         // The area code said on its own, then the rest (區碼05，後面是
         // 2273168; area code 02, 2771-3586), as one reads a number out.
@@ -226,6 +230,14 @@ mod tests {
             assert!(found(text, EntityKind::Mobile).is_empty(), "{text}");
         }
         assert!(found("0912-345-6789", EntityKind::Mobile).is_empty());
+        // A date's month is no 09 (the dash belongs to the date).
+        for text in [
+            "2024-09-01 2024-09-30",
+            "09-01-2024 10:30",
+            "排班 2025-09-15 2025-10-15",
+        ] {
+            assert!(found(text, EntityKind::Mobile).is_empty(), "{text}");
+        }
         for text in [
             "(02)2345-6789",
             "04-2234-5678",
@@ -261,6 +273,7 @@ mod tests {
             assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
         }
         assert!(found("區碼02，分機123", EntityKind::Landline).is_empty());
+        assert!(found("2023 05 1 234 567", EntityKind::Landline).is_empty());
         // A number after the subscriber's is not read on to it.
         assert!(
             found("區碼02，後面是2771-3586 9點後再打", EntityKind::Landline)
