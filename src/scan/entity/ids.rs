@@ -277,9 +277,15 @@ fn plate_at(s: &str, start: usize, end: usize) -> bool {
     // dash joins them as a plate's are.
     let word =
         letters.len() == 3 && !v.contains('-') && WORDS_BEFORE_NUMBERS.contains(&letters.as_str());
-    // Digits a 年 or 歲 follows are a year or an age (MMR 1981年以後出生),
-    // again unless a dash joins them to the letters.
-    let year = !v.contains('-') && s[end..].starts_with(['年', '歲']);
+    // Digits of a year (19xx, 20xx) that 年 follows are the year (MMR
+    // 1981年以後出生), again unless a dash joins them to the letters; a
+    // plate's 5678年檢 is still a plate.
+    let mut century = digits.clone();
+    let year = matches!(
+        (century.next(), century.next()),
+        (Some('1'), Some('9')) | (Some('2'), Some('0'))
+    ) && !v.contains('-')
+        && s[end..].starts_with('年');
     !retired && !word && !year && validate_id(v).is_none()
 }
 
@@ -411,6 +417,10 @@ mod tests {
         assert!(texts("the 1955 complainant", EntityKind::Plate).is_empty());
         assert!(texts("paid NTD 3500 today", EntityKind::Plate).is_empty());
         assert!(texts("補打MMR 1981年以後出生的", EntityKind::Plate).is_empty());
+        assert_eq!(
+            texts("車牌ABC 5678年檢到期", EntityKind::Plate),
+            ["ABC 5678"]
+        );
         assert_eq!(
             texts("那台MMR-1981年底買的", EntityKind::Plate),
             ["MMR-1981"]
