@@ -4,7 +4,8 @@
 //! E98264268l, as OCR reads a narrow 1). Such a letter between two digits
 //! of one group becomes its digit, and so does one that opens or closes a
 //! group of a number of five digits or more (groups split by one dash or
-//! space each) where no other letter touches it. An l or I does so only
+//! space each) where no other letter touches it, or where only an ID's own
+//! letter does and the ID then holds (KL1O54L269). An l or I does so only
 //! where it completes an ID or a mobile number, and the letter that opens
 //! a valid ID stays. A letter of a word (NO, GO2, HELLO 12345), a unit
 //! (1500L), a model (i7-13700) or a serial stays. Normalization calls it
@@ -69,11 +70,17 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
         // The letter that opens an ID written whole or in groups (O of
         // 新竹市, I of 嘉義市, L of 臺中縣: O186-544-796) is the ID's own.
         let opens_id = digit_of(bytes[i]).is_some() && spells_id(bytes, i, end);
-        // A lone letter just before the number may be an ID's, with a
-        // letter read for its first digit (KL1O54L269, HI5O425626 as OCR
-        // gives them): that leading letter counts if the ID then holds.
-        let after_id_letter = letter(i.checked_sub(1)) && !letter(i.checked_sub(2));
-        let mut by_id_letter = Vec::new();
+        // A lone letter just before a nine-character number may be an
+        // ID's, with a letter read for its first digit (KL1O54L269,
+        // HI5O425626 as OCR gives them): those leading letters count if the
+        // ID then holds.
+        let nine = bytes[i..end]
+            .iter()
+            .filter(|b| !matches!(b, b'-' | b' '))
+            .count()
+            == 9;
+        let after_id_letter = nine && lone_letter_before(bytes, i);
+        let mut led_to = i;
         let mut zeros = Vec::new();
         let mut ones = Vec::new();
         for g in groups {
@@ -84,20 +91,20 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
                 continue;
             };
             // Leading and trailing letters count only in a long number and
-            // where no other letter touches them.
+            // where no other letter touches them (but an ID's own, above).
             let edge = digits >= 5;
             let id_lead = edge && g.start == i && after_id_letter;
             let lead = (edge && !letter(g.start.checked_sub(1))) || id_lead;
             let trail = edge && !letter(Some(g.end));
+            if id_lead {
+                led_to = g.start + first;
+            }
             for (k, &b) in group.iter().enumerate() {
                 let at = g.start + k;
                 let Some(d) = digit_of(b) else { continue };
                 let inner = first < k && k < last;
                 if (opens_id && at == i) || !(inner || (k < first && lead) || (k > last && trail)) {
                     continue;
-                }
-                if id_lead && k < first {
-                    by_id_letter.push(at);
                 }
                 if d == b'0' {
                     zeros.push((at, d));
@@ -109,12 +116,12 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
         // An l or an I is a letter of words, units and codes far more often
         // than an O is (5L, i7, a serial, a link's path): it reads as 1 only
         // where the number it completes is an ID (after its letter) or a
-        // mobile number.
-        if !by_id_letter.is_empty() && !completes_number(bytes, i, end, &zeros, &ones) {
-            zeros.retain(|(at, _)| !by_id_letter.contains(at));
-            ones.retain(|(at, _)| !by_id_letter.contains(at));
-        }
-        if !ones.is_empty() && !completes_number(bytes, i, end, &zeros, &ones) {
+        // mobile number. The letters read after an ID's own letter stay
+        // letters unless the ID holds.
+        let complete =
+            (!ones.is_empty() || led_to > i) && completes_number(bytes, i, end, &zeros, &ones);
+        if !complete {
+            zeros.retain(|&(at, _)| at >= led_to);
             ones.clear();
         }
         digits_at.extend(zeros);
@@ -137,6 +144,11 @@ pub(super) fn letter_digits(text: &mut String) -> bool {
 fn letter_at(bytes: &[u8], at: Option<usize>) -> bool {
     at.and_then(|k| bytes.get(k))
         .is_some_and(u8::is_ascii_alphabetic)
+}
+
+/// Whether one letter stands right before byte `at`, not the end of a word.
+fn lone_letter_before(bytes: &[u8], at: usize) -> bool {
+    letter_at(bytes, at.checked_sub(1)) && !letter_at(bytes, at.checked_sub(2))
 }
 
 /// Whether `letter` and exactly nine characters after it make a valid ID
@@ -191,10 +203,9 @@ fn completes_number(
     if !number.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let before = from.checked_sub(1);
-    if letter_at(bytes, before) {
+    if letter_at(bytes, from.checked_sub(1)) {
         // One letter before it, not the end of a word: an ID.
-        return !letter_at(bytes, from.checked_sub(2)) && is_id(bytes[from - 1], number);
+        return lone_letter_before(bytes, from) && is_id(bytes[from - 1], number);
     }
     number.len() == 10 && number.starts_with(b"09")
 }
