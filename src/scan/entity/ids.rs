@@ -70,9 +70,11 @@ pub(super) fn build() -> Recognizers {
         // A post office account written as its two labelled halves:
         // 局號0061283 帳號0457219.
         postal_account: compile("局號[:： ]?([0-9]{7})[ ,，、]*帳號[:： ]?([0-9]{7})"),
-        // Also three letters spelled one by one (B、A、K,7582; M-K-V0852).
+        // Also three letters spelled one by one (B、A、K,7582; M-K-V0852),
+        // and, dashed, an older scooter's ABC-123 and a micro electric
+        // scooter's AB-12345 (the five digits tried before an old car's four).
         plate: compile(
-            "[A-Z]{3}(?: ?- ?| )?[0-9]{4}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}|[A-Z]([、,-])[A-Z]([、,-])[A-Z](?:[、,-]| )?[0-9]{4}",
+            "[A-Z]{3}(?: ?- ?| )?[0-9]{4}|[A-Z]{3}-[0-9]{3}|[A-Z]{2}-[0-9]{5}|[A-Z]{2}-[0-9]{4}|[0-9]{4}-[A-Z]{2}|[0-9]{3}-[A-Z]{3}|[A-Z]([、,-])[A-Z]([、,-])[A-Z](?:[、,-]| )?[0-9]{4}",
         ),
         medical_record: compile("病歷(?:號碼|編號|號)?[:： ]?([A-Z]{0,2}[0-9]{5,12})"),
         case_number: compile(
@@ -426,6 +428,18 @@ mod tests {
             ["MMR-1981"]
         );
         assert_eq!(texts("車牌 SAT-2758", EntityKind::Plate), vec!["SAT-2758"]);
+        // An older scooter's three and three, a micro electric scooter's
+        // two and five; only dashed, and never part of a longer code.
+        assert_eq!(
+            texts("機車騎士車牌 ERT-583，", EntityKind::Plate),
+            vec!["ERT-583"]
+        );
+        assert_eq!(
+            texts("微電車 KX-20817 停", EntityKind::Plate),
+            vec!["KX-20817"]
+        );
+        assert!(texts("ERT 583 台", EntityKind::Plate).is_empty());
+        assert!(texts("型號 ERT-5831-B", EntityKind::Plate).is_empty());
         // A word's last letters before a plate are not its letters.
         assert_eq!(
             texts("plate 8891-RT, 17:42", EntityKind::Plate),
