@@ -63,8 +63,12 @@ pub(super) fn build() -> Recognizers {
         // 「…」) are, unless said to the press or the public (向媒體, 對記者,
         // 對外, 向民眾). A ruling's 將「…」以LINE傳送予 puts the quotation
         // before its verb: group 5 (請勿將「…」轉傳 is a quoted example).
+        // What a message said to anyone, its channel named first as a
+        // ruling names it (以LINE對工地主任表示：「…」, 以LINE告訴委託人：
+        // 「…」), is group 6; a text message quoted is more often a lure
+        // retold (收到簡訊說「…」) and is left out.
         reported: compile(&format!(
-            "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟|給|致電|打給|電告)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})|{sent_captured}"
+            "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟|給|致電|打給|電告)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})|{sent_captured}|以(?:LINE|私訊|通訊軟體)[^。!?;,\\n「『」』]{{0,16}}?(?:表示|稱|說|告知|告以|告訴)[^。!?;,\\n「『」』]{{0,8}}?({QUOTE})"
         )),
     }
 }
@@ -161,7 +165,7 @@ pub(super) fn reported_messages(r: &Recognizers, cx: &mut Extraction<'_>) {
     // Sorted and apart: each quotation finds its neighbours by bisection.
     let examples: Vec<(usize, usize)> = examples(r, s).map(|m| (m.start(), m.end())).collect();
     for c in r.reported.captures_iter(s) {
-        let Some(q) = (1..=5).find_map(|i| c.get(i)) else {
+        let Some(q) = (1..=6).find_map(|i| c.get(i)) else {
             continue;
         };
         let k = examples.partition_point(|&(_, end)| end <= q.start());
@@ -456,6 +460,15 @@ mod tests {
                     "某工廠員工群組訊息外流：「包裝線的阿芳確診了，主管叫大家照常上班」",
                     "「包裝線的阿芳確診了，主管叫大家照常上班」",
                 ),
+                // What a message told someone, its channel named first.
+                (
+                    "私下查詢入出境資料後，以LINE告訴委託人：「他10月23日出境，到現在都還沒入境」",
+                    "「他10月23日出境，到現在都還沒入境」",
+                ),
+                (
+                    "檢查員曾以LINE對營造廠工地主任表示：「明日上午將至貴工地執行專案檢查」",
+                    "「明日上午將至貴工地執行專案檢查」",
+                ),
             ],
             // A statement, a rumour that is denied, an example of what must
             // not be said and a stamp are no sent messages.
@@ -486,6 +499,8 @@ mod tests {
                 "親友請託「幫忙查一下某人住哪裡」一律婉拒",
                 "請勿將「確診者住在哪一棟」轉傳到其他群組",
                 "海報文字：「公務資料不外流，USB不帶回家」，請各單位張貼",
+                "局長告訴記者「稽查會持續進行」",
+                "最近有人假冒健保署發簡訊說『退費請點連結』，不要點",
             ],
         );
     }
