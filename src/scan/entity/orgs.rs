@@ -13,11 +13,19 @@ pub(super) struct Recognizers {
     pub(super) school_class: Regex,
 }
 
+/// Characters a business name does not hold: particles, pronouns, verbs
+/// and words of place that join a sentence rather than name a shop
+/// (Hokkien 佇, "at", among them).
+const NOT_IN_NAME: &str = "佇的了是不也都去在要有就和與到會被把讓這那你我他她們很還再又才未已將從向對給為於及或等並但而所以之其此每各該本某一上下中個家說看吃喝買賣用做開關進出來回跟找問請叫讓至往赴指";
+
+/// The words a business, venue or institution name ends with.
+const BUSINESS_SUFFIXES: &str = "餐廳|小吃|牛肉麵|滷味|雞排店|KTV|賓館|旅館|旅社|汽車旅館|民宿|背包客棧|工廠|加工廠|廠|公司|診所|醫美診所|幼兒園|幼稚園|托嬰中心|補習班|安親班|市場|夜市|攤|商行|食品行|冷凍食品行|超市|藥局|藥妝|醫院|飯店|酒店|酒吧|LOUNGE|BAR|HOTEL|網咖|撞球間|按摩店|汽修|機車行|燒烤|醬油廠|豆干|冷飲店|手搖飲|加油站|瓦斯行|汽車旅館|三溫暖|遊藝場|娛樂城|養豬場|繁殖場|回收場|農場|工地|營造|建設|企業|國小|國中|高中|大學|護理之家|長照中心|長照機構|百貨|美食街|宮|廟|店|茶藝館|鹹酥雞|手搖|火鍋|自助餐|咖啡廳|旅店|理容院|牧場|畜牧場|養殖場|餐飲|團購|工作室|居酒屋|電鍍|實業|會館|酒家|夜店|舞廳|按摩院|健身房|健身中心|運動中心|GYM|球館|量販店|賣場";
+
 pub(super) fn build() -> Recognizers {
     Recognizers {
-        business: compile(
-            r"(?:○○|OO|XX|[\p{Han}A-Z○--[的了是不也都去在要有就和與到會被把讓這那你我他她們很還再又才未已將從向對給為於及或等並但而所以之其此每各該本某一上下中個家說看吃喝買賣用做開關進出來回跟找問請叫讓至往赴指]]{2,6})(?:餐廳|小吃|牛肉麵|滷味|雞排店|KTV|賓館|旅館|旅社|汽車旅館|民宿|背包客棧|工廠|加工廠|廠|公司|診所|醫美診所|幼兒園|幼稚園|托嬰中心|補習班|安親班|市場|夜市|攤|商行|食品行|冷凍食品行|超市|藥局|藥妝|醫院|飯店|酒店|酒吧|LOUNGE|BAR|HOTEL|網咖|撞球間|按摩店|汽修|機車行|燒烤|醬油廠|豆干|冷飲店|手搖飲|加油站|瓦斯行|汽車旅館|三溫暖|遊藝場|娛樂城|養豬場|繁殖場|回收場|農場|工地|營造|建設|企業|國小|國中|高中|大學|護理之家|長照中心|長照機構|百貨|美食街|宮|廟|店|茶藝館|鹹酥雞|手搖|火鍋|自助餐|咖啡廳|旅店|理容院|牧場|畜牧場|養殖場|餐飲|團購|工作室|居酒屋|電鍍|實業|會館|酒家|夜店|舞廳|按摩院)",
-        ),
+        business: compile(&format!(
+            "(?:○○|OO|XX|[\\p{{Han}}A-Z○--[{NOT_IN_NAME}]]{{2,6}})(?:{BUSINESS_SUFFIXES})"
+        )),
         // Words a name may not open with: of time (今年補習班, 週三營造 in
         // 下週三營造業…), of kin and of place (女兒幼兒園, 隔壁補習班), and
         // verbs of telling (告知熱炒店老闆): the name is what follows them,
@@ -132,6 +140,15 @@ mod tests {
         assert!(texts("今年補習班抽查比例提高", EntityKind::Business).is_empty());
         assert!(texts("下週三營造業宣導會", EntityKind::Business).is_empty());
         assert!(texts("我女兒幼兒園發通知", EntityKind::Business).is_empty());
+        // A name after Hokkien 佇 ("at"); a gym.
+        assert_eq!(
+            texts("聽講佇全聯板橋店有人", EntityKind::Business),
+            vec!["全聯板橋店"]
+        );
+        assert_eq!(
+            texts("鐵人健身房的教練", EntityKind::Business),
+            vec!["鐵人健身房"]
+        );
         // Nor inside an English word, nor with a verb of telling.
         assert_eq!(
             texts("被告以LINE告知熱炒店老闆", EntityKind::Business),
