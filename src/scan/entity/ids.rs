@@ -288,8 +288,31 @@ fn plate_at(s: &str, start: usize, end: usize) -> bool {
         (Some('1'), Some('9')) | (Some('2'), Some('0'))
     ) && !v.contains('-')
         && s[end..].starts_with('年');
-    !retired && !word && !year && validate_id(v).is_none()
+    // An older scooter's ABC-123 and a micro electric scooter's AB-12345
+    // share their shape with form, ticket and model codes (SOP-001,
+    // HR-00123, GTX-970): they are plates only after a word of a vehicle.
+    let older = matches!((letters.len(), digits.clone().count()), (3, 3) | (2, 5));
+    let vehicle = !older || preceded_by(s, start, 12, &VEHICLE_WORDS);
+    !retired && !word && !year && vehicle && validate_id(v).is_none()
 }
+
+/// Words of a vehicle that an older plate's shape needs before it.
+const VEHICLE_WORDS: [&str; 14] = [
+    "車牌",
+    "車號",
+    "牌照",
+    "機車",
+    "汽車",
+    "微電車",
+    "電動車",
+    "騎",
+    "車主",
+    "那台",
+    "這台",
+    "的車",
+    "PLATE",
+    "SCOOTER",
+];
 
 /// Three-letter English words and abbreviations that come before a
 /// number in running text (the ones holding I or O are no plate anyway,
@@ -440,6 +463,23 @@ mod tests {
         );
         assert!(texts("ERT 583 台", EntityKind::Plate).is_empty());
         assert!(texts("型號 ERT-5831-B", EntityKind::Plate).is_empty());
+        for code in [
+            "車牌 ERT-583-B",
+            "車牌 ERT-583A",
+            "車號 AB-123456",
+            "車號 XAB-12345",
+        ] {
+            assert!(texts(code, EntityKind::Plate).is_empty(), "{code}");
+        }
+        // With no vehicle word before them the shapes are codes.
+        for code in [
+            "表單 HR-00123 請假單",
+            "依 SOP-001 辦理",
+            "型號 GTX-970",
+            "工單 OPS-123",
+        ] {
+            assert!(texts(code, EntityKind::Plate).is_empty(), "{code}");
+        }
         // A word's last letters before a plate are not its letters.
         assert_eq!(
             texts("plate 8891-RT, 17:42", EntityKind::Plate),

@@ -65,10 +65,11 @@ pub(super) fn build() -> Recognizers {
         // before its verb: group 5 (請勿將「…」轉傳 is a quoted example).
         // What a message said to anyone, its channel named first as a
         // ruling names it (以LINE對工地主任表示：「…」, 以LINE告訴委託人：
-        // 「…」), is group 6; a text message quoted is more often a lure
-        // retold (收到簡訊說「…」) and is left out.
+        // 「…」), is group 6; not the 以 of 可以 or 所以 (advice), and a
+        // text message quoted is more often a lure retold (收到簡訊說「…」)
+        // and is left out.
         reported: compile(&format!(
-            "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟|給|致電|打給|電告)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})|{sent_captured}|以(?:LINE|私訊|通訊軟體)[^。!?;,\\n「『」』]{{0,16}}?(?:表示|稱|說|告知|告以|告訴)[^。!?;,\\n「『」』]{{0,8}}?({QUOTE})"
+            "(?:{SEND})[^。!?;,\\n「『」』]{{0,24}}?({QUOTE})|({QUOTE})(?:等語|等文字|等字句|等訊息|之訊息|等內容|等資料|等資訊)|(?:{CHANNEL})[^。!?;\\n「『」』]{{0,40}}?並(?:稱|告以)({QUOTE})|(?:向|對|跟|給|致電|打給|電告)[^。!?;,\\n「『」』]{{0,8}}?(?:{PRIVATE})[^。!?;,\\n「『」』]{{0,4}}?(?:表示|稱|說|透露)[:]?({QUOTE})|{sent_captured}|(?:^|[^可所予得加足難])以(?:LINE|私訊|通訊軟體)[^。!?;,\\n「『」』]{{0,16}}?(?:表示|稱|說|告知|告以|告訴)[^。!?;,\\n「『」』]{{0,8}}?({QUOTE})"
         )),
     }
 }
@@ -226,7 +227,9 @@ fn denied(s: &str) -> bool {
 
 /// What makes a quotation after it a duty or a template (承辦人應回覆
 /// 「…」, SOP, 範本, 例如): what is to be said, not what was sent.
-const DUTIES: [&str; 10] = [
+const DUTIES: [&str; 12] = [
+    "應以",
+    "請以",
     "應回覆",
     "應告知",
     "應答覆",
@@ -501,6 +504,8 @@ mod tests {
                 "海報文字：「公務資料不外流，USB不帶回家」，請各單位張貼",
                 "局長告訴記者「稽查會持續進行」",
                 "最近有人假冒健保署發簡訊說『退費請點連結』，不要點",
+                "這份密件，你可以LINE跟他說「我明天不去開會了」",
+                "承辦人應以LINE告知申請人：「已收到您的申請案件」",
             ],
         );
     }
