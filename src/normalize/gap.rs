@@ -85,7 +85,7 @@ pub(super) fn gap(
     }
     let after = lookahead(t, it.clone());
     let recent = w.recent();
-    let p_single = w.gap_before_last || !recent[1].is_ascii_alphanumeric();
+    let p_single = w.gap_before_last || !is_word_char(recent[1]);
     if !drop_gap(recent, p_single, all_space, after) {
         if all_space {
             w.push(' ', run[0].1);
@@ -138,6 +138,15 @@ pub(super) fn is_gap(cls: u8, folded: char) -> bool {
     matches!(cls, SPACE | FILLER | IDEOGRAPHIC_SPACE) || (cls == FULL_WIDTH && is_filler(folded))
 }
 
+/// A letter or digit of a Latin-script word: ASCII, or a letter with a
+/// diacritic (Vietnamese ư, ờ): "luật bảo" is two words, not the spaced-out
+/// letters T B.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || (c.is_alphabetic()
+            && (('\u{C0}'..='\u{24F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c)))
+}
+
 fn is_space(c: char) -> bool {
     c == ' ' || c == '\t'
 }
@@ -173,7 +182,7 @@ fn drop_gap(recent: [char; 3], p_single: bool, all_space: bool, next: [char; 4])
     }
     if p.is_ascii_alphanumeric() && n.is_ascii_alphanumeric() {
         // "E 1 6 0 3 …": single characters spaced out one by one.
-        return p_single && !next[1].is_ascii_alphanumeric();
+        return p_single && !is_word_char(next[1]);
     }
     // "0915 - 628": spaces around a dash between digits.
     if n == '-' && p.is_ascii_digit() {

@@ -13,7 +13,9 @@
 //!    BOM, soft hyphen) and combining marks (variation selectors, accents);
 //! 2. NFKC for everything outside the ASCII and CJK fast paths
 //!    (full-width → half-width, ideographic space → space);
-//! 3. fold dash and wave-dash variants to `-` and `~`; ASCII letters upper-cased;
+//! 3. fold dash and wave-dash variants to `-` and `~`; Latin letters
+//!    upper-cased (ASCII, and accented ones whose capital is one letter:
+//!    ư → Ư, ñ → Ñ, as Vietnamese and Tagalog keywords are written);
 //! 4. Simplified → Traditional (OpenCC s2tw, phrase level) when the message
 //!    is written in Simplified script: it has more characters that only
 //!    Simplified uses than characters that only Traditional uses; in a
@@ -479,12 +481,22 @@ mod tests {
         NormalizedText::new(s).as_str().to_string()
     }
 
+    /// A pack's Vietnamese words in capitals read the same as typed.
+    #[test]
+    fn accented_latin_letters_are_upper_cased() {
+        assert_eq!(n("người gọi 1955 là anh"), "NGƯỜI GỌI 1955 LÀ ANH");
+        // Words, not letters spaced out one by one: no TB in luật bảo.
+        assert_eq!(n("luật bảo mật"), "LUẬT BẢO MẬT");
+    }
+
     #[test]
     fn normalization_table() {
         let cases: &[(&str, &str)] = &[
             ("Ａ１２３４５６７８９", "A123456789"),
             ("（０２）２３４５－６７８９", "(02)2345-6789"),
             ("k220819374", "K220819374"),
+            ("Señora Peña", "SEÑORA PEÑA"),
+            ("straße", "STRAßE"),
             ("明\u{200B}天\u{200B}稽\u{200B}查", "明天稽查"),
             ("S155\u{200B}204\u{200B}689", "S155204689"),
             ("陳 情 人 是 對 面", "陳情人是對面"),

@@ -18,6 +18,7 @@ use super::gap::is_filler;
 pub(super) fn fold_simple(cls: u8, c: char, prev: char) -> char {
     match cls {
         UPPER => c.to_ascii_uppercase(),
+        LATIN_LOWER => upper_one(c),
         FULL_WIDTH => char::from_u32(c as u32 - 0xFEE0)
             .unwrap_or(c)
             .to_ascii_uppercase(),
@@ -27,6 +28,25 @@ pub(super) fn fold_simple(cls: u8, c: char, prev: char) -> char {
         VARIANT => fold_variant(c, prev),
         _ => c,
     }
+}
+
+/// The capital of a lower-case letter when it is one character (ư → Ư,
+/// ñ → Ñ; ß, whose capital is two, stays).
+fn upper_one(c: char) -> char {
+    let mut u = c.to_uppercase();
+    match (u.next(), u.next()) {
+        (Some(x), None) => x,
+        _ => c,
+    }
+}
+
+/// Whether `c` is a lower-case Latin letter with a diacritic that has a
+/// one-character capital (Latin-1 to Latin Extended-B, and Latin Extended
+/// Additional, where Vietnamese has its letters).
+fn is_latin_lower(c: char) -> bool {
+    (('\u{C0}'..='\u{24F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c))
+        && c.is_lowercase()
+        && upper_one(c) != c
 }
 
 /// 臺→台, 週→周, 身份→身分, and the variant characters (異體字) an input
@@ -140,6 +160,10 @@ const PUNCT_FOLD: u8 = 13;
 pub(super) const COMPLEX: u8 = 14;
 /// ASCII capital letter: kept as it is, and counted (a plate's letters).
 pub(super) const CAPITAL: u8 = 15;
+/// A lower-case Latin letter with a diacritic (ư, ờ, ñ, é): upper-cased
+/// like ASCII, so that a pack's Vietnamese, Indonesian or Tagalog words,
+/// written in capitals, match as people type them.
+pub(super) const LATIN_LOWER: u8 = 16;
 /// The classes normalization keeps as they are (lower-case letters are
 /// upper-cased at the end, in place), as a bit set.
 pub(super) const KEPT: u32 = 1 << SAME
@@ -229,6 +253,8 @@ impl Tables {
                 PUNCT_FOLD
             } else if is_dropped(c) {
                 DROP
+            } else if is_latin_lower(c) && std::iter::once(c).nfkc().eq(std::iter::once(c)) {
+                LATIN_LOWER
             } else if std::iter::once(c).nfkc().eq(std::iter::once(c)) {
                 if is_cjk(c) {
                     CJK
