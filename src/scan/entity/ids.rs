@@ -279,6 +279,8 @@ fn plate_at(s: &str, start: usize, end: usize) -> bool {
     // dash joins them as a plate's are.
     let word =
         letters.len() == 3 && !v.contains('-') && WORDS_BEFORE_NUMBERS.contains(&letters.as_str());
+    // Nor is a word before a hotline's number (打 1955, qua 1955).
+    let hotline = !v.contains('-') && HOTLINES.iter().any(|h| v.ends_with(h));
     // Digits of a year (19xx, 20xx) that 年 follows are the year (MMR
     // 1981年以後出生), again unless a dash joins them to the letters; a
     // plate's 5678年檢 is still a plate.
@@ -293,8 +295,12 @@ fn plate_at(s: &str, start: usize, end: usize) -> bool {
     // HR-00123, GTX-970): they are plates only after a word of a vehicle.
     let older = matches!((letters.len(), digits.clone().count()), (3, 3) | (2, 5));
     let vehicle = !older || preceded_by(s, start, 12, &VEHICLE_WORDS);
-    !retired && !word && !year && vehicle && validate_id(v).is_none()
+    !retired && !word && !hotline && !year && vehicle && validate_id(v).is_none()
 }
+
+/// Government hotlines (labour 1955, citizens 1999, anti-corruption 0800
+/// aside), whose four digits follow a word as a plate's would.
+const HOTLINES: [&str; 6] = ["1955", "1999", "1950", "1925", "1922", "1966"];
 
 /// Words of a vehicle that an older plate's shape needs before it.
 const VEHICLE_WORDS: [&str; 14] = [

@@ -68,6 +68,7 @@ fn passport_nhi_and_plates_need_their_shape() {
     // An English word before a number is no plate; a dash makes one.
     assert!(texts("the 1955 complainant", EntityKind::Plate).is_empty());
     assert!(texts("paid NTD 3500 today", EntityKind::Plate).is_empty());
+    assert!(texts("có thể 申訴 qua 1955", EntityKind::Plate).is_empty());
     assert!(texts("補打MMR 1981年以後出生的", EntityKind::Plate).is_empty());
     assert_eq!(
         texts("車牌ABC 5678年檢到期", EntityKind::Plate),
