@@ -143,8 +143,8 @@ pub(super) fn is_gap(cls: u8, folded: char) -> bool {
 /// letters T B.
 fn is_word_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
-        || (c.is_alphabetic()
-            && (('\u{C0}'..='\u{24F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c)))
+        || ((('\u{C0}'..='\u{24F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c))
+            && c.is_alphabetic())
 }
 
 fn is_space(c: char) -> bool {

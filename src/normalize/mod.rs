@@ -58,8 +58,8 @@ mod letter_digits;
 use gap::{gap, is_gap};
 pub use tables::chinese_digit;
 use tables::{
-    fold_punct, fold_simple, fold_variant, is_dropped, is_emoji, tables, CAPITAL, COMPLEX, DIGIT,
-    DROP, HAN_DIGIT, KEPT, SAME, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,
+    fold_char, fold_punct, fold_simple, fold_variant, is_dropped, is_emoji, tables, CAPITAL,
+    COMPLEX, DIGIT, DROP, HAN_DIGIT, KEPT, SAME, SIMPLIFIED, TRADITIONAL, UPPER, VARIANT,
 };
 use writer::Writer;
 pub use writer::NUMBER_CONNECTORS;
@@ -218,7 +218,7 @@ impl NormalizedText {
                 }
                 _ => {
                     script.count(cls);
-                    let folded = fold_simple(cls, c, w.last());
+                    let folded = fold_char(cls, c, w.last());
                     // A full-width digit continues a run of digits (for the
                     // mixed numbers below; the identifier counts are redone).
                     if folded.is_ascii_digit() {
