@@ -8,7 +8,8 @@
 //! ones after it, so it lives apart from the character loop that calls it.
 
 use super::tables::{
-    fold_simple, is_cjk, Tables, DROP, FILLER, FULL_WIDTH, IDEOGRAPHIC_SPACE, SPACE,
+    fold_simple, is_cjk, is_latin_extended, Tables, DROP, FILLER, FULL_WIDTH, IDEOGRAPHIC_SPACE,
+    SPACE,
 };
 use super::writer::Writer;
 
@@ -142,9 +143,7 @@ pub(super) fn is_gap(cls: u8, folded: char) -> bool {
 /// diacritic (Vietnamese ư, ờ): "luật bảo" is two words, not the spaced-out
 /// letters T B.
 fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || ((('\u{C0}'..='\u{24F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c))
-            && c.is_alphabetic())
+    c.is_ascii_alphanumeric() || (is_latin_extended(c) && c.is_alphabetic())
 }
 
 fn is_space(c: char) -> bool {

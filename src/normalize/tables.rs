@@ -58,9 +58,13 @@ fn upper_one(c: char) -> char {
 /// one-character capital (Latin-1 to Latin Extended-B, and Latin Extended
 /// Additional, where Vietnamese has its letters).
 fn is_latin_lower(c: char) -> bool {
-    (('\u{C0}'..='\u{24F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c))
-        && c.is_lowercase()
-        && upper_one(c) != c
+    is_latin_extended(c) && c.is_lowercase() && upper_one(c) != c
+}
+
+/// Whether `c` lies where Latin letters with diacritics do: Latin-1 to
+/// Latin Extended-B, and Latin Extended Additional (Vietnamese).
+pub(super) fn is_latin_extended(c: char) -> bool {
+    ('\u{C0}'..='\u{24F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c)
 }
 
 /// 臺→台, 週→周, 身份→身分, and the variant characters (異體字) an input
@@ -267,11 +271,11 @@ impl Tables {
                 PUNCT_FOLD
             } else if is_dropped(c) {
                 DROP
-            } else if is_latin_lower(c) && std::iter::once(c).nfkc().eq(std::iter::once(c)) {
-                LATIN_LOWER
             } else if std::iter::once(c).nfkc().eq(std::iter::once(c)) {
                 if is_cjk(c) {
                     CJK
+                } else if is_latin_lower(c) {
+                    LATIN_LOWER
                 } else {
                     SAME
                 }

@@ -267,39 +267,34 @@ fn plate_at(s: &str, start: usize, end: usize) -> bool {
     }
     let v = &s[start..end];
     let letters: String = v.chars().filter(char::is_ascii_uppercase).collect();
-    let digits = v.chars().filter(char::is_ascii_digit);
+    let digits: String = v.chars().filter(char::is_ascii_digit).collect();
     // Current plates (three letters, four digits) drop I and O and the
     // digit 4 (公路總局); the rule is not about the older shapes (an old
     // scooter's 123-ABC, reference/tw-identifiers.md).
     let retired = letters.len() == 3
-        && digits.clone().count() == 4
-        && (letters.contains(['I', 'O']) || digits.clone().any(|d| d == '4'));
-    // An English word or an abbreviation before a year, a time or an
-    // amount (the 1955 hotline, DEC 2026, NTD 3500) is no plate unless a
-    // dash joins them as a plate's are.
-    let word =
-        letters.len() == 3 && !v.contains('-') && WORDS_BEFORE_NUMBERS.contains(&letters.as_str());
-    // Nor is a word before a hotline's number (打 1955, qua 1955).
-    let hotline = !v.contains('-') && HOTLINES.iter().any(|h| v.ends_with(h));
-    // Digits of a year (19xx, 20xx) that 年 follows are the year (MMR
-    // 1981年以後出生), again unless a dash joins them to the letters; a
-    // plate's 5678年檢 is still a plate.
-    let mut century = digits.clone();
-    let year = matches!(
-        (century.next(), century.next()),
-        (Some('1'), Some('9')) | (Some('2'), Some('0'))
-    ) && !v.contains('-')
-        && s[end..].starts_with('年');
+        && digits.len() == 4
+        && (letters.contains(['I', 'O']) || digits.contains('4'));
+    // Unless a dash joins them as a plate's are, letters before a number
+    // that is something else make no plate: an English word or an
+    // abbreviation before a year, a time or an amount (DEC 2026, NTD 3500),
+    // a word before a hotline's number (打 1955, qua 1955), and a year's
+    // digits (19xx, 20xx) that 年 follows (MMR 1981年以後出生; a plate's
+    // 5678年檢 is still a plate).
+    let other_number = !v.contains('-')
+        && ((letters.len() == 3 && WORDS_BEFORE_NUMBERS.contains(&letters.as_str()))
+            || HOTLINES.contains(&digits.as_str())
+            || ((digits.starts_with("19") || digits.starts_with("20"))
+                && s[end..].starts_with('年')));
     // An older scooter's ABC-123 and a micro electric scooter's AB-12345
     // share their shape with form, ticket and model codes (SOP-001,
     // HR-00123, GTX-970): they are plates only after a word of a vehicle.
-    let older = matches!((letters.len(), digits.clone().count()), (3, 3) | (2, 5));
+    let older = matches!((letters.len(), digits.len()), (3, 3) | (2, 5));
     let vehicle = !older || preceded_by(s, start, 12, &VEHICLE_WORDS);
-    !retired && !word && !hotline && !year && vehicle && validate_id(v).is_none()
+    !retired && !other_number && vehicle && validate_id(v).is_none()
 }
 
-/// Government hotlines (labour 1955, citizens 1999, anti-corruption 0800
-/// aside), whose four digits follow a word as a plate's would.
+/// Government hotlines of four digits (labour 1955, citizens 1999…),
+/// which follow a word as a plate's digits would.
 const HOTLINES: [&str; 6] = ["1955", "1999", "1950", "1925", "1922", "1966"];
 
 /// Words of a vehicle that an older plate's shape needs before it.
