@@ -91,7 +91,10 @@ impl Sentences {
                         Prev::Start | Prev::Line | Prev::Separator | Prev::Colon
                     ) || gap_before)
                     && "一二三四五六七八九十".contains(&text[b..b + width]);
-                if han_item {
+                // 週二: at the start of a line: a day of a weekly log.
+                let day_item =
+                    matches!(prev, Prev::Start | Prev::Line) && opens_day_item(&text[b..]);
+                if han_item || day_item {
                     items.push(i);
                     if i > 0 && !matches!(prev, Prev::Colon) {
                         ends.push(i);
@@ -181,6 +184,17 @@ impl Sentences {
         let header = (lo, self.items[first]);
         let items_end = self.items.get(to).copied().unwrap_or(usize::MAX).min(hi);
         [header, (self.items[from - 1], items_end)]
+    }
+
+    /// Where the items of the list `anchor` stands in begin, when it is in
+    /// one of its topic (0 otherwise): what precedes is the list's header.
+    pub(super) fn list_start(&self, anchor: &Hit) -> usize {
+        let (lo, _) = self.topic_of(anchor);
+        let first = self.items.partition_point(|&t| t < lo);
+        match self.items.get(first) {
+            Some(&start) if start <= anchor.start => start,
+            _ => 0,
+        }
     }
 
     /// The character bounds of `anchor`'s topic: after the turn before it,
@@ -336,6 +350,16 @@ fn opens_dotted_item(from: &str) -> bool {
             .starts_with(|c: char| c.is_ascii_digit())
 }
 
+/// Whether `from` opens with a weekday and a colon (週二:, 星期五:,
+/// 禮拜一:), as the lines of a weekly work log do.
+fn opens_day_item(from: &str) -> bool {
+    ["週", "周", "星期", "禮拜"]
+        .iter()
+        .find_map(|w| from.strip_prefix(w))
+        .and_then(|rest| rest.strip_prefix(|c: char| "一二三四五六日天".contains(c)))
+        .is_some_and(|rest| rest.starts_with(':'))
+}
+
 /// Whether `from` opens with an hour of the clock (9:30, 14:00).
 fn opens_hour(from: &str) -> bool {
     let b = from.as_bytes();
@@ -405,6 +429,11 @@ mod tests {
         assert_eq!(s.items.len(), 3);
         assert!(of("說是一、二十個").items.is_empty());
         assert!(of("會議 14:00 開始").items.is_empty());
+        // The days of a weekly log, at the start of their lines only.
+        let s = of("本週紀錄\n週一:公告上網\n週二:目前3家領標\n星期三:請假");
+        assert_eq!(s.items.len(), 3);
+        assert!(of("下週二:稽查").items.is_empty());
+        assert!(of("會議改到\n週二下午").items.is_empty());
         // Decimals, versions and counts open no item.
         for text in ["預算3.5萬", "版本2.0", "共2、3件", "時間10.30"] {
             assert!(of(text).items.is_empty(), "{text}");

@@ -222,6 +222,10 @@ fn each_item_of_a_handover_list_brings_its_own_framing() {
         // Evidence taken from two items brings both items' framing: a
         // summary of visits already made stays a summary.
         "本月檢舉案摘要：(1)某餐廳油煙，已派員勘查 (2)某工地夜間施工，已函請改善" => [],
+        // The days of a weekly log are its items too, and evidence in the
+        // log's heading (本週) brings no other day's framing: Monday's
+        // published notice does not clear Tuesday's bidders.
+        "本週工作紀錄\n週一：辦公家具案招標公告上網\n週二：目前領標3家 立信、宏達、東昇，還沒開標\n週三：請假" => ["procurement"],
     }
 }
 
