@@ -342,12 +342,11 @@ pub(super) fn score_at(
     for (gi, g) in rule.groups.iter().enumerate() {
         if g.negative && evidence.is_none() {
             // Evidence taken from an item, of the anchor's window or of the
-            // whole message, brings that item's framing with it.
-            // Evidence in a list's header brings no item with it.
-            let items_from = sentences.list_start(anchor);
+            // whole message, brings that item's framing with it (not from
+            // a list's header, nor another item's own label).
             evidence = Some(
                 used.iter()
-                    .filter(|(_, h)| h.start >= items_from)
+                    .filter(|(_, h)| sentences.brings_framing(anchor, h))
                     .fold((anchor.start, anchor.end), |(lo, hi), (_, h)| {
                         (lo.min(h.start), hi.max(h.end))
                     }),

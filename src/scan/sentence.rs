@@ -10,8 +10,8 @@
 //! reach across the turn.
 //!
 //! The numbered or bulleted items of a list (交班：1. … 2. …, a line
-//! opening with ・ or -) are the items of a
-//! handover or of minutes: the negative evidence of one item (a form's
+//! opening with ・ or -, the days of a weekly log 週一：… 週二：…) are the
+//! items of a handover, of minutes or of a log: the negative evidence of one item (a form's
 //! 格式, a course) does not clear another, while what stands before the
 //! first item (演練腳本：, 教育訓練教材：) still frames them all. A window
 //! reaches the next and the previous item (an itinerary gives its day in
@@ -30,8 +30,8 @@ pub(super) struct Sentences {
     pub(super) ends: Vec<usize>,
     /// Topic turns: the separator before 對了, 話說, 順便講…
     pub(super) turns: Vec<usize>,
-    /// Where the numbered items of a list start: the '(' of (2), the
-    /// digit of 2. or 2、.
+    /// Where the items of a list start: the '(' of (2), the digit of 2.
+    /// or 2、, a bullet, the 周 of 周二:.
     pub(super) items: Vec<usize>,
 }
 
@@ -91,9 +91,13 @@ impl Sentences {
                         Prev::Start | Prev::Line | Prev::Separator | Prev::Colon
                     ) || gap_before)
                     && "一二三四五六七八九十".contains(&text[b..b + width]);
-                // 週二: at the start of a line: a day of a weekly log.
-                let day_item =
-                    matches!(prev, Prev::Start | Prev::Line) && opens_day_item(&text[b..]);
+                // 週二: after a line break, a separator, a colon or taken-out
+                // spacing: a day of a weekly log (下週二: is no item).
+                let day_item = (matches!(
+                    prev,
+                    Prev::Start | Prev::Line | Prev::Separator | Prev::Colon
+                ) || gap_before)
+                    && opens_day_item(&text[b..]);
                 if han_item || day_item {
                     items.push(i);
                     if i > 0 && !matches!(prev, Prev::Colon) {
@@ -175,7 +179,8 @@ impl Sentences {
             // An anchor before any item of its topic: the whole topic frames it.
             return [(lo, hi), (0, 0)];
         }
-        // Evidence in the header widens nothing: the header is taken anyway.
+        // Evidence in the header widens nothing (the caller leaves it out,
+        // see `brings_framing`): the header is taken anyway.
         let start = evidence.0.min(anchor.start).max(self.items[first]);
         let from = self.item_of(start);
         let to = self
@@ -186,15 +191,21 @@ impl Sentences {
         [header, (self.items[from - 1], items_end)]
     }
 
-    /// Where the items of the list `anchor` stands in begin, when it is in
-    /// one of its topic (0 otherwise): what precedes is the list's header.
-    pub(super) fn list_start(&self, anchor: &Hit) -> usize {
+    /// Whether positive evidence `h` brings the framing of where it stands
+    /// to `anchor`'s negative evidence: not from the header of the list
+    /// the anchor is an item of (the header is taken anyway), nor when it
+    /// is another item's own label (the 周一 that opens Monday's line is
+    /// no evidence of what Tuesday's line says).
+    pub(super) fn brings_framing(&self, anchor: &Hit, h: &Hit) -> bool {
         let (lo, _) = self.topic_of(anchor);
         let first = self.items.partition_point(|&t| t < lo);
-        match self.items.get(first) {
-            Some(&start) if start <= anchor.start => start,
-            _ => 0,
-        }
+        let in_header = self
+            .items
+            .get(first)
+            .is_some_and(|&start| start <= anchor.start && h.start < start);
+        let other_label = self.items.binary_search(&h.start).is_ok()
+            && self.item_of(h.start) != self.item_of(anchor.start);
+        !in_header && !other_label
     }
 
     /// The character bounds of `anchor`'s topic: after the turn before it,
@@ -350,10 +361,11 @@ fn opens_dotted_item(from: &str) -> bool {
             .starts_with(|c: char| c.is_ascii_digit())
 }
 
-/// Whether `from` opens with a weekday and a colon (週二:, 星期五:,
-/// 禮拜一:), as the lines of a weekly work log do.
+/// Whether `from` opens with a weekday and a colon (周二:, 星期五:,
+/// 禮拜一:; normalization has folded 週 to 周), as the lines of a weekly
+/// work log do.
 fn opens_day_item(from: &str) -> bool {
-    ["週", "周", "星期", "禮拜"]
+    ["周", "星期", "禮拜"]
         .iter()
         .find_map(|w| from.strip_prefix(w))
         .and_then(|rest| rest.strip_prefix(|c: char| "一二三四五六日天".contains(c)))
@@ -433,6 +445,7 @@ mod tests {
         let s = of("本週紀錄\n週一:公告上網\n週二:目前3家領標\n星期三:請假");
         assert_eq!(s.items.len(), 3);
         assert!(of("下週二:稽查").items.is_empty());
+        assert_eq!(of("週一:公告上網;週二:3家領標").items.len(), 2);
         assert!(of("會議改到\n週二下午").items.is_empty());
         // Decimals, versions and counts open no item.
         for text in ["預算3.5萬", "版本2.0", "共2、3件", "時間10.30"] {

@@ -226,6 +226,8 @@ fn each_item_of_a_handover_list_brings_its_own_framing() {
         // log's heading (本週) brings no other day's framing: Monday's
         // published notice does not clear Tuesday's bidders.
         "本週工作紀錄\n週一：辦公家具案招標公告上網\n週二：目前領標3家 立信、宏達、東昇，還沒開標\n週三：請假" => ["procurement"],
+        // Nor does Monday's own label, taken as the day of Tuesday's line.
+        "工作紀錄\n週一：辦公家具案招標公告上網\n週二：目前領標3家 立信、宏達、東昇，還沒開標\n週三：請假" => ["procurement"],
     }
 }
 
