@@ -49,12 +49,13 @@ pub(super) fn build() -> Recognizers {
         ),
         // Subscriber numbers of three or four and three or four digits, two
         // and four after a three-digit code (037 26-5831), or five after an
-        // outlying island's four-digit code (0836-23618, 0826-88123); or,
+        // outlying island's four-digit code (0836-23618, 0826-88123, and
+        // as Matsu writes it, (0836)22-517); or,
         // after a code in brackets or with its dash, one, three and three
         // as a seven-digit number is read out ((049)2 765 433), which bare
         // figures (2023 05 1 234 567) are not.
         landline: compile(
-            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{2}[ -][0-9]{4}|[0-9]{5})|(?:\(0[2-8][0-9]{0,2}\)[ -]?|0[2-8][0-9]{0,2}-)[0-9][ -][0-9]{3}[ -][0-9]{3}",
+            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{2}[ -][0-9]{4}|[0-9]{5}|[0-9]{2}[ -][0-9]{3})|(?:\(0[2-8][0-9]{0,2}\)[ -]?|0[2-8][0-9]{0,2}-)[0-9][ -][0-9]{3}[ -][0-9]{3}",
         ),
         // The area code said on its own, then the rest (區碼05，後面是
         // 2273168; area code 02, 2771-3586), as one reads a number out.
@@ -247,6 +248,7 @@ mod tests {
             // Outlying islands: Matsu's and Wuqiu's four-digit codes with
             // five digits, Kinmen's and Taitung's three with six.
             "0836-23618",
+            "(0836)22-517",
             "0826 88123",
             "082-325917",
             "089-351274",
