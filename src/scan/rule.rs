@@ -344,9 +344,10 @@ pub(super) fn score_at(
             // Evidence taken from an item, of the anchor's window or of the
             // whole message, brings that item's framing with it (not from
             // a list's header, nor another item's own label).
+            let brings_framing = sentences.brings_framing(anchor);
             evidence = Some(
                 used.iter()
-                    .filter(|(_, h)| sentences.brings_framing(anchor, h))
+                    .filter(|(_, h)| brings_framing(h))
                     .fold((anchor.start, anchor.end), |(lo, hi), (_, h)| {
                         (lo.min(h.start), hi.max(h.end))
                     }),

@@ -83,21 +83,17 @@ impl Sentences {
                     turns.push(i);
                     ends.push(i);
                 }
-                // 二、 after a line break, a separator or a colon: an item
-                // of a list numbered in Chinese.
-                let han_item = rest.starts_with('、')
-                    && (matches!(
-                        prev,
-                        Prev::Start | Prev::Line | Prev::Separator | Prev::Colon
-                    ) || gap_before)
-                    && "一二三四五六七八九十".contains(&text[b..b + width]);
-                // 週二: after a line break, a separator, a colon or taken-out
-                // spacing: a day of a weekly log (下週二: is no item).
-                let day_item = (matches!(
+                // After a line break, a separator, a colon or taken-out
+                // spacing, 二、 is an item of a list numbered in Chinese and
+                // 週二: a day of a weekly log (下週二: is no item).
+                let item_may_open = matches!(
                     prev,
                     Prev::Start | Prev::Line | Prev::Separator | Prev::Colon
-                ) || gap_before)
-                    && opens_day_item(&text[b..]);
+                ) || gap_before;
+                let han_item = item_may_open
+                    && rest.starts_with('、')
+                    && "一二三四五六七八九十".contains(&text[b..b + width]);
+                let day_item = item_may_open && opens_day_item(&text[b..]);
                 if han_item || day_item {
                     items.push(i);
                     if i > 0 && !matches!(prev, Prev::Colon) {
@@ -191,21 +187,27 @@ impl Sentences {
         [header, (self.items[from - 1], items_end)]
     }
 
-    /// Whether positive evidence `h` brings the framing of where it stands
-    /// to `anchor`'s negative evidence: not from the header of the list
-    /// the anchor is an item of (the header is taken anyway), nor when it
-    /// is another item's own label (the 周一 that opens Monday's line is
-    /// no evidence of what Tuesday's line says).
-    pub(super) fn brings_framing(&self, anchor: &Hit, h: &Hit) -> bool {
+    /// Which positive evidence brings the framing of where it stands to
+    /// `anchor`'s negative evidence (see [`Sentences::negative_ranges`]):
+    /// none from the header of the list the anchor is an item of (the
+    /// header is taken anyway), nor another item's own label (the 周一 that
+    /// opens Monday's line is no evidence of what Tuesday's line says).
+    /// The anchor's topic and item are looked up once, not per hit.
+    pub(super) fn brings_framing(&self, anchor: &Hit) -> impl Fn(&Hit) -> bool + '_ {
         let (lo, _) = self.topic_of(anchor);
         let first = self.items.partition_point(|&t| t < lo);
-        let in_header = self
+        let header_end = self
             .items
             .get(first)
-            .is_some_and(|&start| start <= anchor.start && h.start < start);
-        let other_label = self.items.binary_search(&h.start).is_ok()
-            && self.item_of(h.start) != self.item_of(anchor.start);
-        !in_header && !other_label
+            .copied()
+            .filter(|&start| start <= anchor.start);
+        let own = self.item_of(anchor.start);
+        move |h: &Hit| {
+            let in_header = header_end.is_some_and(|start| h.start < start);
+            let other_label =
+                self.items.binary_search(&h.start).is_ok() && self.item_of(h.start) != own;
+            !in_header && !other_label
+        }
     }
 
     /// The character bounds of `anchor`'s topic: after the turn before it,
