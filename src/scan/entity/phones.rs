@@ -39,23 +39,29 @@ pub(super) fn build() -> Recognizers {
     // digits across.
     let then = format!("(?:(?:{})是?)", NUMBER_CONNECTORS.join("|"));
     Recognizers {
-        // Groups split by spaces, dots, dashes or slashes ("0955 / 602 / 318"),
-        // or over the lines of a message ("0933\n627\n581").
+        // Groups split by spaces, dots, dashes, slashes, tildes, underscores
+        // or dots of other scripts ("0955 / 602 / 318", 0932~518~647,
+        // 0926 ▪ 381 ▪ 552), or over the lines of a message ("0933\n627\n581").
         // After +886 the 9 may stand alone as well (+886 9 52 718 340).
         // A dash may follow the 09 itself before two groups of four
         // (09-3366-1207), never a date's month (2024-09-01 2024-09-30).
         mobile: compile(
-            r"(?:\+?886[ -]?0?9[ -]?|09)[0-9](?:[ ./\-\n]{0,3}[0-9]){7}|09-[0-9]{4}[ -][0-9]{4}",
+            r"(?:\+?886[ -]?0?9[ -]?|09)[0-9](?:[ ./\-\n~_‧·▪•]{0,3}[0-9]){7}|09-[0-9]{4}[ -][0-9]{4}",
         ),
         // Subscriber numbers of three or four and three or four digits, two
         // and four after a three-digit code (037 26-5831), or five after an
         // outlying island's four-digit code (0836-23618, 0826-88123, and
         // as Matsu writes it, (0836)22-517); or,
+        // a six-digit number in three pairs after a three-digit code (037 -
+        // 66 35 82); or,
         // after a code in brackets or with its dash, one, three and three
         // as a seven-digit number is read out ((049)2 765 433), which bare
-        // figures (2023 05 1 234 567) are not.
+        // figures (2023 05 1 234 567) are not. The groups may be split by
+        // dots, slashes, tildes or other scripts' dots as a mobile's are
+        // ((02)2795‧6318, 082.32.5647, 04)2376/5219); a date so split
+        // (03/15/2026) has too few digits to be a number.
         landline: compile(
-            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ -]?(?:[0-9]{3,4}[ -]?[0-9]{3,4}|[0-9]{2}[ -][0-9]{4}|[0-9]{5}|[0-9]{2}[ -][0-9]{3})|(?:\(0[2-8][0-9]{0,2}\)[ -]?|0[2-8][0-9]{0,2}-)[0-9][ -][0-9]{3}[ -][0-9]{3}",
+            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ \-.~_‧·▪•/]{0,3}(?:[0-9]{3,4}[ \-.~_‧·▪•/]{0,2}[0-9]{3,4}|[0-9]{2}[ \-.~_‧·▪•/]{1,3}[0-9]{4}|[0-9]{5}|[0-9]{2}[ \-.~_‧·▪•/]{1,3}[0-9]{2}[ \-.~_‧·▪•/]{1,3}[0-9]{2}|[0-9]{2}[ \-.~_‧·▪•/]{1,3}[0-9]{3})|(?:\(0[2-8][0-9]{0,2}\)[ -]?|0[2-8][0-9]{0,2}-)[0-9][ -][0-9]{3}[ -][0-9]{3}",
         ),
         // The area code said on its own, then the rest (區碼05，後面是
         // 2273168; area code 02, 2771-3586), as one reads a number out.
@@ -203,6 +209,9 @@ mod tests {
             ("0912–345–678", "0912345678"),
             ("0955 / 602 / 318", "0955602318"),
             ("0955/602/318", "0955602318"),
+            ("0932~518~647", "0932518647"),
+            ("0926 ▪ 381 ▪ 552", "0926381552"),
+            ("0932_518_647", "0932518647"),
             (
                 "電話你記一下，0923，後面是618，然後275，中午打",
                 "0923618275",
@@ -254,6 +263,11 @@ mod tests {
             "089-351274",
             "(037)26-5831",
             "(049)2 765 433",
+            // Split by other marks, or in pairs.
+            "(02)2795‧6318",
+            "037 - 66 35 82",
+            "082.32.5647",
+            "04)2376/5219",
         ] {
             assert_eq!(found(text, EntityKind::Landline).len(), 1, "{text}");
         }
@@ -283,6 +297,10 @@ mod tests {
                 .all(|(_, v)| v.as_deref() == Some("0227713586"))
         );
         assert!(found("0836-2361", EntityKind::Landline).is_empty());
+        // Dates split the same way have too few digits.
+        for text in ["03/15/2026", "02.12.2026 10:30", "05/12 08:30"] {
+            assert!(found(text, EntityKind::Landline).is_empty(), "{text}");
+        }
         assert!(found("0800-000-123", EntityKind::Landline).is_empty());
     }
 }
