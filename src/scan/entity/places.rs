@@ -120,9 +120,10 @@ pub(super) fn build() -> Recognizers {
         // cheques and contracts (參佰貳拾壹號). Where no road runs, a
         // village's hamlet stands in its place (後壁區長安里長安123號, 崁頂鄉
         // 崁頂村崁頂12號): only after a village within its township (see
-        // `addresses`).
+        // `addresses`). The number may be named after the road (復興街，
+        // 門牌 56 號之 2; 中正路二段，號碼是一百二十八號).
         address: compile(&format!(
-            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?(?:{A}+鄰\n?)?(?P<hamlet>{PLACE_NAME_CHAR}{{1,3}})?|{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{A}+段\n?)?(?:{A}+巷\n?)?(?:{A}+[弄衖]\n?)?{A}+(?:[之-]{A}+)?號(?:\n?(?:(?:{A}+|B)(?:樓|F)|[0-9]+F))?(?:之[0-9]+)?",
+            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?(?:{A}+鄰\n?)?(?P<hamlet>{PLACE_NAME_CHAR}{{1,3}})?|{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{A}+段\n?)?(?:{A}+巷\n?)?(?:{A}+[弄衖]\n?)?(?:,? ?(?:門牌|號碼)(?:是|為)?:? ?)?{A}+(?:[之-]{A}+)? ?號(?:\n?(?:(?:{A}+|B)(?:樓|F)|[0-9]+F))?(?: ?之 ?[0-9]+)?",
             A = ADDRESS_NUMBER
         )),
         street: compile(&format!(
@@ -291,6 +292,15 @@ mod tests {
             ),
             ("光明路5巷12號\n三樓的住戶", "光明路5巷12號\n三樓"),
             ("送到光明路5巷12號\n謝謝", "光明路5巷12號"),
+            // The number named after its road.
+            (
+                "直走，復興街，門牌 56 號之 2，五樓",
+                "復興街，門牌 56 號之 2",
+            ),
+            (
+                "中正路二段，號碼是一百二十八號三樓",
+                "中正路二段，號碼是一百二十八號三樓",
+            ),
         ] {
             assert_eq!(texts(text, EntityKind::Address), vec![address], "{text}");
         }
@@ -300,6 +310,7 @@ mod tests {
         assert!(texts("信義區3號碼頭", EntityKind::Address).is_empty());
         assert!(texts("下個月十一號開會", EntityKind::Address).is_empty());
         assert!(texts("中正區公所3號窗口", EntityKind::Address).is_empty());
+        assert!(texts("門牌 56 號之 2", EntityKind::Address).is_empty());
         for text in ["跟村長說15號來開會", "本村民大會15號", "眷村改建3號"] {
             assert!(texts(text, EntityKind::Address).is_empty(), "{text}");
         }
