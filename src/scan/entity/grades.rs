@@ -73,7 +73,7 @@ const JOINERS: &str = "、跟和與及或";
 /// Grade letters said alone after a word that gives a grade.
 #[inline]
 pub(super) fn grade_words(cx: &mut Extraction<'_>) {
-    let Extraction { s, kinds, .. } = *cx;
+    let Extraction { text, s, kinds, .. } = *cx;
     if !kinds.contains(EntityKind::GradeWord) {
         return;
     }
@@ -82,9 +82,15 @@ pub(super) fn grade_words(cx: &mut Extraction<'_>) {
         let mut next = s[end..].chars();
         let (first, second) = (next.next(), next.next());
         let ends_word = |c: Option<char>| c.is_none_or(|n| !is_han(n) || PARTICLES.contains(n));
+        // A space the writer typed after the letter, which normalization
+        // took out between Han characters (應該丙 評語寫超慘), ends it too.
+        let spaced = |byte: usize| {
+            let i = text.char_index(byte);
+            text.removed_before().any(|g| g == i)
+        };
         let alone = match first {
-            Some(h) if HALVES.contains(h) => ends_word(second),
-            _ => ends_word(first),
+            Some(h) if HALVES.contains(h) => ends_word(second) || spaced(end + h.len_utf8()),
+            _ => ends_word(first) || spaced(end),
         };
         let listed = first.is_some_and(|j| JOINERS.contains(j))
             && second.is_some_and(|l| LETTERS.contains(&l));
@@ -128,6 +134,7 @@ mod tests {
             ("課長今年被壓到乙", "乙"),
             ("想把曉雯降到乙", "乙"),
             ("主席拍板維持甲", "甲"),
+            ("你們副座今年應該丙 評語寫超慘", "丙"),
         ] {
             assert_eq!(texts(text, EntityKind::GradeWord), vec![grade], "{text}");
         }
@@ -164,6 +171,7 @@ mod tests {
             "誰乙方代表要來？",
             "甲駕車不慎壓到乙，乙受傷",
             "誰甲？",
+            "甲 乙 丙 三案",
         ] {
             assert!(texts(text, EntityKind::GradeWord).is_empty(), "{text}");
         }

@@ -44,10 +44,10 @@ pub(super) fn build() -> Recognizers {
         id: compile("[A-Z][0-9A-D][0-9]{8}"),
         // A123-456-789, V 223 109 150, C143.270.830, B1-5285-0514,
         // N189_883_752: the letter, then the nine characters in groups split
-        // by one dash, space, dot, underscore or slash each (a slash or a
-        // dash may have a space on either side: F2176 / 84069), or over two
-        // lines (K2569\n66942).
-        id_grouped: compile("[A-Z](?:[ ._/\n-]| [/-] )?[0-9A-D](?:(?:[ ._/\n-]| [/-] )?[0-9]){8}"),
+        // by one dash, space, dot, underscore or slash each (a slash may have
+        // a space on either side or both: F2176 / 84069, F2176 /84069), or
+        // over two lines (K2569\n66942).
+        id_grouped: compile("[A-Z](?:[ ._/\n-]| ?[/-] ?)?[0-9A-D](?:(?:[ ._/\n-]| ?[/-] ?)?[0-9]){8}"),
         // The letter said on its own, then the digits read out (英文 E，然後
         // 1 6 1 8 1 6 7 0 1; APPLE 的 A，後面 9 4 9…): the last lone letter
         // before nine digits, a few words apart on one line.

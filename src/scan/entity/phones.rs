@@ -39,14 +39,17 @@ pub(super) fn build() -> Recognizers {
     // digits across.
     let then = format!("(?:(?:{})是?)", NUMBER_CONNECTORS.join("|"));
     Recognizers {
-        // Groups split by spaces, dots, dashes, slashes, tildes, underscores
-        // or dots of other scripts ("0955 / 602 / 318", 0932~518~647,
-        // 0926 ▪ 381 ▪ 552), or over the lines of a message ("0933\n627\n581").
+        // Groups split by spaces, dots, dashes, slashes or squares ("0955 /
+        // 602 / 318", 0926 ▪ 381 ▪ 552; normalization has made other
+        // scripts' dots '.'), or over the lines of a message
+        // ("0933\n627\n581"); by tildes or underscores only in the groups of
+        // a mobile (0932~518~647), since 0930~1130 is a time range and
+        // IMG_0915_093012 a file.
         // After +886 the 9 may stand alone as well (+886 9 52 718 340).
         // A dash may follow the 09 itself before two groups of four
         // (09-3366-1207), never a date's month (2024-09-01 2024-09-30).
         mobile: compile(
-            r"(?:\+?886[ -]?0?9[ -]?|09)[0-9](?:[ ./\-\n~_‧·▪•]{0,3}[0-9]){7}|09-[0-9]{4}[ -][0-9]{4}",
+            r"(?:\+?886[ -]?0?9[ -]?|09)[0-9](?:[ ./\-\n▪]{0,3}[0-9]){7}|09-[0-9]{4}[ -][0-9]{4}|09[0-9]{2}(?:~[0-9]{3}~|_[0-9]{3}_)[0-9]{3}",
         ),
         // Subscriber numbers of three or four and three or four digits, two
         // and four after a three-digit code (037 26-5831), or five after an
@@ -57,11 +60,11 @@ pub(super) fn build() -> Recognizers {
         // after a code in brackets or with its dash, one, three and three
         // as a seven-digit number is read out ((049)2 765 433), which bare
         // figures (2023 05 1 234 567) are not. The groups may be split by
-        // dots, slashes, tildes or other scripts' dots as a mobile's are
-        // ((02)2795‧6318, 082.32.5647, 04)2376/5219); a date so split
-        // (03/15/2026) has too few digits to be a number.
+        // dots or slashes as a mobile's are ((02)2795‧6318, normalized to a
+        // dot; 082.32.5647, 04)2376/5219); a date so split (03/15/2026) has
+        // too few digits to be a number.
         landline: compile(
-            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ \-.~_‧·▪•/]{0,3}(?:[0-9]{3,4}[ \-.~_‧·▪•/]{0,2}[0-9]{3,4}|[0-9]{2}[ \-.~_‧·▪•/]{1,3}[0-9]{4}|[0-9]{5}|[0-9]{2}[ \-.~_‧·▪•/]{1,3}[0-9]{2}[ \-.~_‧·▪•/]{1,3}[0-9]{2}|[0-9]{2}[ \-.~_‧·▪•/]{1,3}[0-9]{3})|(?:\(0[2-8][0-9]{0,2}\)[ -]?|0[2-8][0-9]{0,2}-)[0-9][ -][0-9]{3}[ -][0-9]{3}",
+            r"(?:\+886[ -]?|\(0|0)[2-8][0-9]{0,3}\)?[ \-./▪]{0,3}(?:[0-9]{3,4}[ \-./▪]{0,2}[0-9]{3,4}|[0-9]{2}[ \-./▪]{1,3}[0-9]{4}|[0-9]{5}|[0-9]{2}[ \-./▪]{1,3}[0-9]{2}[ \-./▪]{1,3}[0-9]{2}|[0-9]{2}[ \-./▪]{1,3}[0-9]{3})|(?:\(0[2-8][0-9]{0,2}\)[ -]?|0[2-8][0-9]{0,2}-)[0-9][ -][0-9]{3}[ -][0-9]{3}",
         ),
         // The area code said on its own, then the rest (區碼05，後面是
         // 2273168; area code 02, 2771-3586), as one reads a number out.
@@ -86,20 +89,26 @@ pub(super) fn build() -> Recognizers {
 pub(super) fn mobiles(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if cx.admits(MOBILE_DIGITS) && kinds.contains(EntityKind::Mobile) {
-        for m in r.mobile.find_iter(s) {
-            if !digit_bounded(s, m.start(), m.end()) || !whole_lines(s, m.start(), m.as_str()) {
-                continue;
+        for_each_number(&r.mobile, s, |start, end| {
+            let text = &s[start..end];
+            if !digit_bounded(s, start, end)
+                || !whole_lines(s, start, text)
+                || in_link(s, start, text)
+            {
+                return false;
             }
-            let d: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+            let d: String = text.chars().filter(char::is_ascii_digit).collect();
             let national = d
                 .strip_prefix("886")
                 .map(|x| x.trim_start_matches('0'))
                 .map(|x| format!("0{x}"))
                 .unwrap_or(d);
-            if national.len() == 10 {
-                cx.push(EntityKind::Mobile, m.start(), m.end(), Some(national));
+            let valid = national.len() == 10;
+            if valid {
+                cx.push(EntityKind::Mobile, start, end, Some(national));
             }
-        }
+            valid
+        });
         for c in r.mobile_spoken.captures_iter(s) {
             let all = c.get(0).expect("a match");
             if digit_bounded(s, all.start(), all.end()) {
@@ -111,6 +120,32 @@ pub(super) fn mobiles(r: &Recognizers, cx: &mut Extraction<'_>) {
             }
         }
     }
+}
+
+/// Calls `take(start, end)` with every match of `pattern` in `s`, left to
+/// right; where `take` rejects one, the search goes on from the match's
+/// second character rather than its end, so that figures read into a
+/// number (the date of 03/15 02-2345-6789, the time range of 0930~1130
+/// 0912-345-678) do not hide the number after them.
+fn for_each_number(pattern: &Regex, s: &str, mut take: impl FnMut(usize, usize) -> bool) {
+    let mut at = 0;
+    while let Some(m) = pattern.find_at(s, at) {
+        at = if take(m.start(), m.end()) {
+            m.end()
+        } else {
+            m.start() + s[m.start()..].chars().next().map_or(1, char::len_utf8)
+        };
+    }
+}
+
+/// Whether a number split by slashes or dots lies in a word that has them
+/// before it: a link's path or a version (news/05/12345678, v2.03.1234.567).
+fn in_link(s: &str, start: usize, text: &str) -> bool {
+    text.contains(['/', '.'])
+        && s[..start]
+            .rsplit([' ', '\n'])
+            .next()
+            .is_some_and(|word| word.contains(['/', '.']))
 }
 
 /// Whether a number over several lines is written the way one splits a
@@ -152,19 +187,22 @@ fn is_landline(national: &str) -> bool {
 pub(super) fn landlines(r: &Recognizers, cx: &mut Extraction<'_>) {
     let Extraction { s, kinds, .. } = *cx;
     if cx.admits(LANDLINE_DIGITS) && kinds.contains(EntityKind::Landline) {
-        for m in r.landline.find_iter(s) {
-            if !digit_bounded(s, m.start(), m.end()) {
-                continue;
+        for_each_number(&r.landline, s, |start, end| {
+            let text = &s[start..end];
+            if !digit_bounded(s, start, end) || in_link(s, start, text) {
+                return false;
             }
-            let d: String = m.as_str().chars().filter(char::is_ascii_digit).collect();
+            let d: String = text.chars().filter(char::is_ascii_digit).collect();
             let national = match d.strip_prefix("886") {
                 Some(x) => format!("0{x}"),
                 None => d,
             };
-            if is_landline(&national) {
-                cx.push(EntityKind::Landline, m.start(), m.end(), Some(national));
+            let valid = is_landline(&national);
+            if valid {
+                cx.push(EntityKind::Landline, start, end, Some(national));
             }
-        }
+            valid
+        });
         for c in r.landline_spoken.captures_iter(s) {
             let code = c.get(1).or(c.get(2)).or(c.get(3));
             let (Some(all), Some(code), Some(rest)) = (c.get(0), code, c.get(4)) else {
@@ -212,6 +250,8 @@ mod tests {
             ("0932~518~647", "0932518647"),
             ("0926 ▪ 381 ▪ 552", "0926381552"),
             ("0932_518_647", "0932518647"),
+            // A time range before a number does not hide it.
+            ("0930~1130 0912-345-678", "0912345678"),
             (
                 "電話你記一下，0923，後面是618，然後275，中午打",
                 "0923618275",
@@ -240,6 +280,10 @@ mod tests {
             assert!(found(text, EntityKind::Mobile).is_empty(), "{text}");
         }
         assert!(found("0912-345-6789", EntityKind::Mobile).is_empty());
+        // Time ranges and file names with tildes or underscores.
+        for text in ["0930~1130 14:00", "0901~0930 10點", "IMG_0915_093012.jpg"] {
+            assert!(found(text, EntityKind::Mobile).is_empty(), "{text}");
+        }
         // A date's month is no 09 (the dash belongs to the date).
         for text in [
             "2024-09-01 2024-09-30",
@@ -297,8 +341,22 @@ mod tests {
                 .all(|(_, v)| v.as_deref() == Some("0227713586"))
         );
         assert!(found("0836-2361", EntityKind::Landline).is_empty());
-        // Dates split the same way have too few digits.
+        // Dates split the same way have too few digits, and do not hide a
+        // number after them; a link's path and a version are no number.
         for text in ["03/15/2026", "02.12.2026 10:30", "05/12 08:30"] {
+            assert!(found(text, EntityKind::Landline).is_empty(), "{text}");
+        }
+        for (text, want) in [
+            ("2026/03/15 02-2345-6789", "0223456789"),
+            ("115/03/15 0223456789", "0223456789"),
+            ("2025.12.01 07-345-6789", "073456789"),
+            ("08.30 02 2795 6318", "0227956318"),
+        ] {
+            let got = found(text, EntityKind::Landline);
+            assert_eq!(got.len(), 1, "{text}: {got:?}");
+            assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
+        }
+        for text in ["https://x.example/news/05/12345678", "v2.03.1234.567"] {
             assert!(found(text, EntityKind::Landline).is_empty(), "{text}");
         }
         assert!(found("0800-000-123", EntityKind::Landline).is_empty());

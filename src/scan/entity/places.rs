@@ -121,9 +121,10 @@ pub(super) fn build() -> Recognizers {
         // village's hamlet stands in its place (後壁區長安里長安123號, 崁頂鄉
         // 崁頂村崁頂12號): only after a village within its township (see
         // `addresses`). The number may be named after the road (復興街，
-        // 門牌 56 號之 2; 中正路二段，號碼是一百二十八號).
+        // 門牌 56 號之 2; 中正路二段，號碼是一百二十八號): then a road must
+        // be there (等候區，號碼是 15 號 is a queue's ticket).
         address: compile(&format!(
-            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?(?:{A}+鄰\n?)?(?P<hamlet>{PLACE_NAME_CHAR}{{1,3}})?|{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{A}+段\n?)?(?:{A}+巷\n?)?(?:{A}+[弄衖]\n?)?(?:,? ?(?:門牌|號碼)(?:是|為)?:? ?)?{A}+(?:[之-]{A}+)? ?號(?:\n?(?:(?:{A}+|B)(?:樓|F)|[0-9]+F))?(?: ?之 ?[0-9]+)?",
+            r"(?:{PLACE_NAME_CHAR}{{2}}[縣市]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[區鄉鎮]\n?)?(?:{PLACE_NAME_CHAR}{{1,3}}[里村]\n?(?:{A}+鄰\n?)?(?P<hamlet>{PLACE_NAME_CHAR}{{1,3}})?|{A}+鄰\n?)?(?:{PLACE_NAME_CHAR}{{1,6}}(?:大道|路|街)\n?)?(?:{A}+段\n?)?(?:{A}+巷\n?)?(?:{A}+[弄衖]\n?)?(?:,? ?(?P<named>門牌|號碼)(?:是|為)?:? ?)?{A}+(?:[之-]{A}+)?號(?:\n?(?:(?:{A}+|B)(?:樓|F)|[0-9]+F))?(?:之[0-9]+)?",
             A = ADDRESS_NUMBER
         )),
         street: compile(&format!(
@@ -178,7 +179,14 @@ pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
             .any(|u| t.contains(u));
             // 號碼 is "number" and 5號碼頭 a pier: no house number.
             let number_word = t.ends_with('號') && s[m.end()..].starts_with('碼');
-            if strong && !number_word {
+            // A number named after a road needs the road, and is no bus's
+            // (中山路，號碼是307號公車).
+            let named_without_road = c.name("named").is_some()
+                && (!["路", "街", "大道", "巷", "弄", "段"]
+                    .iter()
+                    .any(|u| t.contains(u))
+                    || s[m.end()..].starts_with(['公', '車']));
+            if strong && !number_word && !named_without_road {
                 cx.push(EntityKind::Address, m.start(), m.end(), None);
             }
         }
@@ -310,7 +318,13 @@ mod tests {
         assert!(texts("信義區3號碼頭", EntityKind::Address).is_empty());
         assert!(texts("下個月十一號開會", EntityKind::Address).is_empty());
         assert!(texts("中正區公所3號窗口", EntityKind::Address).is_empty());
-        assert!(texts("門牌 56 號之 2", EntityKind::Address).is_empty());
+        for text in [
+            "我在等候區，號碼是 15 號",
+            "領藥區，號碼是215號",
+            "搭到中山路，號碼是307號公車",
+        ] {
+            assert!(texts(text, EntityKind::Address).is_empty(), "{text}");
+        }
         for text in ["跟村長說15號來開會", "本村民大會15號", "眷村改建3號"] {
             assert!(texts(text, EntityKind::Address).is_empty(), "{text}");
         }
