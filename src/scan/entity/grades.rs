@@ -83,18 +83,23 @@ pub(super) fn grade_words(cx: &mut Extraction<'_>) {
         let (first, second) = (next.next(), next.next());
         let ends_word = |c: Option<char>| c.is_none_or(|n| !is_han(n) || PARTICLES.contains(n));
         // A space the writer typed after the letter, which normalization
-        // took out between Han characters (應該丙 評語寫超慘), ends it too.
+        // took out between Han characters (應該丙 評語寫超慘), ends it too;
+        // looked up only after a word that gives a grade, since the lookup
+        // maps the whole message's characters.
         let spaced = |byte: usize| {
             let i = text.char_index(byte);
             text.removed_before().any(|g| g == i)
         };
+        let given_by = GIVEN_BY.iter().any(|w| s[..at].ends_with(w));
         let alone = match first {
-            Some(h) if HALVES.contains(h) => ends_word(second) || spaced(end + h.len_utf8()),
-            _ => ends_word(first) || spaced(end),
+            Some(h) if HALVES.contains(h) => {
+                ends_word(second) || given_by && spaced(end + h.len_utf8())
+            }
+            _ => ends_word(first) || given_by && spaced(end),
         };
         let listed = first.is_some_and(|j| JOINERS.contains(j))
             && second.is_some_and(|l| LETTERS.contains(&l));
-        let given = alone && GIVEN_BY.iter().any(|w| s[..at].ends_with(w));
+        let given = alone && given_by;
         if (given || who_got_which(s, at, first)) && !listed {
             cx.push(EntityKind::GradeWord, at, end, None);
         }
