@@ -16,7 +16,7 @@ pub(super) const LETTERS: [char; 3] = ['甲', '乙', '丙'];
 /// a count of grades, a grade kept, lost or pushed down (被壓到乙); a list
 /// told as 誰甲誰乙 is read by `who_got_which`. No bare 是, 給 or 分: 答案是丙,
 /// 借給乙 and 分甲乙兩組 name options and parties.
-const GIVEN_BY: [&str; 40] = [
+const GIVEN_BY: [&str; 41] = [
     "今年",
     "去年",
     "這次",
@@ -57,6 +57,7 @@ const GIVEN_BY: [&str; 40] = [
     "降到",
     "升到",
     "維持",
+    "那個",
 ];
 
 /// What may follow a letter that stands alone: particles, conjunctions and
@@ -99,7 +100,10 @@ pub(super) fn grade_words(cx: &mut Extraction<'_>) {
         };
         let listed = first.is_some_and(|j| JOINERS.contains(j))
             && second.is_some_and(|l| LETTERS.contains(&l));
-        let given = alone && given_by;
+        // A reply that opens with the letter and a particle (乙啦, 乙的名單,
+        // 乙 就是那個…) gives the grade asked about.
+        let opens_reply = at == 0 && first.is_some_and(|n| PARTICLES.contains(n));
+        let given = alone && (given_by || opens_reply);
         if (given || who_got_which(s, at, first)) && !listed {
             cx.push(EntityKind::GradeWord, at, end, None);
         }
@@ -140,6 +144,9 @@ mod tests {
             ("想把曉雯降到乙", "乙"),
             ("主席拍板維持甲", "甲"),
             ("你們副座今年應該丙 評語寫超慘", "丙"),
+            ("乙啦 不用猜了", "乙"),
+            ("乙 就是那個常請病假的", "乙"),
+            ("小陳那個乙，投票7比4", "乙"),
         ] {
             assert_eq!(texts(text, EntityKind::GradeWord), vec![grade], "{text}");
         }
@@ -177,6 +184,9 @@ mod tests {
             "甲駕車不慎壓到乙，乙受傷",
             "誰甲？",
             "甲 乙 丙 三案",
+            "乙方代表要來",
+            "甲、乙兩案",
+            "那個乙方",
         ] {
             assert!(texts(text, EntityKind::GradeWord).is_empty(), "{text}");
         }
