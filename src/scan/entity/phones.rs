@@ -232,6 +232,13 @@ mod tests {
     use super::super::testing::found;
     use super::*;
 
+    /// `text` holds exactly one number of `kind`, read as `want`.
+    fn assert_one(text: &str, kind: EntityKind, want: &str) {
+        let got = found(text, kind);
+        assert_eq!(got.len(), 1, "{text}: {got:?}");
+        assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
+    }
+
     #[test]
     fn phones_in_every_style() {
         for (text, want) in [
@@ -267,9 +274,7 @@ mod tests {
             ("電話是0932 /\n然後470 /\n最後215", "0932470215"),
             ("他手機，零九二一…嗯後面是五八三、四零七", "0921583407"),
         ] {
-            let got = found(text, EntityKind::Mobile);
-            assert_eq!(got.len(), 1, "{text}: {got:?}");
-            assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
+            assert_one(text, EntityKind::Mobile, want);
         }
         assert!(found("0912-34-567", EntityKind::Mobile).is_empty());
         // Figures that merely follow each other over lines.
@@ -328,9 +333,7 @@ mod tests {
             ("他留市話，台北的零二，二七五八，三一九六", "0227583196"),
             ("area code 02, 2771-3586", "0227713586"),
         ] {
-            let got = found(text, EntityKind::Landline);
-            assert_eq!(got.len(), 1, "{text}: {got:?}");
-            assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
+            assert_one(text, EntityKind::Landline, want);
         }
         assert!(found("區碼02，分機123", EntityKind::Landline).is_empty());
         assert!(found("2023 05 1 234 567", EntityKind::Landline).is_empty());
@@ -352,9 +355,7 @@ mod tests {
             ("2025.12.01 07-345-6789", "073456789"),
             ("08.30 02 2795 6318", "0227956318"),
         ] {
-            let got = found(text, EntityKind::Landline);
-            assert_eq!(got.len(), 1, "{text}: {got:?}");
-            assert_eq!(got[0].1.as_deref(), Some(want), "{text}");
+            assert_one(text, EntityKind::Landline, want);
         }
         for text in ["https://x.example/news/05/12345678", "v2.03.1234.567"] {
             assert!(found(text, EntityKind::Landline).is_empty(), "{text}");
