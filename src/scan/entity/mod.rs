@@ -469,6 +469,17 @@ fn digit_bounded(s: &str, start: usize, end: usize) -> bool {
         && !next_char(s, end).is_some_and(|c| c.is_ascii_digit())
 }
 
+/// Whether the word `start` stands in (back to a space or a line break)
+/// already holds a slash or a dot before it: a link's path or a version
+/// (dcard.tw/f/talk/p/229105936, news/05/12345678, v2.03.1234.567), whose
+/// figures are no identifier.
+fn in_dotted_word(s: &str, start: usize) -> bool {
+    s[..start]
+        .rsplit([' ', '\n'])
+        .next()
+        .is_some_and(|word| word.contains(['/', '.']))
+}
+
 /// One of `words` ends within `chars` characters before `at`.
 fn preceded_by(s: &str, at: usize, chars: usize, words: &[&str]) -> bool {
     let from = s[..at]

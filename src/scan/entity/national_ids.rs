@@ -7,7 +7,7 @@
 //! patterns are compiled with the other identifiers' (see [`super::ids`]).
 
 use super::ids::{Recognizers, ID_DIGITS};
-use super::{alnum_bounded, digit_bounded, preceded_by, EntityKind, Extraction};
+use super::{alnum_bounded, digit_bounded, in_dotted_word, preceded_by, EntityKind, Extraction};
 use crate::normalize::national_id::{self, IdForm};
 
 /// Well-known example and test numbers that pass the checksum but belong to
@@ -77,11 +77,8 @@ fn grouped_ids(r: &Recognizers, cx: &mut Extraction<'_>) {
         // Slashes split a link's path (/P/229105936) as well as an ID's
         // groups: a number after a slash or a dot in the same word is a
         // link's.
-        if text.contains('/') {
-            let word = s[..m.start()].rsplit([' ', '\n']).next().unwrap_or("");
-            if word.contains(['/', '.']) {
-                continue;
-            }
+        if text.contains('/') && in_dotted_word(s, m.start()) {
+            continue;
         }
         let joined: String = text.chars().filter(|c| !" ._/-\n".contains(*c)).collect();
         // In one piece it is the plain form's, found above.

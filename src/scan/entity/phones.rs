@@ -8,7 +8,7 @@ use regex::Regex;
 
 use crate::normalize::{chinese_digit, NUMBER_CONNECTORS};
 
-use super::{compile, digit_bounded, DigitGate, EntityKind, Extraction};
+use super::{compile, digit_bounded, in_dotted_word, DigitGate, EntityKind, Extraction};
 
 /// The digits a number needs before its pattern runs (see [`DigitGate`]):
 /// a mobile's nine (09 and eight more, or +886 9 and eight), a landline's
@@ -138,14 +138,10 @@ fn for_each_number(pattern: &Regex, s: &str, mut take: impl FnMut(usize, usize) 
     }
 }
 
-/// Whether a number split by slashes or dots lies in a word that has them
-/// before it: a link's path or a version (news/05/12345678, v2.03.1234.567).
+/// Whether a number split by slashes or dots lies in a link's path or a
+/// version (see [`in_dotted_word`]).
 fn in_link(s: &str, start: usize, text: &str) -> bool {
-    text.contains(['/', '.'])
-        && s[..start]
-            .rsplit([' ', '\n'])
-            .next()
-            .is_some_and(|word| word.contains(['/', '.']))
+    text.contains(['/', '.']) && in_dotted_word(s, start)
 }
 
 /// Whether a number over several lines is written the way one splits a

@@ -159,14 +159,14 @@ pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
         for c in r.address.captures_iter(s) {
             let Some(m) = c.get(0) else { continue };
             let t = m.as_str();
+            let road = ["路", "街", "大道", "巷", "弄", "段"]
+                .iter()
+                .any(|u| t.contains(u));
             // A hamlet in place of a road is read only after a township's
             // village (跟村長說15號, 本村民大會15號 are a chief and a
             // meeting, not addresses). Where a road follows, the pattern may
             // have taken the road's name for a hamlet: the road decides.
             if let Some(h) = c.name("hamlet") {
-                let road = ["路", "街", "大道", "巷", "弄", "段"]
-                    .iter()
-                    .any(|u| t.contains(u));
                 let township = t[..h.start() - m.start()].contains(['區', '鄉', '鎮']);
                 if !road && !township {
                     continue;
@@ -181,11 +181,8 @@ pub(super) fn addresses(r: &Recognizers, cx: &mut Extraction<'_>) {
             let number_word = t.ends_with('號') && s[m.end()..].starts_with('碼');
             // A number named after a road needs the road, and is no bus's
             // (中山路，號碼是307號公車).
-            let named_without_road = c.name("named").is_some()
-                && (!["路", "街", "大道", "巷", "弄", "段"]
-                    .iter()
-                    .any(|u| t.contains(u))
-                    || s[m.end()..].starts_with(['公', '車']));
+            let named_without_road =
+                c.name("named").is_some() && (!road || s[m.end()..].starts_with(['公', '車']));
             if strong && !number_word && !named_without_road {
                 cx.push(EntityKind::Address, m.start(), m.end(), None);
             }
